@@ -1,0 +1,30 @@
+"""Django's authentication forms, laid out with GOV.UK components and wording."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Layout
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account is inactive.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("username", "password", Button("submit", "Sign in"))
+
+
+class GovukPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "old_password", "new_password1", "new_password2", Button("submit", "Change password")
+        )

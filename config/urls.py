@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts.forms import GovukPasswordChangeForm, SignInForm
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=GovukPasswordChangeForm),
+        name="password_change",
+    ),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("reports.urls")),
+]

@@ -1,0 +1,31 @@
+"""Who may do what with an inspection: small predicates of (user, inspection), shared by views and the API."""
+
+from .models import Inspection, InspectionMembership, Role
+
+
+def has_role(user, inspection: Inspection, *roles: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    memberships = InspectionMembership.objects.filter(inspection=inspection, user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.exists()
+
+
+def can_manage_inspection(user, inspection: Inspection) -> bool:
+    """Only the inspection's lead manages it (superusers too, for support)."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, inspection, Role.LEAD))
+
+
+def can_view_dashboard(user, inspection: Inspection) -> bool:
+    """Leads, inspectors and quality assurers of the inspection, national viewers and superusers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_national_viewer:
+        return True
+    return has_role(user, inspection, Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
+
+
+def can_view_case_evidence(user, inspection: Inspection) -> bool:
+    """Case-level evidence: members of the inspection (assistant inspectors only their own cases, checked by cases)."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, inspection))

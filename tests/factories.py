@@ -1,0 +1,129 @@
+"""factory-boy factories for every model. The PDU framework itself is loaded from its data file (see conftest)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cases.models import Answer, CaseNeed, CaseType, InspectedCase, Judgement, RoshLevel
+from inspections.models import Framework, Inspection, InspectionMembership, OrganisationalRating, Role
+from pdus.models import PDU, PublishedRating, Region
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+
+
+class PDUFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PDU
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"PDU {n}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class PublishedRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublishedRating
+
+    pdu = factory.SubFactory(PDUFactory)
+    period_start = datetime.date(2022, 1, 1)
+    period_end = datetime.date(2023, 8, 1)
+    composite_score = 7
+    composite_max = 27
+
+
+def current_framework() -> Framework:
+    """The PDU framework as shipped, loaded once per test database."""
+    from inspections.frameworks import frameworks_load_all
+
+    return Framework.objects.filter(slug="pdu").order_by("-version").first() or frameworks_load_all()[-1]
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    pdu = factory.SubFactory(PDUFactory)
+    framework = factory.LazyFunction(current_framework)
+    fieldwork_start = datetime.date(2026, 9, 7)
+    fieldwork_end = datetime.date(2026, 9, 18)
+    status = Inspection.Status.FIELDWORK
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InspectionMembership
+
+    inspection = factory.SubFactory(InspectionFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.ASSISTANT_INSPECTOR
+
+
+class InspectedCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InspectedCase
+
+    inspection = factory.SubFactory(InspectionFactory)
+    reference = factory.Sequence(lambda n: f"CASE{n:05d}")
+    case_type = CaseType.COMMUNITY_ORDER
+    rosh_level = RoshLevel.MEDIUM
+    supervision_start = datetime.date(2026, 3, 2)
+    status = InspectedCase.Status.NOT_STARTED
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Judgement
+
+    case = factory.SubFactory(InspectedCaseFactory)
+    key_question = factory.LazyAttribute(
+        lambda judgement: judgement.case.inspection.framework.standards.get(code="2.1").key_questions.first()
+    )
+    answer = Answer.YES
+    rationale = "Evidence recorded in the case notes."
+
+
+class CaseNeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseNeed
+
+    case = factory.SubFactory(InspectedCaseFactory)
+    need = "accommodation"
+    linked_to_offending = True
+    sufficiently_addressed = True
+
+
+class OrganisationalRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationalRating
+
+    inspection = factory.SubFactory(InspectionFactory)
+    standard = factory.LazyAttribute(lambda rating: rating.inspection.framework.standards.get(code="1.1"))
+    rating = "good"
+    rationale = "Leaders have a clear vision, communicated well to staff."
