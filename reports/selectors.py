@@ -175,3 +175,52 @@ def pdu_overview(user) -> list[PDURow]:
             )
         rows.append(PDURow(pdu, published, overall, inspections_by_pdu.get(pdu.pk, [])))
     return rows
+
+
+def _sufficiency_data(value: rules.Sufficiency) -> dict:
+    return {
+        "sufficient": value.sufficient,
+        "total": value.total,
+        "rate": value.rate,
+        "ci_lower": value.lower,
+        "ci_upper": value.upper,
+    }
+
+
+def _rating_data(value: rules.Rating | None) -> str | None:
+    return value.value if value else None
+
+
+def inspection_result_data(result: InspectionResult) -> dict:
+    """An inspection's results as plain JSON-ready data: what a lock snapshots and the API serves."""
+    framework = result.inspection.framework
+    standards = []
+    for standard_result in result.standards:
+        driving = standard_result.driving_key_question
+        standards.append(
+            {
+                "code": standard_result.standard.code,
+                "title": standard_result.standard.title,
+                "rated_from": standard_result.standard.rated_from,
+                "rating": _rating_data(standard_result.rating),
+                "rationale": standard_result.rationale,
+                "driving_key_question": driving.key_question.code if driving else None,
+                "key_questions": [
+                    {
+                        "code": kq.key_question.code,
+                        "criterion": kq.key_question.criterion,
+                        "wording": kq.key_question.wording,
+                        "rating": _rating_data(kq.rating),
+                        **_sufficiency_data(kq.sufficiency),
+                    }
+                    for kq in standard_result.key_questions
+                ],
+            }
+        )
+    return {
+        "framework": {"slug": framework.slug, "name": framework.name, "version": framework.version},
+        "standards": standards,
+        "composite_score": result.composite_score,
+        "max_score": result.max_score,
+        "overall_rating": _rating_data(result.overall_rating),
+    }
