@@ -239,3 +239,24 @@ class OrganisationalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard.code} {self.get_rating_display()} – {self.inspection}"
+
+
+class InspectionSnapshot(models.Model):
+    """The computed results of an inspection, frozen when it is locked; never changed afterwards.
+
+    `data` has the shape of reports.selectors.inspection_result_data (framework, standards with key questions,
+    composite score, maximum, overall rating).
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="snapshots")
+    data = models.JSONField()
+    framework_version = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["inspection", "-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"Snapshot of {self.inspection} at {self.created_at:%Y-%m-%d %H:%M}"
