@@ -1,0 +1,132 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases import services
+from cases.models import Answer, InspectedCase, Judgement, Need
+from tests.factories import InspectedCaseFactory, InspectionFactory, UserFactory
+
+
+@pytest.fixture
+def case(framework):
+    return InspectedCaseFactory(inspection=InspectionFactory(framework=framework))
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+def complete_answers(framework):
+    codes = framework.standards.filter(key_questions__isnull=False).values_list(
+        "key_questions__code", flat=True
+    )
+    judgements = {code: {"answer": Answer.YES, "rationale": "Evidence in the notes."} for code in codes}
+    facts = {
+        "rosh_level": "high",
+        "rosh_classified_correctly": True,
+        "domestic_abuse_enquiries": "made",
+        "child_safeguarding_enquiries": "not_needed",
+        "home_visits": "not_made",
+        "management_oversight": "insufficient",
+    }
+    needs = {need: {"linked_to_offending": False} for need in Need.values}
+    return judgements, facts, needs
+
+
+def test_saving_a_draft_records_answers_and_bumps_the_version(case, user):
+    saved = services.case_save(
+        case=case,
+        user=user,
+        expected_version=1,
+        judgements={"2.1.1": {"answer": "yes", "rationale": "  Good induction.  "}},
+        facts={"rosh_classified_correctly": False},
+        needs={"drugs": {"linked_to_offending": True, "sufficiently_addressed": False}},
+    )
+    assert saved.version == 2
+    assert saved.status == InspectedCase.Status.IN_PROGRESS
+    assert saved.rosh_classified_correctly is False
+    judgement = Judgement.objects.get(case=case, key_question__code="2.1.1")
+    assert (judgement.answer, judgement.rationale, judgement.updated_by) == ("yes", "Good induction.", user)
+    assert judgement.history.first().history_user == user
+    assert saved.needs.get(need="drugs").sufficiently_addressed is False
+
+
+def test_a_save_from_an_older_version_is_refused_and_changes_nothing(case, user):
+    services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    with pytest.raises(services.CaseConflict) as conflict:
+        services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "no"}})
+    assert conflict.value.current.version == 2
+    assert Judgement.objects.get(case=case).answer == "yes"
+
+
+def test_an_unchanged_answer_adds_no_history(case, user):
+    values = {"2.1.1": {"answer": "yes", "rationale": "Evidence."}}
+    services.case_save(case=case, user=user, expected_version=1, judgements=values)
+    services.case_save(case=case, user=user, expected_version=2, judgements=values)
+    assert Judgement.objects.get(case=case).history.count() == 1
+
+
+def test_values_that_are_not_allowed_are_refused_with_field_errors(case, user):
+    with pytest.raises(ValidationError) as error:
+        services.case_save(
+            case=case,
+            user=user,
+            expected_version=1,
+            judgements={"9.9.9": {"answer": "yes"}, "2.1.1": {"answer": "maybe"}},
+            facts={"status": "approved"},
+        )
+    assert set(error.value.message_dict) == {"kq_9_9_9_answer", "kq_2_1_1_answer", "status"}
+    assert InspectedCase.objects.get(pk=case.pk).version == 1
+
+
+def test_a_need_not_linked_to_offending_cannot_be_marked_addressed(case, user):
+    with pytest.raises(ValidationError) as error:
+        services.case_save(
+            case=case,
+            user=user,
+            expected_version=1,
+            needs={"alcohol": {"linked_to_offending": False, "sufficiently_addressed": True}},
+        )
+    assert error.value.message_dict == {
+        "need_alcohol_addressed": [services.ADDRESSED_WITHOUT_LINK.format(need="alcohol")]
+    }
+
+
+def test_submitting_an_incomplete_case_lists_every_missing_item(case, user):
+    with pytest.raises(services.CaseIncomplete) as incomplete:
+        services.case_submit(case=case, user=user, expected_version=1)
+    fields = [problem.field for problem in incomplete.value.problems]
+    assert len(fields) == 12 * 2 + len(services.FACT_FIELDS) - 1 + len(
+        Need.values
+    )  # RoSH level is set already
+    assert fields[:2] == ["kq_2_1_1_answer", "kq_2_1_1_rationale"]
+    assert "need_accommodation_linked" in fields
+
+
+def test_a_complete_case_is_submitted_and_then_read_only(case, user, framework):
+    judgements, facts, needs = complete_answers(framework)
+    case = services.case_save(
+        case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
+    )
+    submitted = services.case_submit(case=case, user=user, expected_version=case.version)
+    assert submitted.status == InspectedCase.Status.SUBMITTED
+    with pytest.raises(services.CaseNotEditable):
+        services.case_save(
+            case=submitted, user=user, expected_version=submitted.version, facts={"home_visits": "made"}
+        )
+
+
+def test_a_linked_need_needs_an_addressed_answer_before_submission(case, user, framework):
+    judgements, facts, needs = complete_answers(framework)
+    needs["drugs"] = {"linked_to_offending": True}
+    case = services.case_save(
+        case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
+    )
+    assert [p.field for p in services.case_problems(case)] == ["need_drugs_addressed"]
+
+
+def test_a_case_in_a_locked_inspection_cannot_be_saved(case, user):
+    case.inspection.status = "locked"
+    case.inspection.save()
+    with pytest.raises(services.CaseNotEditable):
+        services.case_save(case=case, user=user, expected_version=1, facts={"home_visits": "made"})
