@@ -144,13 +144,10 @@ def sufficiency(sufficient: int, total: int, z: float = Z_95) -> Sufficiency:
     denominator = 1 + z * z / total
     centre = (p + z * z / (2 * total)) / denominator
     half_width = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
-    return Sufficiency(
-        sufficient,
-        total,
-        rate,
-        max(0.0, 100 * (centre - half_width)),
-        min(100.0, 100 * (centre + half_width)),
-    )
+    # The interval always contains the rate; clamping removes floating-point dust at 0% and 100%.
+    lower = min(rate, max(0.0, 100 * (centre - half_width)))
+    upper = max(rate, min(100.0, 100 * (centre + half_width)))
+    return Sufficiency(sufficient, total, rate, lower, upper)
 
 
 def margin_of_error(sample_size: int, z: float = Z_95) -> float | None:
@@ -179,8 +176,7 @@ def cases_to_change_band(
     order = [*_BANDED, Rating.INADEQUATE]
     up = down = None
     if current is not Rating.OUTSTANDING:
-        needed = _lowest_count_for(thresholds[order[order.index(current) - 1]], total)
-        up = needed - sufficient if needed <= total else None
+        up = _lowest_count_for(thresholds[order[order.index(current) - 1]], total) - sufficient
     if current is not Rating.INADEQUATE:
         down = sufficient - _lowest_count_for(thresholds[current], total) + 1
     return up, down
