@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -137,8 +138,23 @@ DEMO_INSPECTIONS = [
 ]  # fmt: skip
 
 
+LEAD_GROUP = "Lead inspectors"
+
+
+def lead_group_create():
+    """A group letting lead inspectors use the Django admin for inspections and cases (no deleting)."""
+    group, _ = Group.objects.get_or_create(name=LEAD_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["pdus", "inspections", "cases"]).exclude(
+            codename__startswith="delete_"
+        )
+    )
+    return group
+
+
 def demo_users_create() -> dict:
     users = {}
+    leads = lead_group_create()
     User = get_user_model()
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -155,6 +171,8 @@ def demo_users_create() -> dict:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if demo.username == "lead":
+                user.groups.add(leads)
         users[demo.username] = user
     return users
 
