@@ -13,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    IntegerField,
     JSONField,
     OuterRef,
     Prefetch,
@@ -447,52 +448,84 @@ def key_question_rates(breakdown: list[dict], standards: Iterable[Standard]) -> 
     ]
 
 
+_FACT_COUNTS = [
+    "cases",
+    "rosh_yes",
+    "rosh_all",
+    "da_yes",
+    "da_all",
+    "cs_yes",
+    "cs_all",
+    "hv_yes",
+    "hv_all",
+    "mo_yes",
+    "mo_all",
+]
+
+
 def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
-    """Case facts of the counted cases of these inspections, pooled over cases (two queries)."""
+    """Case facts of the counted cases of these inspections, pooled over cases.
+
+    One query: the case-level counts and the per-need counts are two aggregates joined by UNION ALL, the needs'
+    rows padded to the same columns.
+    """
     ids = list(inspection_ids)
-    counted = InspectedCase.objects.filter(inspection_id__in=ids, status__in=InspectedCase.COUNTED_STATUSES)
     answered = [Enquiries.MADE, Enquiries.NOT_MADE]
-    facts = counted.aggregate(
-        cases=Count("pk"),
-        rosh_yes=Count("pk", filter=Q(rosh_classified_correctly=True)),
-        rosh_all=Count("pk", filter=Q(rosh_classified_correctly__isnull=False)),
-        da_yes=Count("pk", filter=Q(domestic_abuse_enquiries=Enquiries.MADE)),
-        da_all=Count("pk", filter=Q(domestic_abuse_enquiries__in=answered)),
-        cs_yes=Count("pk", filter=Q(child_safeguarding_enquiries=Enquiries.MADE)),
-        cs_all=Count("pk", filter=Q(child_safeguarding_enquiries__in=answered)),
-        hv_yes=Count("pk", filter=Q(home_visits=Enquiries.MADE)),
-        hv_all=Count("pk", filter=Q(home_visits__in=answered)),
-        mo_yes=Count("pk", filter=Q(management_oversight=Oversight.SUFFICIENT)),
-        mo_all=Count("pk", filter=Q(management_oversight__in=[Oversight.SUFFICIENT, Oversight.INSUFFICIENT])),
-    )
-    needs = {
-        row["need"]: row
-        for row in CaseNeed.objects.filter(
-            case__inspection_id__in=ids, case__status__in=InspectedCase.COUNTED_STATUSES
+    zero = Value(0, output_field=IntegerField())
+    facts = (
+        InspectedCase.objects.filter(inspection_id__in=ids, status__in=InspectedCase.COUNTED_STATUSES)
+        .annotate(kind=Value("", output_field=CharField()))
+        .values("kind")
+        .annotate(
+            cases=Count("pk"),
+            rosh_yes=Count("pk", filter=Q(rosh_classified_correctly=True)),
+            rosh_all=Count("pk", filter=Q(rosh_classified_correctly__isnull=False)),
+            da_yes=Count("pk", filter=Q(domestic_abuse_enquiries=Enquiries.MADE)),
+            da_all=Count("pk", filter=Q(domestic_abuse_enquiries__in=answered)),
+            cs_yes=Count("pk", filter=Q(child_safeguarding_enquiries=Enquiries.MADE)),
+            cs_all=Count("pk", filter=Q(child_safeguarding_enquiries__in=answered)),
+            hv_yes=Count("pk", filter=Q(home_visits=Enquiries.MADE)),
+            hv_all=Count("pk", filter=Q(home_visits__in=answered)),
+            mo_yes=Count("pk", filter=Q(management_oversight=Oversight.SUFFICIENT)),
+            mo_all=Count(
+                "pk", filter=Q(management_oversight__in=[Oversight.SUFFICIENT, Oversight.INSUFFICIENT])
+            ),
         )
+        .values_list("kind", *_FACT_COUNTS)
+        .order_by()
+    )
+    needs = (
+        CaseNeed.objects.filter(case__inspection_id__in=ids, case__status__in=InspectedCase.COUNTED_STATUSES)
         .values("need")
         .annotate(
             linked=Count("pk", filter=Q(linked_to_offending=True)),
             met=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed=True)),
             answered=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed__isnull=False)),
+            **{f"pad{n}": zero for n in range(len(_FACT_COUNTS) - 3)},
         )
+        .values_list("need", "linked", "met", "answered", *(f"pad{n}" for n in range(len(_FACT_COUNTS) - 3)))
         .order_by()
-    }
+    )
+    counts = dict.fromkeys(_FACT_COUNTS, 0)
+    by_need: dict[str, tuple[int, int, int]] = {}
+    for kind, *values in facts.union(needs, all=True):
+        if kind:
+            by_need[kind] = (values[0], values[1], values[2])
+        else:
+            counts = dict(zip(_FACT_COUNTS, values, strict=True))
     return CaseFacts(
-        cases=facts["cases"],
-        rosh_classified_correctly=rules.sufficiency(facts["rosh_yes"], facts["rosh_all"]),
-        domestic_abuse_enquiries=rules.sufficiency(facts["da_yes"], facts["da_all"]),
-        child_safeguarding_enquiries=rules.sufficiency(facts["cs_yes"], facts["cs_all"]),
-        home_visits=rules.sufficiency(facts["hv_yes"], facts["hv_all"]),
-        management_oversight=rules.sufficiency(facts["mo_yes"], facts["mo_all"]),
+        cases=counts["cases"],
+        rosh_classified_correctly=rules.sufficiency(counts["rosh_yes"], counts["rosh_all"]),
+        domestic_abuse_enquiries=rules.sufficiency(counts["da_yes"], counts["da_all"]),
+        child_safeguarding_enquiries=rules.sufficiency(counts["cs_yes"], counts["cs_all"]),
+        home_visits=rules.sufficiency(counts["hv_yes"], counts["hv_all"]),
+        management_oversight=rules.sufficiency(counts["mo_yes"], counts["mo_all"]),
         needs=[
             NeedRate(
                 need.value,
                 need.label,
-                needs.get(need.value, {}).get("linked", 0),
-                rules.sufficiency(
-                    needs.get(need.value, {}).get("met", 0), needs.get(need.value, {}).get("answered", 0)
-                ),
+                by_need.get(need.value, (0, 0, 0))[0],
+                rules.sufficiency(*by_need.get(need.value, (0, 0, 0))[1:]),
             )
             for need in Need
         ],
