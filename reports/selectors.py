@@ -636,7 +636,7 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
         results = inspection_result_data(live[inspection.pk])
     return InspectionDashboard(
         inspection=inspection,
-        provisional=snapshot is None,
+        provisional=not inspection.is_locked,
         snapshot_taken_at=getattr(inspection, "snapshot_taken_at", None) if snapshot is not None else None,
         results=results,
         band_changes=band_changes(results, framework_bands(inspection.framework)),

@@ -106,18 +106,18 @@ def inspection_dashboard_xlsx(request, pk: int):
     return _xlsx_response(tables.inspection_tables(dashboard), name)
 
 
-def inspection_report_pdf_bytes(dashboard: selectors.InspectionDashboard) -> bytes:
-    """The inspection's report as a PDF: the dashboard's tables and charts, rendered by WeasyPrint."""
+def inspection_report_document(dashboard: selectors.InspectionDashboard):
+    """The inspection's report laid out by WeasyPrint: the dashboard's tables and charts, ready to write as PDF."""
     from weasyprint import HTML
 
     html = render_to_string("reports/inspection_report_pdf.html", _inspection_context(dashboard))
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).render()
 
 
 @login_required
 def inspection_report_pdf(request, pk: int):
     dashboard = _dashboard_for_user(request, pk)
-    response = HttpResponse(inspection_report_pdf_bytes(dashboard), content_type="application/pdf")
+    response = HttpResponse(inspection_report_document(dashboard).write_pdf(), content_type="application/pdf")
     name = _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), "report")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
