@@ -14,7 +14,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def pdu_list(request):
     """Every PDU with its published composite, and live ratings of the inspections the user may see."""
-    return render(request, "reports/pdu_list.html", {"rows": selectors.pdu_overview(request.user)})
+    return render(
+        request,
+        "reports/pdu_list.html",
+        {
+            "rows": selectors.pdu_overview(request.user),
+            "can_view_national_dashboard": can_view_national_dashboard(request.user),
+        },
+    )
 
 
 def _dashboard_for_user(request, pk: int) -> selectors.InspectionDashboard:

@@ -3,6 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from reports import rating as rules
 
@@ -17,10 +18,10 @@ def _percent(value: float) -> str:
 def cell(value):
     """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40"; a rating as a tag; nothing as a dash."""
     if value is None or value == "":
-        return format_html('<span aria-label="none">–</span>')
+        return mark_safe('<span aria-hidden="true">–</span><span class="govuk-visually-hidden">None</span>')
     if isinstance(value, rules.Sufficiency):
         if value.rate is None:
-            return format_html('<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>')
+            return mark_safe('<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>')
         return format_html(
             '<span class="app-nowrap">{}</span> <span class="govuk-body-s app-nowrap">({} to {})</span>'
             '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{} of {}</span>',
