@@ -168,11 +168,10 @@ def national_dashboard(request):
         {
             "dashboard": dashboard,
             "scope": scope,
-            "tables": {table.slug: table for table in table_list},
-            "csv_urls": {
-                table.slug: reverse("national_dashboard_csv", args=[table.slug]) + suffix
-                for table in table_list
-            },
+            "tables": _by_key(table_list, lambda table: table),
+            "csv_urls": _by_key(
+                table_list, lambda table: reverse("national_dashboard_csv", args=[table.slug]) + suffix
+            ),
             "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
             "sort": request.GET.get("sort", "pdu"),
             "sort_choices": SORT_CHOICES,

@@ -253,3 +253,19 @@ def test_the_pdf_download_is_a_pdf(client, inspection):
     response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_every_table_of_each_dashboard_is_on_its_page_with_a_csv_link(client, inspection):
+    published_ratings_load()
+    client.force_login(UserFactory(is_national_viewer=True))
+    pages = [
+        (reverse("inspection_dashboard", args=[inspection.pk]), "inspection_tables"),
+        (reverse("national_dashboard"), "national_tables"),
+    ]
+    for url, tables_of in pages:
+        response = client.get(url)
+        page = response.content.decode()
+        for table in getattr(tables, tables_of)(response.context["dashboard"]):
+            assert f">{table.title}</caption>" in page, (url, table.slug)
+            assert f"/tables/{table.slug}.csv" in page, (url, table.slug)
+        assert "Nothing to show" not in page
