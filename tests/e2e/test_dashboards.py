@@ -71,5 +71,5 @@ def test_the_national_dashboard_works_without_javascript(browser, live_server, t
     page.get_by_label("Period").select_option(index=1)
     page.get_by_role("button", name="Apply filters").click()
     assert "period=2026-27" in page.url
-    assert page.locator("svg.app-chart").count() == 3
+    assert page.locator("svg.app-chart").count() == 4
     context.close()

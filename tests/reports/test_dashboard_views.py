@@ -224,6 +224,12 @@ def test_the_national_xlsx_export_has_every_national_table(client, framework):
     assert workbook["pdus"].max_row == 2 + 37  # title, header, 36 published PDUs and the factory's
 
 
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
 def _texts(box):
     """Every piece of text WeasyPrint laid out, walking the page's boxes."""
     if getattr(box, "text", None):
@@ -246,6 +252,14 @@ def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
     assert "Overall rating:  Good" in text
     assert "16 out of 24" in text
     assert "66.7%" in text
+    # The three inline SVG charts (key questions, case facts, needs) are drawn in the PDF, not dropped.
+    images = [
+        box
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if type(getattr(box, "replacement", None)).__name__ == "SVGImage"
+    ]
+    assert len(images) == 3
 
 
 def test_the_pdf_download_is_a_pdf(client, inspection):
