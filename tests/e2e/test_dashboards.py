@@ -16,7 +16,12 @@ UPDATE_SCREENSHOTS = bool(
 
 def _screenshot(page, name):
     if UPDATE_SCREENSHOTS:
-        page.screenshot(path=SCREENSHOTS / name, full_page=True)
+        from PIL import Image
+
+        path = SCREENSHOTS / name
+        page.screenshot(path=path, full_page=True)
+        # A 256-colour palette keeps the committed PNGs small; the pages use few colours anyway.
+        Image.open(path).convert("RGB").quantize(colors=256).save(path, optimize=True)
 
 
 def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(page, transactional_db):
