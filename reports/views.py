@@ -102,7 +102,8 @@ def _filename(*parts: str) -> str:
 
 
 def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
-    response = HttpResponse(tables.table_csv(table), content_type="text/csv; charset=utf-8")
+    # A byte-order mark so that Excel reads the UTF-8 (en dashes, "×") correctly.
+    response = HttpResponse("\ufeff" + tables.table_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

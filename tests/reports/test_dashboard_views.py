@@ -171,7 +171,8 @@ def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection):
     client.force_login(_member(inspection, Role.LEAD))
     response = client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "organisational"]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Standard", "Title", "Rating", "Rationale"]
     assert rows[1][:3] == ["1.1", "Leadership", "Good"]
     assert rows[1][3] == '\'=HYPERLINK("x")'
