@@ -239,6 +239,13 @@ class CaseQuery(models.Model):
     def is_open(self) -> bool:
         return not self.answer
 
+    @property
+    def subject(self) -> str:
+        """What the query is about, as the case page words it."""
+        if self.key_question_id:
+            return f"{self.key_question.code} {self.key_question.wording}"
+        return "Case fact: " + str(InspectedCase._meta.get_field(self.fact).verbose_name)
+
 
 class SecondMarking(models.Model):
     """A case chosen for blind double marking, and the second assistant inspector who marks it."""

@@ -21,7 +21,7 @@ from cases.models import (
 )
 from reports import rating as rules
 
-from .models import Inspection, KeyQuestion, OrganisationalRating, RatedFrom, Role
+from .models import Inspection, KeyQuestion, OrganisationalRating, RatedFrom, Rating, Role
 
 
 def managed_inspections(user) -> QuerySet[Inspection]:
@@ -51,6 +51,12 @@ class Overview:
     second_marked: int
     snapshot: object | None
     unlocks: list
+
+    @property
+    def snapshot_overall(self) -> str:
+        """The locked overall rating's label, or "" when there is none."""
+        value = self.snapshot.data.get("overall_rating") if self.snapshot else None
+        return Rating(value).label if value else ""
 
 
 def inspection_overview(inspection: Inspection) -> Overview:
