@@ -223,3 +223,14 @@ def second_markings_for(user, inspection: Inspection) -> QuerySet[SecondMarking]
             Prefetch("judgements", queryset=SecondJudgement.objects.select_related("key_question"))
         )
     )
+
+
+def second_markings_of(user) -> QuerySet[SecondMarking]:
+    """Every case the user is to second-mark, in inspections not yet locked, with whether it is done."""
+    return (
+        SecondMarking.objects.filter(marker=user)
+        .exclude(case__inspection__status=Inspection.Status.LOCKED)
+        .select_related("case__inspection__pdu")
+        .annotate(marked=Count("judgements"))
+        .order_by("case__inspection__fieldwork_start", "case__reference")
+    )

@@ -47,6 +47,7 @@ def inspection_list(request):
         {
             "inspections": selectors.managed_inspections(request.user),
             "can_create": can_create_inspection(request.user),
+            "second_markings": selectors.second_markings_of(request.user),
         },
     )
 

@@ -459,3 +459,52 @@ def test_second_marking_page_is_only_for_the_chosen_marker(client, inspection, f
     assert client.get(path).status_code == 404
     client.force_login(ben)
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["inspections:detail", "inspections:sample", "inspections:quality_assurance", "inspections:moderation"],
+)
+def test_lead_pages_run_a_fixed_number_of_queries_whatever_the_sample_size(
+    client, inspection, lead, amira, framework, name, django_assert_max_num_queries
+):
+    client.force_login(lead)
+    path = reverse(name, kwargs={"pk": inspection.pk})
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    cases = [submit(InspectedCaseFactory(inspection=inspection), amira, framework) for _ in range(2)]
+    case_services.second_marking_choose(case=cases[0], marker=ben, user=lead)
+    with django_assert_max_num_queries(30) as few:
+        client.get(path)
+    for _ in range(8):
+        more = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+        case_services.second_marking_choose(case=more, marker=ben, user=lead)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(path)
+
+
+def test_case_review_runs_a_fixed_number_of_queries(
+    client, inspection, quality_assurer, amira, framework, django_assert_max_num_queries
+):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    for n in range(3):
+        query = case_services.case_return(case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits")
+        case_services.case_query_answer(query=query, user=amira, answer="See the notes of 3 May")
+        case.refresh_from_db()
+        case = case_services.case_submit(case=case, user=amira, expected_version=case.version)
+    client.force_login(quality_assurer)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk}))
+    assert response.text.count("See the notes of 3 May") == 3
+
+
+def test_second_markers_find_their_cases_on_the_inspections_page(client, inspection, framework, lead, amira):
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    case = submit(InspectedCaseFactory(inspection=inspection, reference="SECOND1"), amira, framework)
+    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    client.force_login(ben)
+    response = client.get(reverse("inspections:list"))
+    assert reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}) in (
+        response.text
+    )
+    client.force_login(amira)
+    assert "SECOND1" not in client.get(reverse("inspections:list")).text
