@@ -487,13 +487,17 @@ def test_case_review_runs_a_fixed_number_of_queries(
 ):
     case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
     for n in range(3):
-        query = case_services.case_return(case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits")
+        query = case_services.case_return(
+            case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits"
+        )
         case_services.case_query_answer(query=query, user=amira, answer="See the notes of 3 May")
         case.refresh_from_db()
         case = case_services.case_submit(case=case, user=amira, expected_version=case.version)
     client.force_login(quality_assurer)
     with django_assert_max_num_queries(16):
-        response = client.get(reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk}))
+        response = client.get(
+            reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+        )
     assert response.text.count("See the notes of 3 May") == 3
 
 
