@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from cases.models import (
     CaseQuery,
@@ -133,8 +133,15 @@ def quality_assurance_queue(inspection: Inspection) -> QuerySet[InspectedCase]:
             ]
         )
         .select_related("assistant_inspector")
-        .annotate(open_queries=Count("queries", filter=Q(queries__answer="")))
-        .order_by("status", "reference")
+        .annotate(
+            open_queries=Count("queries", filter=Q(queries__answer="")),
+            queue_order=Case(
+                When(status=InspectedCase.Status.SUBMITTED, then=Value(0)),
+                When(status=InspectedCase.Status.RETURNED, then=Value(1)),
+                default=Value(2),
+            ),
+        )
+        .order_by("queue_order", "reference")
     )
 
 

@@ -512,3 +512,16 @@ def test_second_markers_find_their_cases_on_the_inspections_page(client, inspect
     )
     client.force_login(amira)
     assert "SECOND1" not in client.get(reverse("inspections:list")).text
+
+
+def test_quality_assurance_queue_lists_submitted_cases_first(client, inspection, quality_assurer):
+    InspectedCaseFactory(inspection=inspection, reference="A-APPROVED", status=InspectedCase.Status.APPROVED)
+    InspectedCaseFactory(inspection=inspection, reference="B-RETURNED", status=InspectedCase.Status.RETURNED)
+    InspectedCaseFactory(
+        inspection=inspection, reference="C-SUBMITTED", status=InspectedCase.Status.SUBMITTED
+    )
+    InspectedCaseFactory(inspection=inspection, reference="D-DRAFT", status=InspectedCase.Status.IN_PROGRESS)
+    client.force_login(quality_assurer)
+    text = client.get(reverse("inspections:quality_assurance", kwargs={"pk": inspection.pk})).text
+    assert "D-DRAFT" not in text
+    assert text.index("C-SUBMITTED") < text.index("B-RETURNED") < text.index("A-APPROVED")
