@@ -463,3 +463,51 @@ def moderation_agree(*, second_judgement, answer: str, user) -> Judgement:
     judgement._history_user = user
     judgement.save(update_fields=["answer", "updated_by", "updated_at"])
     return judgement
+
+
+NO_SECOND_MARKERS = "At least two assistant inspectors are needed for second marking."
+PERCENTAGE_OUT_OF_RANGE = "Enter a percentage between 1 and 100"
+
+
+@transaction.atomic
+def second_marking_choose_share(*, inspection, percentage: int, user, seed: int | None = None) -> list:
+    """Choose a random share of the sample not yet chosen (at least one case) for blind second marking.
+
+    Each case goes to the assistant inspector, other than its first marker, with the fewest second markings so far.
+    Returns the new SecondMarking rows. Random but repeatable for a given seed (default: the inspection's id).
+    """
+    import math
+    import random
+
+    from .models import SecondMarking
+
+    _ensure_open(inspection)
+    if not 1 <= percentage <= 100:
+        raise ValidationError({"percentage": PERCENTAGE_OUT_OF_RANGE})
+    markers = sorted(_assistant_inspector_ids(inspection))
+    if len(markers) < 2:
+        raise CaseError(NO_SECOND_MARKERS)
+    total = inspection.cases.count()
+    wanted = max(1, math.ceil(total * percentage / 100)) if total else 0
+    already = SecondMarking.objects.filter(case__inspection=inspection)
+    candidates = list(
+        inspection.cases.exclude(pk__in=already.values("case_id"))
+        .order_by("pk")
+        .values_list("pk", "assistant_inspector_id")
+    )
+    chosen = random.Random(inspection.pk if seed is None else seed).sample(
+        candidates, min(len(candidates), max(0, wanted - already.count()))
+    )
+    load = dict.fromkeys(markers, 0)
+    for marker_id in already.values_list("marker_id", flat=True):
+        if marker_id in load:
+            load[marker_id] += 1
+    rows = []
+    for case_id, first_marker in sorted(chosen):
+        marker = min((m for m in markers if m != first_marker), key=lambda m: (load[m], m))
+        load[marker] += 1
+        row = SecondMarking(case_id=case_id, marker_id=marker, chosen_by=user)
+        row._history_user = user
+        row.save()
+        rows.append(row)
+    return rows

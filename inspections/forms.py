@@ -2,7 +2,7 @@
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -161,10 +161,13 @@ class ReturnForm(forms.Form):
             ("Key questions", [(f"kq:{kq.code}", f"{kq.code} {kq.wording}") for kq in key_questions]),
             ("Case facts", [(f"fact:{name}", FACT_LABELS[name]) for name in FACT_FIELDS]),
         ]
-        self.helper = _helper(
-            Field.select("subject"), Field.textarea("text"), button="Return case with this query"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("subject"),
+            Field.textarea("text"),
+            Button.warning("return", "Return case with this query"),
         )
-        self.helper.layout[-1].field_classes = "govuk-button govuk-button--warning"
 
     def subject_kwargs(self) -> dict:
         kind, _, value = self.cleaned_data["subject"].partition(":")
@@ -198,6 +201,31 @@ class SecondMarkingChoiceForm(forms.Form):
         ]
         self.helper = _helper(
             Field.select("case"), Field.select("marker"), button="Choose for second marking"
+        )
+
+
+class SecondMarkingShareForm(forms.Form):
+    percentage = forms.IntegerField(
+        label="Percentage of the sample",
+        min_value=1,
+        max_value=100,
+        initial=10,
+        help_text="Cases are chosen at random and shared among the other assistant inspectors.",
+        error_messages={
+            "required": "Enter a percentage between 1 and 100",
+            "invalid": "Enter a percentage between 1 and 100",
+            "min_value": "Enter a percentage between 1 and 100",
+            "max_value": "Enter a percentage between 1 and 100",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("percentage", field_width=Fixed.TWO),
+            Button.secondary("share", "Choose cases at random"),
         )
 
 

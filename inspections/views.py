@@ -350,31 +350,42 @@ def inspection_unlock(request, pk):
 
 @login_required
 def moderation(request, pk):
+    """Choose cases for second marking (one by one or a random share), see agreement, settle disagreements."""
     inspection = _get_inspection(request, pk)
     cases = inspection.cases.filter(second_marking__isnull=True).order_by("reference")
+    sharing = request.method == "POST" and "percentage" in request.POST
     form = forms.SecondMarkingChoiceForm(
-        _posted(request),
+        None if sharing else _posted(request),
         cases=cases,
         assistant_inspectors=selectors.assistant_inspectors_with_load(inspection),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
+    share_form = forms.SecondMarkingShareForm(request.POST if sharing else None)
+    try:
+        if sharing and share_form.is_valid():
+            chosen = case_services.second_marking_choose_share(
+                inspection=inspection, percentage=share_form.cleaned_data["percentage"], user=request.user
+            )
+            messages.success(request, f"{len(chosen)} cases chosen for second marking")
+            return redirect("inspections:moderation", pk=pk)
+        if not sharing and request.method == "POST" and form.is_valid():
             case_services.second_marking_choose(
                 case=get_object_or_404(cases, pk=form.cleaned_data["case"]),
                 marker=get_user_model().objects.get(pk=form.cleaned_data["marker"]),
                 user=request.user,
             )
-        except (CaseError, services.InspectionError) as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, "Case chosen for second marking")
             return redirect("inspections:moderation", pk=pk)
+    except ValidationError as error:
+        _form_errors(share_form if sharing else form, error)
+    except (CaseError, services.InspectionError) as error:
+        (share_form if sharing else form).add_error(None, str(error))
     return render(
         request,
         "inspections/moderation.html",
         {
             "inspection": inspection,
             "form": form,
+            "share_form": share_form,
             "moderation": selectors.moderation(inspection),
             "answer_choices": forms.AgreedJudgementForm.base_fields["answer"].choices,
         },

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases import services
-from cases.models import CaseQuery, InspectedCase, Judgement, SecondJudgement
+from cases.models import CaseQuery, InspectedCase, Judgement, SecondJudgement, SecondMarking
 from inspections.models import Inspection, Role
 from inspections.services import InspectionLocked
 from tests.cases.test_services import complete_answers
@@ -217,3 +217,33 @@ def test_queries_and_approval_are_refused_once_the_inspection_is_locked(submitte
         services.case_approve(case=submitted, user=quinn)
     with pytest.raises(InspectionLocked):
         services.case_return(case=submitted, user=quinn, text="Why?", key_question_code="2.1.1")
+
+
+def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, amira, ben):
+    chloe = UserFactory(username="chloe")
+    inspection.memberships.create(user=chloe, role=Role.ASSISTANT_INSPECTOR)
+    InspectedCaseFactory.create_batch(12, inspection=inspection, assistant_inspector=amira)
+    InspectedCaseFactory.create_batch(13, inspection=inspection, assistant_inspector=ben)
+    lead = UserFactory()
+
+    chosen = services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
+
+    assert len(chosen) == 3  # 10% of 25, rounded up
+    assert all(row.marker_id != row.case.assistant_inspector_id for row in chosen)
+    # Asking again for 10% chooses nothing more; 20% tops it up to 5.
+    assert services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead) == []
+    assert len(services.second_marking_choose_share(inspection=inspection, percentage=20, user=lead)) == 2
+    loads = sorted(SecondMarking.objects.values_list("marker__username", flat=True))
+    assert (
+        max(loads.count(name) for name in set(loads)) - min(loads.count(n) for n in ("amira", "ben", "chloe"))
+        <= 1
+    )
+
+
+def test_choosing_a_share_needs_two_assistant_inspectors_and_a_sensible_percentage(inspection, amira):
+    InspectedCaseFactory(inspection=inspection, assistant_inspector=amira)
+    lead = UserFactory()
+    with pytest.raises(services.CaseError, match=services.NO_SECOND_MARKERS):
+        services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
+    with pytest.raises(ValidationError):
+        services.second_marking_choose_share(inspection=inspection, percentage=0, user=lead)

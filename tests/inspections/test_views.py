@@ -525,3 +525,16 @@ def test_quality_assurance_queue_lists_submitted_cases_first(client, inspection,
     text = client.get(reverse("inspections:quality_assurance", kwargs={"pk": inspection.pk})).text
     assert "D-DRAFT" not in text
     assert text.index("C-SUBMITTED") < text.index("B-RETURNED") < text.index("A-APPROVED")
+
+
+def test_lead_chooses_a_random_share_for_second_marking(client, inspection, lead, amira):
+    member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    InspectedCaseFactory.create_batch(20, inspection=inspection, assistant_inspector=amira)
+    client.force_login(lead)
+    path = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
+    invalid = client.post(path, {"percentage": "0"})
+    assert "Enter a percentage between 1 and 100" in invalid.text
+    assert not SecondMarking.objects.exists()
+    response = client.post(path, {"percentage": "10"}, follow=True)
+    assert "2 cases chosen for second marking" in response.text
+    assert set(SecondMarking.objects.values_list("marker__username", flat=True)) == {"ben"}
