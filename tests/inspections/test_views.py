@@ -538,3 +538,49 @@ def test_lead_chooses_a_random_share_for_second_marking(client, inspection, lead
     response = client.post(path, {"percentage": "10"}, follow=True)
     assert "2 cases chosen for second marking" in response.text
     assert set(SecondMarking.objects.values_list("marker__username", flat=True)) == {"ben"}
+
+
+def post_actions(inspection, case):
+    return [
+        reverse("inspections:advance", kwargs={"pk": inspection.pk}),
+        reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}),
+        reverse("inspections:assignment", kwargs={"pk": inspection.pk}),
+        reverse("inspections:rating_edit", kwargs={"pk": inspection.pk, "code": "1.1"}),
+        reverse("inspections:moderation", kwargs={"pk": inspection.pk}),
+        reverse("inspections:lock", kwargs={"pk": inspection.pk}),
+        reverse("inspections:unlock", kwargs={"pk": inspection.pk}),
+        reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk}),
+        reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk}),
+    ]
+
+
+def test_anonymous_posts_change_nothing_and_go_to_sign_in(client, inspection, case):
+    for path in post_actions(inspection, case):
+        response = client.post(path, {"rating": "good", "rationale": "x", "reason": "x", "percentage": "10"})
+        assert response.status_code == 302, path
+        assert response.url.startswith("/sign-in/"), path
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.FIELDWORK
+    assert not OrganisationalRating.objects.exists()
+
+
+def test_assistant_inspectors_cannot_post_any_lead_or_quality_action(client, inspection, framework, amira):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    client.force_login(amira)
+    for path in post_actions(inspection, case):
+        response = client.post(
+            path, {"rating": "good", "rationale": "x", "subject": "fact:home_visits", "text": "x"}
+        )
+        assert response.status_code == 404, path
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.SUBMITTED
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.FIELDWORK
+    assert not OrganisationalRating.objects.exists()
+
+
+def test_users_outside_the_lead_inspectors_group_cannot_post_a_new_inspection(client, framework):
+    client.force_login(UserFactory())
+    response = client.post(reverse("inspections:create"), {"framework": framework.pk})
+    assert response.status_code == 404
+    assert not Inspection.objects.exists()
