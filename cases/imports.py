@@ -73,6 +73,14 @@ class SampleRow:
     assistant_inspector: str = ""
     problems: list[ImportProblem] = field(default_factory=list)
 
+    @property
+    def case_type_label(self) -> str:
+        return CaseType(self.case_type).label if self.case_type else ""
+
+    @property
+    def rosh_level_label(self) -> str:
+        return RoshLevel(self.rosh_level).label if self.rosh_level else ""
+
 
 @dataclass
 class ImportPreview:
@@ -87,6 +95,10 @@ class ImportPreview:
     @property
     def rows_with_problems(self) -> int:
         return len({problem.line for problem in self.problems if problem.line is not None})
+
+    @property
+    def problem_rows(self) -> list[SampleRow]:
+        return [row for row in self.rows if row.problems]
 
 
 class SampleInvalid(Exception):

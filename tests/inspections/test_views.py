@@ -584,3 +584,18 @@ def test_users_outside_the_lead_inspectors_group_cannot_post_a_new_inspection(cl
     response = client.post(reverse("inspections:create"), {"framework": framework.pk})
     assert response.status_code == 404
     assert not Inspection.objects.exists()
+
+
+def test_a_large_clean_file_previews_the_first_200_rows_with_labels(client, inspection, lead):
+    client.force_login(lead)
+    body = "".join(f"L{n:04d},post-sentence supervision,very high,2026-03-02,\n" for n in range(300))
+    response = client.post(
+        reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
+        {"file": SimpleUploadedFile("sample.csv", (HEADER + body).encode(), content_type="text/csv")},
+    )
+    assert "Import 300 cases" in response.text
+    assert "(the first 200 of 300)" in response.text
+    assert "L0199" in response.text
+    assert "L0200" not in response.text
+    assert "Post-sentence supervision" in response.text
+    assert "Very high" in response.text
