@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from cases.models import (
+    Answer,
     CaseQuery,
     CaseType,
     InspectedCase,
@@ -213,6 +214,9 @@ def moderation(inspection: Inspection) -> Moderation:
         .select_related("marking__case", "marking__marker", "key_question")
         .order_by("marking__case__reference", "key_question__standard__order", "key_question__order")
     )
+    for disagreement in disagreements:
+        first = disagreement.first_answer
+        disagreement.first_answer_label = Answer(first).label if first else "Not answered"
     return Moderation(
         markings=markings,
         agreements=[KeyQuestionAgreement(kq, rules.agreement(pairs.get(kq.pk, []))) for kq in key_questions],
