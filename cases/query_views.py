@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from inspections.permissions import can_answer_query
 from inspections.services import InspectionLocked
 
 from . import services
@@ -22,7 +23,7 @@ from .models import CaseQuery
 @require_POST
 def query_answer(request, query_pk):
     query = get_object_or_404(CaseQuery.objects.select_related("case__inspection"), pk=query_pk)
-    if query.case.assistant_inspector_id != request.user.pk:
+    if not can_answer_query(request.user, query):
         raise Http404
     try:
         services.case_query_answer(query=query, user=request.user, answer=request.POST.get("answer", ""))

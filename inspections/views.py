@@ -15,8 +15,8 @@ from cases.models import InspectedCase, Judgement, SecondJudgement, SecondMarkin
 from cases.services import CaseError, key_question_field
 
 from . import forms, selectors, services
-from .models import Inspection, KeyQuestion, OrganisationalRating, Role
-from .permissions import can_create_inspection, can_manage_inspection, can_quality_assure, has_role
+from .models import Inspection, KeyQuestion, OrganisationalRating
+from .permissions import can_create_inspection, can_manage_inspection, can_quality_assure, can_second_mark
 
 SESSION_SAMPLE = "sample-import-{pk}"
 
@@ -421,7 +421,7 @@ def moderation_agree(request, pk, judgement_pk):
 @login_required
 def second_marking(request, pk, marking_pk):
     """The second marker's blind marking: only the key questions, never the first marker's answers."""
-    inspection = _get_inspection(request, pk, lambda user, i: has_role(user, i, Role.ASSISTANT_INSPECTOR))
+    inspection = _get_inspection(request, pk, can_second_mark)
     marking = get_object_or_404(
         SecondMarking.objects.select_related("case__inspection"),
         pk=marking_pk,
