@@ -244,3 +244,45 @@ def test_moderation_and_blind_second_marking_pages(page, new_page, transactional
     page.get_by_role("button", name="Record agreed judgement for MOD1 2.1.1").click()
     expect(page.get_by_text("Agreed judgement recorded for MOD1 2.1.1")).to_be_visible()
     assert case.judgements.get(key_question__code="2.1.1").answer == "no"
+
+
+def test_assignment_works_by_keyboard_without_javascript(browser, live_server, transactional_db):
+    published_ratings_load()
+    framework = frameworks_load_all()[-1]
+    users = demo_users_create()
+    inspection = services.inspection_create(
+        pdu=PDU.objects.get(name="Gwent"),
+        framework=framework,
+        fieldwork_start=datetime.date(2027, 1, 4),
+        fieldwork_end=datetime.date(2027, 1, 15),
+        lead=users["lead"],
+        assistant_inspectors=[users["amira"]],
+        user=users["lead"],
+    )
+    for reference in ("KEY1", "KEY2"):
+        InspectedCase.objects.create(
+            inspection=inspection,
+            reference=reference,
+            case_type="licence",
+            rosh_level="low",
+            supervision_start=datetime.date(2026, 3, 2),
+        )
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "lead", DEMO_PASSWORD)
+        page.goto(f"/inspections/{inspection.pk}/assignment/")
+        page.get_by_label("Assign the selected cases to").focus()
+        page.keyboard.press("ArrowDown")  # the first assistant inspector
+        page.get_by_label("Select KEY2").focus()
+        page.keyboard.press("Space")
+        page.get_by_role("button", name="Assign selected cases").focus()
+        page.keyboard.press("Enter")
+        expect(
+            page.get_by_text("1 cases assigned to Amira Hussain")
+        ).to_be_visible()  # axe needs JS: see the journey
+    finally:
+        context.close()
+    assert InspectedCase.objects.get(reference="KEY2").assistant_inspector == users["amira"]
+    assert InspectedCase.objects.get(reference="KEY1").assistant_inspector is None
