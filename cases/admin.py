@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CaseNeed, InspectedCase, Judgement
+from .models import CaseNeed, CaseQuery, InspectedCase, Judgement, SecondJudgement, SecondMarking
 
 
 class JudgementInline(admin.TabularInline):
@@ -39,3 +39,26 @@ class CaseNeedAdmin(SimpleHistoryAdmin):
     list_display = ["case", "need", "linked_to_offending", "sufficiently_addressed"]
     list_filter = ["need", "linked_to_offending", "sufficiently_addressed"]
     list_select_related = ["case"]
+
+
+@admin.register(CaseQuery)
+class CaseQueryAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "key_question", "fact", "raised_by", "raised_at", "answered_at"]
+    list_filter = ["case__inspection"]
+    list_select_related = ["case", "key_question", "raised_by"]
+    search_fields = ["case__reference", "text", "answer"]
+
+
+class SecondJudgementInline(admin.TabularInline):
+    model = SecondJudgement
+    extra = 0
+    fields = ["key_question", "answer", "rationale", "agreed_answer", "agreed_by", "agreed_at"]
+
+
+@admin.register(SecondMarking)
+class SecondMarkingAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "marker", "chosen_by", "created_at"]
+    list_filter = ["case__inspection"]
+    list_select_related = ["case", "marker", "chosen_by"]
+    search_fields = ["case__reference"]
+    inlines = [SecondJudgementInline]

@@ -190,3 +190,110 @@ class CaseNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_need_display()}"
+
+
+class CaseQuery(models.Model):
+    """A quality assurer's query on a returned case, about one key question or one case fact, and its answer.
+
+    Queries are never deleted: together they are the case's quality-assurance thread.
+    """
+
+    case = models.ForeignKey(InspectedCase, on_delete=models.CASCADE, related_name="queries")
+    key_question = models.ForeignKey(
+        KeyQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fact = models.CharField(
+        max_length=40, blank=True, help_text="The case fact queried, if not a key question."
+    )
+    text = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case", "raised_at", "pk"]
+        verbose_name_plural = "case queries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(key_question__isnull=False) & models.Q(fact=""))
+                | (models.Q(key_question__isnull=True) & ~models.Q(fact="")),
+                name="case_query_about_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(answer="") & models.Q(answered_at__isnull=True))
+                | (~models.Q(answer="") & models.Q(answered_at__isnull=False)),
+                name="case_query_answered_consistently",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Query on {self.case}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answer
+
+    @property
+    def subject(self) -> str:
+        """What the query is about, as the case page words it."""
+        if self.key_question_id:
+            return f"{self.key_question.code} {self.key_question.wording}"
+        return "Case fact: " + str(InspectedCase._meta.get_field(self.fact).verbose_name)
+
+
+class SecondMarking(models.Model):
+    """A case chosen for blind double marking, and the second assistant inspector who marks it."""
+
+    case = models.OneToOneField(InspectedCase, on_delete=models.CASCADE, related_name="second_marking")
+    marker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="second_markings"
+    )
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case"]
+
+    def __str__(self) -> str:
+        return f"Second marking of {self.case} by {self.marker}"
+
+
+class SecondJudgement(models.Model):
+    """The second marker's blind answer to one key question, and the lead's agreed answer where they differ.
+
+    The agreed answer is written to the case's Judgement too, since that is the one that counts.
+    """
+
+    marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="judgements")
+    key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=20, choices=Answer.choices)
+    rationale = models.TextField(blank=True)
+    agreed_answer = models.CharField(max_length=20, choices=Answer.choices, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["marking", "key_question__standard__order", "key_question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["marking", "key_question"], name="second_judgement_unique"),
+            models.CheckConstraint(
+                condition=models.Q(answer__in=Answer.values)
+                & models.Q(agreed_answer__in=["", *Answer.values]),
+                name="second_judgement_answers_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Second marking {self.marking.case} {self.key_question.code}: {self.answer}"

@@ -260,7 +260,254 @@ def case_submit(*, case: InspectedCase, user, expected_version: int) -> Inspecte
     problems = case_problems(case)
     if problems:
         raise CaseIncomplete(problems)
+    if case.queries.filter(answer="").exists():
+        raise CaseError(OPEN_QUERIES)
     current = _claim_version(case, expected_version, status=InspectedCase.Status.SUBMITTED)
     current._history_user = user
     current.save(update_fields=["updated_at"])  # records the submission in the case's history
     return current
+
+
+# Assignment, quality assurance and moderation: the lead's and quality assurers' writes to cases.
+
+NOT_AN_ASSISTANT_INSPECTOR = "{user} is not an assistant inspector on this inspection's team."
+NO_CASES_SELECTED = "Select at least one case"
+APPROVED_CANNOT_MOVE = "Case {reference} is approved and cannot be reassigned."
+NOT_SUBMITTED = "Only a submitted case can be approved or returned; this one is {status}."
+QUERY_TEXT_MISSING = "Enter your query"
+QUERY_SUBJECT_MISSING = "Select the key question or case fact your query is about"
+QUERY_ANSWER_MISSING = "Enter your answer to the query"
+QUERY_ALREADY_ANSWERED = "This query has already been answered."
+QUERY_NOT_YOURS = "Only the case's assistant inspector answers its queries."
+OPEN_QUERIES = "Answer every open query before resubmitting the case."
+MARKER_IS_FIRST = "The second marker must be a different assistant inspector from the first."
+ALREADY_SECOND_MARKED = "Case {reference} is already chosen for second marking."
+NOT_THE_SECOND_MARKER = "Only the chosen second marker marks this case."
+SECOND_MARKING_DONE = "The second marking of this case has been recorded already."
+AGREEMENT_MISSING = "Select the agreed judgement"
+
+
+def _ensure_open(inspection) -> None:
+    from inspections.services import ensure_not_locked
+
+    ensure_not_locked(inspection)
+
+
+def _assistant_inspector_ids(inspection) -> set[int]:
+    from inspections.models import Role
+
+    return set(inspection.memberships.filter(role=Role.ASSISTANT_INSPECTOR).values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def cases_assign(*, inspection, case_ids, assistant_inspector, user) -> int:
+    """Assign the chosen cases of an inspection to one assistant inspector (None to unassign); returns how many.
+
+    Approved cases keep their assistant inspector: their marking is finished.
+    """
+    from simple_history.utils import bulk_update_with_history
+
+    _ensure_open(inspection)
+    if assistant_inspector is not None and assistant_inspector.pk not in _assistant_inspector_ids(inspection):
+        raise CaseError(NOT_AN_ASSISTANT_INSPECTOR.format(user=assistant_inspector))
+    cases = list(inspection.cases.select_for_update().filter(pk__in=list(case_ids)))
+    if not cases:
+        raise CaseError(NO_CASES_SELECTED)
+    approved = [case for case in cases if case.status == InspectedCase.Status.APPROVED]
+    if approved:
+        raise CaseError(APPROVED_CANNOT_MOVE.format(reference=approved[0].reference))
+    for case in cases:
+        case.assistant_inspector = assistant_inspector
+        case.updated_at = timezone.now()
+    bulk_update_with_history(
+        cases, InspectedCase, ["assistant_inspector", "updated_at"], batch_size=500, default_user=user
+    )
+    return len(cases)
+
+
+def _locked_submitted(case: InspectedCase) -> InspectedCase:
+    current = InspectedCase.objects.select_for_update().select_related("inspection").get(pk=case.pk)
+    _ensure_open(current.inspection)
+    if current.status != InspectedCase.Status.SUBMITTED:
+        raise CaseError(NOT_SUBMITTED.format(status=current.get_status_display().lower()))
+    return current
+
+
+@transaction.atomic
+def case_approve(*, case: InspectedCase, user) -> InspectedCase:
+    """Quality assurance approves a submitted case; it is read-only from then on."""
+    current = _locked_submitted(case)
+    current.status = InspectedCase.Status.APPROVED
+    current.version += 1
+    current._history_user = user
+    current.save(update_fields=["status", "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def case_return(*, case: InspectedCase, user, text: str, key_question_code: str = "", fact: str = ""):
+    """Return a submitted case to its assistant inspector with a query on one key question or case fact."""
+    from .models import CaseQuery
+
+    current = _locked_submitted(case)
+    errors = {}
+    if not text.strip():
+        errors["text"] = QUERY_TEXT_MISSING
+    key_question = None
+    if key_question_code:
+        key_question = KeyQuestion.objects.filter(
+            standard__framework_id=current.inspection.framework_id, code=key_question_code
+        ).first()
+    if bool(key_question) == bool(fact in FACT_FIELDS) or (key_question_code and key_question is None):
+        errors["subject"] = QUERY_SUBJECT_MISSING
+    if errors:
+        raise ValidationError(errors)
+    query = CaseQuery(case=current, key_question=key_question, fact=fact, text=text.strip(), raised_by=user)
+    query._history_user = user
+    query.save()
+    current.status = InspectedCase.Status.RETURNED
+    current.version += 1
+    current._history_user = user
+    current.save(update_fields=["status", "version", "updated_at"])
+    return query
+
+
+@transaction.atomic
+def case_query_answer(*, query, user, answer: str):
+    """The case's assistant inspector answers a query; the case can then be resubmitted with case_submit."""
+    from .models import CaseQuery
+
+    query = CaseQuery.objects.select_for_update().select_related("case__inspection").get(pk=query.pk)
+    _ensure_open(query.case.inspection)
+    if query.case.assistant_inspector_id != user.pk:
+        raise CaseError(QUERY_NOT_YOURS)
+    if not query.is_open:
+        raise CaseError(QUERY_ALREADY_ANSWERED)
+    if not answer.strip():
+        raise ValidationError({"answer": QUERY_ANSWER_MISSING})
+    query.answer, query.answered_by, query.answered_at = answer.strip(), user, timezone.now()
+    query._history_user = user
+    query.save()
+    return query
+
+
+@transaction.atomic
+def second_marking_choose(*, case: InspectedCase, marker, user):
+    """The lead chooses a case for blind double marking by a second assistant inspector."""
+    from .models import SecondMarking
+
+    _ensure_open(case.inspection)
+    if marker.pk not in _assistant_inspector_ids(case.inspection):
+        raise CaseError(NOT_AN_ASSISTANT_INSPECTOR.format(user=marker))
+    if marker.pk == case.assistant_inspector_id:
+        raise CaseError(MARKER_IS_FIRST)
+    if SecondMarking.objects.filter(case=case).exists():
+        raise CaseError(ALREADY_SECOND_MARKED.format(reference=case.reference))
+    marking = SecondMarking(case=case, marker=marker, chosen_by=user)
+    marking._history_user = user
+    marking.save()
+    return marking
+
+
+@transaction.atomic
+def second_marking_save(*, marking, user, judgements: Mapping[str, Mapping[str, str]]):
+    """The second marker's judgement of every key question, recorded once, without seeing the first marking."""
+    from .models import SecondJudgement
+
+    _ensure_open(marking.case.inspection)
+    if marking.marker_id != user.pk:
+        raise CaseError(NOT_THE_SECOND_MARKER)
+    if marking.judgements.exists():
+        raise CaseError(SECOND_MARKING_DONE)
+    key_questions = list(
+        KeyQuestion.objects.filter(standard__framework_id=marking.case.inspection.framework_id).order_by(
+            "standard__order", "order"
+        )
+    )
+    errors = {
+        key_question_field(kq.code, "answer"): f"Select whether the work was sufficient for {kq.code}"
+        for kq in key_questions
+        if judgements.get(kq.code, {}).get("answer") not in Answer.values
+    }
+    if errors:
+        raise ValidationError(errors)
+    rows = [
+        SecondJudgement(
+            marking=marking,
+            key_question=kq,
+            answer=judgements[kq.code]["answer"],
+            rationale=judgements[kq.code].get("rationale", "").strip(),
+        )
+        for kq in key_questions
+    ]
+    for row in rows:
+        row._history_user = user
+        row.save()
+    return rows
+
+
+@transaction.atomic
+def moderation_agree(*, second_judgement, answer: str, user) -> Judgement:
+    """The lead records the agreed judgement of a double-marked key question; it is the one that counts."""
+    _ensure_open(second_judgement.marking.case.inspection)
+    if answer not in Answer.values:
+        raise ValidationError({"answer": AGREEMENT_MISSING})
+    second_judgement.agreed_answer, second_judgement.agreed_by = answer, user
+    second_judgement.agreed_at = timezone.now()
+    second_judgement._history_user = user
+    second_judgement.save()
+    judgement, _ = Judgement.objects.get_or_create(
+        case=second_judgement.marking.case, key_question=second_judgement.key_question
+    )
+    judgement.answer, judgement.updated_by = answer, user
+    judgement._history_user = user
+    judgement.save(update_fields=["answer", "updated_by", "updated_at"])
+    return judgement
+
+
+NO_SECOND_MARKERS = "At least two assistant inspectors are needed for second marking."
+PERCENTAGE_OUT_OF_RANGE = "Enter a percentage between 1 and 100"
+
+
+@transaction.atomic
+def second_marking_choose_share(*, inspection, percentage: int, user, seed: int | None = None) -> list:
+    """Choose a random share of the sample not yet chosen (at least one case) for blind second marking.
+
+    Each case goes to the assistant inspector, other than its first marker, with the fewest second markings so far.
+    Returns the new SecondMarking rows. Random but repeatable for a given seed (default: the inspection's id).
+    """
+    import math
+    import random
+
+    from .models import SecondMarking
+
+    _ensure_open(inspection)
+    if not 1 <= percentage <= 100:
+        raise ValidationError({"percentage": PERCENTAGE_OUT_OF_RANGE})
+    markers = sorted(_assistant_inspector_ids(inspection))
+    if len(markers) < 2:
+        raise CaseError(NO_SECOND_MARKERS)
+    total = inspection.cases.count()
+    wanted = max(1, math.ceil(total * percentage / 100)) if total else 0
+    already = SecondMarking.objects.filter(case__inspection=inspection)
+    candidates = list(
+        inspection.cases.exclude(pk__in=already.values("case_id"))
+        .order_by("pk")
+        .values_list("pk", "assistant_inspector_id")
+    )
+    chosen = random.Random(inspection.pk if seed is None else seed).sample(
+        candidates, min(len(candidates), max(0, wanted - already.count()))
+    )
+    load = dict.fromkeys(markers, 0)
+    for marker_id in already.values_list("marker_id", flat=True):
+        if marker_id in load:
+            load[marker_id] += 1
+    rows = []
+    for case_id, first_marker in sorted(chosen):
+        marker = min((m for m in markers if m != first_marker), key=lambda m: (load[m], m))
+        load[marker] += 1
+        row = SecondMarking(case_id=case_id, marker_id=marker, chosen_by=user)
+        row._history_user = user
+        row.save()
+        rows.append(row)
+    return rows

@@ -260,3 +260,18 @@ class InspectionSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Snapshot of {self.inspection} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InspectionUnlock(models.Model):
+    """A locked inspection reopened, with the reason; the snapshot it replaced is kept."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="unlocks")
+    reason = models.TextField()
+    unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unlocked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspection", "-unlocked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} unlocked at {self.unlocked_at:%Y-%m-%d %H:%M}"

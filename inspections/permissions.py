@@ -29,3 +29,35 @@ def can_view_dashboard(user, inspection: Inspection) -> bool:
 def can_view_case_evidence(user, inspection: Inspection) -> bool:
     """Case-level evidence: members of the inspection (assistant inspectors only their own cases, checked by cases)."""
     return user.is_authenticated and (user.is_superuser or has_role(user, inspection))
+
+
+LEAD_INSPECTORS_GROUP = "Lead inspectors"
+
+
+def can_create_inspection(user) -> bool:
+    """Members of the lead inspectors group (and superusers) set up new inspections."""
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=LEAD_INSPECTORS_GROUP).exists()
+    )
+
+
+def can_quality_assure(user, inspection: Inspection) -> bool:
+    """The inspection's quality assurers and its lead approve or return its cases."""
+    return user.is_authenticated and (
+        user.is_superuser or has_role(user, inspection, Role.QUALITY_ASSURER, Role.LEAD)
+    )
+
+
+def can_see_inspection_workflow(user, inspection: Inspection) -> bool:
+    """The lead's overview page: the lead and the quality assurers (who reach the QA queue from it)."""
+    return can_quality_assure(user, inspection)
+
+
+def can_second_mark(user, inspection: Inspection) -> bool:
+    """Assistant inspectors of the inspection (each sees only the cases chosen for them, checked by the view)."""
+    return has_role(user, inspection, Role.ASSISTANT_INSPECTOR)
+
+
+def can_answer_query(user, query) -> bool:
+    """Only the assistant inspector of the queried case answers a quality-assurance query."""
+    return user.is_authenticated and query.case.assistant_inspector_id == user.pk

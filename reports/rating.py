@@ -206,3 +206,35 @@ def standard_cases_to_change_band(
             sufficient - _lowest_count_for(thresholds[current], total) + 1 for sufficient, total in counts
         )
     return up, down
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How often two markers gave the same answer to a key question over the same cases."""
+
+    cases: int
+    agreed: int
+    percentage: float | None
+    kappa: float | None
+
+
+def agreement(pairs: Iterable[tuple[str, str]]) -> Agreement:
+    """Percentage agreement and Cohen's kappa of two markers' answers (any categories, e.g. yes/no/not applicable).
+
+    Kappa is None when it is undefined: no cases, or both markers gave one and the same answer throughout
+    (expected agreement of 1).
+    """
+    pairs = list(pairs)
+    n = len(pairs)
+    if n == 0:
+        return Agreement(0, 0, None, None)
+    agreed = sum(1 for first, second in pairs if first == second)
+    observed = agreed / n
+    categories = {answer for pair in pairs for answer in pair}
+    expected = sum(
+        (sum(1 for first, _ in pairs if first == category) / n)
+        * (sum(1 for _, second in pairs if second == category) / n)
+        for category in categories
+    )
+    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
+    return Agreement(n, agreed, 100 * observed, kappa)

@@ -42,3 +42,14 @@ def test_the_gateshead_demo_rates_nine_standards_and_has_a_full_composite(db):
     assert result.max_score == 27
     assert result.composite_score is not None
     assert result.overall_rating is not None
+
+
+def test_demo_shows_quality_assurance_and_moderation_under_way(db):
+    from cases.models import CaseQuery, SecondJudgement, SecondMarking
+
+    call_command("seed_demo")
+    gateshead = Inspection.objects.get(pdu__name="Gateshead and South Tyneside")
+    assert not gateshead.cases.filter(status=InspectedCase.Status.RETURNED).exists()
+    assert CaseQuery.objects.filter(case__inspection=gateshead).exclude(answer="").count() == 1
+    assert SecondMarking.objects.filter(case__inspection=gateshead).count() == 6  # 10% of 60
+    assert SecondJudgement.objects.filter(marking__case__inspection=gateshead).count() == 6 * 12

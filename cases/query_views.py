@@ -1,0 +1,39 @@
+"""The assistant inspector's side of quality-assurance queries: answering one.
+
+The form lives in templates/cases/includes/case_queries.html, meant for the case page; this view answers and goes
+back to the page it came from.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from inspections.permissions import can_answer_query
+from inspections.services import InspectionLocked
+
+from . import services
+from .models import CaseQuery
+
+
+@login_required
+@require_POST
+def query_answer(request, query_pk):
+    query = get_object_or_404(CaseQuery.objects.select_related("case__inspection"), pk=query_pk)
+    if not can_answer_query(request.user, query):
+        raise Http404
+    try:
+        services.case_query_answer(query=query, user=request.user, answer=request.POST.get("answer", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except (services.CaseError, InspectionLocked) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Answer saved. Resubmit the case when you have answered every query.")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)

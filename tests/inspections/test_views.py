@@ -1,0 +1,601 @@
+"""The lead inspector's and quality assurers' pages: who may see them, and what they do."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases import services as case_services
+from cases.models import CaseQuery, InspectedCase, SecondJudgement, SecondMarking
+from inspections.models import Inspection, InspectionSnapshot, OrganisationalRating, Role
+from inspections.permissions import LEAD_INSPECTORS_GROUP
+from tests.cases.test_imports import HEADER
+from tests.cases.test_services import complete_answers
+from tests.factories import (
+    InspectedCaseFactory,
+    InspectionFactory,
+    OrganisationalRatingFactory,
+    PDUFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def inspection(framework):
+    return InspectionFactory(framework=framework)
+
+
+def member(inspection, role, username):
+    user = UserFactory(username=username)
+    inspection.memberships.create(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def lead(inspection):
+    return member(inspection, Role.LEAD, "lena")
+
+
+@pytest.fixture
+def quality_assurer(inspection):
+    return member(inspection, Role.QUALITY_ASSURER, "quinn")
+
+
+@pytest.fixture
+def amira(inspection):
+    return member(inspection, Role.ASSISTANT_INSPECTOR, "amira")
+
+
+@pytest.fixture
+def case(inspection):
+    return InspectedCaseFactory(inspection=inspection, reference="CASE1")
+
+
+def submit(case, user, framework):
+    judgements, facts, needs = complete_answers(framework)
+    case.assistant_inspector = user
+    case.save()
+    saved = case_services.case_save(
+        case=case, user=user, expected_version=case.version, judgements=judgements, facts=facts, needs=needs
+    )
+    return case_services.case_submit(case=saved, user=user, expected_version=saved.version)
+
+
+LEAD_PAGES = [
+    ("inspections:detail", {}),
+    ("inspections:sample", {}),
+    ("inspections:sample_import", {}),
+    ("inspections:assignment", {}),
+    ("inspections:ratings", {}),
+    ("inspections:rating_edit", {"code": "1.1"}),
+    ("inspections:moderation", {}),
+    ("inspections:lock", {}),
+    ("inspections:unlock", {}),
+    ("inspections:quality_assurance", {}),
+    ("inspections:case_review", {"case": True}),
+]
+LEAD_ONLY = [page for page in LEAD_PAGES if page[0] not in {
+    "inspections:detail", "inspections:quality_assurance", "inspections:case_review"
+}]  # fmt: skip
+QA_PAGES = [page for page in LEAD_PAGES if page not in LEAD_ONLY]
+
+
+def url(name, inspection, kwargs, case=None):
+    kwargs = dict(kwargs)
+    if kwargs.pop("case", False):
+        kwargs["case_pk"] = case.pk
+    return reverse(name, kwargs={"pk": inspection.pk, **kwargs})
+
+
+@pytest.mark.parametrize(("name", "kwargs"), LEAD_PAGES)
+def test_anonymous_users_are_sent_to_sign_in(client, inspection, case, name, kwargs):
+    response = client.get(url(name, inspection, kwargs, case))
+    assert response.status_code == 302
+    assert response.url.startswith("/sign-in/")
+
+
+@pytest.mark.parametrize(("name", "kwargs"), LEAD_PAGES)
+def test_the_lead_sees_every_page(client, inspection, case, lead, name, kwargs):
+    client.force_login(lead)
+    assert client.get(url(name, inspection, kwargs, case)).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "kwargs"), LEAD_PAGES)
+def test_assistant_inspectors_never_see_the_leads_pages(client, inspection, case, amira, name, kwargs):
+    client.force_login(amira)
+    assert client.get(url(name, inspection, kwargs, case)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "kwargs"), LEAD_PAGES)
+def test_the_lead_of_another_inspection_gets_404(client, inspection, case, framework, name, kwargs):
+    other_lead = member(InspectionFactory(framework=framework), Role.LEAD, "olga")
+    client.force_login(other_lead)
+    assert client.get(url(name, inspection, kwargs, case)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "kwargs"), LEAD_ONLY)
+def test_quality_assurers_do_not_manage_the_inspection(
+    client, inspection, case, quality_assurer, name, kwargs
+):
+    client.force_login(quality_assurer)
+    assert client.get(url(name, inspection, kwargs, case)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "kwargs"), QA_PAGES)
+def test_quality_assurers_see_the_overview_queue_and_cases(
+    client, inspection, case, quality_assurer, name, kwargs
+):
+    client.force_login(quality_assurer)
+    assert client.get(url(name, inspection, kwargs, case)).status_code == 200
+
+
+def test_quality_assurer_of_another_inspection_cannot_approve(client, inspection, framework, amira):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    outsider = member(InspectionFactory(framework=framework), Role.QUALITY_ASSURER, "oscar")
+    client.force_login(outsider)
+    response = client.post(
+        reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+    )
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.SUBMITTED
+
+
+def test_a_case_of_another_inspection_is_not_found_through_this_one(client, inspection, lead, framework):
+    other = InspectedCaseFactory(inspection=InspectionFactory(framework=framework))
+    client.force_login(lead)
+    response = client.get(
+        reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": other.pk})
+    )
+    assert response.status_code == 404
+
+
+def test_inspection_list_shows_only_the_users_inspections(client, inspection, lead, framework):
+    InspectionFactory(framework=framework, pdu=PDUFactory(name="Elsewhere"))
+    client.force_login(lead)
+    response = client.get(reverse("inspections:list"))
+    assert inspection.pdu.name in response.text
+    assert "Elsewhere" not in response.text
+    assert "Create an inspection" not in response.text
+
+
+def test_only_lead_inspectors_may_create_an_inspection(client, framework):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("inspections:create")).status_code == 404
+    user.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    assert client.get(reverse("inspections:create")).status_code == 200
+
+
+def test_creating_an_inspection_through_the_form(client, framework):
+    lead = UserFactory(username="lena")
+    lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    ai = UserFactory(username="amira")
+    pdu = PDUFactory(name="Derby City")
+    client.force_login(lead)
+    response = client.post(
+        reverse("inspections:create"),
+        {
+            "pdu": pdu.pk,
+            "framework": framework.pk,
+            "fieldwork_start_0": "4",
+            "fieldwork_start_1": "1",
+            "fieldwork_start_2": "2027",
+            "fieldwork_end_0": "15",
+            "fieldwork_end_1": "1",
+            "fieldwork_end_2": "2027",
+            "assistant_inspectors": [ai.pk],
+        },
+    )
+    inspection = Inspection.objects.get(pdu=pdu)
+    assert response.url == reverse("inspections:detail", kwargs={"pk": inspection.pk})
+    assert set(inspection.memberships.values_list("user__username", "role")) == {
+        ("lena", Role.LEAD),
+        ("amira", Role.ASSISTANT_INSPECTOR),
+    }
+
+
+def test_create_form_errors_keep_the_input_and_show_the_summary(client, framework):
+    lead = UserFactory()
+    lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    client.force_login(lead)
+    response = client.post(
+        reverse("inspections:create"),
+        {
+            "framework": framework.pk,
+            "fieldwork_start_0": "15",
+            "fieldwork_start_1": "1",
+            "fieldwork_start_2": "2027",
+            "fieldwork_end_0": "4",
+            "fieldwork_end_1": "1",
+            "fieldwork_end_2": "2027",
+        },
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.text
+    assert "Select the PDU" in response.text
+    assert "The fieldwork end date must be the same as or after the start date" in response.text
+    assert 'value="2027"' in response.text
+    assert not Inspection.objects.filter(fieldwork_start__year=2027).exists()
+
+
+def test_upload_with_errors_shows_every_problem_and_saves_nothing(client, inspection, lead):
+    client.force_login(lead)
+    data = HEADER + "A1,caution,low,2026-03-02,\nA2,licence,low,31/02/2026,\n"
+    response = client.post(
+        reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
+        {"file": SimpleUploadedFile("sample.csv", data.encode(), content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert "The file has two problems" in response.text
+    assert "Case type must be community order, licence or post-sentence supervision" in response.text
+    assert "Supervision start date must be a real date" in response.text
+    assert "Import 2 cases" not in response.text
+    assert not InspectedCase.objects.exists()
+    confirm = client.post(reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}))
+    assert confirm.status_code == 302
+    assert not InspectedCase.objects.exists()
+
+
+def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspection, lead, amira):
+    client.force_login(lead)
+    data = HEADER + "A1,licence,low,2026-03-02,amira\nA2,community order,high,2026-03-09,\n"
+    response = client.post(
+        reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
+        {"file": SimpleUploadedFile("sample.csv", data.encode(), content_type="text/csv")},
+    )
+    assert "Import 2 cases" in response.text
+    assert not InspectedCase.objects.exists()
+
+    response = client.post(reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}))
+
+    assert response.url == reverse("inspections:sample", kwargs={"pk": inspection.pk})
+    assert list(
+        InspectedCase.objects.order_by("reference").values_list("reference", "assistant_inspector")
+    ) == [
+        ("A1", amira.pk),
+        ("A2", None),
+    ]
+    summary = client.get(response.url)
+    assert "2 cases in the sample" in summary.text
+    assert "±69.3 percentage points" in summary.text
+
+
+def test_an_upload_over_the_limit_is_refused(client, inspection, lead, settings):
+    client.force_login(lead)
+    from cases import imports
+
+    big = SimpleUploadedFile("big.csv", b"x" * (imports.MAX_UPLOAD_BYTES + 1), content_type="text/csv")
+    response = client.post(reverse("inspections:sample_import", kwargs={"pk": inspection.pk}), {"file": big})
+    assert "The file must be smaller than 5 MB" in response.text
+
+
+def test_bulk_assignment_page_shows_loads_and_reassigns(client, inspection, lead, amira):
+    cases = InspectedCaseFactory.create_batch(3, inspection=inspection)
+    client.force_login(lead)
+    response = client.post(
+        reverse("inspections:assignment", kwargs={"pk": inspection.pk}),
+        {"cases": [cases[0].pk, cases[2].pk], "assistant_inspector": amira.pk},
+    )
+    assert response.status_code == 302
+    assert InspectedCase.objects.filter(assistant_inspector=amira).count() == 2
+    page = client.get(response.url)
+    assert "2 cases assigned to" in page.text
+
+
+def test_assignment_without_a_choice_shows_errors(client, inspection, lead):
+    InspectedCaseFactory(inspection=inspection)
+    client.force_login(lead)
+    response = client.post(reverse("inspections:assignment", kwargs={"pk": inspection.pk}), {})
+    assert "Select at least one case" in response.text
+    assert "Select an assistant inspector" in response.text
+
+
+def test_assignment_page_runs_a_fixed_number_of_queries(
+    client, inspection, lead, amira, django_assert_max_num_queries
+):
+    InspectedCaseFactory.create_batch(30, inspection=inspection, assistant_inspector=amira)
+    client.force_login(lead)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("inspections:assignment", kwargs={"pk": inspection.pk}))
+
+
+def test_lead_rates_an_organisational_standard(client, inspection, lead):
+    client.force_login(lead)
+    path = reverse("inspections:rating_edit", kwargs={"pk": inspection.pk, "code": "1.3"})
+    missing = client.post(path, {"rating": "good"})
+    assert "Enter the rationale for the rating" in missing.text
+    response = client.post(path, {"rating": "good", "rationale": "A wide range of services."})
+    assert response.status_code == 302
+    assert OrganisationalRating.objects.get(inspection=inspection, standard__code="1.3").rating == "good"
+
+
+def test_a_case_sample_standard_cannot_be_rated_by_the_lead(client, inspection, lead):
+    client.force_login(lead)
+    path = reverse("inspections:rating_edit", kwargs={"pk": inspection.pk, "code": "2.1"})
+    assert client.get(path).status_code == 404
+
+
+def test_quality_assurer_returns_a_case_with_a_query_then_approves_it(
+    client, inspection, framework, quality_assurer, amira
+):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    client.force_login(quality_assurer)
+    review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+    response = client.post(
+        review, {"subject": "kq:2.1.3", "text": "Rationale does not mention domestic abuse"}
+    )
+    assert response.status_code == 302
+    query = CaseQuery.objects.get()
+    assert query.key_question.code == "2.1.3"
+
+    # The assistant inspector answers through the include's form and resubmits.
+    client.force_login(amira)
+    answer = client.post(
+        reverse("inspections:query_answer", kwargs={"query_pk": query.pk}),
+        {"answer": "Added the history to the rationale.", "next": "/"},
+    )
+    assert answer.url == "/"
+    case.refresh_from_db()
+    case_services.case_submit(case=case, user=amira, expected_version=case.version)
+
+    client.force_login(quality_assurer)
+    page = client.get(review)
+    assert "Added the history to the rationale." in page.text
+    client.post(reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk}))
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.APPROVED
+
+
+def test_return_without_a_subject_or_text_shows_errors(client, inspection, framework, quality_assurer, amira):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    client.force_login(quality_assurer)
+    review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+    response = client.post(review, {"subject": "", "text": ""})
+    assert "Select what the query is about" in response.text
+    assert "Enter your query" in response.text
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.SUBMITTED
+
+
+def test_approving_a_draft_through_the_page_is_refused(client, inspection, case, quality_assurer):
+    client.force_login(quality_assurer)
+    response = client.post(
+        reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk}), follow=True
+    )
+    assert "Only a submitted case can be approved or returned" in response.text
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.NOT_STARTED
+
+
+def test_only_the_cases_assistant_inspector_may_answer_its_query(
+    client, inspection, framework, quality_assurer, amira
+):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    query = case_services.case_return(case=case, user=quality_assurer, text="Why?", fact="home_visits")
+    client.force_login(quality_assurer)
+    path = reverse("inspections:query_answer", kwargs={"query_pk": query.pk})
+    assert client.post(path, {"answer": "Me"}).status_code == 404
+    client.logout()
+    assert client.post(path, {"answer": "Me"}).status_code == 302
+    query.refresh_from_db()
+    assert query.is_open
+
+
+def test_lock_page_lists_what_is_missing_and_locks_when_ready(client, inspection, lead):
+    InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.SUBMITTED)
+    client.force_login(lead)
+    path = reverse("inspections:lock", kwargs={"pk": inspection.pk})
+    page = client.get(path)
+    assert "1 cases are not yet approved" in page.text
+    client.post(path)
+    inspection.refresh_from_db()
+    assert not inspection.is_locked
+
+    InspectedCase.objects.update(status=InspectedCase.Status.APPROVED)
+    for code in ("1.1", "1.2", "1.3", "1.4"):
+        OrganisationalRatingFactory(
+            inspection=inspection, standard=inspection.framework.standards.get(code=code)
+        )
+    assert client.post(path).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.is_locked
+    assert InspectionSnapshot.objects.filter(inspection=inspection).count() == 1
+
+    unlock = reverse("inspections:unlock", kwargs={"pk": inspection.pk})
+    assert "Enter the reason for unlocking" in client.post(unlock, {"reason": ""}).text
+    client.post(unlock, {"reason": "A case was misfiled"})
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.QUALITY_ASSURANCE
+    assert (
+        "A case was misfiled" in client.get(reverse("inspections:detail", kwargs={"pk": inspection.pk})).text
+    )
+
+
+def test_moderation_choose_second_mark_blind_and_agree(client, inspection, framework, lead, amira):
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    client.force_login(lead)
+    client.post(
+        reverse("inspections:moderation", kwargs={"pk": inspection.pk}), {"case": case.pk, "marker": ben.pk}
+    )
+    marking = SecondMarking.objects.get(case=case)
+
+    client.force_login(ben)
+    marking_url = reverse(
+        "inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}
+    )
+    page = client.get(marking_url)
+    assert "Evidence in the notes." not in page.text  # the first marker's rationale stays hidden
+    codes = list(
+        framework.standards.values_list("key_questions__code", flat=True).exclude(key_questions=None)
+    )
+    post = {f"kq_{code.replace('.', '_')}_answer": "yes" for code in codes}
+    post["kq_2_1_1_answer"] = "no"
+    assert client.post(marking_url, post).status_code == 302
+
+    client.force_login(lead)
+    page = client.get(reverse("inspections:moderation", kwargs={"pk": inspection.pk}))
+    assert f"{case.reference}, 2.1.1</h3>" in page.text  # the one disagreement
+    assert page.text.count(">100%<") == 11
+    disagreement = SecondJudgement.objects.get(marking=marking, key_question__code="2.1.1")
+    client.post(
+        reverse(
+            "inspections:moderation_agree", kwargs={"pk": inspection.pk, "judgement_pk": disagreement.pk}
+        ),
+        {"answer": "no"},
+    )
+    assert case.judgements.get(key_question__code="2.1.1").answer == "no"
+
+
+def test_second_marking_page_is_only_for_the_chosen_marker(client, inspection, framework, lead, amira):
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    path = reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk})
+    client.force_login(amira)
+    assert client.get(path).status_code == 404
+    client.force_login(lead)
+    assert client.get(path).status_code == 404
+    client.force_login(ben)
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["inspections:detail", "inspections:sample", "inspections:quality_assurance", "inspections:moderation"],
+)
+def test_lead_pages_run_a_fixed_number_of_queries_whatever_the_sample_size(
+    client, inspection, lead, amira, framework, name, django_assert_max_num_queries
+):
+    client.force_login(lead)
+    path = reverse(name, kwargs={"pk": inspection.pk})
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    cases = [submit(InspectedCaseFactory(inspection=inspection), amira, framework) for _ in range(2)]
+    case_services.second_marking_choose(case=cases[0], marker=ben, user=lead)
+    with django_assert_max_num_queries(30) as few:
+        client.get(path)
+    for _ in range(8):
+        more = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+        case_services.second_marking_choose(case=more, marker=ben, user=lead)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(path)
+
+
+def test_case_review_runs_a_fixed_number_of_queries(
+    client, inspection, quality_assurer, amira, framework, django_assert_max_num_queries
+):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    for n in range(3):
+        query = case_services.case_return(
+            case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits"
+        )
+        case_services.case_query_answer(query=query, user=amira, answer="See the notes of 3 May")
+        case.refresh_from_db()
+        case = case_services.case_submit(case=case, user=amira, expected_version=case.version)
+    client.force_login(quality_assurer)
+    with django_assert_max_num_queries(16):
+        response = client.get(
+            reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+        )
+    assert response.text.count("See the notes of 3 May") == 3
+
+
+def test_second_markers_find_their_cases_on_the_inspections_page(client, inspection, framework, lead, amira):
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    case = submit(InspectedCaseFactory(inspection=inspection, reference="SECOND1"), amira, framework)
+    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    client.force_login(ben)
+    response = client.get(reverse("inspections:list"))
+    assert reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}) in (
+        response.text
+    )
+    client.force_login(amira)
+    assert "SECOND1" not in client.get(reverse("inspections:list")).text
+
+
+def test_quality_assurance_queue_lists_submitted_cases_first(client, inspection, quality_assurer):
+    InspectedCaseFactory(inspection=inspection, reference="A-APPROVED", status=InspectedCase.Status.APPROVED)
+    InspectedCaseFactory(inspection=inspection, reference="B-RETURNED", status=InspectedCase.Status.RETURNED)
+    InspectedCaseFactory(
+        inspection=inspection, reference="C-SUBMITTED", status=InspectedCase.Status.SUBMITTED
+    )
+    InspectedCaseFactory(inspection=inspection, reference="D-DRAFT", status=InspectedCase.Status.IN_PROGRESS)
+    client.force_login(quality_assurer)
+    text = client.get(reverse("inspections:quality_assurance", kwargs={"pk": inspection.pk})).text
+    assert "D-DRAFT" not in text
+    assert text.index("C-SUBMITTED") < text.index("B-RETURNED") < text.index("A-APPROVED")
+
+
+def test_lead_chooses_a_random_share_for_second_marking(client, inspection, lead, amira):
+    member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    InspectedCaseFactory.create_batch(20, inspection=inspection, assistant_inspector=amira)
+    client.force_login(lead)
+    path = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
+    invalid = client.post(path, {"percentage": "0"})
+    assert "Enter a percentage between 1 and 100" in invalid.text
+    assert not SecondMarking.objects.exists()
+    response = client.post(path, {"percentage": "10"}, follow=True)
+    assert "2 cases chosen for second marking" in response.text
+    assert set(SecondMarking.objects.values_list("marker__username", flat=True)) == {"ben"}
+
+
+def post_actions(inspection, case):
+    return [
+        reverse("inspections:advance", kwargs={"pk": inspection.pk}),
+        reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}),
+        reverse("inspections:assignment", kwargs={"pk": inspection.pk}),
+        reverse("inspections:rating_edit", kwargs={"pk": inspection.pk, "code": "1.1"}),
+        reverse("inspections:moderation", kwargs={"pk": inspection.pk}),
+        reverse("inspections:lock", kwargs={"pk": inspection.pk}),
+        reverse("inspections:unlock", kwargs={"pk": inspection.pk}),
+        reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk}),
+        reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk}),
+    ]
+
+
+def test_anonymous_posts_change_nothing_and_go_to_sign_in(client, inspection, case):
+    for path in post_actions(inspection, case):
+        response = client.post(path, {"rating": "good", "rationale": "x", "reason": "x", "percentage": "10"})
+        assert response.status_code == 302, path
+        assert response.url.startswith("/sign-in/"), path
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.FIELDWORK
+    assert not OrganisationalRating.objects.exists()
+
+
+def test_assistant_inspectors_cannot_post_any_lead_or_quality_action(client, inspection, framework, amira):
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    client.force_login(amira)
+    for path in post_actions(inspection, case):
+        response = client.post(
+            path, {"rating": "good", "rationale": "x", "subject": "fact:home_visits", "text": "x"}
+        )
+        assert response.status_code == 404, path
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.SUBMITTED
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.FIELDWORK
+    assert not OrganisationalRating.objects.exists()
+
+
+def test_users_outside_the_lead_inspectors_group_cannot_post_a_new_inspection(client, framework):
+    client.force_login(UserFactory())
+    response = client.post(reverse("inspections:create"), {"framework": framework.pk})
+    assert response.status_code == 404
+    assert not Inspection.objects.exists()
+
+
+def test_a_large_clean_file_previews_the_first_200_rows_with_labels(client, inspection, lead):
+    client.force_login(lead)
+    body = "".join(f"L{n:04d},post-sentence supervision,very high,2026-03-02,\n" for n in range(300))
+    response = client.post(
+        reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
+        {"file": SimpleUploadedFile("sample.csv", (HEADER + body).encode(), content_type="text/csv")},
+    )
+    assert "Import 300 cases" in response.text
+    assert "(the first 200 of 300)" in response.text
+    assert "L0199" in response.text
+    assert "L0200" not in response.text
+    assert "Post-sentence supervision" in response.text
+    assert "Very high" in response.text
