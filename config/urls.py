@@ -18,5 +18,6 @@ urlpatterns = [
         name="password_change",
     ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("cases.urls")),
     path("", include("reports.urls")),
 ]
