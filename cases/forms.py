@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import signing
 
 from .models import Answer, Enquiries, Oversight, RoshLevel
 from .selectors import CasePage
@@ -33,6 +34,8 @@ FACT_CHOICES = {
     "management_oversight": Oversight.choices,
 }
 INVALID_CHOICE = "Select one of the options"
+HIDDEN_FIELDS = {"version", "loaded"}
+LOADED_SALT = "cases.forms.loaded"
 
 
 def _as_choice(value: Any) -> str:
@@ -59,9 +62,9 @@ def _radio(label: str, choices) -> forms.ChoiceField:
 
 
 def case_values(page: CasePage) -> dict[str, str]:
-    """The case's saved answers as form values."""
+    """The case's saved answers as form values (without the version)."""
     case = page.case
-    values = {"version": case.version}
+    values = {}
     for item in page.key_question_items:
         values[item.answer_field] = item.judgement.answer if item.judgement else ""
         values[item.rationale_field] = item.judgement.rationale if item.judgement else ""
@@ -73,11 +76,19 @@ def case_values(page: CasePage) -> dict[str, str]:
     return values
 
 
+def loaded_token(values: dict[str, str]) -> str:
+    """The values a form was loaded with, signed, so a save can tell what the user changed from what others did."""
+    return signing.dumps(values, salt=LOADED_SALT, compress=True)
+
+
 class CaseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # What the page showed when it was loaded: the user's changes are what differs from it.
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, page: CasePage, **kwargs):
-        kwargs.setdefault("initial", case_values(page))
+        saved = case_values(page)
+        kwargs.setdefault("initial", {**saved, "version": page.case.version, "loaded": loaded_token(saved)})
         kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         self.page = page
@@ -97,21 +108,39 @@ class CaseForm(forms.Form):
             self.fields[item.linked_field] = _radio(f"Is {label.lower()} linked to offending?", YES_NO)
             self.fields[item.addressed_field] = _radio(f"Was {label.lower()} sufficiently addressed?", YES_NO)
 
+    @property
+    def answer_names(self) -> list[str]:
+        return [name for name in self.fields if name not in HIDDEN_FIELDS]
+
+    def clean_loaded(self) -> dict[str, str]:
+        """The loaded values; without a valid token (an old page), the case as it is saved now."""
+        try:
+            loaded = signing.loads(self.cleaned_data["loaded"], salt=LOADED_SALT)
+        except signing.BadSignature:
+            return case_values(self.page)
+        return {**case_values(self.page), **loaded} if isinstance(loaded, dict) else case_values(self.page)
+
+    def changed_names(self) -> list[str]:
+        """The fields the user changed since the page was loaded."""
+        loaded = self.cleaned_data["loaded"]
+        return [name for name in self.answer_names if self.cleaned_data[name] != loaded.get(name, "")]
+
     def changes(self) -> dict[str, dict]:
-        """Only what differs from the saved case, as case_save's keyword arguments."""
-        data, saved = self.cleaned_data, case_values(self.page)
-        changed = {name for name in self.fields if name != "version" and data[name] != saved[name]}
+        """Only what the user changed, field by field, as case_save's keyword arguments."""
+        data, changed = self.cleaned_data, set(self.changed_names())
         judgements = {}
         for item in self.page.key_question_items:
-            if {item.answer_field, item.rationale_field} & changed:
-                judgements[item.key_question.code] = {
-                    "answer": data[item.answer_field],
-                    "rationale": data[item.rationale_field],
-                }
+            values = {}
+            if item.answer_field in changed:
+                values["answer"] = data[item.answer_field]
+            if item.rationale_field in changed:
+                values["rationale"] = data[item.rationale_field]
+            if values:
+                judgements[item.key_question.code] = values
         facts = {}
         for name in FACT_FIELDS:
             if name in changed and not (name == "rosh_level" and not data[name]):
-                facts[name] = _as_boolean(data[name]) if name in BOOLEAN_FACTS else (data[name] or "")
+                facts[name] = _as_boolean(data[name]) if name in BOOLEAN_FACTS else data[name]
         needs = {}
         for item in self.page.needs:
             if {item.linked_field, item.addressed_field} & changed:
@@ -122,23 +151,32 @@ class CaseForm(forms.Form):
                 }
         return {"judgements": judgements, "facts": facts, "needs": needs}
 
-    def differences(self, other_page: CasePage) -> list[dict]:
-        """Fields where the user's typed values differ from another saved version, for the conflict page."""
-        theirs = case_values(other_page)
-        rows = []
-        for name, form_field in self.fields.items():
-            if name == "version":
-                continue
-            mine = self.cleaned_data.get(name, "")
-            if (mine or "") == (theirs.get(name) or ""):
-                continue
-            choices = dict(getattr(form_field, "choices", []))
-            rows.append(
-                {
-                    "name": name,
-                    "label": form_field.label,
-                    "mine": choices.get(mine, mine) if choices else mine,
-                    "theirs": choices.get(theirs[name], theirs[name]) if choices else theirs[name],
-                }
-            )
-        return rows
+    def _display(self, name: str, value: str) -> str:
+        choices = dict(getattr(self.fields[name], "choices", []))
+        return choices.get(value, value) if choices else value
+
+    def conflict(self, current_page: CasePage) -> dict:
+        """Compare the user's changes with a version someone else saved meanwhile, for the conflict page.
+
+        `differences`: what the user changed that is now different in the other version (mine and theirs);
+        `kept`: what the other version changed that the user did not touch, which keeping mine leaves as it is;
+        `merged`: the form values that keep the user's changes on top of the other version.
+        """
+        loaded, theirs = self.cleaned_data["loaded"], case_values(current_page)
+        changed = set(self.changed_names())
+        differences, kept = [], []
+        for name in self.answer_names:
+            mine = self.cleaned_data[name]
+            row = {
+                "name": name,
+                "label": self.fields[name].label,
+                "mine": self._display(name, mine),
+                "theirs": self._display(name, theirs[name]),
+                "both_changed": theirs[name] != loaded.get(name, ""),
+            }
+            if name in changed and mine != theirs[name]:
+                differences.append(row)
+            elif name not in changed and theirs[name] != loaded.get(name, ""):
+                kept.append(row)
+        merged = {**theirs, **{name: self.cleaned_data[name] for name in changed}}
+        return {"differences": differences, "kept": kept, "merged": merged, "loaded": loaded_token(theirs)}

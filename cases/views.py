@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from inspections.models import KeyQuestion
 
 from . import permissions, selectors, services
-from .forms import CaseForm
+from .forms import CaseForm, case_values, loaded_token
 from .models import InspectedCase
 
 SAVED = "Your answers for {case} have been saved."
@@ -94,6 +94,7 @@ def _submit(request, case: InspectedCase):
         page = selectors.case_page(case)
         data = request.POST.copy()
         data["version"] = case.version
+        data["loaded"] = loaded_token(case_values(page))
         form = CaseForm(data, page=page)
         form.is_valid()
         for problem in incomplete.problems:
@@ -108,17 +109,10 @@ def _submit(request, case: InspectedCase):
 
 def _conflict(request, form: CaseForm, current: InspectedCase):
     """Someone saved since the form was loaded: show both versions and let the user choose. HTTP 409."""
-    current_page = selectors.case_page(current)
-    hidden = [
-        (name, value)
-        for name in request.POST
-        if name not in {"csrfmiddlewaretoken", "version", "action"}
-        for value in request.POST.getlist(name)
-    ]
+    comparison = form.conflict(selectors.case_page(current))
     context = {
         "case": current,
-        "differences": form.differences(current_page),
-        "hidden": hidden,
+        **comparison,
         "current_version": current.version,
         "changed_by": current.history.select_related("history_user").first(),
     }

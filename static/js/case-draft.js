@@ -23,7 +23,7 @@
   if (!form) return;
   var key = form.getAttribute("data-draft-key");
   var banner = document.getElementById("restore-draft");
-  var skipped = { csrfmiddlewaretoken: true, version: true, action: true };
+  var skipped = { csrfmiddlewaretoken: true, version: true, loaded: true, action: true };
 
   function values() {
     var out = {};
@@ -53,9 +53,23 @@
     }
   }
 
+  // Only what the user changed since the page was shown is kept, so restoring it never undoes other saves.
+  var shown = values();
+
+  function changes() {
+    var current = values();
+    var changed = {};
+    Object.keys(current).forEach(function (name) {
+      if (current[name] !== shown[name]) changed[name] = current[name];
+    });
+    return changed;
+  }
+
   function store() {
+    var changed = changes();
     try {
-      storage.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), values: values() }));
+      if (Object.keys(changed).length === 0) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), values: changed }));
     } catch (error) {
       // Storage full or refused: the form still posts normally.
     }
@@ -78,7 +92,7 @@
   }
 
   var draft = read();
-  if (draft && draft.values && differs(draft.values, values())) {
+  if (draft && draft.values && differs(draft.values, shown)) {
     if (banner) {
       var time = banner.querySelector("[data-restore-time]");
       if (time && draft.savedAt) {
@@ -87,6 +101,7 @@
       banner.hidden = false;
       banner.querySelector("[data-restore-draft]").addEventListener("click", function () {
         apply(draft.values);
+        store();
         banner.querySelector("[data-restore-message]").textContent =
           "Your unsaved answers have been restored. Save the case to keep them.";
         Array.prototype.forEach.call(banner.querySelectorAll("button"), function (button) {

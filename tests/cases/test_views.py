@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.forms import case_values
+from cases.forms import CaseForm
 from cases.models import InspectedCase, Judgement, Need
 from cases.selectors import case_page
 from inspections.models import Inspection, Role
@@ -30,7 +30,7 @@ def case(inspection, assistant):
 
 def form_data(case, **changes):
     """What the case page's form posts when nothing was touched, with some changes."""
-    data = {name: value for name, value in case_values(case_page(case)).items() if value is not None}
+    data = dict(CaseForm(page=case_page(case)).initial)
     data.update(changes)
     return data
 
@@ -217,12 +217,52 @@ def test_a_save_from_an_old_version_shows_both_versions_with_409(client, case, a
     html = response.content.decode()
     assert "Mine." in html
     assert "Theirs." in html
+    assert "Changed by both" in html
     assert Judgement.objects.get(case=case).rationale == "Theirs."
 
-    keep_mine = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    response = client.post(url, keep_mine)
+    response = client.post(url, hidden_inputs(html))  # keep my version
     assert response.status_code == 302
     assert Judgement.objects.get(case=case).rationale == "Mine."
+
+
+def hidden_inputs(html):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def test_keeping_my_version_keeps_their_other_changes(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    loaded = form_data(case)
+    services.case_save(
+        case=case,
+        user=assistant,
+        expected_version=1,
+        judgements={"2.1.1": {"answer": "yes", "rationale": "Theirs."}},
+        facts={"home_visits": "made"},
+    )
+    response = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "kq_2_2_1_rationale": "Mine."})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'data-field="kq_2_2_1_rationale"' in html
+    assert "Changed by both" not in html
+    assert "3 other changes they made" in html
+    assert "Theirs." in html
+
+    assert client.post(url, hidden_inputs(html)).status_code == 302
+    saved = {j.key_question.code: (j.answer, j.rationale) for j in Judgement.objects.filter(case=case)}
+    assert saved == {"2.1.1": ("yes", "Theirs."), "2.2.1": ("no", "Mine.")}
+    assert InspectedCase.objects.get(pk=case.pk).home_visits == "made"
+
+
+def test_a_save_changes_only_what_the_user_changed(client, case, assistant):
+    client.force_login(assistant)
+    loaded = form_data(case)
+    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    # The same person, in the tab they have kept open, reloads the version only (as after a conflict).
+    stale = {**loaded, "version": 2, "kq_2_1_1_rationale": "Evidence added later."}
+    assert client.post(reverse("case_detail", args=[case.pk]), stale).status_code == 302
+    judgement = Judgement.objects.get(case=case)
+    assert (judgement.answer, judgement.rationale) == ("yes", "Evidence added later.")
 
 
 def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assistant):
