@@ -236,3 +236,26 @@ def test_typed_answers_survive_an_expired_session(page, case):
     assert Judgement.objects.get(case=case, key_question__code="2.2.1").rationale == (
         "Typed before the session expired."
     )
+
+
+def test_the_case_page_works_without_javascript(browser, live_server, case):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "amira", DEMO_PASSWORD)
+        page.goto(f"/cases/{case.pk}/")
+        answer(page, "2.4.1", "Reviewed after the further arrest.", choice=2)
+        page.locator("#section-reviewing").get_by_role("button", name="Save and continue").click()
+        page.get_by_text("have been saved").wait_for()
+        assert page.url.endswith(f"/cases/{case.pk}/#section-case-facts")
+        assert page.is_checked(field("2.4.1", "answer") + "-2")
+
+        page.get_by_role("button", name="Submit case").click()
+        page.locator(".govuk-error-summary").wait_for()
+        page.locator(".govuk-error-summary").get_by_role("link").first.click()
+        assert page.url.endswith(
+            "#kq_2_1_1_answer"
+        )  # axe needs JavaScript: the other tests check these pages
+    finally:
+        context.close()
