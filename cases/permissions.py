@@ -9,11 +9,15 @@ CASE_READER_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
 
 
 def _roles(user, case: InspectedCase) -> set[str]:
-    return set(
-        InspectionMembership.objects.filter(inspection_id=case.inspection_id, user=user).values_list(
-            "role", flat=True
+    """The user's roles in the case's inspection, remembered on the case so one request asks once."""
+    remembered = case.__dict__.setdefault("_member_roles", {})
+    if user.pk not in remembered:
+        remembered[user.pk] = set(
+            InspectionMembership.objects.filter(inspection_id=case.inspection_id, user=user).values_list(
+                "role", flat=True
+            )
         )
-    )
+    return remembered[user.pk]
 
 
 def _is_assigned_assistant(user, case: InspectedCase, roles: set[str]) -> bool:

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from inspections.models import Inspection, KeyQuestion, Standard
 
 from .models import CaseNeed, InspectedCase, Judgement, Need
-from .services import key_question_field, need_field
+from .services import FACT_FIELDS, key_question_field, need_field
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ class StageSection:
 class NeedItem:
     need: Need
     row: CaseNeed | None
+    changes: int = 0
 
     @property
     def linked_field(self) -> str:
@@ -99,6 +100,21 @@ class NeedItem:
         return need_field(self.need.value, "addressed")
 
 
+@dataclass(frozen=True)
+class FactItem:
+    name: str
+    changes: int
+    display: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(InspectedCase._meta.get_field(self.name).verbose_name)
+
+    @property
+    def inline(self) -> bool:
+        return self.name == "rosh_classified_correctly"
+
+
 @dataclass
 class CasePage:
     """Everything the case page shows: the case, one section per stage and the criminogenic needs."""
@@ -106,6 +122,7 @@ class CasePage:
     case: InspectedCase
     sections: list[StageSection] = field(default_factory=list)
     needs: list[NeedItem] = field(default_factory=list)
+    facts: list[FactItem] = field(default_factory=list)
 
     @property
     def key_question_items(self) -> list[KeyQuestionItem]:
@@ -150,7 +167,16 @@ def case_page(case: InspectedCase) -> CasePage:
             )
         )
     recorded = {row.need: row for row in case.needs.all()}
-    page.needs = [NeedItem(need, recorded.get(need.value)) for need in Need]
+    need_changes = dict(
+        CaseNeed.history.filter(case_id=case.pk)
+        .order_by()
+        .values("need")
+        .annotate(changes=Count("history_id"))
+        .values_list("need", "changes")
+    )
+    page.needs = [NeedItem(need, recorded.get(need.value), need_changes.get(need.value, 0)) for need in Need]
+    fact_changes = _fact_change_counts(case)
+    page.facts = [FactItem(name, fact_changes[name], _fact_display(case, name)) for name in FACT_FIELDS]
     page.sections = [
         StageSection(section.standard, section.items, following.standard.stage)
         for section, following in zip(page.sections, page.sections[1:], strict=False)
@@ -190,4 +216,73 @@ def judgement_history(case: InspectedCase, key_question: KeyQuestion) -> list[Ju
             )
         )
         before = record if record.history_type != "-" else None
+    return list(reversed(changes))
+
+
+def _fact_change_counts(case: InspectedCase) -> dict[str, int]:
+    """How many saves changed each case fact, from the case's history in one query."""
+
+    def recorded(value):
+        return None if value in (None, "") else value
+
+    counts = dict.fromkeys(FACT_FIELDS, 0)
+    before = dict.fromkeys(FACT_FIELDS)
+    for values in case.history.order_by("history_date", "history_id").values(*FACT_FIELDS):
+        for name in FACT_FIELDS:
+            if recorded(values[name]) != recorded(before[name]):
+                counts[name] += 1
+        before = values
+    return counts
+
+
+def _yes_no(value: bool | None) -> str:
+    return {True: "Yes", False: "No"}.get(value, "")
+
+
+def _fact_display(record, name: str) -> str:
+    value = getattr(record, name)
+    if isinstance(value, bool) or value is None:
+        return _yes_no(value)
+    return getattr(record, f"get_{name}_display")()
+
+
+def fact_history(case: InspectedCase, name: str) -> list[JudgementChange]:
+    """Every recorded change to one case fact, newest first."""
+    changes, before = [], ""
+    for record in case.history.select_related("history_user").order_by("history_date", "history_id"):
+        after = _fact_display(record, name)
+        if after != before:
+            changes.append(
+                JudgementChange(record.history_date, record.history_user, before, after, "", "", "")
+            )
+        before = after
+    return list(reversed(changes))
+
+
+def _need_display(record) -> str:
+    if record is None or record.history_type == "-" or record.linked_to_offending is None:
+        return ""
+    if not record.linked_to_offending:
+        return "Not linked to offending"
+    addressed = _yes_no(record.sufficiently_addressed) or "not answered"
+    return f"Linked to offending; sufficiently addressed: {addressed.lower()}"
+
+
+def need_history(case: InspectedCase, need: str) -> list[JudgementChange]:
+    """Every recorded change to one criminogenic need of a case, newest first."""
+    records = CaseNeed.history.filter(case_id=case.pk, need=need).select_related("history_user")
+    changes, before = [], None
+    for record in records.order_by("history_date", "history_id"):
+        changes.append(
+            JudgementChange(
+                record.history_date,
+                record.history_user,
+                _need_display(before),
+                _need_display(record),
+                "",
+                "",
+                record.get_history_type_display(),
+            )
+        )
+        before = record
     return list(reversed(changes))

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from inspections.models import KeyQuestion
 
 from . import permissions, selectors, services
-from .forms import CaseForm, case_values, loaded_token
-from .models import InspectedCase
+from .forms import FACT_LABELS, CaseForm, case_values, loaded_token
+from .models import InspectedCase, Need
 
 SAVED = "Your answers for {case} have been saved."
 SUBMITTED = "{case} has been submitted for quality assurance."
@@ -130,7 +130,43 @@ def judgement_history(request, pk: int, code: str):
     )
     context = {
         "case": case,
-        "key_question": key_question,
+        "title": f"History of {key_question.code}",
+        "question": key_question.wording,
+        "anchor": f"section-{key_question.standard.stage}",
         "changes": selectors.judgement_history(case, key_question),
+        "with_evidence": True,
     }
-    return render(request, "cases/judgement_history.html", context)
+    return render(request, "cases/answer_history.html", context)
+
+
+@login_required
+def fact_history(request, pk: int, name: str):
+    """Every change to one case fact."""
+    case = _get_case_for_user(request.user, pk)
+    if name not in services.FACT_FIELDS:
+        raise Http404
+    context = {
+        "case": case,
+        "title": f"History of {InspectedCase._meta.get_field(name).verbose_name}",
+        "question": FACT_LABELS[name],
+        "anchor": "section-case-facts",
+        "changes": selectors.fact_history(case, name),
+    }
+    return render(request, "cases/answer_history.html", context)
+
+
+@login_required
+def need_history(request, pk: int, need: str):
+    """Every change to one criminogenic need of the case."""
+    case = _get_case_for_user(request.user, pk)
+    if need not in Need.values:
+        raise Http404
+    label = Need(need).label
+    context = {
+        "case": case,
+        "title": f"History of {label.lower()}",
+        "question": f"Is {label.lower()} linked to offending and, if so, sufficiently addressed?",
+        "anchor": "section-needs",
+        "changes": selectors.need_history(case, need),
+    }
+    return render(request, "cases/answer_history.html", context)

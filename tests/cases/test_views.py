@@ -280,7 +280,7 @@ def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assista
 def test_case_page_runs_a_fixed_number_of_queries(client, case, assistant, django_assert_max_num_queries):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
-    with django_assert_max_num_queries(9) as few:
+    with django_assert_max_num_queries(10) as few:
         client.get(url)
     complete(case, assistant)
     for version in range(2, 5):
@@ -399,3 +399,35 @@ def test_history_includes_changes_made_in_the_admin(client, case, assistant):
 def test_history_of_an_unknown_key_question_is_not_found(client, case, assistant):
     client.force_login(assistant)
     assert client.get(reverse("judgement_history", args=[case.pk, "9.9.9"])).status_code == 404
+
+
+def test_a_case_fact_shows_how_often_it_changed_and_its_history(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    client.post(url, form_data(case, home_visits="not_made"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), home_visits="made"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), kq_2_1_1_answer="yes"))
+    html = client.get(url).content.decode()
+    assert 'Changed 2 times<span class="govuk-visually-hidden">: history of home visits' in html
+    response = client.get(reverse("fact_history", args=[case.pk, "home_visits"]))
+    rows = [(change.answer_before, change.answer_after) for change in response.context["changes"]]
+    assert rows == [("Not made", "Made"), ("", "Not made")]
+    assert client.get(reverse("fact_history", args=[case.pk, "status"])).status_code == 404
+
+
+def test_a_need_shows_how_often_it_changed_and_its_history(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    client.post(url, form_data(case, need_drugs_linked="yes", need_drugs_addressed="no"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), need_drugs_addressed="yes"))
+    assert "history of Drugs" in client.get(url).content.decode()
+    response = client.get(reverse("need_history", args=[case.pk, "drugs"]))
+    rows = [(change.answer_before, change.answer_after) for change in response.context["changes"]]
+    assert rows == [
+        (
+            "Linked to offending; sufficiently addressed: no",
+            "Linked to offending; sufficiently addressed: yes",
+        ),
+        ("", "Linked to offending; sufficiently addressed: no"),
+    ]
+    assert client.get(reverse("need_history", args=[case.pk, "gambling"])).status_code == 404
