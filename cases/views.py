@@ -42,7 +42,6 @@ def _render_case(request, case, page, form, editable, status=200):
         "page": page,
         "form": form,
         "editable": editable,
-        "section_order": SECTION_ORDER,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

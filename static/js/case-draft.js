@@ -65,8 +65,14 @@
     return changed;
   }
 
+  // A copy found when the page was shown, not yet restored or discarded: new typing is added to it, not lost.
+  var pending = null;
+
   function store() {
     var changed = changes();
+    if (pending) {
+      changed = Object.assign({}, pending, changed);
+    }
     try {
       if (Object.keys(changed).length === 0) storage.removeItem(key);
       else storage.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), values: changed }));
@@ -93,6 +99,7 @@
 
   var draft = read();
   if (draft && draft.values && differs(draft.values, shown)) {
+    pending = draft.values;
     if (banner) {
       var time = banner.querySelector("[data-restore-time]");
       if (time && draft.savedAt) {
@@ -100,7 +107,9 @@
       }
       banner.hidden = false;
       banner.querySelector("[data-restore-draft]").addEventListener("click", function () {
-        apply(draft.values);
+        var stored = read();
+        apply(stored && stored.values ? stored.values : pending);
+        pending = null;
         store();
         banner.querySelector("[data-restore-message]").textContent =
           "Your unsaved answers have been restored. Save the case to keep them.";
@@ -110,7 +119,9 @@
         banner.focus();
       });
       banner.querySelector("[data-discard-draft]").addEventListener("click", function () {
+        pending = null;
         storage.removeItem(key);
+        store();
         banner.hidden = true;
       });
     }

@@ -202,6 +202,15 @@ def test_a_submitted_case_cannot_be_saved(client, case, assistant):
     assert Judgement.objects.get(case=case, key_question__code="2.1.1").answer == "yes"
 
 
+def test_a_case_returned_by_the_lead_can_be_changed_again(client, case, assistant):
+    InspectedCase.objects.filter(pk=case.pk).update(status=InspectedCase.Status.RETURNED)
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    assert "<textarea" in client.get(url).content.decode()
+    assert client.post(url, form_data(case, kq_2_1_1_answer="no")).status_code == 302
+    assert Judgement.objects.get(case=case).answer == "no"
+
+
 def test_a_save_from_an_old_version_shows_both_versions_with_409(client, case, assistant):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])

@@ -226,9 +226,11 @@ def test_typed_answers_survive_an_expired_session(page, case):
     banner.wait_for()
     assert page.input_value(field("2.2.1", "rationale")) == ""
     assert_accessible(page)
+    page.fill(field("2.2.2", "rationale"), "Typed after signing in again.")
     banner.get_by_role("button", name="Restore my unsaved answers").click()
     assert page.input_value(field("2.2.1", "rationale")) == "Typed before the session expired."
     assert page.is_checked(field("2.2.1", "answer"))
+    assert page.input_value(field("2.2.2", "rationale")) == "Typed after signing in again."
 
     page.locator("#section-planning").get_by_role("button", name="Save draft").click()
     page.get_by_text("have been saved").wait_for()
