@@ -109,6 +109,15 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
     page.get_by_role("heading", name="History of 2.1.2").wait_for()
     assert "Offending-related factors not analysed." in page.locator("table").inner_text()
     assert_accessible(page)
+    page.get_by_role("link", name=f"Back to case {case.reference}").click()
+    page.get_by_role("link", name="history of home visits").click()
+    page.get_by_role("heading", name="History of home visits").wait_for()
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name="history of Drugs").click()
+    page.get_by_role("heading", name="History of drugs").wait_for()
+    assert "Not linked to offending" in page.locator("table").inner_text()
+    assert_accessible(page)
 
 
 def test_the_case_page_in_a_screenshot(page, case):
