@@ -88,6 +88,7 @@
       if (field.length !== undefined && field[0] && field[0].type === "radio") {
         Array.prototype.forEach.call(field, function (radio) {
           radio.checked = radio.value === stored[name];
+          radio.dispatchEvent(new Event("change", { bubbles: true }));  // conditional questions follow
         });
       } else if (field.type === "radio") {
         field.checked = field.value === stored[name];

@@ -126,8 +126,13 @@ def test_the_case_page_in_a_screenshot(page, case):
     page.goto(f"/cases/{case.pk}/")
     answer(page, "2.1.1", "The practitioner explored motivation and barriers at induction.")
     answer(page, "2.1.2", "The plan lists needs but sets no actions or timescales.", choice=2)
+    assert page.locator("#need_drugs_addressed").is_hidden()
+    page.check("#need_drugs_linked")
+    assert page.locator("#need_drugs_addressed").is_visible()  # asked only when linked to offending
+    page.check("#need_drugs_addressed-2")
     page.get_by_role("button", name="Save draft").first.click()
     page.get_by_text("have been saved").wait_for()
+    assert page.is_checked("#need_drugs_addressed-2")
     assert_accessible(page)
     screenshot(page, "case-page.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2400})
 
@@ -257,6 +262,7 @@ def test_the_case_page_works_without_javascript(browser, live_server, case):
         sign_in(page, "amira", DEMO_PASSWORD)
         page.goto(f"/cases/{case.pk}/")
         answer(page, "2.4.1", "Reviewed after the further arrest.", choice=2)
+        assert page.locator("#need_drugs_addressed").is_visible()  # every question shows without JavaScript
         page.locator("#section-reviewing").get_by_role("button", name="Save and continue").click()
         page.get_by_text("have been saved").wait_for()
         assert page.url.endswith(f"/cases/{case.pk}/#section-case-facts")
