@@ -440,3 +440,11 @@ def test_a_need_shows_how_often_it_changed_and_its_history(client, case, assista
         ("", "Linked to offending; sufficiently addressed: no"),
     ]
     assert client.get(reverse("need_history", args=[case.pk, "gambling"])).status_code == 404
+
+
+def test_demo_answers_are_recorded_as_given_by_their_assistant_inspector(db):
+    from cases.demo import seed_demo
+
+    seed_demo()
+    judgement = Judgement.objects.select_related("case__assistant_inspector").first()
+    assert judgement.history.get().history_user == judgement.case.assistant_inspector
