@@ -284,6 +284,8 @@ def demo_inspection_create(demo: DemoInspection, framework: Framework, users: di
             needs.append(
                 CaseNeed(case=case, need=need, linked_to_offending=linked, sufficiently_addressed=met)
             )
+    for row in [*judgements, *needs]:
+        row._history_user = row.case.assistant_inspector  # an answer's history names who answered it
     bulk_create_with_history(cases, InspectedCase, default_user=users["lead"])
     bulk_create_with_history(judgements, Judgement, default_user=users["lead"])
     bulk_create_with_history(needs, CaseNeed, default_user=users["lead"])

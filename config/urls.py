@@ -19,5 +19,6 @@ urlpatterns = [
     ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("inspections/", include("inspections.urls")),
+    path("", include("cases.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,182 @@
+"""The assistant inspector's case form: every key question, the case facts and the criminogenic needs.
+
+Field names are the ones cases.services uses for its problems (kq_2_1_1_answer, need_drugs_linked, rosh_level),
+so an error summary can link straight to the field. The form validates and says what changed; it never saves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core import signing
+
+from .models import Answer, Enquiries, Oversight, RoshLevel
+from .selectors import CasePage
+from .services import FACT_FIELDS
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+BOOLEAN_FACTS = {"rosh_classified_correctly"}
+FACT_LABELS = {
+    "rosh_level": "What is the RoSH level?",
+    "rosh_classified_correctly": "Was RoSH classified correctly?",
+    "domestic_abuse_enquiries": "Were domestic abuse enquiries made?",
+    "child_safeguarding_enquiries": "Were child safeguarding enquiries made?",
+    "home_visits": "Were home visits made?",
+    "management_oversight": "Was management oversight sufficient?",
+}
+FACT_CHOICES = {
+    "rosh_level": RoshLevel.choices,
+    "rosh_classified_correctly": YES_NO,
+    "domestic_abuse_enquiries": Enquiries.choices,
+    "child_safeguarding_enquiries": Enquiries.choices,
+    "home_visits": Enquiries.choices,
+    "management_oversight": Oversight.choices,
+}
+INVALID_CHOICE = "Select one of the options"
+HIDDEN_FIELDS = {"version", "loaded"}
+LOADED_SALT = "cases.forms.loaded"
+
+
+def _as_choice(value: Any) -> str:
+    """A stored value as the radio value the form shows: True → "yes", None → ""."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value or ""
+
+
+def _as_boolean(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _radio(label: str, choices) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+
+
+def case_values(page: CasePage) -> dict[str, str]:
+    """The case's saved answers as form values (without the version)."""
+    case = page.case
+    values = {}
+    for item in page.key_question_items:
+        values[item.answer_field] = item.judgement.answer if item.judgement else ""
+        values[item.rationale_field] = item.judgement.rationale if item.judgement else ""
+    for name in FACT_FIELDS:
+        values[name] = _as_choice(getattr(case, name))
+    for item in page.needs:
+        values[item.linked_field] = _as_choice(item.row.linked_to_offending if item.row else None)
+        values[item.addressed_field] = _as_choice(item.row.sufficiently_addressed if item.row else None)
+    return values
+
+
+def loaded_token(values: dict[str, str]) -> str:
+    """The values a form was loaded with, signed, so a save can tell what the user changed from what others did."""
+    return signing.dumps(values, salt=LOADED_SALT, compress=True)
+
+
+class CaseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # What the page showed when it was loaded: the user's changes are what differs from it.
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, page: CasePage, **kwargs):
+        saved = case_values(page)
+        kwargs.setdefault("initial", {**saved, "version": page.case.version, "loaded": loaded_token(saved)})
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.page = page
+        for item in page.key_question_items:
+            code = item.key_question.code
+            self.fields[item.answer_field] = _radio(f"{code} {item.key_question.wording}", Answer.choices)
+            self.fields[item.rationale_field] = forms.CharField(
+                label=f"Evidence for your judgement on {code}",
+                required=False,
+                strip=True,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+        for name in FACT_FIELDS:
+            self.fields[name] = _radio(FACT_LABELS[name], FACT_CHOICES[name])
+        for item in page.needs:
+            label = item.need.label
+            self.fields[item.linked_field] = _radio(f"Is {label.lower()} linked to offending?", YES_NO)
+            self.fields[item.addressed_field] = _radio(f"Was {label.lower()} sufficiently addressed?", YES_NO)
+
+    @property
+    def answer_names(self) -> list[str]:
+        return [name for name in self.fields if name not in HIDDEN_FIELDS]
+
+    def clean_loaded(self) -> dict[str, str]:
+        """The loaded values; without a valid token (an old page), the case as it is saved now."""
+        try:
+            loaded = signing.loads(self.cleaned_data["loaded"], salt=LOADED_SALT)
+        except signing.BadSignature:
+            return case_values(self.page)
+        return {**case_values(self.page), **loaded} if isinstance(loaded, dict) else case_values(self.page)
+
+    def changed_names(self) -> list[str]:
+        """The fields the user changed since the page was loaded."""
+        loaded = self.cleaned_data["loaded"]
+        return [name for name in self.answer_names if self.cleaned_data[name] != loaded.get(name, "")]
+
+    def changes(self) -> dict[str, dict]:
+        """Only what the user changed, field by field, as case_save's keyword arguments."""
+        data, changed = self.cleaned_data, set(self.changed_names())
+        judgements = {}
+        for item in self.page.key_question_items:
+            values = {}
+            if item.answer_field in changed:
+                values["answer"] = data[item.answer_field]
+            if item.rationale_field in changed:
+                values["rationale"] = data[item.rationale_field]
+            if values:
+                judgements[item.key_question.code] = values
+        facts = {}
+        for name in FACT_FIELDS:
+            if name in changed and not (name == "rosh_level" and not data[name]):
+                facts[name] = _as_boolean(data[name]) if name in BOOLEAN_FACTS else data[name]
+        needs = {}
+        for item in self.page.needs:
+            if {item.linked_field, item.addressed_field} & changed:
+                linked = _as_boolean(data[item.linked_field])
+                needs[item.need.value] = {
+                    "linked_to_offending": linked,
+                    "sufficiently_addressed": _as_boolean(data[item.addressed_field]) if linked else None,
+                }
+        return {"judgements": judgements, "facts": facts, "needs": needs}
+
+    def _display(self, name: str, value: str) -> str:
+        choices = dict(getattr(self.fields[name], "choices", []))
+        return choices.get(value, value) if choices else value
+
+    def conflict(self, current_page: CasePage) -> dict:
+        """Compare the user's changes with a version someone else saved meanwhile, for the conflict page.
+
+        `differences`: what the user changed that is now different in the other version (mine and theirs);
+        `kept`: what the other version changed that the user did not touch, which keeping mine leaves as it is;
+        `merged`: the form values that keep the user's changes on top of the other version.
+        """
+        loaded, theirs = self.cleaned_data["loaded"], case_values(current_page)
+        changed = set(self.changed_names())
+        differences, kept = [], []
+        for name in self.answer_names:
+            mine = self.cleaned_data[name]
+            row = {
+                "name": name,
+                "label": self.fields[name].label,
+                "mine": self._display(name, mine),
+                "theirs": self._display(name, theirs[name]),
+                "both_changed": theirs[name] != loaded.get(name, ""),
+            }
+            if name in changed and mine != theirs[name]:
+                differences.append(row)
+            elif name not in changed and theirs[name] != loaded.get(name, ""):
+                kept.append(row)
+        merged = {**theirs, **{name: self.cleaned_data[name] for name in changed}}
+        return {"differences": differences, "kept": kept, "merged": merged, "loaded": loaded_token(theirs)}

@@ -1,0 +1,171 @@
+"""The assistant inspector's screens: their cases, the case page (save, continue, submit) and answer history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from inspections.models import KeyQuestion
+
+from . import permissions, selectors, services
+from .forms import FACT_LABELS, CaseForm, case_values, loaded_token
+from .models import InspectedCase, Need
+
+SAVED = "Your answers for {case} have been saved."
+SUBMITTED = "{case} has been submitted for quality assurance."
+# Where "Save and continue" goes from each section of the case page.
+SECTION_ORDER = ["assessment", "planning", "implementation", "reviewing", "case-facts", "needs", "submit"]
+
+
+def _get_case_for_user(user, pk: int) -> InspectedCase:
+    """The case if the user may see it; 404 otherwise, so references of other cases never leak."""
+    case = selectors.case_get(pk)
+    if case is None or not permissions.can_view_case(user, case):
+        raise Http404
+    return case
+
+
+@login_required
+def case_list(request):
+    """Your cases: the assistant inspector's assigned cases in open inspections, grouped by inspection."""
+    return render(
+        request, "cases/case_list.html", {"groups": selectors.cases_assigned_by_inspection(request.user)}
+    )
+
+
+def _render_case(request, case, page, form, editable, status=200):
+    context = {
+        "case": case,
+        "page": page,
+        "form": form,
+        "editable": editable,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request, pk: int):
+    """The case page. GET shows it (read-only unless the user may edit it); POST saves, continues or submits."""
+    case = _get_case_for_user(request.user, pk)
+    editable = permissions.can_edit_case(request.user, case)
+    page = selectors.case_page(case)
+    if request.method == "GET":
+        return _render_case(request, case, page, CaseForm(page=page) if editable else None, editable)
+    if not editable:
+        raise Http404
+    form = CaseForm(request.POST, page=page)
+    if not form.is_valid():
+        return _render_case(request, case, page, form, editable)
+    try:
+        saved = services.case_save(
+            case=case, user=request.user, expected_version=form.cleaned_data["version"], **form.changes()
+        )
+    except services.CaseConflict as conflict:
+        return _conflict(request, form, conflict.current)
+    except services.CaseNotEditable as refused:
+        messages.error(request, str(refused))
+        return redirect("case_detail", pk=case.pk)
+    except ValidationError as invalid:
+        for name, errors in invalid.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return _render_case(request, case, page, form, editable)
+
+    action = request.POST.get("action", "save")
+    if action == "submit":
+        return _submit(request, saved)
+    messages.success(request, SAVED.format(case=saved.reference))
+    url = reverse("case_detail", args=[saved.pk])
+    section = action.removeprefix("continue:")
+    if action.startswith("continue:") and section in SECTION_ORDER:
+        url += f"#section-{section}"
+    return redirect(url)
+
+
+def _submit(request, case: InspectedCase):
+    try:
+        services.case_submit(case=case, user=request.user, expected_version=case.version)
+    except services.CaseIncomplete as incomplete:
+        # The draft is saved; show every missing item against its field, with the user's input and new version.
+        page = selectors.case_page(case)
+        data = request.POST.copy()
+        data["version"] = case.version
+        data["loaded"] = loaded_token(case_values(page))
+        form = CaseForm(data, page=page)
+        form.is_valid()
+        for problem in incomplete.problems:
+            form.add_error(problem.field, problem.message)
+        return _render_case(request, case, page, form, editable=True)
+    except services.CaseError as refused:
+        messages.error(request, str(refused))
+        return redirect("case_detail", pk=case.pk)
+    messages.success(request, SUBMITTED.format(case=case.reference))
+    return redirect("case_detail", pk=case.pk)
+
+
+def _conflict(request, form: CaseForm, current: InspectedCase):
+    """Someone saved since the form was loaded: show both versions and let the user choose. HTTP 409."""
+    comparison = form.conflict(selectors.case_page(current))
+    context = {
+        "case": current,
+        **comparison,
+        "current_version": current.version,
+        "changed_by": current.history.select_related("history_user").first(),
+    }
+    return render(request, "cases/case_conflict.html", context, status=409)
+
+
+@login_required
+def judgement_history(request, pk: int, code: str):
+    """Every change to one key question's answer on a case: who, when, before and after."""
+    case = _get_case_for_user(request.user, pk)
+    key_question = get_object_or_404(
+        KeyQuestion.objects.select_related("standard"),
+        standard__framework_id=case.inspection.framework_id,
+        code=code,
+    )
+    context = {
+        "case": case,
+        "title": f"History of {key_question.code}",
+        "question": key_question.wording,
+        "anchor": f"section-{key_question.standard.stage}",
+        "changes": selectors.judgement_history(case, key_question),
+        "with_evidence": True,
+    }
+    return render(request, "cases/answer_history.html", context)
+
+
+@login_required
+def fact_history(request, pk: int, name: str):
+    """Every change to one case fact."""
+    case = _get_case_for_user(request.user, pk)
+    if name not in services.FACT_FIELDS:
+        raise Http404
+    context = {
+        "case": case,
+        "title": f"History of {InspectedCase._meta.get_field(name).verbose_name}",
+        "question": FACT_LABELS[name],
+        "anchor": "section-case-facts",
+        "changes": selectors.fact_history(case, name),
+    }
+    return render(request, "cases/answer_history.html", context)
+
+
+@login_required
+def need_history(request, pk: int, need: str):
+    """Every change to one criminogenic need of the case."""
+    case = _get_case_for_user(request.user, pk)
+    if need not in Need.values:
+        raise Http404
+    label = Need(need).label
+    context = {
+        "case": case,
+        "title": f"History of {label.lower()}",
+        "question": f"Is {label.lower()} linked to offending and, if so, sufficiently addressed?",
+        "anchor": "section-needs",
+        "changes": selectors.need_history(case, need),
+    }
+    return render(request, "cases/answer_history.html", context)

@@ -1,0 +1,136 @@
+// Keeps a copy of the case form in this browser (localStorage) as the user types, so an expired session,
+// a server error or a lost connection at save time never loses their text. When the page is shown with
+// answers different from the copy, it offers to restore them. Without JavaScript the form works as usual.
+(function () {
+  "use strict";
+
+  var storage;
+  try {
+    storage = window.localStorage;
+  } catch (error) {
+    return;
+  }
+  if (!storage) return;
+
+  // The conflict page: taking the other version means the typed copy is no longer wanted.
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-discard-draft]"), function (link) {
+    link.addEventListener("click", function () {
+      storage.removeItem(link.getAttribute("data-discard-draft"));
+    });
+  });
+
+  var form = document.querySelector("form[data-draft-key]");
+  if (!form) return;
+  var key = form.getAttribute("data-draft-key");
+  var banner = document.getElementById("restore-draft");
+  var skipped = { csrfmiddlewaretoken: true, version: true, loaded: true, action: true };
+
+  function values() {
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!element.name || skipped[element.name]) return;
+      if (element.type === "radio") {
+        if (element.checked) out[element.name] = element.value;
+        else if (!(element.name in out)) out[element.name] = "";
+      } else if (element.tagName === "TEXTAREA" || element.type === "text") {
+        out[element.name] = element.value;
+      }
+    });
+    return out;
+  }
+
+  function differs(stored, current) {
+    return Object.keys(stored).some(function (name) {
+      return name in current && (stored[name] || "") !== (current[name] || "");
+    });
+  }
+
+  function read() {
+    try {
+      return JSON.parse(storage.getItem(key));
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // Only what the user changed since the page was shown is kept, so restoring it never undoes other saves.
+  var shown = values();
+
+  function changes() {
+    var current = values();
+    var changed = {};
+    Object.keys(current).forEach(function (name) {
+      if (current[name] !== shown[name]) changed[name] = current[name];
+    });
+    return changed;
+  }
+
+  // A copy found when the page was shown, not yet restored or discarded: new typing is added to it, not lost.
+  var pending = null;
+
+  function store() {
+    var changed = changes();
+    if (pending) {
+      changed = Object.assign({}, pending, changed);
+    }
+    try {
+      if (Object.keys(changed).length === 0) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), values: changed }));
+    } catch (error) {
+      // Storage full or refused: the form still posts normally.
+    }
+  }
+
+  function apply(stored) {
+    Object.keys(stored).forEach(function (name) {
+      var field = form.elements[name];
+      if (!field) return;
+      if (field.length !== undefined && field[0] && field[0].type === "radio") {
+        Array.prototype.forEach.call(field, function (radio) {
+          radio.checked = radio.value === stored[name];
+          radio.dispatchEvent(new Event("change", { bubbles: true }));  // conditional questions follow
+        });
+      } else if (field.type === "radio") {
+        field.checked = field.value === stored[name];
+      } else {
+        field.value = stored[name];
+      }
+    });
+  }
+
+  var draft = read();
+  if (draft && draft.values && differs(draft.values, shown)) {
+    pending = draft.values;
+    if (banner) {
+      var time = banner.querySelector("[data-restore-time]");
+      if (time && draft.savedAt) {
+        time.textContent = " (last typed " + new Date(draft.savedAt).toLocaleString("en-GB") + ")";
+      }
+      banner.hidden = false;
+      banner.querySelector("[data-restore-draft]").addEventListener("click", function () {
+        var stored = read();
+        apply(stored && stored.values ? stored.values : pending);
+        pending = null;
+        store();
+        banner.querySelector("[data-restore-message]").textContent =
+          "Your unsaved answers have been restored. Save the case to keep them.";
+        Array.prototype.forEach.call(banner.querySelectorAll("button"), function (button) {
+          button.hidden = true;
+        });
+        banner.focus();
+      });
+      banner.querySelector("[data-discard-draft]").addEventListener("click", function () {
+        pending = null;
+        storage.removeItem(key);
+        store();
+        banner.hidden = true;
+      });
+    }
+  } else {
+    storage.removeItem(key);
+  }
+
+  form.addEventListener("input", store);
+  form.addEventListener("change", store);
+  form.addEventListener("submit", store);
+})();

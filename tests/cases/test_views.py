@@ -1,0 +1,450 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from cases.forms import CaseForm
+from cases.models import InspectedCase, Judgement, Need
+from cases.selectors import case_page
+from inspections.models import Inspection, Role
+from tests.factories import InspectedCaseFactory, InspectionFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def inspection(framework):
+    return InspectionFactory(framework=framework)
+
+
+@pytest.fixture
+def assistant(inspection):
+    user = UserFactory(username="amira", first_name="Amira", last_name="Hussain")
+    MembershipFactory(inspection=inspection, user=user, role=Role.ASSISTANT_INSPECTOR)
+    return user
+
+
+@pytest.fixture
+def case(inspection, assistant):
+    return InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant, reference="DBY0001")
+
+
+def form_data(case, **changes):
+    """What the case page's form posts when nothing was touched, with some changes."""
+    data = dict(CaseForm(page=case_page(case)).initial)
+    data.update(changes)
+    return data
+
+
+def complete(case, user):
+    codes = case.inspection.framework.standards.filter(key_questions__isnull=False).values_list(
+        "key_questions__code", flat=True
+    )
+    services.case_save(
+        case=case,
+        user=user,
+        expected_version=case.version,
+        judgements={code: {"answer": "yes", "rationale": "Evidence in the notes."} for code in codes},
+        facts={
+            "rosh_classified_correctly": True,
+            "domestic_abuse_enquiries": "made",
+            "child_safeguarding_enquiries": "not_needed",
+            "home_visits": "not_made",
+            "management_oversight": "sufficient",
+        },
+        needs={need: {"linked_to_offending": False} for need in Need.values},
+    )
+    return InspectedCase.objects.get(pk=case.pk)
+
+
+# Your cases
+
+
+def test_your_cases_lists_assigned_cases_with_status_and_progress(client, case, assistant):
+    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    client.force_login(assistant)
+    response = client.get(reverse("case_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "DBY0001" in html
+    assert "1 of 12 key questions answered" in html
+    assert "In progress" in html
+
+
+def test_your_cases_leaves_out_other_inspectors_cases_and_locked_inspections(client, case, assistant):
+    InspectedCaseFactory(inspection=case.inspection, assistant_inspector=UserFactory(), reference="OTHER01")
+    locked = InspectionFactory(status=Inspection.Status.LOCKED)
+    MembershipFactory(inspection=locked, user=assistant)
+    InspectedCaseFactory(inspection=locked, assistant_inspector=assistant, reference="LOCKED01")
+    not_member = InspectionFactory()
+    InspectedCaseFactory(inspection=not_member, assistant_inspector=assistant, reference="NOTMEMBER01")
+    client.force_login(assistant)
+    html = client.get(reverse("case_list")).content.decode()
+    assert "DBY0001" in html
+    assert "OTHER01" not in html
+    assert "LOCKED01" not in html
+    assert "NOTMEMBER01" not in html
+
+
+def test_your_cases_needs_sign_in_and_comes_back(client, db):
+    response = client.get(reverse("case_list"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('case_list')}"
+
+
+def test_your_cases_runs_a_fixed_number_of_queries(
+    client, inspection, assistant, django_assert_max_num_queries
+):
+    for _ in range(3):
+        InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant)
+    client.force_login(assistant)
+    with django_assert_max_num_queries(3) as few:  # session, user, cases with their counts
+        client.get(reverse("case_list"))
+    other = InspectionFactory()
+    MembershipFactory(inspection=other, user=assistant)
+    for _ in range(20):
+        InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant)
+        InspectedCaseFactory(inspection=other, assistant_inspector=assistant)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("case_list"))
+
+
+# The case page
+
+
+def test_case_page_shows_every_stage_with_its_key_questions_and_prompts(client, case, assistant, framework):
+    client.force_login(assistant)
+    response = client.get(reverse("case_detail", args=[case.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for stage in ["Assessment", "Planning", "Implementation and delivery", "Reviewing", "Case facts"]:
+        assert stage in html
+    kq = framework.standards.get(code="2.1").key_questions.get(code="2.1.1")
+    assert kq.wording in html
+    assert kq.prompts[0] in html
+    for need in Need:
+        assert f'id="need_{need.value}_linked"' in html
+    assert 'id="kq_2_4_3_answer"' in html
+    assert 'id="kq_2_4_3_rationale"' in html
+
+
+def test_saving_a_draft_keeps_answers_and_redirects_back(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    response = client.post(
+        url,
+        form_data(case, kq_2_1_1_answer="no", kq_2_1_1_rationale="No induction.", need_drugs_linked="yes"),
+    )
+    assert response.status_code == 302
+    judgement = Judgement.objects.get(case=case)
+    assert (judgement.answer, judgement.rationale, judgement.updated_by) == ("no", "No induction.", assistant)
+    assert case.needs.get(need="drugs").linked_to_offending is True
+    page = client.get(url).content.decode()
+    assert "No induction." in page
+    assert "have been saved" in page
+    assert "Changed 1 time" in page
+
+
+def test_an_untouched_form_creates_no_blank_answers(client, case, assistant):
+    client.force_login(assistant)
+    client.post(reverse("case_detail", args=[case.pk]), form_data(case))
+    assert not Judgement.objects.filter(case=case).exists()
+    assert not case.needs.exists()
+
+
+def test_save_and_continue_goes_to_the_next_section(client, case, assistant):
+    client.force_login(assistant)
+    response = client.post(
+        reverse("case_detail", args=[case.pk]),
+        form_data(case, kq_2_1_1_answer="yes", action="continue:planning"),
+    )
+    assert response.url == reverse("case_detail", args=[case.pk]) + "#section-planning"
+
+
+def test_submitting_an_incomplete_case_lists_every_missing_item_linked_to_its_field(client, case, assistant):
+    client.force_login(assistant)
+    response = client.post(
+        reverse("case_detail", args=[case.pk]),
+        form_data(case, kq_2_1_1_answer="yes", kq_2_1_2_rationale="Typed but no answer", action="submit"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    problems = services.case_problems(InspectedCase.objects.get(pk=case.pk))
+    assert targets == [problem.field for problem in problems]
+    for target in targets:
+        assert f'id="{target}"' in html
+    assert "Typed but no answer" in html  # the user's input is kept
+    assert InspectedCase.objects.get(pk=case.pk).status == InspectedCase.Status.IN_PROGRESS
+    assert "<title>Error:" in html
+
+
+def test_submitting_a_complete_case_makes_it_read_only(client, case, assistant):
+    case = complete(case, assistant)
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    response = client.post(url, form_data(case, action="submit"))
+    assert response.status_code == 302
+    assert InspectedCase.objects.get(pk=case.pk).status == InspectedCase.Status.SUBMITTED
+    html = client.get(url).content.decode()
+    assert "has been submitted" in html
+    assert "<textarea" not in html
+    assert 'type="radio"' not in html
+    assert "Evidence in the notes." in html
+
+
+def test_a_submitted_case_cannot_be_saved(client, case, assistant):
+    case = complete(case, assistant)
+    services.case_submit(case=case, user=assistant, expected_version=case.version)
+    client.force_login(assistant)
+    response = client.post(reverse("case_detail", args=[case.pk]), form_data(case, kq_2_1_1_answer="no"))
+    assert response.status_code == 404
+    assert Judgement.objects.get(case=case, key_question__code="2.1.1").answer == "yes"
+
+
+def test_a_case_returned_by_the_lead_can_be_changed_again(client, case, assistant):
+    InspectedCase.objects.filter(pk=case.pk).update(status=InspectedCase.Status.RETURNED)
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    assert "<textarea" in client.get(url).content.decode()
+    assert client.post(url, form_data(case, kq_2_1_1_answer="no")).status_code == 302
+    assert Judgement.objects.get(case=case).answer == "no"
+
+
+def test_a_save_from_an_old_version_shows_both_versions_with_409(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    loaded = form_data(case)
+    services.case_save(
+        case=case,
+        user=assistant,
+        expected_version=1,
+        judgements={"2.1.1": {"answer": "yes", "rationale": "Theirs."}},
+    )
+    response = client.post(url, {**loaded, "kq_2_1_1_answer": "no", "kq_2_1_1_rationale": "Mine."})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Mine." in html
+    assert "Theirs." in html
+    assert "Changed by both" in html
+    assert Judgement.objects.get(case=case).rationale == "Theirs."
+
+    response = client.post(url, hidden_inputs(html))  # keep my version
+    assert response.status_code == 302
+    assert Judgement.objects.get(case=case).rationale == "Mine."
+
+
+def hidden_inputs(html):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def test_keeping_my_version_keeps_their_other_changes(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    loaded = form_data(case)
+    services.case_save(
+        case=case,
+        user=assistant,
+        expected_version=1,
+        judgements={"2.1.1": {"answer": "yes", "rationale": "Theirs."}},
+        facts={"home_visits": "made"},
+    )
+    response = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "kq_2_2_1_rationale": "Mine."})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'data-field="kq_2_2_1_rationale"' in html
+    assert "Changed by both" not in html
+    assert "3 other changes they made" in html
+    assert "Theirs." in html
+
+    assert client.post(url, hidden_inputs(html)).status_code == 302
+    saved = {j.key_question.code: (j.answer, j.rationale) for j in Judgement.objects.filter(case=case)}
+    assert saved == {"2.1.1": ("yes", "Theirs."), "2.2.1": ("no", "Mine.")}
+    assert InspectedCase.objects.get(pk=case.pk).home_visits == "made"
+
+
+def test_a_save_changes_only_what_the_user_changed(client, case, assistant):
+    client.force_login(assistant)
+    loaded = form_data(case)
+    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    # The same person, in the tab they have kept open, reloads the version only (as after a conflict).
+    stale = {**loaded, "version": 2, "kq_2_1_1_rationale": "Evidence added later."}
+    assert client.post(reverse("case_detail", args=[case.pk]), stale).status_code == 302
+    judgement = Judgement.objects.get(case=case)
+    assert (judgement.answer, judgement.rationale) == ("yes", "Evidence added later.")
+
+
+def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assistant):
+    client.force_login(assistant)
+    response = client.post(
+        reverse("case_detail", args=[case.pk]),
+        form_data(case, kq_2_1_1_answer="maybe", kq_2_1_1_rationale="Kept text"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#kq_2_1_1_answer"' in html
+    assert "Kept text" in html
+
+
+def test_case_page_runs_a_fixed_number_of_queries(client, case, assistant, django_assert_max_num_queries):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    with django_assert_max_num_queries(10) as few:
+        client.get(url)
+    complete(case, assistant)
+    for version in range(2, 5):
+        services.case_save(
+            case=case,
+            user=assistant,
+            expected_version=version,
+            judgements={"2.1.1": {"answer": "yes", "rationale": f"Change {version}"}},
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert "Changed 4 times" in response.content.decode()
+
+
+# Permissions
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_users_are_sent_to_sign_in(client, case, method):
+    url = reverse("case_detail", args=[case.pk])
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_inspectors_case_is_not_found(client, case, inspection, method):
+    other = UserFactory()
+    MembershipFactory(inspection=inspection, user=other, role=Role.ASSISTANT_INSPECTOR)
+    client.force_login(other)
+    assert getattr(client, method)(reverse("case_detail", args=[case.pk])).status_code == 404
+
+
+def test_a_case_in_an_inspection_the_user_is_not_a_member_of_is_not_found(client, assistant):
+    elsewhere = InspectedCaseFactory(assistant_inspector=assistant)
+    client.force_login(assistant)
+    assert client.get(reverse("case_detail", args=[elsewhere.pk])).status_code == 404
+    url = reverse("judgement_history", args=[elsewhere.pk, "2.1.1"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_missing_case_is_not_found(client, assistant):
+    client.force_login(assistant)
+    assert client.get(reverse("case_detail", args=[99999])).status_code == 404
+
+
+def test_a_case_in_a_locked_inspection_is_read_only(client, case, assistant, inspection):
+    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    assert "<textarea" not in client.get(url).content.decode()
+    assert client.post(url, form_data(case)).status_code == 404
+
+
+def test_the_lead_reads_a_case_but_cannot_change_it(client, case, inspection):
+    lead = UserFactory()
+    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+    client.force_login(lead)
+    url = reverse("case_detail", args=[case.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "<textarea" not in response.content.decode()
+    assert client.post(url, form_data(case)).status_code == 404
+
+
+# History
+
+
+def test_history_shows_who_changed_an_answer_and_what_it_was_before(client, case, assistant):
+    services.case_save(
+        case=case,
+        user=assistant,
+        expected_version=1,
+        judgements={"2.1.1": {"answer": "yes", "rationale": "First."}},
+    )
+    services.case_save(
+        case=case,
+        user=assistant,
+        expected_version=2,
+        judgements={"2.1.1": {"answer": "no", "rationale": "Second."}},
+    )
+    client.force_login(assistant)
+    response = client.get(reverse("judgement_history", args=[case.pk, "2.1.1"]))
+    assert response.status_code == 200
+    rows = response.context["changes"]
+    assert [(r.answer_before, r.answer_after, r.rationale_before, r.rationale_after) for r in rows] == [
+        ("Yes", "No", "First.", "Second."),
+        ("", "Yes", "", "First."),
+    ]
+    assert "Amira Hussain" in response.content.decode()
+
+
+def test_history_includes_changes_made_in_the_admin(client, case, assistant):
+    services.case_save(
+        case=case,
+        user=assistant,
+        expected_version=1,
+        judgements={"2.1.1": {"answer": "yes", "rationale": "Mine."}},
+    )
+    admin = UserFactory(is_superuser=True, is_staff=True, first_name="Ada", last_name="Admin")
+    judgement = Judgement.objects.get(case=case)
+    client.force_login(admin)
+    url = reverse("admin:cases_judgement_change", args=[judgement.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(answer="no", rationale="Moderated.")
+    assert client.post(url, data).status_code == 302
+
+    client.force_login(assistant)
+    assert "Changed 2 times" in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    html = client.get(reverse("judgement_history", args=[case.pk, "2.1.1"])).content.decode()
+    assert "Ada Admin" in html
+    assert "Moderated." in html
+
+
+def test_history_of_an_unknown_key_question_is_not_found(client, case, assistant):
+    client.force_login(assistant)
+    assert client.get(reverse("judgement_history", args=[case.pk, "9.9.9"])).status_code == 404
+
+
+def test_a_case_fact_shows_how_often_it_changed_and_its_history(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    client.post(url, form_data(case, home_visits="not_made"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), home_visits="made"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), kq_2_1_1_answer="yes"))
+    html = client.get(url).content.decode()
+    assert 'Changed 2 times<span class="govuk-visually-hidden">: history of home visits' in html
+    response = client.get(reverse("fact_history", args=[case.pk, "home_visits"]))
+    rows = [(change.answer_before, change.answer_after) for change in response.context["changes"]]
+    assert rows == [("Not made", "Made"), ("", "Not made")]
+    assert client.get(reverse("fact_history", args=[case.pk, "status"])).status_code == 404
+
+
+def test_a_need_shows_how_often_it_changed_and_its_history(client, case, assistant):
+    client.force_login(assistant)
+    url = reverse("case_detail", args=[case.pk])
+    client.post(url, form_data(case, need_drugs_linked="yes", need_drugs_addressed="no"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), need_drugs_addressed="yes"))
+    assert "history of Drugs" in client.get(url).content.decode()
+    response = client.get(reverse("need_history", args=[case.pk, "drugs"]))
+    rows = [(change.answer_before, change.answer_after) for change in response.context["changes"]]
+    assert rows == [
+        (
+            "Linked to offending; sufficiently addressed: no",
+            "Linked to offending; sufficiently addressed: yes",
+        ),
+        ("", "Linked to offending; sufficiently addressed: no"),
+    ]
+    assert client.get(reverse("need_history", args=[case.pk, "gambling"])).status_code == 404
+
+
+def test_demo_answers_are_recorded_as_given_by_their_assistant_inspector(db):
+    from cases.demo import seed_demo
+
+    seed_demo()
+    judgement = Judgement.objects.select_related("case__assistant_inspector").first()
+    assert judgement.history.get().history_user == judgement.case.assistant_inspector

@@ -1,0 +1,278 @@
+"""The assistant inspector's day: Your cases, the case page, submission, history, conflicts and lost sessions.
+
+Set UPDATE_SCREENSHOTS=1 to rewrite docs/screenshots/case-page.png and error-summary.png from the journey.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from cases.demo import DEMO_PASSWORD, seed_demo
+from cases.models import InspectedCase, Judgement, Need
+from tests.e2e.conftest import assert_accessible, sign_in
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+KEY_QUESTIONS = [f"2.{stage}.{number}" for stage in range(1, 5) for number in range(1, 4)]
+FACTS = [
+    "rosh_level",
+    "rosh_classified_correctly",
+    "domestic_abuse_enquiries",
+    "child_safeguarding_enquiries",
+    "home_visits",
+    "management_oversight",
+]
+
+
+@pytest.fixture
+def case(transactional_db):
+    seed_demo()
+    return InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
+
+
+def field(code, part):
+    return f"#kq_{code.replace('.', '_')}_{part}"
+
+
+def answer(page, code, rationale, choice=1):
+    """Answer a key question: choice 1 is Yes, 2 is No."""
+    page.check(field(code, "answer") + ("" if choice == 1 else f"-{choice}"))
+    page.fill(field(code, "rationale"), rationale)
+
+
+def screenshot(page, name, **options):
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name), **options)
+
+
+def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(page, case):
+    page.goto("/cases/")
+    assert "/sign-in/" in page.url
+    page.get_by_label("Username").fill("amira")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("heading", name="Your cases").wait_for()  # back where they were going
+    assert_accessible(page)
+    page.get_by_role("link", name=case.reference, exact=True).click()
+    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    assert_accessible(page)
+
+    answer(page, "2.1.1", "Motivation explored at induction.")
+    answer(page, "2.1.2", "Offending-related factors not analysed.", choice=2)
+    answer(page, "2.1.3", "Risk of harm analysed with police information.")
+    page.locator("#section-assessment").get_by_role("button", name="Save draft").click()
+    page.get_by_text(f"Your answers for {case.reference} have been saved.").wait_for()
+    page.reload()
+    assert page.is_checked(field("2.1.1", "answer"))
+    assert page.is_checked(field("2.1.2", "answer") + "-2")
+    assert page.input_value(field("2.1.3", "rationale")) == "Risk of harm analysed with police information."
+    assert "3 of 12 key questions answered" in page.locator(".govuk-summary-list").first.inner_text()
+
+    page.get_by_role("button", name="Submit case").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert_accessible(page)
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        page.evaluate("window.scrollTo(0, 0)")
+        screenshot(
+            page, "error-summary.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1300}
+        )
+    targets = summary.locator("a").evaluate_all("links => links.map(link => link.hash.slice(1))")
+    assert field("2.2.1", "answer")[1:] in targets
+    for target in targets:
+        assert page.locator(f"#{target}").count() == 1, (
+            f"the error summary links to #{target}, not on the page"
+        )
+    summary.get_by_role("link", name="Enter the evidence for your judgement on 2.3.2").click()
+    assert page.evaluate("document.activeElement.id") == "kq_2_3_2_rationale"
+
+    for code in KEY_QUESTIONS[3:]:
+        answer(page, code, f"Evidence for {code}.")
+    for name in FACTS:
+        page.check(f"#{name}")
+    for need in Need.values:
+        page.check(f"#need_{need}_linked-2")  # not linked to offending
+    page.get_by_role("button", name="Submit case").click()
+
+    page.get_by_text(f"{case.reference} has been submitted for quality assurance.").wait_for()
+    assert page.locator("textarea").count() == 0
+    assert "Offending-related factors not analysed." in page.content()
+    assert_accessible(page)
+    assert InspectedCase.objects.get(pk=case.pk).status == InspectedCase.Status.SUBMITTED
+
+    history = page.get_by_role("link", name="history of 2.1.2")
+    assert history.inner_text().startswith("Changed 1 time")
+    history.click()
+    page.get_by_role("heading", name="History of 2.1.2").wait_for()
+    assert "Offending-related factors not analysed." in page.locator("table").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Back to case {case.reference}").click()
+    page.get_by_role("link", name="history of home visits").click()
+    page.get_by_role("heading", name="History of home visits").wait_for()
+    assert_accessible(page)
+    page.go_back()
+    page.get_by_role("link", name="history of Drugs").click()
+    page.get_by_role("heading", name="History of drugs").wait_for()
+    assert "Not linked to offending" in page.locator("table").inner_text()
+    assert_accessible(page)
+
+
+def test_the_case_page_in_a_screenshot(page, case):
+    """The case page part-answered, as docs/screenshots/case-page.png shows it."""
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(f"/cases/{case.pk}/")
+    answer(page, "2.1.1", "The practitioner explored motivation and barriers at induction.")
+    answer(page, "2.1.2", "The plan lists needs but sets no actions or timescales.", choice=2)
+    assert page.locator("#need_drugs_addressed").is_hidden()
+    page.check("#need_drugs_linked")
+    assert page.locator("#need_drugs_addressed").is_visible()  # asked only when linked to offending
+    page.check("#need_drugs_addressed-2")
+    page.get_by_role("button", name="Save draft").first.click()
+    page.get_by_text("have been saved").wait_for()
+    assert page.is_checked("#need_drugs_addressed-2")
+    assert_accessible(page)
+    screenshot(page, "case-page.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2400})
+
+
+def tab_to(page, selector, limit=300):
+    """Press Tab until the element matching selector has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_the_journey_works_by_keyboard_alone(page, case):
+    page.goto("/cases/")
+    tab_to(page, "#id_username")
+    page.keyboard.type("amira")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your cases").wait_for()
+
+    tab_to(page, f'a[href="/cases/{case.pk}/"]')
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    tab_to(page, "#kq_2_1_1_answer")
+    page.keyboard.press("Space")
+    tab_to(page, "#kq_2_1_1_rationale")
+    page.keyboard.type("Typed without a mouse.")
+    tab_to(page, 'button[value="save"]')
+    page.keyboard.press("Enter")
+    page.get_by_text("have been saved").wait_for()
+    judgement = Judgement.objects.get(case=case, key_question__code="2.1.1")
+    assert (judgement.answer, judgement.rationale) == ("yes", "Typed without a mouse.")
+
+    tab_to(page, 'button[value="submit"]')
+    page.keyboard.press("Enter")
+    page.locator(".govuk-error-summary").wait_for()
+    tab_to(page, '.govuk-error-summary a[href="#kq_2_1_2_answer"]')
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "kq_2_1_2_answer"
+
+
+def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(page, new_page, case):
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(f"/cases/{case.pk}/")
+    other = new_page()  # the same inspector on another device
+    sign_in(other, "amira", DEMO_PASSWORD)
+    other.goto(f"/cases/{case.pk}/")
+
+    answer(other, "2.1.1", "Saved first, on the laptop.")
+    other.get_by_role("button", name="Save draft").first.click()
+    other.get_by_text("have been saved").wait_for()
+
+    answer(page, "2.1.1", "Typed on the tablet.", choice=2)
+    response = None
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Save draft").first.click()
+    response = posted.value
+    assert response.status == 409
+    page.get_by_role("heading", name="Someone else saved this case after you opened it").wait_for()
+    row = page.locator('tr[data-field="kq_2_1_1_rationale"]')
+    assert "Typed on the tablet." in row.inner_text()
+    assert "Saved first, on the laptop." in row.inner_text()
+    assert_accessible(page)
+    assert Judgement.objects.get(case=case).rationale == "Saved first, on the laptop."
+
+    page.get_by_role("button", name="Keep my version").click()
+    page.get_by_text("have been saved").wait_for()
+    judgement = Judgement.objects.get(case=case)
+    assert (judgement.answer, judgement.rationale) == ("no", "Typed on the tablet.")
+
+
+def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_page, case):
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(f"/cases/{case.pk}/")
+    other = new_page()
+    sign_in(other, "amira", DEMO_PASSWORD)
+    other.goto(f"/cases/{case.pk}/")
+    answer(other, "2.1.1", "Theirs.")
+    other.get_by_role("button", name="Save draft").first.click()
+    other.get_by_text("have been saved").wait_for()
+
+    answer(page, "2.1.1", "Mine.")
+    page.get_by_role("button", name="Save draft").first.click()
+    page.get_by_role("link", name="Take their version").click()
+    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    assert page.input_value(field("2.1.1", "rationale")) == "Theirs."
+    assert page.locator("#restore-draft").is_hidden()
+
+
+def test_typed_answers_survive_an_expired_session(page, case):
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(f"/cases/{case.pk}/")
+    answer(page, "2.2.1", "Typed before the session expired.")
+    Session.objects.all().delete()  # the session expires on the server while they type
+
+    page.locator("#section-planning").get_by_role("button", name="Save draft").click()
+    page.get_by_label("Username").fill("amira")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    banner = page.locator("#restore-draft")
+    banner.wait_for()
+    assert page.input_value(field("2.2.1", "rationale")) == ""
+    assert_accessible(page)
+    page.fill(field("2.2.2", "rationale"), "Typed after signing in again.")
+    banner.get_by_role("button", name="Restore my unsaved answers").click()
+    assert page.input_value(field("2.2.1", "rationale")) == "Typed before the session expired."
+    assert page.is_checked(field("2.2.1", "answer"))
+    assert page.input_value(field("2.2.2", "rationale")) == "Typed after signing in again."
+
+    page.locator("#section-planning").get_by_role("button", name="Save draft").click()
+    page.get_by_text("have been saved").wait_for()
+    assert page.locator("#restore-draft").is_hidden()
+    assert Judgement.objects.get(case=case, key_question__code="2.2.1").rationale == (
+        "Typed before the session expired."
+    )
+
+
+def test_the_case_page_works_without_javascript(browser, live_server, case):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "amira", DEMO_PASSWORD)
+        page.goto(f"/cases/{case.pk}/")
+        answer(page, "2.4.1", "Reviewed after the further arrest.", choice=2)
+        assert page.locator("#need_drugs_addressed").is_visible()  # every question shows without JavaScript
+        page.locator("#section-reviewing").get_by_role("button", name="Save and continue").click()
+        page.get_by_text("have been saved").wait_for()
+        assert page.url.endswith(f"/cases/{case.pk}/#section-case-facts")
+        assert page.is_checked(field("2.4.1", "answer") + "-2")
+
+        page.get_by_role("button", name="Submit case").click()
+        page.locator(".govuk-error-summary").wait_for()
+        page.locator(".govuk-error-summary").get_by_role("link").first.click()
+        assert page.url.endswith(
+            "#kq_2_1_1_answer"
+        )  # axe needs JavaScript: the other tests check these pages
+    finally:
+        context.close()
