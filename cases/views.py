@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from inspections.models import KeyQuestion
+from inspections.selectors import case_queries
 
 from . import permissions, selectors, services
 from .forms import FACT_LABELS, CaseForm, case_values, loaded_token
@@ -42,6 +43,8 @@ def _render_case(request, case, page, form, editable, status=200):
         "page": page,
         "form": form,
         "editable": editable,
+        "queries": case_queries(case),
+        "can_answer": editable and case.status == InspectedCase.Status.RETURNED,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

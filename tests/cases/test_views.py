@@ -289,7 +289,7 @@ def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assista
 def test_case_page_runs_a_fixed_number_of_queries(client, case, assistant, django_assert_max_num_queries):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(11) as few:
         client.get(url)
     complete(case, assistant)
     for version in range(2, 5):
@@ -448,3 +448,18 @@ def test_demo_answers_are_recorded_as_given_by_their_assistant_inspector(db):
     seed_demo()
     judgement = Judgement.objects.select_related("case__assistant_inspector").first()
     assert judgement.history.get().history_user == judgement.case.assistant_inspector
+
+
+def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(client, case, assistant, inspection):
+    case = complete(case, assistant)
+    case = services.case_submit(case=case, user=assistant, expected_version=case.version)
+    lead = UserFactory()
+    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+    services.case_return(
+        case=case, user=lead, text="Say what the police told you.", key_question_code="2.1.3"
+    )
+    client.force_login(assistant)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Say what the police told you." in html
+    assert 'id="query-answer-' in html
+    assert "<textarea" in html  # the case itself is editable again
