@@ -18,5 +18,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,47 @@
+"""CSV for spreadsheet users: ?format=csv (or Accept: text/csv) on the aggregate endpoints."""
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str | int | float:
+    """A cell that a spreadsheet will not run as a formula (numbers stay numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders the rows the view's `csv_rows(data)` gives: a list of dicts, one column per key."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        view = (renderer_context or {}).get("view")
+        rows = view.csv_rows(data) if view is not None and hasattr(view, "csv_rows") else data
+        if isinstance(rows, dict):
+            rows = rows.get("results", [rows])
+        rows = list(rows or [])
+        out = io.StringIO()
+        if rows:
+            columns = list(rows[0])
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([csv_cell(row.get(column)) for column in columns])
+        response = (renderer_context or {}).get("response")
+        if response is not None and view is not None and response.status_code == 200:
+            name = getattr(view, "csv_filename", "export")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return out.getvalue().encode("utf-8")
