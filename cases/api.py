@@ -103,7 +103,27 @@ class CaseNeedSerializer(serializers.ModelSerializer):
         fields = ["need", "linked_to_offending", "sufficiently_addressed"]
 
 
-class CaseFactsSerializer(serializers.Serializer):
+class RejectUnknownFields:
+    """A field the API does not know is an error (never silently ignored), reported with the others."""
+
+    def to_internal_value(self, data):
+        errors, value = {}, {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            errors.update(error.detail)
+        if isinstance(data, dict):
+            errors.update(
+                {name: [UNKNOWN_KEYS.format(name=name)] for name in data if name not in self.fields}
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class CaseFactsSerializer(RejectUnknownFields, serializers.Serializer):
     """Case facts; in a PATCH send only the ones you change."""
 
     rosh_level = serializers.ChoiceField(choices=RoshLevel.choices, required=False)
@@ -118,13 +138,6 @@ class CaseFactsSerializer(serializers.Serializer):
     management_oversight = serializers.ChoiceField(
         choices=Oversight.choices, allow_blank=True, required=False
     )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: UNKNOWN_KEYS.format(name=name) for name in unknown})
-        return super().to_internal_value(data)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -173,7 +186,7 @@ class NeedChangeSerializer(serializers.Serializer):
     sufficiently_addressed = serializers.BooleanField(allow_null=True, required=False)
 
 
-class CaseChangeSerializer(serializers.Serializer):
+class CaseChangeSerializer(RejectUnknownFields, serializers.Serializer):
     """Any subset of a case's answers; what you leave out is left as it is."""
 
     judgements = serializers.DictField(
@@ -187,13 +200,6 @@ class CaseChangeSerializer(serializers.Serializer):
         required=False,
         help_text=f'By need ({", ".join(Need.values)}): {{"drugs": {{"linked_to_offending": true}}}}.',
     )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: UNKNOWN_KEYS.format(name=name) for name in unknown})
-        return super().to_internal_value(data)
 
 
 def _case_queryset(user) -> QuerySet[InspectedCase]:
