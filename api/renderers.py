@@ -28,10 +28,14 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        view = (renderer_context or {}).get("view")
-        rows = view.csv_rows(data) if view is not None and hasattr(view, "csv_rows") else data
+        context = renderer_context or {}
+        view, request, response = context.get("view"), context.get("request"), context.get("response")
+        ok = response is None or (
+            response.status_code == 200 and request is not None and request.method == "GET"
+        )
+        rows = view.csv_rows(data) if ok and hasattr(view, "csv_rows") else data
         if isinstance(rows, dict):
-            rows = rows.get("results", [rows])
+            rows = rows.get("results", [rows]) if ok else [rows]  # OPTIONS metadata: one row
         rows = list(rows or [])
         out = io.StringIO()
         if rows:
@@ -40,8 +44,7 @@ class CSVRenderer(BaseRenderer):
             writer.writerow(columns)
             for row in rows:
                 writer.writerow([csv_cell(row.get(column)) for column in columns])
-        response = (renderer_context or {}).get("response")
-        if response is not None and view is not None and response.status_code == 200:
+        if ok and response is not None and view is not None:
             name = getattr(view, "csv_filename", "export")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return out.getvalue().encode("utf-8")

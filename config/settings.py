@@ -91,6 +91,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_ENGINE = "accounts.sessions"  # database sessions that refuse malformed keys (a 500 otherwise)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
