@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import problems
+from api import problems, views
 from cases import api as cases_api
 from inspections import api as inspections_api
 from pdus import api as pdus_api
@@ -32,6 +32,8 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", views.api_docs, name="docs"),
+    # Swagger UI loads its scripts from a CDN: useful where that is reachable, not relied on.
+    path("docs/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     re_path(r"^", problems.not_found),  # anything else under /api/ is a problem document too
 ]

@@ -74,4 +74,7 @@ def test_the_browsable_docs_are_served(client, db):
     client.force_login(UserFactory())
     response = client.get("/api/docs/")
     assert response.status_code == 200
-    assert b"swagger" in response.content.lower()
+    content = response.content.decode()
+    assert "<code>/api/v1/cases/{id}/submit/</code>" in content
+    assert "If-Match" in content
+    assert "application/problem+json" in content

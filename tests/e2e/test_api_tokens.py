@@ -43,3 +43,17 @@ def test_a_user_creates_uses_and_revokes_an_api_token(page, live_server, transac
     response = httpx.get(f"{live_server.url}/api/v1/regions/", headers={"Authorization": f"Token {secret}"})
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_api_documentation_page_is_accessible_without_javascript(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/api/docs/")
+    page.get_by_role("heading", name="Case Assessment API", level=1).wait_for()
+    page.get_by_role("link", name="PATCH /api/v1/cases/{id}/").click()
+    assert page.url.endswith("#v1_cases_partial_update")
+    context.close()
+    page = browser.new_context(base_url=live_server.url).new_page()
+    page.goto("/api/docs/")
+    assert_accessible(page)
+    page.context.close()
