@@ -180,3 +180,29 @@ def cases_to_change_band(
     if current is not Rating.INADEQUATE:
         down = sufficient - _lowest_count_for(thresholds[current], total) + 1
     return up, down
+
+
+def standard_cases_to_change_band(
+    counts: Iterable[tuple[int, int]], bands: FrameworkBands | None = None
+) -> tuple[int | None, int | None]:
+    """For a standard rated by its lowest key question, given each key question's (sufficient, total):
+
+    the more sufficient cases needed, over all its key questions, to lift the standard a band (every key question
+    must reach the next band), and the fewest fewer sufficient cases in any one key question that would drop it.
+    None where there is no band to move to, or a key question has no cases.
+    """
+    counts = list(counts)
+    if not counts or any(total <= 0 for _, total in counts):
+        return None, None
+    thresholds = (bands or current_bands()).key_question.thresholds
+    current = case_standard_rating((100 * s / t for s, t in counts), bands)
+    order = [*_BANDED, Rating.INADEQUATE]
+    up = down = None
+    if current is not Rating.OUTSTANDING:
+        target = thresholds[order[order.index(current) - 1]]
+        up = sum(max(0, _lowest_count_for(target, total) - sufficient) for sufficient, total in counts)
+    if current is not Rating.INADEQUATE:
+        down = min(
+            sufficient - _lowest_count_for(thresholds[current], total) + 1 for sufficient, total in counts
+        )
+    return up, down

@@ -5,14 +5,46 @@ Each selector runs a fixed number of queries whatever the number of cases or ins
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 
-from cases.models import Answer, InspectedCase, Judgement
-from inspections.models import Inspection, KeyQuestion, OrganisationalRating, RatedFrom, Standard
-from pdus.models import PDU, PublishedRating
+from cases.models import (
+    Answer,
+    CaseNeed,
+    CaseType,
+    Enquiries,
+    InspectedCase,
+    Judgement,
+    Need,
+    Oversight,
+    RoshLevel,
+)
+from inspections.models import (
+    Inspection,
+    InspectionMembership,
+    InspectionSnapshot,
+    KeyQuestion,
+    OrganisationalRating,
+    RatedFrom,
+    Standard,
+)
+from pdus.models import PDU, PublishedRating, Region
 
 from . import rating as rules
 
@@ -63,37 +95,90 @@ def framework_bands(framework) -> rules.FrameworkBands:
     return rules.FrameworkBands.from_data(framework.key_question_bands, framework.composite_bands)
 
 
-def inspection_results(inspections: Iterable[Inspection]) -> dict[int, InspectionResult]:
-    """Live ratings of each inspection from its counted cases and the lead's organisational ratings."""
-    inspections = list(inspections)
-    if not inspections:
-        return {}
-    ids = [inspection.pk for inspection in inspections]
-    standards_by_framework: dict[int, list[Standard]] = {}
-    for standard in Standard.objects.filter(
-        framework__in={i.framework_id for i in inspections}
-    ).prefetch_related(Prefetch("key_questions", queryset=KeyQuestion.objects.order_by("order"))):
-        standards_by_framework.setdefault(standard.framework_id, []).append(standard)
-    chosen_optional: dict[int, set[int]] = {}
-    for row in Inspection.optional_standards.through.objects.filter(inspection_id__in=ids).values_list(
-        "inspection_id", "standard_id"
+def _standards_by_framework(framework_ids: Iterable[int]) -> dict[int, list[Standard]]:
+    """Every standard of these frameworks with its key questions in order (two queries)."""
+    by_framework: dict[int, list[Standard]] = {}
+    for standard in Standard.objects.filter(framework__in=set(framework_ids)).prefetch_related(
+        Prefetch("key_questions", queryset=KeyQuestion.objects.order_by("order"))
     ):
-        chosen_optional.setdefault(row[0], set()).add(row[1])
-    organisational = {
-        (row.inspection_id, row.standard_id): row
-        for row in OrganisationalRating.objects.filter(inspection_id__in=ids)
-    }
-    counts = {
-        (row["case__inspection_id"], row["key_question_id"]): (row["sufficient"], row["total"])
-        for row in Judgement.objects.filter(
-            case__inspection_id__in=ids, case__status__in=InspectedCase.COUNTED_STATUSES
+        by_framework.setdefault(standard.framework_id, []).append(standard)
+    return by_framework
+
+
+def _inspection_set_up(ids: list[int]) -> tuple[dict[int, set[int]], dict[tuple[int, int], dict]]:
+    """The optional standards each inspection rates and the lead's organisational ratings, in one query."""
+    optional = (
+        Inspection.optional_standards.through.objects.filter(inspection_id__in=ids)
+        .values_list(
+            "inspection_id",
+            "standard_id",
+            Value("", output_field=CharField()),
+            Value("", output_field=TextField()),
         )
-        .values("case__inspection_id", "key_question_id")
+        .order_by()
+    )
+    judged = (
+        OrganisationalRating.objects.filter(inspection_id__in=ids)
+        .values_list("inspection_id", "standard_id", "rating", "rationale")
+        .order_by()
+    )
+    chosen_optional: dict[int, set[int]] = {}
+    organisational: dict[tuple[int, int], dict] = {}
+    # A union of two small tables: the chosen optional standards carry no rating, judgements always have one.
+    for inspection_id, standard_id, rating, rationale in optional.union(judged, all=True):
+        if rating:
+            organisational[(inspection_id, standard_id)] = {"rating": rating, "rationale": rationale}
+        else:
+            chosen_optional.setdefault(inspection_id, set()).add(standard_id)
+    return chosen_optional, organisational
+
+
+def judgement_breakdown(inspection_ids: Iterable[int]) -> list[dict]:
+    """Sufficient and answered judgements of counted cases per inspection, key question, RoSH level and case type.
+
+    One grouped SQL query; the rows are few (inspections x 12 x 4 x 3 at most) and every report sums them.
+    """
+    return list(
+        Judgement.objects.filter(
+            case__inspection_id__in=list(inspection_ids), case__status__in=InspectedCase.COUNTED_STATUSES
+        )
+        .values("case__inspection_id", "key_question_id", "case__rosh_level", "case__case_type")
         .annotate(
             sufficient=Count("pk", filter=Q(answer=Answer.YES)),
             total=Count("pk", filter=Q(answer__in=[Answer.YES, Answer.NO])),
         )
-    }
+        .order_by()
+    )
+
+
+def _counts_by_key_question(breakdown: list[dict]) -> dict[tuple[int, int], tuple[int, int]]:
+    counts: dict[tuple[int, int], tuple[int, int]] = {}
+    for row in breakdown:
+        key = (row["case__inspection_id"], row["key_question_id"])
+        sufficient, total = counts.get(key, (0, 0))
+        counts[key] = (sufficient + row["sufficient"], total + row["total"])
+    return counts
+
+
+def inspection_results(
+    inspections: Iterable[Inspection],
+    *,
+    breakdown: list[dict] | None = None,
+    standards_by_framework: dict[int, list[Standard]] | None = None,
+) -> dict[int, InspectionResult]:
+    """Live ratings of each inspection from its counted cases and the lead's organisational ratings.
+
+    `breakdown` (from judgement_breakdown over these inspections) and `standards_by_framework` save their queries
+    where a caller has them already.
+    """
+    inspections = list(inspections)
+    if not inspections:
+        return {}
+    ids = [inspection.pk for inspection in inspections]
+    if standards_by_framework is None:
+        standards_by_framework = _standards_by_framework(i.framework_id for i in inspections)
+    chosen_optional, organisational = _inspection_set_up(ids)
+    counts = _counts_by_key_question(judgement_breakdown(ids) if breakdown is None else breakdown)
 
     results = {}
     for inspection in inspections:
@@ -123,8 +208,8 @@ def inspection_results(inspections: Iterable[Inspection]) -> dict[int, Inspectio
                 standard_results.append(
                     StandardResult(
                         standard,
-                        rules.Rating(judged.rating) if judged else None,
-                        rationale=judged.rationale if judged else "",
+                        rules.Rating(judged["rating"]) if judged else None,
+                        rationale=judged["rationale"] if judged else "",
                     )
                 )
         max_score = rules.max_composite_score(len(standard_results))
@@ -224,3 +309,533 @@ def inspection_result_data(result: InspectionResult) -> dict:
         "max_score": result.max_score,
         "overall_rating": _rating_data(result.overall_rating),
     }
+
+
+# --- Dashboards ------------------------------------------------------------------------------------------------
+# Plain data for the inspection dashboard, the national and regional dashboard, their exports and the API.
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inspection year, April to March, as the inspectorate reports (e.g. "2022-23")."""
+
+    slug: str
+    start: datetime.date
+    end: datetime.date  # the first day after the period
+
+    @property
+    def label(self) -> str:
+        return f"April {self.start.year} to March {self.end.year}"
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Period:
+        first = day.year if day.month >= 4 else day.year - 1
+        return cls(
+            f"{first}-{(first + 1) % 100:02d}", datetime.date(first, 4, 1), datetime.date(first + 1, 4, 1)
+        )
+
+    @classmethod
+    def from_slug(cls, slug: str) -> Period | None:
+        """The period a slug such as "2026-27" names; None for anything else."""
+        first, _, second = slug.partition("-")
+        if not (first.isdigit() and len(first) == 4 and second == f"{(int(first) + 1) % 100:02d}"):
+            return None
+        return cls.of(datetime.date(int(first), 4, 1))
+
+
+@dataclass(frozen=True)
+class RateBreakdown:
+    """One rate overall and by RoSH level and case type (keys are the stored values, e.g. "high", "licence")."""
+
+    key: str
+    label: str
+    overall: rules.Sufficiency
+    by_rosh_level: dict[str, rules.Sufficiency]
+    by_case_type: dict[str, rules.Sufficiency]
+
+
+@dataclass(frozen=True)
+class KeyQuestionRate:
+    code: str
+    wording: str
+    standard_code: str
+    standard_title: str
+    criterion: str
+    rates: RateBreakdown
+
+
+@dataclass(frozen=True)
+class NeedRate:
+    need: str
+    label: str
+    linked: int  # cases where the need is linked to offending
+    met: rules.Sufficiency  # of those (answered), how many sufficiently addressed
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    cases: int
+    rosh_classified_correctly: rules.Sufficiency
+    domestic_abuse_enquiries: rules.Sufficiency
+    child_safeguarding_enquiries: rules.Sufficiency
+    home_visits: rules.Sufficiency
+    management_oversight: rules.Sufficiency
+    needs: list[NeedRate]
+
+    def rows(self) -> list[tuple[str, str, rules.Sufficiency]]:
+        """(key, label, rate) for every fact except the needs, in the inspectorate's order."""
+        return [
+            ("rosh_classified_correctly", "RoSH classified correctly", self.rosh_classified_correctly),
+            (
+                "domestic_abuse_enquiries",
+                "Domestic abuse enquiries made where needed",
+                self.domestic_abuse_enquiries,
+            ),
+            (
+                "child_safeguarding_enquiries",
+                "Child safeguarding enquiries made where needed",
+                self.child_safeguarding_enquiries,
+            ),
+            ("home_visits", "Home visits made where needed", self.home_visits),
+            ("management_oversight", "Management oversight sufficient", self.management_oversight),
+        ]
+
+
+def _rate_breakdowns(rows: list[dict], keys: list[tuple[str, str]], key_of) -> dict[str, RateBreakdown]:
+    """Sum (sufficient, total) of breakdown rows per key, overall and by RoSH level and case type."""
+    totals: dict[tuple[str, str, str], list[int]] = {}
+    for row in rows:
+        key = key_of(row)
+        if key is None:
+            continue
+        for part, value in (("all", ""), ("rosh", row["case__rosh_level"]), ("type", row["case__case_type"])):
+            counted = totals.setdefault((key, part, value), [0, 0])
+            counted[0] += row["sufficient"]
+            counted[1] += row["total"]
+
+    def rate(key: str, part: str, value: str) -> rules.Sufficiency:
+        return rules.sufficiency(*totals.get((key, part, value), (0, 0)))
+
+    return {
+        key: RateBreakdown(
+            key,
+            label,
+            rate(key, "all", ""),
+            {level: rate(key, "rosh", level) for level in RoshLevel.values},
+            {case_type: rate(key, "type", case_type) for case_type in CaseType.values},
+        )
+        for key, label in keys
+    }
+
+
+def key_question_rates(breakdown: list[dict], standards: Iterable[Standard]) -> list[KeyQuestionRate]:
+    """Each key question's pooled rate, by RoSH level and by case type, keyed by code across framework versions."""
+    key_questions: dict[str, tuple[Standard, KeyQuestion]] = {}
+    code_of_pk: dict[int, str] = {}
+    for standard in standards:
+        for kq in standard.key_questions.all():
+            key_questions.setdefault(kq.code, (standard, kq))
+            code_of_pk[kq.pk] = kq.code
+    ordered = sorted(key_questions.items(), key=lambda item: (item[1][0].order, item[1][1].order, item[0]))
+    rates = _rate_breakdowns(
+        breakdown,
+        [(code, kq.wording) for code, (_, kq) in ordered],
+        lambda row: code_of_pk.get(row["key_question_id"]),
+    )
+    return [
+        KeyQuestionRate(code, kq.wording, standard.code, standard.title, kq.criterion, rates[code])
+        for code, (standard, kq) in ordered
+    ]
+
+
+_FACT_COUNTS = [
+    "cases",
+    "rosh_yes",
+    "rosh_all",
+    "da_yes",
+    "da_all",
+    "cs_yes",
+    "cs_all",
+    "hv_yes",
+    "hv_all",
+    "mo_yes",
+    "mo_all",
+]
+
+
+def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
+    """Case facts of the counted cases of these inspections, pooled over cases.
+
+    One query: the case-level counts and the per-need counts are two aggregates joined by UNION ALL, the needs'
+    rows padded to the same columns.
+    """
+    ids = list(inspection_ids)
+    answered = [Enquiries.MADE, Enquiries.NOT_MADE]
+    zero = Value(0, output_field=IntegerField())
+    facts = (
+        InspectedCase.objects.filter(inspection_id__in=ids, status__in=InspectedCase.COUNTED_STATUSES)
+        .annotate(kind=Value("", output_field=CharField()))
+        .values("kind")
+        .annotate(
+            cases=Count("pk"),
+            rosh_yes=Count("pk", filter=Q(rosh_classified_correctly=True)),
+            rosh_all=Count("pk", filter=Q(rosh_classified_correctly__isnull=False)),
+            da_yes=Count("pk", filter=Q(domestic_abuse_enquiries=Enquiries.MADE)),
+            da_all=Count("pk", filter=Q(domestic_abuse_enquiries__in=answered)),
+            cs_yes=Count("pk", filter=Q(child_safeguarding_enquiries=Enquiries.MADE)),
+            cs_all=Count("pk", filter=Q(child_safeguarding_enquiries__in=answered)),
+            hv_yes=Count("pk", filter=Q(home_visits=Enquiries.MADE)),
+            hv_all=Count("pk", filter=Q(home_visits__in=answered)),
+            mo_yes=Count("pk", filter=Q(management_oversight=Oversight.SUFFICIENT)),
+            mo_all=Count(
+                "pk", filter=Q(management_oversight__in=[Oversight.SUFFICIENT, Oversight.INSUFFICIENT])
+            ),
+        )
+        .values_list("kind", *_FACT_COUNTS)
+        .order_by()
+    )
+    needs = (
+        CaseNeed.objects.filter(case__inspection_id__in=ids, case__status__in=InspectedCase.COUNTED_STATUSES)
+        .values("need")
+        .annotate(
+            linked=Count("pk", filter=Q(linked_to_offending=True)),
+            met=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed=True)),
+            answered=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed__isnull=False)),
+            **{f"pad{n}": zero for n in range(len(_FACT_COUNTS) - 3)},
+        )
+        .values_list("need", "linked", "met", "answered", *(f"pad{n}" for n in range(len(_FACT_COUNTS) - 3)))
+        .order_by()
+    )
+    counts = dict.fromkeys(_FACT_COUNTS, 0)
+    by_need: dict[str, tuple[int, int, int]] = {}
+    for kind, *values in facts.union(needs, all=True):
+        if kind:
+            by_need[kind] = (values[0], values[1], values[2])
+        else:
+            counts = dict(zip(_FACT_COUNTS, values, strict=True))
+    return CaseFacts(
+        cases=counts["cases"],
+        rosh_classified_correctly=rules.sufficiency(counts["rosh_yes"], counts["rosh_all"]),
+        domestic_abuse_enquiries=rules.sufficiency(counts["da_yes"], counts["da_all"]),
+        child_safeguarding_enquiries=rules.sufficiency(counts["cs_yes"], counts["cs_all"]),
+        home_visits=rules.sufficiency(counts["hv_yes"], counts["hv_all"]),
+        management_oversight=rules.sufficiency(counts["mo_yes"], counts["mo_all"]),
+        needs=[
+            NeedRate(
+                need.value,
+                need.label,
+                by_need.get(need.value, (0, 0, 0))[0],
+                rules.sufficiency(*by_need.get(need.value, (0, 0, 0))[1:]),
+            )
+            for need in Need
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class BandChange:
+    """For a case-supervision standard: its driving key question and how far the standard is from another band."""
+
+    standard_code: str
+    standard_title: str
+    rating: rules.Rating | None
+    driving_key_question: dict | None  # the key question's data (code, wording, sufficient, total, rate, ...)
+    driving_up: int | None  # more sufficient cases the driving key question needs to reach the next band
+    driving_down: int | None  # fewer sufficient cases that would drop it a band
+    standard_up: int | None  # more sufficient cases, over all its key questions, to lift the standard a band
+    standard_down: int | None  # the fewest fewer sufficient cases, in any one key question, to drop it a band
+
+
+def band_changes(result_data: dict, bands: rules.FrameworkBands) -> list[BandChange]:
+    """How many cases would move each case-supervision standard of an inspection's results up or down a band."""
+    changes = []
+    for standard in result_data["standards"]:
+        if standard["rated_from"] != RatedFrom.CASE_SAMPLE:
+            continue
+        counts = [(kq["sufficient"], kq["total"]) for kq in standard["key_questions"]]
+        driving = next(
+            (kq for kq in standard["key_questions"] if kq["code"] == standard["driving_key_question"]), None
+        )
+        up, down = (None, None)
+        if driving is not None:
+            up, down = rules.cases_to_change_band(driving["sufficient"], driving["total"], bands)
+        standard_up, standard_down = rules.standard_cases_to_change_band(counts, bands)
+        rating = rules.Rating(standard["rating"]) if standard["rating"] else None
+        changes.append(
+            BandChange(
+                standard["code"], standard["title"], rating, driving, up, down, standard_up, standard_down
+            )
+        )
+    return changes
+
+
+@dataclass(frozen=True)
+class InspectionDashboard:
+    inspection: Inspection
+    provisional: bool
+    snapshot_taken_at: datetime.datetime | None
+    results: dict  # the shape of inspection_result_data: live while open, the latest snapshot once locked
+    band_changes: list[BandChange]
+    key_questions: list[KeyQuestionRate]
+    case_facts: CaseFacts
+
+    @property
+    def overall_rating(self) -> rules.Rating | None:
+        return _rating_of(self.results["overall_rating"])
+
+    @property
+    def case_standards(self) -> list[dict]:
+        return [s for s in self.results["standards"] if s["rated_from"] == RatedFrom.CASE_SAMPLE]
+
+    @property
+    def organisational_standards(self) -> list[dict]:
+        return [s for s in self.results["standards"] if s["rated_from"] != RatedFrom.CASE_SAMPLE]
+
+
+def _rating_of(value: str | None) -> rules.Rating | None:
+    return rules.Rating(value) if value else None
+
+
+def dashboard_inspection(user, pk: int) -> Inspection | None:
+    """The inspection if this user may see its dashboard (one query), annotated with its latest snapshot."""
+    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        visible_inspections(user)
+        .annotate(
+            snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
+            snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
+    """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
+
+    Up to six queries: standards (2), set-up (1), judgements (1), case facts (2). Case facts and breakdowns come
+    from the cases, which cannot change once the inspection is locked.
+    """
+    breakdown = judgement_breakdown([inspection.pk])
+    standards = _standards_by_framework([inspection.framework_id]).get(inspection.framework_id, [])
+    snapshot = None
+    if inspection.is_locked:
+        if not hasattr(inspection, "snapshot_data"):
+            latest = inspection.snapshots.order_by("-created_at", "-pk").first()
+            inspection.snapshot_data = latest.data if latest else None
+            inspection.snapshot_taken_at = latest.created_at if latest else None
+        snapshot = inspection.snapshot_data
+    if snapshot is not None:
+        results = snapshot
+    else:
+        live = inspection_results(
+            [inspection],
+            breakdown=breakdown,
+            standards_by_framework={inspection.framework_id: standards},
+        )
+        results = inspection_result_data(live[inspection.pk])
+    return InspectionDashboard(
+        inspection=inspection,
+        provisional=not inspection.is_locked,
+        snapshot_taken_at=getattr(inspection, "snapshot_taken_at", None) if snapshot is not None else None,
+        results=results,
+        band_changes=band_changes(results, framework_bands(inspection.framework)),
+        key_questions=key_question_rates(breakdown, standards),
+        case_facts=case_facts([inspection.pk]),
+    )
+
+
+@dataclass(frozen=True)
+class PDUResult:
+    """One PDU on the national dashboard: its latest inspection's results and its latest published composite."""
+
+    pdu_id: int
+    pdu: str
+    region_id: int
+    region: str
+    inspection_id: int | None
+    fieldwork_start: datetime.date | None
+    period: Period | None
+    provisional: bool
+    composite_score: int | None
+    max_score: int | None
+    overall_rating: rules.Rating | None
+    organisational: dict[str, rules.Rating | None]  # standard code -> the lead's rating
+    published_composite: int | None
+    published_max: int | None
+    published_overall: rules.Rating | None
+    published_period: str
+
+
+@dataclass(frozen=True)
+class NationalDashboard:
+    region: Region | None
+    period: Period | None
+    regions: list[Region]
+    periods: list[Period]
+    rows: list[PDUResult]
+    distribution: dict[rules.Rating, int]  # best first, zeros included
+    organisational_codes: list[str]
+    key_questions: list[KeyQuestionRate]
+    case_facts: CaseFacts
+
+    @property
+    def inspected(self) -> list[PDUResult]:
+        return [row for row in self.rows if row.inspection_id is not None]
+
+
+SORT_KEYS = {
+    "pdu": lambda row: row.pdu,
+    "region": lambda row: (row.region, row.pdu),
+    "composite": lambda row: (row.composite_score is None, -(row.composite_score or 0), row.pdu),
+    "overall": lambda row: (
+        row.overall_rating is None,
+        -(row.overall_rating.points if row.overall_rating else 0),
+    ),
+    "published": lambda row: (row.published_composite is None, -(row.published_composite or 0), row.pdu),
+    "inspected": lambda row: (
+        row.fieldwork_start is None,
+        -(row.fieldwork_start.toordinal() if row.fieldwork_start else 0),
+    ),
+}
+
+
+def sort_pdu_results(rows: list[PDUResult], sort: str) -> list[PDUResult]:
+    """Rows sorted by one of SORT_KEYS (best or latest first), "-" reversing; unknown keys sort by PDU name."""
+    key = sort.removeprefix("-")
+    ordered = sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["pdu"]))
+    return list(reversed(ordered)) if sort.startswith("-") else ordered
+
+
+def national_dashboard(
+    user, *, region: int | None = None, period: str | None = None, sort: str = "pdu"
+) -> NationalDashboard:
+    """Every PDU's latest inspection results in the region and period, and rates pooled over their cases.
+
+    A locked inspection shows its latest snapshot; an open one is shown, provisional, only to those who may see its
+    dashboard. Rates are pooled over the cases of the inspections shown. At most eight queries.
+    """
+    pdus = list(
+        PDU.objects.select_related("region").annotate(**_latest_published_annotations()).order_by("name")
+    )
+    regions = sorted({pdu.region for pdu in pdus}, key=lambda r: r.name)
+    chosen_region = next((r for r in regions if r.pk == region), None)
+    chosen_period = Period.from_slug(period) if period else None
+
+    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
+    member = InspectionMembership.objects.filter(
+        inspection=OuterRef("pk"), user=user, role__in=["lead", "inspector", "quality_assurer"]
+    )
+    everything = user.is_superuser or user.is_national_viewer
+    inspections = list(
+        Inspection.objects.select_related("framework")
+        .annotate(
+            snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
+            snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
+            is_member=Exists(member) if user.is_authenticated else Value(False),
+        )
+        .order_by("pdu_id", "-fieldwork_start", "-pk")
+    )
+    visible = [
+        i for i in inspections if (i.is_locked and i.snapshot_data is not None) or everything or i.is_member
+    ]
+    periods = sorted({Period.of(i.fieldwork_start) for i in visible}, key=lambda p: p.start, reverse=True)
+    pdu_by_id = {pdu.pk: pdu for pdu in pdus}
+    chosen: dict[int, Inspection] = {}
+    for inspection in visible:
+        pdu = pdu_by_id[inspection.pdu_id]
+        if chosen_region and pdu.region_id != chosen_region.pk:
+            continue
+        if chosen_period and not chosen_period.start <= inspection.fieldwork_start < chosen_period.end:
+            continue
+        chosen.setdefault(inspection.pdu_id, inspection)
+
+    ids = [inspection.pk for inspection in chosen.values()]
+    breakdown = judgement_breakdown(ids) if ids else []
+    frameworks = {inspection.framework_id for inspection in chosen.values()}
+    standards_by_framework = _standards_by_framework(frameworks) if frameworks else {}
+    live = [i for i in chosen.values() if not (i.is_locked and i.snapshot_data is not None)]
+    data = {i.pk: i.snapshot_data for i in chosen.values() if i.pk not in {j.pk for j in live}}
+    if live:
+        live_ids = {i.pk for i in live}
+        results = inspection_results(
+            live,
+            breakdown=[r for r in breakdown if r["case__inspection_id"] in live_ids],
+            standards_by_framework=standards_by_framework,
+        )
+        data.update({pk: inspection_result_data(result) for pk, result in results.items()})
+
+    organisational_codes: list[str] = []
+    rows = []
+    for pdu in pdus:
+        if chosen_region and pdu.region_id != chosen_region.pk:
+            continue
+        inspection = chosen.get(pdu.pk)
+        result = data.get(inspection.pk) if inspection else None
+        organisational = {}
+        if result:
+            for standard in result["standards"]:
+                if standard["rated_from"] != RatedFrom.CASE_SAMPLE:
+                    organisational[standard["code"]] = _rating_of(standard["rating"])
+                    if standard["code"] not in organisational_codes:
+                        organisational_codes.append(standard["code"])
+        published_overall = None
+        if pdu.published_score is not None:
+            published_overall = (
+                rules.Rating(pdu.published_overall)
+                if pdu.published_overall
+                else rules.overall_rating(pdu.published_score, pdu.published_max)
+            )
+        rows.append(
+            PDUResult(
+                pdu_id=pdu.pk,
+                pdu=pdu.name,
+                region_id=pdu.region_id,
+                region=pdu.region.name,
+                inspection_id=inspection.pk if inspection else None,
+                fieldwork_start=inspection.fieldwork_start if inspection else None,
+                period=Period.of(inspection.fieldwork_start) if inspection else None,
+                provisional=inspection is not None and not inspection.is_locked,
+                composite_score=result["composite_score"] if result else None,
+                max_score=result["max_score"] if result else None,
+                overall_rating=_rating_of(result["overall_rating"]) if result else None,
+                organisational=organisational,
+                published_composite=pdu.published_score,
+                published_max=pdu.published_max,
+                published_overall=published_overall,
+                published_period=_published_period(pdu),
+            )
+        )
+    distribution = dict.fromkeys(rules.Rating, 0)
+    for row in rows:
+        if row.overall_rating:
+            distribution[row.overall_rating] += 1
+    all_standards = [s for fw in sorted(standards_by_framework) for s in standards_by_framework[fw]]
+    return NationalDashboard(
+        region=chosen_region,
+        period=chosen_period,
+        regions=regions,
+        periods=periods,
+        rows=sort_pdu_results(rows, sort),
+        distribution=distribution,
+        organisational_codes=sorted(organisational_codes),
+        key_questions=key_question_rates(breakdown, all_standards),
+        case_facts=case_facts(ids),
+    )
+
+
+def _latest_published_annotations() -> dict:
+    latest = PublishedRating.objects.filter(pdu=OuterRef("pk")).order_by("-period_end", "-period_start")
+    return {
+        "published_score": Subquery(latest.values("composite_score")[:1]),
+        "published_max": Subquery(latest.values("composite_max")[:1]),
+        "published_overall": Subquery(latest.values("overall_rating")[:1]),
+        "published_start": Subquery(latest.values("period_start")[:1]),
+        "published_end": Subquery(latest.values("period_end")[:1]),
+    }
+
+
+def _published_period(pdu) -> str:
+    if pdu.published_start is None:
+        return ""
+    return f"{pdu.published_start:%b %Y} to {pdu.published_end:%b %Y}"

@@ -1,10 +1,214 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.text import slugify
 
-from . import selectors
+from . import charts, selectors, tables
+from .permissions import can_view_national_dashboard
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def pdu_list(request):
     """Every PDU with its published composite, and live ratings of the inspections the user may see."""
-    return render(request, "reports/pdu_list.html", {"rows": selectors.pdu_overview(request.user)})
+    return render(
+        request,
+        "reports/pdu_list.html",
+        {
+            "rows": selectors.pdu_overview(request.user),
+            "can_view_national_dashboard": can_view_national_dashboard(request.user),
+        },
+    )
+
+
+def _dashboard_for_user(request, pk: int) -> selectors.InspectionDashboard:
+    """The inspection's dashboard, or 404 where the user may not see it (assistant inspectors, other teams)."""
+    inspection = selectors.dashboard_inspection(request.user, pk)
+    if inspection is None:
+        raise Http404("No inspection dashboard found")
+    return selectors.inspection_dashboard(inspection)
+
+
+def _by_key(table_list: list[tables.Table], value) -> dict:
+    """Tables (or their URLs) keyed for templates: the slug with underscores ("by_rosh_level")."""
+    return {table.slug.replace("-", "_"): value(table) for table in table_list}
+
+
+def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
+    bands = selectors.framework_bands(dashboard.inspection.framework)
+    table_list = tables.inspection_tables(dashboard)
+    pk = dashboard.inspection.pk
+    return {
+        "dashboard": dashboard,
+        "inspection": dashboard.inspection,
+        "tables": _by_key(table_list, lambda table: table),
+        "csv_urls": _by_key(
+            table_list, lambda table: reverse("inspection_dashboard_csv", args=[pk, table.slug])
+        ),
+        "key_question_chart": charts.sufficiency_chart(
+            "chart-key-questions",
+            "Sufficiency of each key question",
+            [
+                (kq["code"], tables._sufficiency_of(kq))
+                for s in dashboard.case_standards
+                for kq in s["key_questions"]
+            ],
+            bands,
+        ),
+        "needs_chart": charts.sufficiency_chart(
+            "chart-needs",
+            "Needs linked to offending that were sufficiently addressed",
+            [(need.label.split(",")[0], need.met) for need in dashboard.case_facts.needs],
+            bands,
+        ),
+    }
+
+
+@login_required
+def inspection_dashboard(request, pk: int):
+    """One inspection's ratings, key questions, case facts and breakdowns: provisional until it is locked."""
+    dashboard = _dashboard_for_user(request, pk)
+    return render(request, "reports/inspection_dashboard.html", _inspection_context(dashboard))
+
+
+def _filename(*parts: str) -> str:
+    return "-".join(slugify(part) for part in parts if part)
+
+
+def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
+    response = HttpResponse(tables.table_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_response(table_list: list[tables.Table], filename: str) -> HttpResponse:
+    response = HttpResponse(tables.tables_xlsx(table_list), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def _table(table_list: list[tables.Table], slug: str) -> tables.Table:
+    table = next((table for table in table_list if table.slug == slug), None)
+    if table is None:
+        raise Http404("No such table")
+    return table
+
+
+@login_required
+def inspection_dashboard_csv(request, pk: int, table: str):
+    dashboard = _dashboard_for_user(request, pk)
+    chosen = _table(tables.inspection_tables(dashboard), table)
+    return _csv_response(
+        chosen, _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), table)
+    )
+
+
+@login_required
+def inspection_dashboard_xlsx(request, pk: int):
+    dashboard = _dashboard_for_user(request, pk)
+    name = _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), "dashboard")
+    return _xlsx_response(tables.inspection_tables(dashboard), name)
+
+
+def inspection_report_document(dashboard: selectors.InspectionDashboard):
+    """The inspection's report laid out by WeasyPrint: the dashboard's tables and charts, ready to write as PDF."""
+    from weasyprint import HTML
+
+    html = render_to_string("reports/inspection_report_pdf.html", _inspection_context(dashboard))
+    return HTML(string=html).render()
+
+
+@login_required
+def inspection_report_pdf(request, pk: int):
+    dashboard = _dashboard_for_user(request, pk)
+    response = HttpResponse(inspection_report_document(dashboard).write_pdf(), content_type="application/pdf")
+    name = _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), "report")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _national_for_user(request) -> selectors.NationalDashboard:
+    if not can_view_national_dashboard(request.user):
+        raise Http404("No dashboard found")
+    region = request.GET.get("region", "")
+    return selectors.national_dashboard(
+        request.user,
+        region=int(region) if region.isdigit() else None,
+        period=request.GET.get("period") or None,
+        sort=request.GET.get("sort", "pdu"),
+    )
+
+
+SORT_CHOICES = [
+    ("pdu", "PDU name"),
+    ("region", "Region"),
+    ("composite", "Composite score, highest first"),
+    ("-composite", "Composite score, lowest first"),
+    ("overall", "Overall rating, best first"),
+    ("-overall", "Overall rating, worst first"),
+    ("published", "Published composite, highest first"),
+    ("inspected", "Most recently inspected first"),
+]
+
+
+@login_required
+def national_dashboard(request):
+    """Every PDU's latest ratings and national (or regional) rates pooled over cases, filtered by region and period."""
+    dashboard = _national_for_user(request)
+    table_list = tables.national_tables(dashboard)
+    query = request.GET.urlencode()
+    suffix = f"?{query}" if query else ""
+    scope = dashboard.region.name if dashboard.region else "National"
+    return render(
+        request,
+        "reports/national_dashboard.html",
+        {
+            "dashboard": dashboard,
+            "scope": scope,
+            "tables": {table.slug: table for table in table_list},
+            "csv_urls": {
+                table.slug: reverse("national_dashboard_csv", args=[table.slug]) + suffix
+                for table in table_list
+            },
+            "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
+            "sort": request.GET.get("sort", "pdu"),
+            "sort_choices": SORT_CHOICES,
+            "distribution_chart": charts.distribution_chart(
+                "chart-distribution", "Overall ratings of the PDUs shown", dashboard.distribution
+            ),
+            "key_question_chart": charts.sufficiency_chart(
+                "chart-key-questions",
+                f"{scope} sufficiency of each key question",
+                [(kq.code, kq.rates.overall) for kq in dashboard.key_questions],
+            ),
+            "needs_chart": charts.sufficiency_chart(
+                "chart-needs",
+                f"{scope}: needs linked to offending that were sufficiently addressed",
+                [(need.label.split(",")[0], need.met) for need in dashboard.case_facts.needs],
+            ),
+        },
+    )
+
+
+def _national_filename(dashboard: selectors.NationalDashboard, *parts: str) -> str:
+    return _filename(
+        dashboard.region.name if dashboard.region else "national",
+        dashboard.period.slug if dashboard.period else "",
+        *parts,
+    )
+
+
+@login_required
+def national_dashboard_csv(request, table: str):
+    dashboard = _national_for_user(request)
+    chosen = _table(tables.national_tables(dashboard), table)
+    return _csv_response(chosen, _national_filename(dashboard, table))
+
+
+@login_required
+def national_dashboard_xlsx(request):
+    dashboard = _national_for_user(request)
+    return _xlsx_response(tables.national_tables(dashboard), _national_filename(dashboard, "dashboard"))

@@ -1,0 +1,327 @@
+"""The tables of the dashboards as plain data: what the pages render and what CSV, XLSX and PDF export.
+
+One definition per table, so an export always has exactly the figures its page shows. A cell is a string, a number,
+None (no value), a Rating, or a Sufficiency (a rate with its n and 95% CI), which exports spread over five columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cases.models import CaseType, RoshLevel
+from inspections.models import Criterion
+
+from . import rating as rules
+from .selectors import CaseFacts, InspectionDashboard, KeyQuestionRate, NationalDashboard
+
+Cell = str | int | float | None | rules.Rating | rules.Sufficiency
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    row_headers: bool = True  # the first cell of each row names it
+
+    def export_columns(self) -> list[str]:
+        """Column names with every rate column spread into its parts."""
+        first = self.rows[0] if self.rows else []
+        names = []
+        for index, column in enumerate(self.columns):
+            if index < len(first) and isinstance(first[index], rules.Sufficiency):
+                names += [
+                    f"{column}: sufficient",
+                    f"{column}: n",
+                    f"{column}: rate %",
+                    f"{column}: 95% CI lower %",
+                    f"{column}: 95% CI upper %",
+                ]
+            else:
+                names.append(column)
+        return names
+
+    def export_rows(self) -> list[list[str | int | float | None]]:
+        """Rows of plain values: ratings as their labels, rates as sufficient, n, rate, lower and upper."""
+        rows = []
+        for row in self.rows:
+            values: list[str | int | float | None] = []
+            for cell in row:
+                if isinstance(cell, rules.Sufficiency):
+                    values += [
+                        cell.sufficient,
+                        cell.total,
+                        _rounded(cell.rate),
+                        _rounded(cell.lower),
+                        _rounded(cell.upper),
+                    ]
+                elif isinstance(cell, rules.Rating):
+                    values.append(cell.label)
+                else:
+                    values.append(cell)
+            rows.append(values)
+        return rows
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _rating(value: str | None) -> rules.Rating | None:
+    return rules.Rating(value) if value else None
+
+
+def _label(choices, value: str) -> str:
+    return dict(choices.choices).get(value, value)
+
+
+def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> Table:
+    """One row per key question: its standard, criterion and rate."""
+    return Table(
+        "key-questions",
+        title,
+        ["Key question", "Standard", "Criterion", "Question", "Sufficiency"],
+        [
+            [
+                kq.code,
+                f"{kq.standard_code} {kq.standard_title}",
+                _label(Criterion, kq.criterion),
+                kq.wording,
+                kq.rates.overall,
+            ]
+            for kq in key_questions
+        ],
+    )
+
+
+def breakdown_tables(key_questions: list[KeyQuestionRate]) -> list[Table]:
+    return [
+        Table(
+            "by-rosh-level",
+            "Key questions by RoSH level",
+            ["Key question", *(label for _, label in RoshLevel.choices)],
+            [
+                [kq.code, *(kq.rates.by_rosh_level[level] for level in RoshLevel.values)]
+                for kq in key_questions
+            ],
+        ),
+        Table(
+            "by-case-type",
+            "Key questions by case type",
+            ["Key question", *(label for _, label in CaseType.choices)],
+            [[kq.code, *(kq.rates.by_case_type[kind] for kind in CaseType.values)] for kq in key_questions],
+        ),
+    ]
+
+
+def case_fact_tables(facts: CaseFacts) -> list[Table]:
+    return [
+        Table(
+            "case-facts",
+            "Case facts",
+            ["Case fact", "Rate"],
+            [[label, rate] for _, label, rate in facts.rows()],
+        ),
+        Table(
+            "needs",
+            "Needs linked to offending and sufficiently addressed",
+            ["Need", "Cases where linked to offending", "Sufficiently addressed"],
+            [[need.label, need.linked, need.met] for need in facts.needs],
+        ),
+    ]
+
+
+def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
+    """Every table of the inspection dashboard, in page order."""
+    results = dashboard.results
+    standards = Table(
+        "standards",
+        "Standards and ratings",
+        ["Standard", "Title", "Rated from", "Rating", "Points"],
+        [
+            [
+                standard["code"],
+                standard["title"],
+                "Case sample" if standard["rated_from"] == "case_sample" else "Lead inspector's judgement",
+                _rating(standard["rating"]),
+                _rating(standard["rating"]).points if standard["rating"] else None,
+            ]
+            for standard in results["standards"]
+        ]
+        + [
+            [
+                "Composite",
+                f"Composite score out of {results['max_score']}",
+                "",
+                _rating(results["overall_rating"]),
+                results["composite_score"],
+            ]
+        ],
+    )
+    changes = Table(
+        "band-changes",
+        "What would change each case-supervision rating",
+        [
+            "Standard",
+            "Rating",
+            "Driving key question",
+            "Driving key question sufficiency",
+            "More sufficient cases for the next band (driving key question)",
+            "Fewer sufficient cases to drop a band (driving key question)",
+            "More sufficient cases for the next band (all key questions)",
+            "Fewer sufficient cases to drop a band (any key question)",
+        ],
+        [
+            [
+                f"{change.standard_code} {change.standard_title}",
+                change.rating,
+                change.driving_key_question["code"] if change.driving_key_question else None,
+                _sufficiency_of(change.driving_key_question),
+                change.driving_up,
+                change.driving_down,
+                change.standard_up,
+                change.standard_down,
+            ]
+            for change in dashboard.band_changes
+        ],
+    )
+    grid = Table(
+        "key-questions",
+        "Key questions by stage and criterion",
+        ["Stage", "Key question", "Criterion", "Question", "Sufficiency", "Rating"],
+        [
+            [
+                standard["title"],
+                kq["code"],
+                _label(Criterion, kq["criterion"]),
+                kq["wording"],
+                _sufficiency_of(kq),
+                _rating(kq["rating"]),
+            ]
+            for standard in dashboard.case_standards
+            for kq in standard["key_questions"]
+        ],
+    )
+    organisational = Table(
+        "organisational",
+        "Organisational delivery and other standards rated by the lead inspector",
+        ["Standard", "Title", "Rating", "Rationale"],
+        [
+            [s["code"], s["title"], _rating(s["rating"]), s["rationale"]]
+            for s in dashboard.organisational_standards
+        ],
+    )
+    return [
+        standards,
+        changes,
+        grid,
+        organisational,
+        *case_fact_tables(dashboard.case_facts),
+        *breakdown_tables(dashboard.key_questions),
+    ]
+
+
+def _sufficiency_of(kq: dict | None) -> rules.Sufficiency | None:
+    if kq is None:
+        return None
+    return rules.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])
+
+
+def national_tables(dashboard: NationalDashboard) -> list[Table]:
+    """Every table of the national and regional dashboard, in page order."""
+    codes = dashboard.organisational_codes
+    pdus = Table(
+        "pdus",
+        "PDUs: latest inspection and published composite",
+        [
+            "PDU",
+            "Region",
+            "Inspection period",
+            "Fieldwork started",
+            "Status",
+            "Composite score",
+            "Maximum",
+            "Overall rating",
+            *(f"Standard {code}" for code in codes),
+            "Published composite (2022–23)",
+            "Published maximum",
+            "Published overall rating",
+        ],
+        [
+            [
+                row.pdu,
+                row.region,
+                row.period.slug if row.period else None,
+                row.fieldwork_start.isoformat() if row.fieldwork_start else None,
+                ("Provisional" if row.provisional else "Final") if row.inspection_id else "Not inspected",
+                row.composite_score,
+                row.max_score,
+                row.overall_rating,
+                *(row.organisational.get(code) for code in codes),
+                row.published_composite,
+                row.published_max,
+                row.published_overall,
+            ]
+            for row in dashboard.rows
+        ],
+    )
+    distribution = Table(
+        "distribution",
+        "Overall ratings of the PDUs shown",
+        ["Overall rating", "PDUs"],
+        [[rating, count] for rating, count in dashboard.distribution.items()],
+    )
+    scope = dashboard.region.name if dashboard.region else "National"
+    return [
+        pdus,
+        distribution,
+        key_question_table(dashboard.key_questions, title=f"{scope} sufficiency of each key question"),
+        *breakdown_tables(dashboard.key_questions),
+        *case_fact_tables(dashboard.case_facts),
+    ]
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str | int | float | None) -> str | int | float:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab) gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def table_csv(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_safe(name) for name in table.export_columns()])
+    writer.writerows([csv_safe(value) for value in row] for row in table.export_rows())
+    return buffer.getvalue()
+
+
+def tables_xlsx(tables: Iterable[Table]) -> bytes:
+    """A workbook with one sheet per table; numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(title=table.slug[:31])
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table.export_columns())
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.export_rows():
+            # openpyxl writes str as text and int/float as numbers; text formulas are neutralised as in CSV.
+            sheet.append([csv_safe(value) if isinstance(value, str) else value for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,346 @@
+"""Dashboard selectors against hand-computed expectations on small factory data."""
+
+import datetime
+
+import pytest
+
+from cases.models import Answer, CaseType, Enquiries, InspectedCase, Oversight, RoshLevel
+from inspections.models import Inspection, InspectionSnapshot, KeyQuestion, Role
+from reports import rating as rules
+from reports import selectors
+from tests.factories import (
+    CaseNeedFactory,
+    InspectedCaseFactory,
+    InspectionFactory,
+    JudgementFactory,
+    MembershipFactory,
+    OrganisationalRatingFactory,
+    PDUFactory,
+    PublishedRatingFactory,
+    RegionFactory,
+    UserFactory,
+)
+
+SUBMITTED = InspectedCase.Status.SUBMITTED
+
+
+def _kq(framework, code):
+    return KeyQuestion.objects.get(standard__framework=framework, code=code)
+
+
+def _answers(inspection, framework, answers_by_code, **case_fields):
+    """One counted case answering the given key questions."""
+    case = InspectedCaseFactory(
+        inspection=inspection, status=case_fields.pop("status", SUBMITTED), **case_fields
+    )
+    for code, answer in answers_by_code.items():
+        JudgementFactory(case=case, key_question=_kq(framework, code), answer=answer)
+    return case
+
+
+def _dashboard(inspection):
+    return selectors.inspection_dashboard(
+        Inspection.objects.select_related("framework").get(pk=inspection.pk)
+    )
+
+
+def _standard(dashboard, code):
+    return next(change for change in dashboard.band_changes if change.standard_code == code)
+
+
+def test_an_inspection_with_no_cases_has_no_rates_and_no_ratings(framework):
+    dashboard = _dashboard(InspectionFactory())
+    assert dashboard.provisional
+    assert dashboard.overall_rating is None
+    assert dashboard.results["composite_score"] is None
+    assert len(dashboard.key_questions) == 12
+    assert all(
+        kq.rates.overall.total == 0 and kq.rates.overall.rate is None for kq in dashboard.key_questions
+    )
+    assert [c.standard_code for c in dashboard.band_changes] == ["2.1", "2.2", "2.3", "2.4"]
+    assert all(
+        c.rating is None and c.standard_up is None and c.driving_key_question is None
+        for c in dashboard.band_changes
+    )
+    assert dashboard.case_facts.cases == 0
+    assert dashboard.case_facts.rosh_classified_correctly.rate is None
+    assert all(need.linked == 0 and need.met.rate is None for need in dashboard.case_facts.needs)
+
+
+def test_a_key_question_with_no_applicable_cases_leaves_its_standard_unrated(framework):
+    inspection = InspectionFactory()
+    for _ in range(2):
+        _answers(
+            inspection,
+            framework,
+            {"2.1.1": Answer.YES, "2.1.2": Answer.NO, "2.1.3": Answer.NOT_APPLICABLE},
+        )
+    dashboard = _dashboard(inspection)
+    rates = {kq.code: kq.rates.overall for kq in dashboard.key_questions}
+    assert (rates["2.1.1"].sufficient, rates["2.1.1"].total, rates["2.1.1"].rate) == (2, 2, 100.0)
+    assert (rates["2.1.2"].sufficient, rates["2.1.2"].total, rates["2.1.2"].rate) == (0, 2, 0.0)
+    assert (rates["2.1.3"].total, rates["2.1.3"].rate, rates["2.1.3"].lower) == (0, None, None)
+    assessment = _standard(dashboard, "2.1")
+    assert assessment.rating is None
+    assert (assessment.standard_up, assessment.standard_down) == (None, None)
+
+
+def test_ties_at_a_band_edge_rate_the_higher_band_and_count_cases_to_move(framework):
+    inspection = InspectionFactory()
+    # 2.1.1 and 2.1.2: 13 of 20 sufficient (65% exactly: Good); 2.1.3: 20 of 20.
+    for number in range(20):
+        answer = Answer.YES if number < 13 else Answer.NO
+        _answers(inspection, framework, {"2.1.1": answer, "2.1.2": answer, "2.1.3": Answer.YES})
+    assessment = _standard(_dashboard(inspection), "2.1")
+    assert assessment.rating is rules.Rating.GOOD
+    assert assessment.driving_key_question["code"] == "2.1.1"  # the first of the tied lowest
+    assert assessment.driving_key_question["rate"] == 65.0
+    # Outstanding needs 80%: 16 of 20, three more; one fewer (12 of 20, 60%) drops it to Requires improvement.
+    assert (assessment.driving_up, assessment.driving_down) == (3, 1)
+    # The standard moves up only if both tied key questions reach 16: six more sufficient cases in all.
+    assert (assessment.standard_up, assessment.standard_down) == (6, 1)
+
+
+def test_breakdowns_by_rosh_level_and_case_type_count_only_counted_cases(framework):
+    inspection = InspectionFactory()
+    _answers(
+        inspection, framework, {"2.2.1": Answer.YES}, rosh_level=RoshLevel.HIGH, case_type=CaseType.LICENCE
+    )
+    _answers(
+        inspection, framework, {"2.2.1": Answer.NO}, rosh_level=RoshLevel.LOW, case_type=CaseType.LICENCE
+    )
+    _answers(
+        inspection,
+        framework,
+        {"2.2.1": Answer.YES},
+        rosh_level=RoshLevel.LOW,
+        case_type=CaseType.COMMUNITY_ORDER,
+        status=InspectedCase.Status.APPROVED,
+    )
+    _answers(inspection, framework, {"2.2.1": Answer.NO}, status=InspectedCase.Status.IN_PROGRESS)
+    planning = next(kq for kq in _dashboard(inspection).key_questions if kq.code == "2.2.1").rates
+    assert (planning.overall.sufficient, planning.overall.total) == (2, 3)
+    assert (planning.by_rosh_level["high"].sufficient, planning.by_rosh_level["high"].total) == (1, 1)
+    assert (planning.by_rosh_level["low"].sufficient, planning.by_rosh_level["low"].total) == (1, 2)
+    assert planning.by_rosh_level["very_high"].total == 0
+    assert (planning.by_case_type["licence"].sufficient, planning.by_case_type["licence"].total) == (1, 2)
+    assert (
+        planning.by_case_type["community_order"].sufficient,
+        planning.by_case_type["community_order"].total,
+    ) == (1, 1)
+
+
+def test_case_facts_leave_out_cases_where_the_fact_does_not_apply(framework):
+    inspection = InspectionFactory()
+    facts = [
+        (True, Enquiries.MADE, Enquiries.MADE, Oversight.SUFFICIENT),
+        (False, Enquiries.NOT_MADE, Enquiries.NOT_NEEDED, Oversight.INSUFFICIENT),
+        (None, Enquiries.NOT_NEEDED, Enquiries.NOT_MADE, Oversight.NOT_REQUIRED),
+    ]
+    cases = []
+    for rosh, domestic, child, oversight in facts:
+        cases.append(
+            InspectedCaseFactory(
+                inspection=inspection,
+                status=SUBMITTED,
+                rosh_classified_correctly=rosh,
+                domestic_abuse_enquiries=domestic,
+                child_safeguarding_enquiries=child,
+                management_oversight=oversight,
+            )
+        )
+    InspectedCaseFactory(
+        inspection=inspection, status=InspectedCase.Status.IN_PROGRESS, rosh_classified_correctly=True
+    )
+    CaseNeedFactory(
+        case=cases[0], need="accommodation", linked_to_offending=True, sufficiently_addressed=True
+    )
+    CaseNeedFactory(
+        case=cases[1], need="accommodation", linked_to_offending=True, sufficiently_addressed=False
+    )
+    CaseNeedFactory(
+        case=cases[2], need="accommodation", linked_to_offending=False, sufficiently_addressed=None
+    )
+    result = _dashboard(inspection).case_facts
+    assert result.cases == 3
+    assert (result.rosh_classified_correctly.sufficient, result.rosh_classified_correctly.total) == (1, 2)
+    assert (result.domestic_abuse_enquiries.sufficient, result.domestic_abuse_enquiries.total) == (1, 2)
+    assert (result.child_safeguarding_enquiries.sufficient, result.child_safeguarding_enquiries.total) == (
+        1,
+        2,
+    )
+    assert (result.management_oversight.sufficient, result.management_oversight.total) == (1, 2)
+    assert result.home_visits.total == 0
+    accommodation = result.needs[0]
+    assert (
+        accommodation.need,
+        accommodation.linked,
+        accommodation.met.sufficient,
+        accommodation.met.total,
+    ) == (
+        "accommodation",
+        2,
+        1,
+        2,
+    )
+    assert result.needs[5].need == "drugs"
+    assert result.needs[5].met.rate is None
+
+
+def test_a_locked_inspection_shows_its_latest_snapshot_not_live_figures(framework):
+    inspection = InspectionFactory(status=Inspection.Status.LOCKED)
+    _answers(inspection, framework, {"2.1.1": Answer.NO})
+    user = UserFactory()
+    MembershipFactory(inspection=inspection, user=user, role=Role.LEAD)
+    live = selectors.inspection_result_data(selectors.inspection_results([inspection])[inspection.pk])
+    older = {**live, "composite_score": 3, "overall_rating": "inadequate"}
+    newer = {**live, "composite_score": 20, "overall_rating": "good"}
+    InspectionSnapshot.objects.create(inspection=inspection, data=older, framework_version=1, created_by=user)
+    InspectionSnapshot.objects.create(inspection=inspection, data=newer, framework_version=1, created_by=user)
+    dashboard = selectors.inspection_dashboard(selectors.dashboard_inspection(user, inspection.pk))
+    assert not dashboard.provisional
+    assert dashboard.snapshot_taken_at is not None
+    assert dashboard.results["composite_score"] == 20
+    assert dashboard.overall_rating is rules.Rating.GOOD
+
+
+def test_dashboard_inspection_is_none_for_users_who_may_not_see_it(framework):
+    inspection = InspectionFactory()
+    assistant = UserFactory()
+    MembershipFactory(inspection=inspection, user=assistant, role=Role.ASSISTANT_INSPECTOR)
+    lead = UserFactory()
+    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+    assert selectors.dashboard_inspection(assistant, inspection.pk) is None
+    assert selectors.dashboard_inspection(UserFactory(), inspection.pk) is None
+    assert selectors.dashboard_inspection(lead, inspection.pk) == inspection
+    assert selectors.dashboard_inspection(UserFactory(is_national_viewer=True), inspection.pk) == inspection
+
+
+# --- National and regional ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_regions(framework):
+    north, south = RegionFactory(name="North"), RegionFactory(name="South")
+    a, b = PDUFactory(name="Alpha", region=north), PDUFactory(name="Beta", region=south)
+    PDUFactory(name="Gamma", region=south)  # never inspected
+    PublishedRatingFactory(pdu=a, composite_score=15, composite_max=27)
+    inspection_a = InspectionFactory(pdu=a, fieldwork_start=datetime.date(2026, 9, 7))
+    inspection_b = InspectionFactory(
+        pdu=b, fieldwork_start=datetime.date(2026, 10, 5), fieldwork_end=datetime.date(2026, 10, 16)
+    )
+    # An older inspection of Alpha, in the previous year: only the latest counts.
+    old_a = InspectionFactory(
+        pdu=a, fieldwork_start=datetime.date(2025, 6, 2), fieldwork_end=datetime.date(2025, 6, 13)
+    )
+    _answers(inspection_a, framework, {"2.1.1": Answer.YES}, rosh_level=RoshLevel.HIGH)
+    for answer in (Answer.YES, Answer.NO, Answer.NO):
+        _answers(inspection_b, framework, {"2.1.1": answer}, rosh_level=RoshLevel.LOW)
+    for _ in range(5):
+        _answers(old_a, framework, {"2.1.1": Answer.NO})
+    return {"north": north, "south": south, "a": inspection_a, "b": inspection_b, "old_a": old_a}
+
+
+def _rate(dashboard, code):
+    return next(kq for kq in dashboard.key_questions if kq.code == code).rates
+
+
+def test_national_rates_are_pooled_over_cases_of_each_pdus_latest_inspection(two_regions):
+    dashboard = selectors.national_dashboard(UserFactory(is_national_viewer=True))
+    rows = {row.pdu: row for row in dashboard.rows}
+    assert [row.pdu for row in dashboard.rows] == ["Alpha", "Beta", "Gamma"]
+    assert rows["Alpha"].inspection_id == two_regions["a"].pk
+    assert rows["Gamma"].inspection_id is None
+    # Alpha 1 of 1 and Beta 1 of 3: pooled 2 of 4 (50%), not the mean of 100% and 33%.
+    overall = _rate(dashboard, "2.1.1").overall
+    assert (overall.sufficient, overall.total, overall.rate) == (2, 4, 50.0)
+    assert _rate(dashboard, "2.1.1").by_rosh_level["low"].total == 3
+    assert rows["Alpha"].published_composite == 15
+    assert rows["Alpha"].published_overall is rules.Rating.GOOD
+    assert rows["Beta"].published_composite is None
+    assert [period.slug for period in dashboard.periods] == ["2026-27", "2025-26"]
+
+
+def test_the_region_filter_limits_rows_and_pooled_rates(two_regions):
+    dashboard = selectors.national_dashboard(
+        UserFactory(is_national_viewer=True), region=two_regions["south"].pk
+    )
+    assert dashboard.region == two_regions["south"]
+    assert [row.pdu for row in dashboard.rows] == ["Beta", "Gamma"]
+    overall = _rate(dashboard, "2.1.1").overall
+    assert (overall.sufficient, overall.total) == (1, 3)
+
+
+def test_the_period_filter_picks_each_pdus_latest_inspection_in_that_year(two_regions):
+    dashboard = selectors.national_dashboard(UserFactory(is_national_viewer=True), period="2025-26")
+    assert [row.inspection_id for row in dashboard.rows if row.inspection_id] == [two_regions["old_a"].pk]
+    overall = _rate(dashboard, "2.1.1").overall
+    assert (overall.sufficient, overall.total) == (0, 5)
+    assert (
+        selectors.national_dashboard(UserFactory(is_national_viewer=True), period="nonsense").period is None
+    )
+
+
+def test_a_lead_sees_provisional_results_only_of_their_own_open_inspections(two_regions):
+    lead = UserFactory()
+    MembershipFactory(inspection=two_regions["b"], user=lead, role=Role.LEAD)
+    dashboard = selectors.national_dashboard(lead)
+    assert [row.inspection_id for row in dashboard.inspected] == [two_regions["b"].pk]
+    assert dashboard.inspected[0].provisional
+    overall = _rate(dashboard, "2.1.1").overall
+    assert (overall.sufficient, overall.total) == (1, 3)
+
+
+def test_locked_inspections_show_their_snapshot_to_every_dashboard_viewer(two_regions, framework):
+    locked = two_regions["a"]
+    for standard in locked.rated_standards().filter(rated_from="lead_judgement"):
+        OrganisationalRatingFactory(inspection=locked, standard=standard, rating="good")
+    data = selectors.inspection_result_data(selectors.inspection_results([locked])[locked.pk])
+    locked.status = Inspection.Status.LOCKED
+    locked.save()
+    InspectionSnapshot.objects.create(
+        inspection=locked,
+        data={**data, "composite_score": 9, "overall_rating": "requires_improvement"},
+        framework_version=1,
+        created_by=UserFactory(),
+    )
+    lead_elsewhere = UserFactory()
+    MembershipFactory(
+        user=lead_elsewhere, role=Role.LEAD, inspection__pdu=PDUFactory(region=two_regions["north"])
+    )
+    dashboard = selectors.national_dashboard(lead_elsewhere, region=two_regions["north"].pk)
+    alpha = next(row for row in dashboard.inspected if row.pdu == "Alpha")
+    assert (alpha.pdu, alpha.provisional, alpha.composite_score) == ("Alpha", False, 9)
+    assert alpha.overall_rating is rules.Rating.REQUIRES_IMPROVEMENT
+    assert alpha.organisational == dict.fromkeys(["1.1", "1.2", "1.3", "1.4"], rules.Rating.GOOD)
+    assert dashboard.distribution == {
+        rules.Rating.OUTSTANDING: 0,
+        rules.Rating.GOOD: 0,
+        rules.Rating.REQUIRES_IMPROVEMENT: 1,  # the other inspection has no overall rating yet
+        rules.Rating.INADEQUATE: 0,
+    }
+
+
+def test_rows_sort_by_composite_best_first_with_unrated_last(two_regions):
+    rows = [
+        selectors.PDUResult(
+            i, name, 1, "R", None, None, None, False, score, 24, None, {}, None, None, None, ""
+        )
+        for i, (name, score) in enumerate([("A", 10), ("B", None), ("C", 20)])
+    ]
+    assert [row.pdu for row in selectors.sort_pdu_results(rows, "composite")] == ["C", "A", "B"]
+    assert [row.pdu for row in selectors.sort_pdu_results(rows, "-pdu")] == ["C", "B", "A"]
+    assert [row.pdu for row in selectors.sort_pdu_results(rows, "unknown")] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ([(13, 20), (13, 20), (20, 20)], (6, 1)),  # Good at 65% exactly, two tied at the edge
+        ([(16, 20), (20, 20), (17, 20)], (None, 1)),  # Outstanding at 80% exactly: cannot go up
+        ([(9, 20), (20, 20), (5, 20)], (10 - 9 + 10 - 5, None)),  # Inadequate: cannot go down
+        ([(1, 1), (0, 0), (1, 1)], (None, None)),  # a key question with no cases
+    ],
+)
+def test_standard_cases_to_change_band(counts, expected):
+    assert rules.standard_cases_to_change_band(counts) == expected

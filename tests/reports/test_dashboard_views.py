@@ -1,0 +1,255 @@
+"""Dashboard pages and exports: who may see them, how many queries they take, and what the files hold."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases.models import Answer, InspectedCase
+from inspections.models import Inspection, Role
+from pdus.loading import published_ratings_load
+from reports import selectors, tables
+from reports.views import inspection_report_document
+from tests.factories import (
+    InspectedCaseFactory,
+    InspectionFactory,
+    JudgementFactory,
+    MembershipFactory,
+    OrganisationalRatingFactory,
+    UserFactory,
+)
+
+
+def _inspection_with_cases(framework, cases, **fields):
+    inspection = InspectionFactory(**fields)
+    for standard in inspection.rated_standards().filter(rated_from="lead_judgement"):
+        OrganisationalRatingFactory(inspection=inspection, standard=standard, rationale='=HYPERLINK("x")')
+    key_questions = list(
+        framework.standards.filter(code__startswith="2.").values_list("key_questions", flat=True)
+    )
+    for number in range(cases):
+        case = InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.SUBMITTED)
+        for pk in key_questions:
+            JudgementFactory(
+                case=case,
+                key_question_id=pk,
+                answer=Answer.YES if number % 3 else Answer.NO,
+                rationale="Secret case evidence",
+            )
+    return inspection
+
+
+def _member(inspection, role):
+    user = UserFactory()
+    MembershipFactory(inspection=inspection, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def inspection(framework):
+    return _inspection_with_cases(framework, 3)
+
+
+def _inspection_urls(pk):
+    return [
+        reverse("inspection_dashboard", args=[pk]),
+        reverse("inspection_dashboard_csv", args=[pk, "standards"]),
+        reverse("inspection_dashboard_xlsx", args=[pk]),
+        reverse("inspection_report_pdf", args=[pk]),
+    ]
+
+
+NATIONAL_URLS = [
+    reverse("national_dashboard"),
+    reverse("national_dashboard_csv", args=["pdus"]),
+    reverse("national_dashboard_xlsx"),
+]
+
+
+def test_anonymous_users_are_sent_to_sign_in_from_every_dashboard_and_export(client, inspection):
+    for url in [*_inspection_urls(inspection.pk), *NATIONAL_URLS]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", [Role.ASSISTANT_INSPECTOR, None])
+def test_assistant_inspectors_and_outsiders_get_not_found_from_every_dashboard(client, inspection, role):
+    user = _member(inspection, role) if role else UserFactory()
+    client.force_login(user)
+    for url in [*_inspection_urls(inspection.pk), *NATIONAL_URLS]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_lead_of_another_inspection_cannot_see_this_inspections_dashboard(client, inspection, framework):
+    other_lead = _member(InspectionFactory(), Role.LEAD)
+    client.force_login(other_lead)
+    for url in _inspection_urls(inspection.pk):
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("national_dashboard")).status_code == 200
+
+
+def test_the_lead_sees_the_provisional_dashboard_of_their_inspection(client, inspection):
+    client.force_login(_member(inspection, Role.LEAD))
+    response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Provisional" in page
+    # Every key question 2 of 3 (66.7%): four Good case standards (8) and four Good organisational ones (8).
+    assert response.context["dashboard"].results["composite_score"] == 16
+    assert response.context["dashboard"].overall_rating.label == "Good"
+    assert "<svg" in page
+    assert 'role="img"' in page
+
+
+def test_a_locked_inspections_dashboard_says_final(client, framework):
+    inspection = _inspection_with_cases(framework, 3, status=Inspection.Status.LOCKED)
+    client.force_login(_member(inspection, Role.LEAD))
+    response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
+    assert "Final: the inspection is locked" in response.content.decode()
+
+
+def test_national_viewers_see_every_dashboard_but_no_case_evidence(client, inspection):
+    client.force_login(UserFactory(is_national_viewer=True))
+    for url in [*_inspection_urls(inspection.pk)[:2], *NATIONAL_URLS[:2]]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert "Secret case evidence" not in content
+        assert "CASE" not in content  # no case references
+
+
+@pytest.mark.parametrize("cases", [1, 9])
+def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
+    client, framework, django_assert_max_num_queries, cases
+):
+    inspection = _inspection_with_cases(framework, cases)
+    client.force_login(_member(inspection, Role.LEAD))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("inspection_dashboard", args=[inspection.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("inspections", [1, 4])
+def test_the_national_dashboard_runs_a_fixed_number_of_queries(
+    client, framework, django_assert_max_num_queries, inspections
+):
+    published_ratings_load()
+    lead = UserFactory()
+    for _ in range(inspections):
+        MembershipFactory(inspection=_inspection_with_cases(framework, 2), user=lead, role=Role.LEAD)
+    client.force_login(lead)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("national_dashboard"), {"sort": "composite"})
+    assert response.status_code == 200
+    assert len(response.context["dashboard"].inspected) == inspections
+
+
+def test_the_national_dashboard_filters_by_region(client, framework):
+    published_ratings_load()
+    inspection = _inspection_with_cases(framework, 2)
+    client.force_login(UserFactory(is_national_viewer=True))
+    region = inspection.pdu.region
+    response = client.get(reverse("national_dashboard"), {"region": region.pk})
+    assert response.context["dashboard"].region == region
+    assert f"Regional dashboard: {region.name}" in response.content.decode()
+    assert {row.region for row in response.context["dashboard"].rows} == {region.name}
+
+
+def test_csv_cells_that_could_run_as_formulas_are_escaped():
+    table = tables.Table(
+        "t", "T", ["Name", "Count"], [["=SUM(A1)", 3], ["+1", -2], ["-x", None], ["@cmd", 1.5], ["plain", 0]]
+    )
+    rows = list(csv.reader(io.StringIO(tables.table_csv(table))))
+    assert rows[0] == ["Name", "Count"]
+    assert [row[0] for row in rows[1:]] == ["'=SUM(A1)", "'+1", "'-x", "'@cmd", "plain"]
+    assert [row[1] for row in rows[1:]] == ["3", "-2", "", "1.5", "0"]  # numbers are not text: left alone
+
+
+def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection):
+    client.force_login(_member(inspection, Role.LEAD))
+    response = client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "organisational"]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Standard", "Title", "Rating", "Rationale"]
+    assert rows[1][:3] == ["1.1", "Leadership", "Good"]
+    assert rows[1][3] == '\'=HYPERLINK("x")'
+
+
+def test_an_unknown_table_is_not_found(client, inspection):
+    client.force_login(_member(inspection, Role.LEAD))
+    assert client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "nope"])).status_code == 404
+
+
+def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, inspection):
+    client.force_login(_member(inspection, Role.LEAD))
+    response = client.get(reverse("inspection_dashboard_xlsx", args=[inspection.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "standards",
+        "band-changes",
+        "key-questions",
+        "organisational",
+        "case-facts",
+        "needs",
+        "by-rosh-level",
+        "by-case-type",
+    ]
+    sheet = workbook["key-questions"]
+    header = [cell.value for cell in sheet[2]]
+    first = dict(zip(header, sheet[3], strict=True))
+    assert first["Key question"].value == "2.1.1"
+    assert first["Sufficiency: sufficient"].value == 2
+    assert first["Sufficiency: n"].value == 3
+    assert first["Sufficiency: n"].data_type == "n"
+    assert first["Sufficiency: rate %"].value == pytest.approx(66.67)
+    assert workbook["organisational"]["D3"].value == '\'=HYPERLINK("x")'
+
+
+def test_the_national_xlsx_export_has_every_national_table(client, framework):
+    published_ratings_load()
+    _inspection_with_cases(framework, 2)
+    client.force_login(UserFactory(is_national_viewer=True))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("national_dashboard_xlsx")).content))
+    assert workbook.sheetnames == [
+        "pdus",
+        "distribution",
+        "key-questions",
+        "by-rosh-level",
+        "by-case-type",
+        "case-facts",
+        "needs",
+    ]
+    assert workbook["pdus"].max_row == 2 + 37  # title, header, 36 published PDUs and the factory's
+
+
+def _texts(box):
+    """Every piece of text WeasyPrint laid out, walking the page's boxes."""
+    if getattr(box, "text", None):
+        yield box.text
+    for child in getattr(box, "children", []):
+        yield from _texts(child)
+
+
+def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
+    dashboard = selectors.inspection_dashboard(
+        Inspection.objects.select_related("framework", "pdu__region").get(pk=inspection.pk)
+    )
+    document = inspection_report_document(dashboard)
+    assert len(document.pages) >= 2
+    text = " ".join(text for page in document.pages for text in _texts(page._page_box))
+    assert document.write_pdf().startswith(b"%PDF")
+    assert f"{inspection.pdu.name}: inspection report" in text
+    assert "Provisional" in text
+    assert "Key questions by RoSH level" in text
+    assert "Overall rating:  Good" in text
+    assert "16 out of 24" in text
+    assert "66.7%" in text
+
+
+def test_the_pdf_download_is_a_pdf(client, inspection):
+    client.force_login(_member(inspection, Role.LEAD))
+    response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
