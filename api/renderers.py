@@ -5,19 +5,14 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from reports.tables import csv_safe
 
 
 def csv_cell(value) -> str | int | float:
-    """A cell that a spreadsheet will not run as a formula (numbers stay numbers)."""
-    if value is None:
-        return ""
+    """The dashboards' exports' escaping (reports.tables.csv_safe); yes and no for booleans."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return csv_safe(value)
 
 
 class CSVRenderer(BaseRenderer):

@@ -19,6 +19,22 @@ v1 = [
     path("pdus/<int:pk>/ratings/", reports_api.PDURatings.as_view(), name="pdu-ratings"),
     path("inspections/<int:pk>/results/", reports_api.InspectionResults.as_view(), name="inspection-results"),
     path(
+        "inspections/<int:pk>/key-questions/",
+        reports_api.InspectionKeyQuestions.as_view(),
+        name="inspection-key-questions",
+    ),
+    path(
+        "inspections/<int:pk>/case-facts/",
+        reports_api.InspectionCaseFacts.as_view(),
+        name="inspection-case-facts",
+    ),
+    path("national/pdus/", reports_api.NationalPDUs.as_view(), name="national-pdus"),
+    path("national/distribution/", reports_api.NationalDistribution.as_view(), name="national-distribution"),
+    path(
+        "national/key-questions/", reports_api.NationalKeyQuestions.as_view(), name="national-key-questions"
+    ),
+    path("national/case-facts/", reports_api.NationalCaseFacts.as_view(), name="national-case-facts"),
+    path(
         "inspections/<int:inspection_pk>/cases/",
         cases_api.InspectionCaseList.as_view(),
         name="inspection-cases",
