@@ -1,5 +1,6 @@
 """The API's frameworks (standards, key questions, bands) and inspections, filterable as the dashboards are."""
 
+from django import forms
 from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
@@ -95,9 +96,18 @@ class KeyQuestionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["standard__framework_id", "standard__order", "order"]
 
 
+class IdFilter(filters.NumberFilter):
+    """An id: a whole number in the database's range (a decimal or a huge number is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class InspectionFilter(filters.FilterSet):
-    pdu = filters.NumberFilter(field_name="pdu_id")
-    region = filters.NumberFilter(field_name="pdu__region_id")
+    pdu = IdFilter(field_name="pdu_id")
+    region = IdFilter(field_name="pdu__region_id")
     status = filters.ChoiceFilter(choices=Inspection.Status.choices)
     fieldwork_from = filters.DateFilter(
         field_name="fieldwork_end", lookup_expr="gte", label="Fieldwork ending on or after this date"

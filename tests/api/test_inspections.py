@@ -74,3 +74,11 @@ def test_another_inspection_is_not_found(inspections, lead):
     response = token_client(lead).get(f"/api/v1/inspections/{inspections['unrelated'].pk}/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_id_filter_that_is_not_a_whole_number_in_range_is_a_400(inspections, lead):
+    client = token_client(lead)
+    for value in ("6.7e16", "-3", "99999999999999999999999", "1.5"):
+        response = client.get(f"/api/v1/inspections/?region={value}")
+        assert response.status_code == 400, value
+        assert response.json()["errors"][0]["field"] == "region"
