@@ -1,7 +1,6 @@
 """Rendering the cells of reports.tables.Table in HTML: rates with n and CI, ratings as tags with their words."""
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -32,7 +31,8 @@ def cell(value):
             value.total,
         )
     if isinstance(value, rules.Rating):
-        return render_to_string("includes/rating_tag.html", {"rating": value})
+        # The markup of includes/rating_tag.html, without a template render per cell.
+        return format_html('<strong class="app-rating app-rating--{}">{}</strong>', value.value, value.label)
     if isinstance(value, float):
         return f"{value:.1f}"
     return value

@@ -1,5 +1,6 @@
 """A lead opens the inspection dashboard and the national dashboard; both pass axe and work without JavaScript."""
 
+import os
 import re
 from pathlib import Path
 
@@ -8,6 +9,14 @@ from inspections.models import Inspection
 from tests.e2e.conftest import assert_accessible, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+UPDATE_SCREENSHOTS = bool(
+    os.environ.get("UPDATE_SCREENSHOTS")
+)  # docs/screenshots are refreshed on request only
+
+
+def _screenshot(page, name):
+    if UPDATE_SCREENSHOTS:
+        page.screenshot(path=SCREENSHOTS / name, full_page=True)
 
 
 def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(page, transactional_db):
@@ -23,7 +32,7 @@ def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(page, transac
     grid = page.locator("#table-stage-criterion")
     assert "2.1 Assessment" in grid.inner_text()
     assert_accessible(page)
-    page.screenshot(path=SCREENSHOTS / "inspection-dashboard.png", full_page=True)
+    _screenshot(page, "inspection-dashboard.png")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download “Case facts” as CSV").click()
@@ -37,7 +46,7 @@ def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(page, transa
     page.get_by_role("heading", name="National dashboard").wait_for()
     assert page.get_by_role("img", name="Overall ratings of the PDUs shown").is_visible()
     assert_accessible(page)
-    page.screenshot(path=SCREENSHOTS / "national-dashboard.png", full_page=True)
+    _screenshot(page, "national-dashboard.png")
 
     page.get_by_label("Region").select_option(label="North East")
     page.get_by_role("button", name="Apply filters").click()

@@ -1,0 +1,208 @@
+"""Reports benchmark: dashboards and exports against a hand-written SQL lower bound and pandas.
+
+Run by `make bench` (tests/bench/__main__.py). On the 100,000-case dataset of tests/bench/dataset.py it times, in one
+run: the national dashboard selector and page, the inspection dashboard selector and page, and the aggregate export
+(the national XLSX); then the same aggregates as one hand-written SQL query each (the lower bound: what the database
+itself needs) and as pandas over the same rows (the analyst's alternative). It prints each median time, its ratio
+to the SQL lower bound, and the number of queries each page runs. Method and results: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+CASES = int(os.environ.get("BENCH_CASES", "100000"))
+
+# The lower bound: each aggregate the dashboards need as one hand-written SQL statement, no ORM.
+SQL_JUDGEMENTS = """
+    SELECT c.inspection_id, j.key_question_id, c.rosh_level, c.case_type,
+           count(*) FILTER (WHERE j.answer = 'yes'),
+           count(*) FILTER (WHERE j.answer IN ('yes', 'no'))
+    FROM cases_judgement j JOIN cases_inspectedcase c ON c.id = j.case_id
+    WHERE c.inspection_id = ANY(%s) AND c.status IN ('submitted', 'approved')
+    GROUP BY 1, 2, 3, 4
+"""
+SQL_CASE_FACTS = """
+    SELECT count(*),
+           count(*) FILTER (WHERE rosh_classified_correctly), count(rosh_classified_correctly),
+           count(*) FILTER (WHERE domestic_abuse_enquiries = 'made'),
+           count(*) FILTER (WHERE domestic_abuse_enquiries IN ('made', 'not_made')),
+           count(*) FILTER (WHERE child_safeguarding_enquiries = 'made'),
+           count(*) FILTER (WHERE child_safeguarding_enquiries IN ('made', 'not_made')),
+           count(*) FILTER (WHERE home_visits = 'made'),
+           count(*) FILTER (WHERE home_visits IN ('made', 'not_made')),
+           count(*) FILTER (WHERE management_oversight = 'sufficient'),
+           count(*) FILTER (WHERE management_oversight IN ('sufficient', 'insufficient'))
+    FROM cases_inspectedcase WHERE inspection_id = ANY(%s) AND status IN ('submitted', 'approved')
+"""
+SQL_NEEDS = """
+    SELECT n.need, count(*) FILTER (WHERE n.linked_to_offending),
+           count(*) FILTER (WHERE n.linked_to_offending AND n.sufficiently_addressed),
+           count(*) FILTER (WHERE n.linked_to_offending AND n.sufficiently_addressed IS NOT NULL)
+    FROM cases_caseneed n JOIN cases_inspectedcase c ON c.id = n.case_id
+    WHERE c.inspection_id = ANY(%s) AND c.status IN ('submitted', 'approved')
+    GROUP BY 1
+"""
+
+
+def _median(function: Callable[[], object], repeats: int = REPEATS) -> float:
+    function()  # warm the caches: every variant is timed warm
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _sql_lower_bound(inspection_ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        for sql in (SQL_JUDGEMENTS, SQL_CASE_FACTS, SQL_NEEDS):
+            cursor.execute(sql, [inspection_ids])
+            cursor.fetchall()
+
+
+def _pandas(inspection_ids: list[int]) -> None:
+    """The analyst's way: read the rows into pandas and aggregate there."""
+    import pandas as pd
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.inspection_id, j.key_question_id, c.rosh_level, c.case_type, j.answer, c.status "
+            "FROM cases_judgement j JOIN cases_inspectedcase c ON c.id = j.case_id WHERE c.inspection_id = ANY(%s)",
+            [inspection_ids],
+        )
+        judgements = pd.DataFrame(
+            cursor.fetchall(), columns=["inspection", "key_question", "rosh", "case_type", "answer", "status"]
+        )
+        cursor.execute(
+            "SELECT c.id, c.status, c.rosh_classified_correctly, c.domestic_abuse_enquiries, "
+            "c.child_safeguarding_enquiries, c.home_visits, c.management_oversight "
+            "FROM cases_inspectedcase c WHERE c.inspection_id = ANY(%s)",
+            [inspection_ids],
+        )
+        cases = pd.DataFrame(
+            cursor.fetchall(), columns=["id", "status", "rosh_ok", "da", "cs", "hv", "oversight"]
+        )
+        cursor.execute(
+            "SELECT n.case_id, n.need, n.linked_to_offending, n.sufficiently_addressed FROM cases_caseneed n "
+            "JOIN cases_inspectedcase c ON c.id = n.case_id WHERE c.inspection_id = ANY(%s)",
+            [inspection_ids],
+        )
+        needs = pd.DataFrame(cursor.fetchall(), columns=["case", "need", "linked", "addressed"])
+    counted = judgements[judgements["status"].isin(["submitted", "approved"])]
+    counted.assign(
+        sufficient=counted["answer"].eq("yes"), answered=counted["answer"].isin(["yes", "no"])
+    ).groupby(["inspection", "key_question", "rosh", "case_type"])[["sufficient", "answered"]].sum()
+    counted_cases = cases[cases["status"].isin(["submitted", "approved"])]
+    for column in ("da", "cs", "hv"):
+        counted_cases[column].value_counts()
+    counted_cases["rosh_ok"].value_counts()
+    counted_cases["oversight"].value_counts()
+    counted_needs = needs[needs["case"].isin(counted_cases["id"])]
+    counted_needs.groupby("need").agg(
+        linked=("linked", "sum"),
+        addressed=("addressed", lambda s: (s == True).sum()),  # noqa: E712
+    )
+
+
+def _page(client: Client, url: str) -> tuple[float, int]:
+    """Median time of a page and the number of SQL queries it runs (counted at the database wrapper)."""
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return _median(lambda: client.get(url)), len(queries)
+
+
+def run() -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from inspections.models import Inspection
+    from reports import selectors
+
+    from .dataset import ensure_dataset
+
+    settings.ALLOWED_HOSTS = ["*"]
+    # Pages render as in production except the hashed static manifest, which exists only after collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    started = time.perf_counter()
+    built = ensure_dataset(cases=CASES, rebuild=bool(os.environ.get("BENCH_REBUILD")))
+    if built:
+        print(
+            f"dataset: built {built.cases:,} cases, {built.judgements:,} judgements, {built.needs:,} needs "
+            f"in {built.inspections} inspections in {built.seconds:.1f} s"
+        )
+    else:
+        print(f"dataset: reused ({time.perf_counter() - started:.1f} s to check)")
+
+    User = get_user_model()
+    national = User.objects.get(username="bench-national")
+    lead = User.objects.get(username="bench-lead")
+    client = Client()
+    client.force_login(national)
+
+    all_ids = list(Inspection.objects.values_list("pk", flat=True))
+    largest = (
+        Inspection.objects.filter(status__in=["fieldwork", "quality_assurance"])
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+    rows = []
+
+    def add(name: str, seconds: float, lower: float | None, queries: int | None = None) -> None:
+        rows.append((name, seconds, lower, queries))
+
+    national_sql = _median(lambda: _sql_lower_bound(all_ids))
+    inspection_sql = _median(lambda: _sql_lower_bound([largest]))
+    add("SQL lower bound, national (3 statements)", national_sql, national_sql)
+    add("national dashboard selector", _median(lambda: selectors.national_dashboard(national)), national_sql)
+    seconds, queries = _page(client, reverse("national_dashboard"))
+    add("national dashboard page", seconds, national_sql, queries)
+    seconds, queries = _page(client, reverse("national_dashboard_xlsx"))
+    add("national export (XLSX, 7 sheets)", seconds, national_sql, queries)
+    add(
+        "pandas, national (read rows + groupby)",
+        _median(lambda: _pandas(all_ids), max(1, REPEATS // 2)),
+        national_sql,
+    )
+
+    add("SQL lower bound, one inspection", inspection_sql, inspection_sql)
+
+    def inspection_selector():
+        selectors.inspection_dashboard(selectors.dashboard_inspection(lead, largest))
+
+    add("inspection dashboard selector", _median(inspection_selector), inspection_sql)
+    lead_client = Client()
+    lead_client.force_login(lead)
+    seconds, queries = _page(lead_client, reverse("inspection_dashboard", args=[largest]))
+    add("inspection dashboard page", seconds, inspection_sql, queries)
+    add("pandas, one inspection", _median(lambda: _pandas([largest])), inspection_sql)
+
+    cases = Inspection.objects.get(pk=largest).cases.count()
+    print(
+        f"\n{len(all_ids)} inspections; the inspection timed has {cases:,} cases; median of {REPEATS} warm runs\n"
+    )
+    print(f"{'what':48} {'time (ms)':>10} {'× SQL':>7} {'queries':>8}")
+    for name, seconds, lower, queries in rows:
+        ratio = f"{seconds / lower:.2f}" if lower else ""
+        print(f"{name:48} {seconds * 1000:10.1f} {ratio:>7} {queries if queries is not None else '':>8}")

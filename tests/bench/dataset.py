@@ -1,0 +1,290 @@
+"""A large, realistic PostgreSQL dataset for the benchmarks: 100,000 cases and 1.2 million judgements over 36 PDUs.
+
+`build_dataset()` writes it into the current database (Django's default connection) with COPY, in well under two
+minutes; `ensure_dataset()` builds it only if the database does not hold it already, so every bench module (the
+reports bench, the API bench) can share one build. Only the bench database should ever hold it: building replaces
+every inspection, case and judgement in the database.
+
+The numbers follow the inspectorate's 2022-23 national rates (see cases/demo.py): each PDU has a quality offset,
+each case a random one, and a key question's sufficiency is drawn around its national rate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from cases.demo import BASE_RATES, NEED_LINKED, NEED_MET
+from cases.models import CaseType, InspectedCase, Need, RoshLevel
+from inspections.frameworks import frameworks_load_all
+from inspections.models import (
+    Inspection,
+    InspectionMembership,
+    InspectionSnapshot,
+    OrganisationalRating,
+    RatedFrom,
+    Role,
+)
+from pdus.loading import published_ratings_load
+from pdus.models import PDU
+
+CASES = 100_000
+PDUS = 36
+LOCKED_SHARE = 1 / 3  # a third of the inspections are locked, with snapshots; the rest are live
+BENCH_USERS = {"lead": "bench-lead", "national": "bench-national", "assistant": "bench-assistant"}
+RATIONALES = [
+    "Contact was frequent and purposeful; the person's views were recorded and acted on.",
+    "Missed appointments were not followed up for five weeks and no enforcement decision was recorded.",
+    "Accommodation and employment were identified as priorities and referrals made in the first month.",
+    "No domestic abuse call-out information was requested despite a history of intimate partner violence.",
+]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    inspections: int
+    cases: int
+    judgements: int
+    needs: int
+    seconds: float
+
+
+def dataset_present(cases: int = CASES) -> bool:
+    """Whether the database holds a bench dataset of this size (by its users and its case count)."""
+    User = get_user_model()
+    return (
+        User.objects.filter(username=BENCH_USERS["national"]).exists()
+        and InspectedCase.objects.count() == cases
+    )
+
+
+def ensure_dataset(cases: int = CASES, pdus: int = PDUS, *, rebuild: bool = False) -> Dataset | None:
+    """Build the dataset unless it is there already; the Dataset built, or None where it was reused."""
+    if not rebuild and dataset_present(cases):
+        return None
+    return build_dataset(cases=cases, pdus=pdus)
+
+
+def _copy(table: str, frame: pd.DataFrame) -> None:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
+    columns = ", ".join(f'"{column}"' for column in frame.columns)
+    with connection.cursor() as cursor:
+        sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with cursor.cursor.copy(sql) as copy:
+            copy.write(buffer.getvalue())
+
+
+def _users():
+    User = get_user_model()
+    users = {}
+    for role, username in BENCH_USERS.items():
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"is_national_viewer": role == "national", "first_name": role.title()}
+        )
+        users[role] = user
+    return users
+
+
+def _clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE cases_caseneed, cases_judgement, cases_inspectedcase, inspections_inspectionsnapshot, "
+            "inspections_organisationalrating, inspections_inspectionmembership, "
+            "inspections_inspection_optional_standards, inspections_inspection RESTART IDENTITY CASCADE"
+        )
+
+
+def build_dataset(*, cases: int = CASES, pdus: int = PDUS, seed: int = 2026) -> Dataset:
+    """Replace every inspection and case in the current PostgreSQL database with the bench dataset."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The bench dataset is built with COPY: use PostgreSQL")
+    started = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    published_ratings_load()
+    framework = frameworks_load_all()[-1]
+    users = _users()
+    with transaction.atomic():
+        _clear()
+        pdu_list = list(PDU.objects.order_by("name")[:pdus])
+        inspections = _inspections(pdu_list, framework, users, rng)
+        case_frame = _cases(inspections, cases, users, rng)
+        _copy("cases_inspectedcase", case_frame)
+        key_questions = list(
+            framework.standards.filter(key_questions__isnull=False).values_list(
+                "key_questions__pk", "key_questions__code"
+            )
+        )
+        judgements = _judgements(case_frame, inspections, key_questions, users, rng)
+        _copy("cases_judgement", judgements)
+        needs = _needs(case_frame, inspections, rng)
+        _copy("cases_caseneed", needs)
+        with connection.cursor() as cursor:
+            for table in ("cases_inspectedcase", "cases_judgement", "cases_caseneed"):
+                cursor.execute(  # table names are the constants above
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
+                )
+        _snapshots(inspections, users["lead"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_inspectedcase, cases_judgement, cases_caseneed, inspections_inspection")
+    return Dataset(
+        len(inspections), len(case_frame), len(judgements), len(needs), time.perf_counter() - started
+    )
+
+
+def _inspections(pdu_list, framework, users, rng) -> list[Inspection]:
+    """One inspection per PDU over the last two inspection years; a third locked, the rest in fieldwork or QA."""
+    inspections = []
+    statuses = [Inspection.Status.FIELDWORK, Inspection.Status.QUALITY_ASSURANCE]
+    for index, pdu in enumerate(pdu_list):
+        start = datetime.date(2025, 5, 5) + datetime.timedelta(weeks=2 * index)
+        locked = index < len(pdu_list) * LOCKED_SHARE
+        inspections.append(
+            Inspection(
+                pdu=pdu,
+                framework=framework,
+                fieldwork_start=start,
+                fieldwork_end=start + datetime.timedelta(days=11),
+                status=Inspection.Status.LOCKED if locked else statuses[index % 2],
+            )
+        )
+    inspections = Inspection.objects.bulk_create(inspections)
+    for inspection in inspections:
+        inspection.quality = float(rng.normal(0, 0.08))
+    InspectionMembership.objects.bulk_create(
+        [InspectionMembership(inspection=i, user=users["lead"], role=Role.LEAD) for i in inspections]
+        + [
+            InspectionMembership(inspection=i, user=users["assistant"], role=Role.ASSISTANT_INSPECTOR)
+            for i in inspections
+        ]
+    )
+    organisational = list(framework.standards.filter(rated_from=RatedFrom.LEAD_JUDGEMENT, is_optional=False))
+    ratings = ["outstanding", "good", "requires_improvement", "inadequate"]
+    OrganisationalRating.objects.bulk_create(
+        OrganisationalRating(
+            inspection=inspection,
+            standard=standard,
+            rating=ratings[int(rng.choice(4, p=[0.05, 0.35, 0.45, 0.15]))],
+            rationale="Evidence from interviews, the staff survey and documents.",
+            rated_by=users["lead"],
+        )
+        for inspection in inspections
+        for standard in organisational
+    )
+    return inspections
+
+
+def _cases(inspections, cases, users, rng) -> pd.DataFrame:
+    per_inspection = rng.multinomial(cases, np.ones(len(inspections)) / len(inspections))
+    inspection_ids = np.repeat([i.pk for i in inspections], per_inspection)
+    n = len(inspection_ids)
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    status = rng.choice(
+        [InspectedCase.Status.SUBMITTED, InspectedCase.Status.APPROVED, InspectedCase.Status.IN_PROGRESS],
+        size=n,
+        p=[0.6, 0.35, 0.05],
+    )
+
+    def enquiries(needed: float, made: float):
+        draw = rng.random(n)
+        return np.where(
+            rng.random(n) >= needed, "not_needed", np.where(draw < made, "made", "not_made")
+        ).astype(object)
+
+    oversight_draw = rng.random(n)
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "inspection_id": inspection_ids,
+            "reference": [f"B{number:07d}" for number in range(1, n + 1)],
+            "case_type": rng.choice(CaseType.values, size=n, p=[0.55, 0.40, 0.05]),
+            "rosh_level": rng.choice(RoshLevel.values, size=n, p=[0.20, 0.50, 0.27, 0.03]),
+            "supervision_start": "2025-03-03",
+            "assistant_inspector_id": users["assistant"].pk,
+            "status": status,
+            "version": 1,
+            "rosh_classified_correctly": np.where(rng.random(n) < 0.85, "t", "f"),
+            "domestic_abuse_enquiries": enquiries(0.6, 0.49),
+            "child_safeguarding_enquiries": enquiries(0.5, 0.55),
+            "home_visits": enquiries(0.4, 0.40),
+            "management_oversight": np.where(
+                oversight_draw < 0.2,
+                "not_required",
+                np.where(oversight_draw < 0.42, "sufficient", "insufficient"),
+            ),
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+
+
+def _judgements(case_frame, inspections, key_questions, users, rng) -> pd.DataFrame:
+    quality = {i.pk: i.quality for i in inspections}
+    case_quality = case_frame["inspection_id"].map(quality).to_numpy() + rng.normal(0, 0.12, len(case_frame))
+    frames = []
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    for pk, code in key_questions:
+        probability = np.clip(BASE_RATES[code] + case_quality, 0.02, 0.98)
+        answer = np.where(rng.random(len(case_frame)) < probability, "yes", "no").astype(object)
+        if code.startswith("2.4"):
+            answer[rng.random(len(case_frame)) < 0.04] = "not_applicable"
+        frames.append(
+            pd.DataFrame(
+                {
+                    "case_id": case_frame["id"].to_numpy(),
+                    "key_question_id": pk,
+                    "answer": answer,
+                    "rationale": rng.choice(RATIONALES, size=len(case_frame)),
+                    "updated_by_id": users["assistant"].pk,
+                    "updated_at": now,
+                }
+            )
+        )
+    # Judgements are written case by case, so a case's rows sit together on disk, as in real use.
+    return pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable")
+
+
+def _needs(case_frame, inspections, rng) -> pd.DataFrame:
+    quality = case_frame["inspection_id"].map({i.pk: i.quality for i in inspections}).to_numpy()
+    frames = []
+    n = len(case_frame)
+    for need in Need:
+        linked = rng.random(n) < NEED_LINKED[need]
+        met = rng.random(n) < np.clip(NEED_MET.get(need, 0.45) + quality, 0.02, 0.98)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "case_id": case_frame["id"].to_numpy(),
+                    "need": need.value,
+                    "linked_to_offending": np.where(linked, "t", "f"),
+                    "sufficiently_addressed": pd.Series(np.where(met, "t", "f")).where(linked, None),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable")
+
+
+def _snapshots(inspections, user) -> None:
+    """Snapshot the locked inspections as locking does: their results as plain data."""
+    from reports.selectors import inspection_result_data, inspection_results
+
+    locked = [i for i in inspections if i.status == Inspection.Status.LOCKED]
+    results = inspection_results(
+        Inspection.objects.select_related("framework").filter(pk__in=[i.pk for i in locked])
+    )
+    InspectionSnapshot.objects.bulk_create(
+        InspectionSnapshot(
+            inspection_id=pk,
+            data=inspection_result_data(result),
+            framework_version=result.inspection.framework.version,
+            created_by=user,
+        )
+        for pk, result in results.items()
+    )
