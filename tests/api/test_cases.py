@@ -263,3 +263,10 @@ def test_the_browser_session_works_too(case, assistant):
     client = APIClient()
     client.force_login(assistant)
     assert client.get(case_url(case)).status_code == 200
+
+
+def test_a_weak_or_listed_etag_is_accepted(case, assistant):
+    client = token_client(assistant)
+    response = patch(client, case, {"facts": {"home_visits": "made"}}, f'"0-9", W/"{case.pk}-1"')
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{case.pk}-2"'
