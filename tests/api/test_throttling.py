@@ -1,3 +1,6 @@
+import os
+
+import pytest
 from django.core.cache import cache
 
 from api.throttling import PerTokenThrottle, PerUserThrottle
@@ -35,3 +38,22 @@ def test_one_users_requests_do_not_throttle_another(db, monkeypatch):
 def test_throttles_count_in_the_default_cache_that_cache_url_configures():
     assert PerUserThrottle.cache is cache
     assert PerTokenThrottle.cache is cache
+
+
+def test_with_redis_as_cache_url_the_counts_live_in_redis_for_every_worker(db, monkeypatch, settings):
+    """Workers share the counts only through a shared cache: with CACHE_URL=redis://... they are kept there."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    server = redis.Redis.from_url(url)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    server.flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}}
+    monkeypatch.setitem(PerTokenThrottle.THROTTLE_RATES, "token", "2/minute")
+    client = token_client(UserFactory())
+    assert [client.get("/api/v1/regions/").status_code for _ in range(3)] == [200, 200, 429]
+    keys = [key.decode() for key in server.keys("*throttle_token_*")]
+    assert len(keys) == 1
+    server.flushdb()
