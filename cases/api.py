@@ -230,7 +230,13 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The ETag from reading the case.",
 )
-ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The case's current version."}}
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 412],
+    description='The case\'s current version, e.g. "42-3": send it back in If-Match.',
+)
 
 
 class InspectionCaseList(generics.ListAPIView):
@@ -258,14 +264,16 @@ class CaseDetail(APIView):
 
     error_status_codes = {"PATCH": [409, 412, 428]}
 
-    @extend_schema(responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")})
+    @extend_schema(
+        parameters=[ETAG], responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")}
+    )
     def get(self, request, pk: int):
         case = _case_for_user(request, pk)
         return Response(CaseDetailSerializer(case).data, headers={"ETag": case_etag(case)})
 
     @extend_schema(
         request=CaseChangeSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: OpenApiResponse(CaseDetailSerializer, description="The case as saved.")},
     )
     def patch(self, request, pk: int):
@@ -293,7 +301,7 @@ class CaseSubmit(APIView):
 
     @extend_schema(
         request=None,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH, ETAG],
         responses={200: OpenApiResponse(CaseDetailSerializer, description="The submitted case.")},
     )
     def post(self, request, pk: int):
