@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +22,7 @@ from .permissions import can_view_national_dashboard
 
 NO_RESULTS = "Only the inspection's lead, inspectors, quality assurers and national viewers see its results."
 RATINGS = [rating.value for rating in rules.Rating]
-AGGREGATE_RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+AGGREGATE_RENDERERS = [JSONRenderer, CSVRenderer]
 
 
 class KeyQuestionResultSerializer(serializers.Serializer):

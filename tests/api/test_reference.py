@@ -121,3 +121,15 @@ def test_writing_to_reference_data_is_a_405_problem(client):
     response = client.post("/api/v1/regions/", {"name": "Mars"}, format="json")
     assert response.status_code == 405
     assert response.json()["title"] == "Method not allowed"
+
+
+def test_a_browser_gets_json_not_an_html_page(client):
+    response = client.get("/api/v1/regions/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_client_that_accepts_no_format_we_offer_gets_a_406_problem(client):
+    response = client.get("/api/v1/regions/", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/problem+json"
