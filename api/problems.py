@@ -11,7 +11,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from cases.services import CaseConflict, CaseIncomplete, CaseNotEditable
+from cases.services import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,8 @@ def exception_handler(exc, context):
     if isinstance(exc, CaseIncomplete):
         errors = [{"field": api_field(p.field), "message": p.message} for p in exc.problems]
         return problem(request, 422, str(exc), errors)
-    if isinstance(exc, CaseNotEditable):
+    if isinstance(exc, CaseNotEditable | CaseError):
+        # Any other refusal of a case service is about the case's state: a conflict, with the service's words.
         return problem(request, 409, str(exc))
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
