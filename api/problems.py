@@ -16,7 +16,8 @@ from cases.services import CaseConflict, CaseError, CaseIncomplete, CaseNotEdita
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-TYPE_BASE = "https://case-assessment.example/problems/"
+# Problem types are documented on the API's documentation page, one anchor each (relative to the API's host).
+TYPE_BASE = "/api/docs/#problem-"
 
 INVALID_TITLE = "Your request has problems"
 PRECONDITION_REQUIRED = "Send the case's ETag in an If-Match header: read the case first, then change it."

@@ -3,7 +3,24 @@
 from django.shortcuts import render
 from drf_spectacular.generators import SchemaGenerator
 
+from .problems import TITLES, TYPES
+
 METHODS = ("get", "post", "put", "patch", "delete")
+MEANINGS = {
+    400: "A value, filter or body that is not allowed; errors names each field.",
+    401: "No token, or an expired or revoked one.",
+    403: "You may see the inspection but not do this.",
+    404: "No such thing, or not yours to see.",
+    405: "This address does not take that method.",
+    406: "Ask for application/json (or text/csv on aggregates).",
+    409: "The case cannot be changed now: submitted, approved, or its inspection locked.",
+    412: "The case changed since you read it (If-Match is stale); the response carries the current ETag.",
+    415: "Send JSON.",
+    422: "The case is not complete; errors lists what is missing.",
+    428: "Send the ETag you read in If-Match.",
+    429: "Too many requests; wait Retry-After seconds.",
+    500: "Our fault; nothing was saved.",
+}
 
 
 def _component_name(content: dict) -> str:
@@ -40,4 +57,17 @@ def api_docs(request):
                     ],
                 }
             )
-    return render(request, "api/docs.html", {"info": schema["info"], "operations": operations})
+    problem_types = [
+        {
+            "slug": TYPES[status],
+            "status": status,
+            "title": TITLES[status],
+            "meaning": MEANINGS.get(status, ""),
+        }
+        for status in sorted(TYPES)
+    ]
+    return render(
+        request,
+        "api/docs.html",
+        {"info": schema["info"], "operations": operations, "problem_types": problem_types},
+    )

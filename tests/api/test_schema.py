@@ -79,3 +79,16 @@ def test_the_browsable_docs_are_served(client, db):
     assert "<code>/api/v1/cases/{id}/submit/</code>" in content
     assert "If-Match" in content
     assert "application/problem+json" in content
+
+
+def test_every_problem_type_is_explained_on_the_docs_page(client, db):
+    from api.problems import TYPES
+
+    content = client.get("/api/docs/").content.decode()
+    for slug in TYPES.values():
+        assert f'id="problem-{slug}"' in content
+
+
+def test_a_problems_type_links_to_its_explanation(db):
+    response = APIClient().get("/api/v1/regions/")
+    assert response.json()["type"] == "/api/docs/#problem-not-authenticated"
