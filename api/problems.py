@@ -7,6 +7,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -187,6 +188,7 @@ def exception_handler(exc, context):
     return problem(request, 500, SERVER_ERROR)
 
 
+@csrf_exempt  # a problem document for any method; nothing is changed, so there is nothing to forge
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Paths under /api/ that match no endpoint."""
     data = {

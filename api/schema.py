@@ -7,10 +7,8 @@ from .problems import PROBLEM_MEDIA_TYPE, TITLES, ProblemSerializer
 
 class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[int]:
-        codes = [401, 403, 406, 429]
-        has_path_parameters = "{" in self.path
-        if has_path_parameters:
-            codes.append(404)
+        # 404 everywhere: an object that is not there or not yours, a page past the end, an unknown ?format=.
+        codes = [401, 403, 404, 406, 429]
         if self.method == "GET" and (self._is_list_view() or getattr(self.view, "filter_backends", None)):
             codes.append(400)  # bad filter, ordering or page values
         if self.method in ("POST", "PUT", "PATCH"):

@@ -430,6 +430,7 @@ class NationalDistribution(APIView):
     """How many of the PDUs shown have each overall rating."""
 
     renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}  # filters that are not allowed
 
     @extend_schema(
         parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(DistributionSerializer)}
@@ -455,6 +456,7 @@ class NationalKeyQuestions(APIView):
     """Key question sufficiency pooled over the cases of the inspections shown, by RoSH level and case type."""
 
     renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}  # filters that are not allowed
 
     @extend_schema(
         parameters=[NationalFilterSerializer],
@@ -482,6 +484,7 @@ class NationalCaseFacts(APIView):
     """Case facts pooled over the cases of the inspections shown: RoSH accuracy, enquiry rates, needs met."""
 
     renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}  # filters that are not allowed
 
     @extend_schema(
         parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalCaseFactsSerializer)}

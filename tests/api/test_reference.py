@@ -133,3 +133,11 @@ def test_a_client_that_accepts_no_format_we_offer_gets_a_406_problem(client):
     response = client.get("/api/v1/regions/", HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_write_to_an_address_that_does_not_exist_is_a_404_problem_not_a_csrf_page(db):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.patch("/api/v1/cases/not-a-number/", {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
