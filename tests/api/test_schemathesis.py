@@ -5,6 +5,7 @@ Runs in `make test` (and so in CI); about a minute.
 """
 
 import os
+import random
 
 import pytest
 import schemathesis
@@ -15,7 +16,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from api.throttling import PerTokenThrottle, PerUserThrottle
 from cases.models import InspectedCase
-from inspections.models import Role
+from inspections.models import KeyQuestion, Role
 from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
@@ -31,17 +32,48 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30"))
 
 
 @pytest.fixture
-def api_token(transactional_db, framework):
-    """A superuser who is also the assistant inspector of a few cases: every operation can succeed."""
+def dataset(transactional_db, framework):
+    """A superuser who is also the assistant inspector of a few cases, so every operation can succeed; the ids of
+    what exists, by the collection a path names."""
     user = UserFactory(is_superuser=True)
     inspection = InspectionFactory(framework=framework)
     MembershipFactory(inspection=inspection, user=user, role=Role.ASSISTANT_INSPECTOR)
-    for status in (InspectedCase.Status.NOT_STARTED, InspectedCase.Status.SUBMITTED):
+    cases = []
+    for status in (
+        InspectedCase.Status.NOT_STARTED,
+        InspectedCase.Status.IN_PROGRESS,
+        InspectedCase.Status.SUBMITTED,
+    ):
         case = InspectedCaseFactory(inspection=inspection, assistant_inspector=user, status=status)
         JudgementFactory(case=case)
+        cases.append(case.pk)
     OrganisationalRatingFactory(inspection=inspection)
     PublishedRatingFactory(pdu=inspection.pdu)
-    return AuthToken.objects.create(user=user)[1]
+    return {
+        "token": AuthToken.objects.create(user=user)[1],
+        "ids": {
+            "cases": cases,
+            "inspections": [inspection.pk],
+            "pdus": [inspection.pdu_id],
+            "regions": [inspection.pdu.region_id],
+            "frameworks": [framework.pk],
+            "key-questions": list(KeyQuestion.objects.values_list("pk", flat=True)[:3]),
+        },
+    }
+
+
+def aim_at_real_objects(case, ids: dict) -> None:
+    """Half the generated cases get ids that exist (and a current If-Match), so success paths are exercised too,
+    not only 404s; which half is decided by the generated values, so runs stay reproducible."""
+    chooser = random.Random(repr((case.operation.label, case.path_parameters, case.query)))
+    if not case.path_parameters or chooser.random() < 0.5:
+        return
+    collection = case.operation.path.split("/")[3]
+    for name in case.path_parameters:
+        case.path_parameters[name] = chooser.choice(ids[collection])
+    if collection == "cases" and case.headers and "If-Match" in case.headers and chooser.random() < 0.5:
+        current = InspectedCase.objects.get(pk=case.path_parameters["id"])
+        case.headers["If-Match"] = f'"{current.pk}-{current.version}"'
 
 
 @pytest.fixture
@@ -52,7 +84,7 @@ def _no_throttling(monkeypatch):
 
 
 @pytest.fixture
-def api_schema(live_server, api_token, _no_throttling):
+def api_schema(live_server, dataset, _no_throttling):
     return schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
 
 
@@ -75,5 +107,6 @@ CHECKS = [
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_every_operation_keeps_to_the_schema(case, api_token):
-    case.call_and_validate(headers={"Authorization": f"Token {api_token}"}, checks=CHECKS)
+def test_every_operation_keeps_to_the_schema(case, dataset):
+    aim_at_real_objects(case, dataset["ids"])
+    case.call_and_validate(headers={"Authorization": f"Token {dataset['token']}"}, checks=CHECKS)
