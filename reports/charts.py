@@ -17,11 +17,12 @@ RATING_COLOURS = {
     rules.Rating.INADEQUATE: "#d4351c",  # GOV.UK red
 }
 NO_RATING_COLOUR = "#b1b4b6"  # GOV.UK mid grey
+UNRATED_COLOUR = "#1d70b8"  # GOV.UK blue: a rate that has no rating bands (case facts, needs)
 TEXT_COLOUR = "#0b0c0c"
 
 WIDTH = 860
-LABEL_WIDTH = 80
-VALUE_WIDTH = 330
+LABEL_WIDTH = 170
+VALUE_WIDTH = 300
 BAR_HEIGHT = 20
 ROW_HEIGHT = 30
 TOP = 30
@@ -92,8 +93,14 @@ def sufficiency_chart(
     title: str,
     rows: list[tuple[str, rules.Sufficiency]],
     bands: rules.FrameworkBands | None = None,
+    *,
+    banded: bool = True,
 ) -> Chart:
-    """Horizontal bars of sufficiency rates (0-100%) with their 95% CIs and the key-question band thresholds."""
+    """Horizontal bars of rates (0-100%) with their 95% CIs.
+
+    Key questions are `banded`: coloured and labelled with their rating, against the band thresholds. Other rates
+    (case facts, needs) have no rating, so they are drawn in one colour without thresholds.
+    """
     bands = bands or rules.current_bands()
     bars = []
     for index, (label, value) in enumerate(rows):
@@ -101,22 +108,25 @@ def sufficiency_chart(
         if value.rate is None:
             bars.append(Bar(label, y, 0, NO_RATING_COLOUR, "no cases"))
             continue
-        band = rules.key_question_rating(value.rate, bands)
-        bars.append(
-            Bar(
-                label,
-                y,
-                PLOT_WIDTH * value.rate / 100,
-                RATING_COLOURS[band],
-                f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), {band.label}",
-                _x(value.lower),
-                _x(value.upper),
-            )
+        text = (
+            f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), n = {value.total}"
         )
-    gridlines = [Gridline(_x(0), "0%"), Gridline(_x(100), "100%")] + [
-        Gridline(_x(threshold), f"{threshold:g}%")
-        for threshold in sorted(bands.key_question.thresholds.values())
-    ]
+        colour = UNRATED_COLOUR
+        if banded:
+            band = rules.key_question_rating(value.rate, bands)
+            colour = RATING_COLOURS[band]
+            text = (
+                f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), {band.label}"
+            )
+        bars.append(
+            Bar(label, y, PLOT_WIDTH * value.rate / 100, colour, text, _x(value.lower), _x(value.upper))
+        )
+    gridlines = [Gridline(_x(0), "0%"), Gridline(_x(100), "100%")]
+    if banded:
+        gridlines += [
+            Gridline(_x(threshold), f"{threshold:g}%")
+            for threshold in sorted(bands.key_question.thresholds.values())
+        ]
     rated = [(label, value) for label, value in rows if value.rate is not None]
     if rated:
         lowest = min(rated, key=lambda item: item[1].rate)
@@ -127,9 +137,10 @@ def sufficiency_chart(
         )
     else:
         summary = "There are no counted cases yet."
+    against = " against the rating thresholds" if banded else ""
     description = (
-        f"Bar chart of {len(rows)} sufficiency rates, each with its 95% confidence interval, against the rating "
-        f"thresholds. {summary} The table with this chart gives every figure."
+        f"Bar chart of {len(rows)} rates, each with its 95% confidence interval{against}. {summary} "
+        "The table with this chart gives every figure."
     )
     return Chart(slug, title, description, bars, gridlines)
 

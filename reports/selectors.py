@@ -613,8 +613,8 @@ def dashboard_inspection(user, pk: int) -> Inspection | None:
 def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
 
-    Up to six queries: standards (2), set-up (1), judgements (1), case facts (2). Case facts and breakdowns come
-    from the cases, which cannot change once the inspection is locked.
+    Up to five queries: judgements (1), standards (2), set-up (1, live results only), case facts (1). Case facts
+    and breakdowns come from the cases, which cannot change once the inspection is locked.
     """
     breakdown = judgement_breakdown([inspection.pk])
     standards = _standards_by_framework([inspection.framework_id]).get(inspection.framework_id, [])
@@ -726,7 +726,7 @@ def national_dashboard(
     member = InspectionMembership.objects.filter(
         inspection=OuterRef("pk"), user=user, role__in=["lead", "inspector", "quality_assurer"]
     )
-    everything = user.is_superuser or user.is_national_viewer
+    everything = user.is_superuser or getattr(user, "is_national_viewer", False)
     inspections = list(
         Inspection.objects.select_related("framework")
         .annotate(

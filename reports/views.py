@@ -37,6 +37,34 @@ def _by_key(table_list: list[tables.Table], value) -> dict:
     return {table.slug.replace("-", "_"): value(table) for table in table_list}
 
 
+CASE_FACT_SHORT_LABELS = {
+    "rosh_classified_correctly": "RoSH correct",
+    "domestic_abuse_enquiries": "Domestic abuse",
+    "child_safeguarding_enquiries": "Child safeguarding",
+    "home_visits": "Home visits",
+    "management_oversight": "Oversight",
+}
+
+
+def _case_fact_charts(facts: selectors.CaseFacts, scope: str = "") -> dict:
+    """Charts of the case facts and of needs met: rates without rating bands, so drawn in one colour."""
+    prefix = f"{scope}: " if scope else ""
+    return {
+        "case_facts_chart": charts.sufficiency_chart(
+            "chart-case-facts",
+            f"{prefix}Case facts",
+            [(CASE_FACT_SHORT_LABELS[key], rate) for key, _, rate in facts.rows()],
+            banded=False,
+        ),
+        "needs_chart": charts.sufficiency_chart(
+            "chart-needs",
+            f"{prefix}Needs linked to offending that were sufficiently addressed",
+            [(need.label.split(",")[0], need.met) for need in facts.needs],
+            banded=False,
+        ),
+    }
+
+
 def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
     bands = selectors.framework_bands(dashboard.inspection.framework)
     table_list = tables.inspection_tables(dashboard)
@@ -58,12 +86,7 @@ def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
             ],
             bands,
         ),
-        "needs_chart": charts.sufficiency_chart(
-            "chart-needs",
-            "Needs linked to offending that were sufficiently addressed",
-            [(need.label.split(",")[0], need.met) for need in dashboard.case_facts.needs],
-            bands,
-        ),
+        **_case_fact_charts(dashboard.case_facts),
     }
 
 
@@ -79,7 +102,8 @@ def _filename(*parts: str) -> str:
 
 
 def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
-    response = HttpResponse(tables.table_csv(table), content_type="text/csv; charset=utf-8")
+    # A byte-order mark so that Excel reads the UTF-8 (en dashes, "×") correctly.
+    response = HttpResponse("\ufeff" + tables.table_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -168,11 +192,10 @@ def national_dashboard(request):
         {
             "dashboard": dashboard,
             "scope": scope,
-            "tables": {table.slug: table for table in table_list},
-            "csv_urls": {
-                table.slug: reverse("national_dashboard_csv", args=[table.slug]) + suffix
-                for table in table_list
-            },
+            "tables": _by_key(table_list, lambda table: table),
+            "csv_urls": _by_key(
+                table_list, lambda table: reverse("national_dashboard_csv", args=[table.slug]) + suffix
+            ),
             "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
             "sort": request.GET.get("sort", "pdu"),
             "sort_choices": SORT_CHOICES,
@@ -184,11 +207,7 @@ def national_dashboard(request):
                 f"{scope} sufficiency of each key question",
                 [(kq.code, kq.rates.overall) for kq in dashboard.key_questions],
             ),
-            "needs_chart": charts.sufficiency_chart(
-                "chart-needs",
-                f"{scope}: needs linked to offending that were sufficiently addressed",
-                [(need.label.split(",")[0], need.met) for need in dashboard.case_facts.needs],
-            ),
+            **_case_fact_charts(dashboard.case_facts, scope),
         },
     )
 

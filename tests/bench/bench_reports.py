@@ -114,8 +114,21 @@ def _pandas(inspection_ids: list[int]) -> None:
     )
 
 
-def _page(client: Client, url: str) -> tuple[float, int]:
-    """Median time of a page and the number of SQL queries it runs (counted at the database wrapper)."""
+def _round_robin(functions: dict[str, Callable[[], object]], repeats: int = REPEATS) -> dict[str, float]:
+    """Median warm time of each function, running them in turn `repeats` times."""
+    for function in functions.values():
+        function()
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def _page(client: Client, url: str) -> int:
+    """The number of SQL queries a page runs (counted at the database wrapper)."""
     queries = []
 
     def count(execute, sql, params, many, context):
@@ -125,7 +138,7 @@ def _page(client: Client, url: str) -> tuple[float, int]:
     with connection.execute_wrapper(count):
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return _median(lambda: client.get(url)), len(queries)
+    return len(queries)
 
 
 def run() -> None:
@@ -154,55 +167,62 @@ def run() -> None:
         print(f"dataset: reused ({time.perf_counter() - started:.1f} s to check)")
 
     User = get_user_model()
-    national = User.objects.get(username="bench-national")
+    national_viewer = User.objects.get(username="bench-national")
     lead = User.objects.get(username="bench-lead")
     client = Client()
-    client.force_login(national)
+    client.force_login(national_viewer)
 
     all_ids = list(Inspection.objects.values_list("pk", flat=True))
-    largest = (
+    timed = (  # the latest open inspection: live results, the most work
         Inspection.objects.filter(status__in=["fieldwork", "quality_assurance"])
         .order_by("-pk")
         .values_list("pk", flat=True)
         .first()
     )
 
-    rows = []
-
-    def add(name: str, seconds: float, lower: float | None, queries: int | None = None) -> None:
-        rows.append((name, seconds, lower, queries))
-
-    national_sql = _median(lambda: _sql_lower_bound(all_ids))
-    inspection_sql = _median(lambda: _sql_lower_bound([largest]))
-    add("SQL lower bound, national (3 statements)", national_sql, national_sql)
-    add("national dashboard selector", _median(lambda: selectors.national_dashboard(national)), national_sql)
-    seconds, queries = _page(client, reverse("national_dashboard"))
-    add("national dashboard page", seconds, national_sql, queries)
-    seconds, queries = _page(client, reverse("national_dashboard_xlsx"))
-    add("national export (XLSX, 7 sheets)", seconds, national_sql, queries)
-    add(
-        "pandas, national (read rows + groupby)",
-        _median(lambda: _pandas(all_ids), max(1, REPEATS // 2)),
-        national_sql,
-    )
-
-    add("SQL lower bound, one inspection", inspection_sql, inspection_sql)
-
-    def inspection_selector():
-        selectors.inspection_dashboard(selectors.dashboard_inspection(lead, largest))
-
-    add("inspection dashboard selector", _median(inspection_selector), inspection_sql)
     lead_client = Client()
     lead_client.force_login(lead)
-    seconds, queries = _page(lead_client, reverse("inspection_dashboard", args=[largest]))
-    add("inspection dashboard page", seconds, inspection_sql, queries)
-    add("pandas, one inspection", _median(lambda: _pandas([largest])), inspection_sql)
+    national_queries = _page(client, reverse("national_dashboard"))
+    export_queries = _page(client, reverse("national_dashboard_xlsx"))
+    inspection_queries = _page(lead_client, reverse("inspection_dashboard", args=[timed]))
 
-    cases = Inspection.objects.get(pk=largest).cases.count()
+    def inspection_selector():
+        selectors.inspection_dashboard(selectors.dashboard_inspection(lead, timed))
+
+    # Each group runs round-robin (one of each, then again), so load from other processes falls on all alike.
+    national = _round_robin(
+        {
+            "SQL lower bound, national (3 statements)": lambda: _sql_lower_bound(all_ids),
+            "national dashboard selector": lambda: selectors.national_dashboard(national_viewer),
+            "national dashboard page": lambda: client.get(reverse("national_dashboard")),
+            "national export (XLSX, 7 sheets)": lambda: client.get(reverse("national_dashboard_xlsx")),
+        }
+    )
+    national["pandas, national (read rows + groupby)"] = _median(
+        lambda: _pandas(all_ids), max(1, REPEATS // 3)
+    )
+    inspection = _round_robin(
+        {
+            "SQL lower bound, one inspection (3 statements)": lambda: _sql_lower_bound([timed]),
+            "inspection dashboard selector": inspection_selector,
+            "inspection dashboard page": lambda: lead_client.get(
+                reverse("inspection_dashboard", args=[timed])
+            ),
+            "pandas, one inspection (read rows + groupby)": lambda: _pandas([timed]),
+        }
+    )
+    queries = {
+        "national dashboard page": national_queries,
+        "national export (XLSX, 7 sheets)": export_queries,
+        "inspection dashboard page": inspection_queries,
+    }
+
+    cases = Inspection.objects.get(pk=timed).cases.count()
     print(
         f"\n{len(all_ids)} inspections; the inspection timed has {cases:,} cases; median of {REPEATS} warm runs\n"
     )
     print(f"{'what':48} {'time (ms)':>10} {'× SQL':>7} {'queries':>8}")
-    for name, seconds, lower, queries in rows:
-        ratio = f"{seconds / lower:.2f}" if lower else ""
-        print(f"{name:48} {seconds * 1000:10.1f} {ratio:>7} {queries if queries is not None else '':>8}")
+    for group in (national, inspection):
+        lower = next(iter(group.values()))
+        for name, seconds in group.items():
+            print(f"{name:48} {seconds * 1000:10.1f} {seconds / lower:7.2f} {queries.get(name, ''):>8}")

@@ -344,3 +344,16 @@ def test_rows_sort_by_composite_best_first_with_unrated_last(two_regions):
 )
 def test_standard_cases_to_change_band(counts, expected):
     assert rules.standard_cases_to_change_band(counts) == expected
+
+
+def test_the_national_dashboard_with_no_inspections_lists_pdus_and_counts_nothing(framework):
+    PublishedRatingFactory(pdu=PDUFactory(name="Only"), composite_score=4, composite_max=24)
+    dashboard = selectors.national_dashboard(UserFactory(is_national_viewer=True))
+    assert [(row.pdu, row.inspection_id, row.published_overall) for row in dashboard.rows] == [
+        ("Only", None, rules.Rating.INADEQUATE)
+    ]
+    assert dashboard.inspected == []
+    assert set(dashboard.distribution.values()) == {0}
+    assert dashboard.key_questions == []
+    assert dashboard.case_facts.cases == 0
+    assert dashboard.periods == []

@@ -171,7 +171,8 @@ def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection):
     client.force_login(_member(inspection, Role.LEAD))
     response = client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "organisational"]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Standard", "Title", "Rating", "Rationale"]
     assert rows[1][:3] == ["1.1", "Leadership", "Good"]
     assert rows[1][3] == '\'=HYPERLINK("x")'
@@ -224,6 +225,12 @@ def test_the_national_xlsx_export_has_every_national_table(client, framework):
     assert workbook["pdus"].max_row == 2 + 37  # title, header, 36 published PDUs and the factory's
 
 
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
 def _texts(box):
     """Every piece of text WeasyPrint laid out, walking the page's boxes."""
     if getattr(box, "text", None):
@@ -246,6 +253,14 @@ def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
     assert "Overall rating:  Good" in text
     assert "16 out of 24" in text
     assert "66.7%" in text
+    # The three inline SVG charts (key questions, case facts, needs) are drawn in the PDF, not dropped.
+    images = [
+        box
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if type(getattr(box, "replacement", None)).__name__ == "SVGImage"
+    ]
+    assert len(images) == 3
 
 
 def test_the_pdf_download_is_a_pdf(client, inspection):
@@ -253,3 +268,19 @@ def test_the_pdf_download_is_a_pdf(client, inspection):
     response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_every_table_of_each_dashboard_is_on_its_page_with_a_csv_link(client, inspection):
+    published_ratings_load()
+    client.force_login(UserFactory(is_national_viewer=True))
+    pages = [
+        (reverse("inspection_dashboard", args=[inspection.pk]), "inspection_tables"),
+        (reverse("national_dashboard"), "national_tables"),
+    ]
+    for url, tables_of in pages:
+        response = client.get(url)
+        page = response.content.decode()
+        for table in getattr(tables, tables_of)(response.context["dashboard"]):
+            assert f">{table.title}</caption>" in page, (url, table.slug)
+            assert f"/tables/{table.slug}.csv" in page, (url, table.slug)
+        assert "Nothing to show" not in page

@@ -1,0 +1,60 @@
+"""The inline SVG charts' geometry: rating colours always come with the rating in words."""
+
+from reports import charts
+from reports import rating as rules
+
+
+def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
+    chart = charts.sufficiency_chart(
+        "c",
+        "Key questions",
+        [
+            ("2.1.1", rules.sufficiency(8, 10)),
+            ("2.1.2", rules.sufficiency(1, 4)),
+            ("2.1.3", rules.sufficiency(0, 0)),
+        ],
+    )
+    outstanding, inadequate, empty = chart.bars
+    assert outstanding.colour == charts.RATING_COLOURS[rules.Rating.OUTSTANDING]
+    assert outstanding.value_text.startswith("80% (")
+    assert outstanding.value_text.endswith("Outstanding")
+    assert outstanding.width == charts.PLOT_WIDTH * 0.8
+    assert outstanding.ci_from < charts.LABEL_WIDTH + outstanding.width < outstanding.ci_to
+    assert inadequate.value_text.endswith("Inadequate")
+    assert (empty.width, empty.value_text, empty.ci_from) == (0, "no cases", None)
+    assert [line.label for line in chart.gridlines] == ["0%", "100%", "50%", "65%", "80%"]
+    assert "Lowest: 2.1.2 at 25%; highest: 2.1.1 at 80%." in chart.description
+
+
+def test_rates_without_bands_are_one_colour_with_no_rating_words():
+    chart = charts.sufficiency_chart("c", "Needs", [("Drugs", rules.sufficiency(29, 100))], banded=False)
+    (bar,) = chart.bars
+    assert bar.colour == charts.UNRATED_COLOUR
+    assert "Inadequate" not in bar.value_text
+    assert bar.value_text.endswith("n = 100")
+    assert [line.label for line in chart.gridlines] == ["0%", "100%"]
+
+
+def test_an_empty_chart_says_there_are_no_cases():
+    chart = charts.sufficiency_chart("c", "Nothing", [])
+    assert "no counted cases" in chart.description
+    assert chart.height > 0
+
+
+def test_distribution_bars_are_proportional_and_labelled_with_counts():
+    chart = charts.distribution_chart(
+        "d",
+        "Ratings",
+        {
+            rules.Rating.OUTSTANDING: 0,
+            rules.Rating.GOOD: 1,
+            rules.Rating.REQUIRES_IMPROVEMENT: 4,
+            rules.Rating.INADEQUATE: 2,
+        },
+    )
+    widths = [bar.width for bar in chart.bars]
+    assert widths[0] == 0
+    assert widths[2] == chart.plot_width
+    assert widths[3] == chart.plot_width / 2
+    assert [bar.value_text for bar in chart.bars] == ["0 PDUs", "1 PDU", "4 PDUs", "2 PDUs"]
+    assert "Requires improvement 4" in chart.description
