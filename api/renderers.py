@@ -32,7 +32,9 @@ class CSVRenderer(BaseRenderer):
         if isinstance(rows, dict):
             rows = rows.get("results", [rows]) if ok else [rows]  # OPTIONS metadata: one row
         rows = list(rows or [])
+        # A byte-order mark, as the dashboards' CSV downloads have, so Excel reads the UTF-8 (Ynys Môn, "–").
         out = io.StringIO()
+        out.write("\ufeff")
         if rows:
             columns = list(rows[0])
             writer = csv.writer(out)

@@ -38,7 +38,7 @@ def add_case(inspection, *, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseTyp
 
 
 def rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture

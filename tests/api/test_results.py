@@ -66,7 +66,7 @@ def test_results_as_csv_have_one_row_per_key_question(inspection, lead):
     response = token_client(lead).get(results_url(inspection) + "?format=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r["key_question"] == "2.1.1")
     assert (row["standard"], row["n"], row["sufficient"], row["rate"]) == ("2.1", "4", "4", "100.0")
     assert row["drives_standard"] == "yes"  # the only key question of 2.1 with counted cases
