@@ -3,6 +3,7 @@
 Defaults are safe for development: SQLite in the project folder, DEBUG off unless set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -90,6 +91,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_ENGINE = "accounts.sessions"  # database sessions that refuse malformed keys (a 500 otherwise)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -131,14 +133,39 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: the API's browsable documentation is /api/docs/, a GOV.UK page.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # Counted in the default cache (CACHE_URL): Redis in production, so every worker shares the counts.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUserThrottle", "api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="2000/hour"),
+        "token": env.str("API_THROTTLE_TOKEN", default="1000/hour"),
+    },
+}
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Case Assessment API",
     "DESCRIPTION": "Inspection judgements and aggregates for probation PDU inspections.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionStatusEnum": "inspections.models.Inspection.Status",
+        "CaseStatusEnum": "cases.models.InspectedCase.Status",
+        "EnquiriesEnum": "cases.models.Enquiries",
+        "RatingEnum": "reports.api.RATINGS",
+    },
 }
 
 LOGGING = {

@@ -20,5 +20,7 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("inspections/", include("inspections.urls")),
     path("", include("cases.urls")),
+    path("account/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,45 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import ApiTokenForm
+
+NEW_TOKEN_SESSION_KEY = "api_token_created"  # noqa: S105 (a session key, not a secret)
+REVOKED = "Token revoked: scripts using it can no longer sign in."
+
+
+@login_required
+def api_tokens(request):
+    """List the user's tokens, create a named one (shown once, on the page after creating it)."""
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            _token, secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            # Shown once, on the next page only: the session keeps it for exactly one request.
+            request.session[NEW_TOKEN_SESSION_KEY] = {"name": form.cleaned_data["name"], "secret": secret}
+            return redirect("api_tokens")
+    else:
+        form = ApiTokenForm()
+    created = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": services.api_tokens_for_user(request.user),
+            "token_days": services.token_lifetime_days(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_key: str):
+    if not services.api_token_revoke(user=request.user, token_key=token_key):
+        raise Http404("No such token")
+    messages.success(request, REVOKED)
+    return redirect("api_tokens")

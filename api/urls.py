@@ -1,0 +1,55 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import problems, views
+from cases import api as cases_api
+from inspections import api as inspections_api
+from pdus import api as pdus_api
+from reports import api as reports_api
+
+router = DefaultRouter()
+router.register("regions", pdus_api.RegionViewSet, basename="region")
+router.register("pdus", pdus_api.PDUViewSet, basename="pdu")
+router.register("frameworks", inspections_api.FrameworkViewSet, basename="framework")
+router.register("key-questions", inspections_api.KeyQuestionViewSet, basename="key-question")
+router.register("inspections", inspections_api.InspectionViewSet, basename="inspection")
+
+v1 = [
+    path("pdus/<int:pk>/ratings/", reports_api.PDURatings.as_view(), name="pdu-ratings"),
+    path("inspections/<int:pk>/results/", reports_api.InspectionResults.as_view(), name="inspection-results"),
+    path(
+        "inspections/<int:pk>/key-questions/",
+        reports_api.InspectionKeyQuestions.as_view(),
+        name="inspection-key-questions",
+    ),
+    path(
+        "inspections/<int:pk>/case-facts/",
+        reports_api.InspectionCaseFacts.as_view(),
+        name="inspection-case-facts",
+    ),
+    path("national/pdus/", reports_api.NationalPDUs.as_view(), name="national-pdus"),
+    path("national/distribution/", reports_api.NationalDistribution.as_view(), name="national-distribution"),
+    path(
+        "national/key-questions/", reports_api.NationalKeyQuestions.as_view(), name="national-key-questions"
+    ),
+    path("national/case-facts/", reports_api.NationalCaseFacts.as_view(), name="national-case-facts"),
+    path(
+        "inspections/<int:inspection_pk>/cases/",
+        cases_api.InspectionCaseList.as_view(),
+        name="inspection-cases",
+    ),
+    path("cases/<int:pk>/", cases_api.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<int:pk>/submit/", cases_api.CaseSubmit.as_view(), name="case-submit"),
+    path("", include(router.urls)),
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.api_docs, name="docs"),
+    # Swagger UI loads its scripts from a CDN: useful where that is reachable, not relied on.
+    path("docs/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
+    re_path(r"^", problems.not_found),  # anything else under /api/ is a problem document too
+]

@@ -1,0 +1,313 @@
+"""Cases and judgements in the API: read for inspection members, change and submit for the assigned assistant
+inspector, through the same services as the case page (cases.services.case_save / case_submit).
+
+Changes are guarded by an ETag built from InspectedCase.version: a PATCH or submit must send it back in If-Match;
+a missing one gets 428 and a stale one 412 (from the service's CaseConflict), never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.problems import PreconditionFailed, PreconditionRequired
+from inspections.api import inspections_for_user
+from inspections.models import Inspection, InspectionMembership, Role
+from inspections.permissions import can_view_case_evidence, has_role
+
+from . import services
+from .models import Answer, CaseNeed, Enquiries, InspectedCase, Judgement, Need, Oversight, RoshLevel
+
+FULL_VIEW_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
+NOT_YOUR_CASE = "Only the assistant inspector the case is assigned to can change or submit it."
+NO_CASE_EVIDENCE = "You can see this inspection's results but not its case-level evidence."
+UNKNOWN_KEYS = "Unknown field: {name}."
+
+
+# Permission predicates, built on inspections.permissions as the case page's are.
+def can_view_case(user, case: InspectedCase) -> bool:
+    """Leads, inspectors and quality assurers see every case; assistant inspectors only those assigned to them."""
+    if not can_view_case_evidence(user, case.inspection):
+        return False
+    if user.is_superuser or has_role(user, case.inspection, *FULL_VIEW_ROLES):
+        return True
+    return case.assistant_inspector_id == user.pk
+
+
+def can_edit_case(user, case: InspectedCase) -> bool:
+    """Only the assigned assistant inspector changes a case (whether it is still editable is the service's call)."""
+    return case.assistant_inspector_id == user.pk and has_role(
+        user, case.inspection, Role.ASSISTANT_INSPECTOR
+    )
+
+
+def cases_for_user(user) -> QuerySet[InspectedCase]:
+    """The cases whose evidence the user may read, the same rule as can_view_case, in one query."""
+    queryset = InspectedCase.objects.select_related("inspection", "assistant_inspector")
+    if user.is_superuser:
+        return queryset
+    memberships = InspectionMembership.objects.filter(user=user)
+    return queryset.filter(
+        Q(inspection_id__in=memberships.filter(role__in=FULL_VIEW_ROLES).values("inspection_id"))
+        | Q(assistant_inspector=user, inspection_id__in=memberships.values("inspection_id"))
+    )
+
+
+def case_etag(case: InspectedCase) -> str:
+    return f'"{case.pk}-{case.version}"'
+
+
+def expected_version(request, case: InspectedCase) -> int:
+    """The case version the client read, from If-Match; 428 if it sent none, 412 if it is not this case's."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    for tag in header.split(","):
+        match = re.fullmatch(r'(?:W/)?"?(\d+)-(\d+)"?', tag.strip())
+        if match and int(match[1]) == case.pk:
+            return int(match[2])
+    raise PreconditionFailed(case_etag(case))
+
+
+def api_field(name: str) -> str:
+    """The API's name for a field the services name as the case page's form does (kq_2_1_3_answer → ...)."""
+    if match := re.fullmatch(r"kq_(\d+(?:_\d+)*)_(answer|rationale)", name):
+        return f"judgements.{match[1].replace('_', '.')}.{match[2]}"
+    if match := re.fullmatch(r"need_(\w+)_(linked|addressed)", name):
+        part = "linked_to_offending" if match[2] == "linked" else "sufficiently_addressed"
+        return f"needs.{match[1]}.{part}"
+    if name in services.FACT_FIELDS:
+        return f"facts.{name}"
+    return name
+
+
+class JudgementSerializer(serializers.ModelSerializer):
+    key_question = serializers.CharField(source="key_question.code")
+
+    class Meta:
+        model = Judgement
+        fields = ["key_question", "answer", "rationale", "updated_at"]
+
+
+class CaseNeedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseNeed
+        fields = ["need", "linked_to_offending", "sufficiently_addressed"]
+
+
+class RejectUnknownFields:
+    """A field the API does not know is an error (never silently ignored), reported with the others."""
+
+    def to_internal_value(self, data):
+        errors, value = {}, {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            errors.update(error.detail)
+        if isinstance(data, dict):
+            errors.update(
+                {name: [UNKNOWN_KEYS.format(name=name)] for name in data if name not in self.fields}
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class CaseFactsSerializer(RejectUnknownFields, serializers.Serializer):
+    """Case facts; in a PATCH send only the ones you change."""
+
+    rosh_level = serializers.ChoiceField(choices=RoshLevel.choices, required=False)
+    rosh_classified_correctly = serializers.BooleanField(allow_null=True, required=False)
+    domestic_abuse_enquiries = serializers.ChoiceField(
+        choices=Enquiries.choices, allow_blank=True, required=False
+    )
+    child_safeguarding_enquiries = serializers.ChoiceField(
+        choices=Enquiries.choices, allow_blank=True, required=False
+    )
+    home_visits = serializers.ChoiceField(choices=Enquiries.choices, allow_blank=True, required=False)
+    management_oversight = serializers.ChoiceField(
+        choices=Oversight.choices, allow_blank=True, required=False
+    )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    inspection = serializers.IntegerField(source="inspection_id")
+    assistant_inspector = serializers.CharField(source="assistant_inspector.username", allow_null=True)
+
+    class Meta:
+        model = InspectedCase
+        fields = [
+            "id",
+            "reference",
+            "inspection",
+            "case_type",
+            "rosh_level",
+            "supervision_start",
+            "status",
+            "version",
+            "assistant_inspector",
+            "updated_at",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    editable = serializers.BooleanField(source="is_editable")
+    facts = serializers.SerializerMethodField()
+    judgements = JudgementSerializer(many=True)
+    needs = CaseNeedSerializer(many=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "editable", "facts", "judgements", "needs"]
+
+    @extend_schema_field(CaseFactsSerializer)
+    def get_facts(self, case: InspectedCase) -> dict:
+        return {name: getattr(case, name) for name in services.FACT_FIELDS}
+
+
+class JudgementChangeSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=Answer.choices, allow_blank=True, required=False)
+    rationale = serializers.CharField(
+        allow_blank=True, required=False, max_length=20000, trim_whitespace=False
+    )
+
+
+class NeedChangeSerializer(serializers.Serializer):
+    linked_to_offending = serializers.BooleanField(allow_null=True, required=False)
+    sufficiently_addressed = serializers.BooleanField(allow_null=True, required=False)
+
+
+class CaseChangeSerializer(RejectUnknownFields, serializers.Serializer):
+    """Any subset of a case's answers; what you leave out is left as it is."""
+
+    judgements = serializers.DictField(
+        child=JudgementChangeSerializer(),
+        required=False,
+        help_text='By key question code: {"2.1.1": {"answer": "yes", "rationale": "..."}}.',
+    )
+    facts = CaseFactsSerializer(required=False)
+    needs = serializers.DictField(
+        child=NeedChangeSerializer(),
+        required=False,
+        help_text=f'By need ({", ".join(Need.values)}): {{"drugs": {{"linked_to_offending": true}}}}.',
+    )
+
+
+def _case_queryset(user) -> QuerySet[InspectedCase]:
+    return (
+        cases_for_user(user)
+        .select_related("inspection__framework")
+        .prefetch_related(
+            Prefetch("judgements", queryset=Judgement.objects.select_related("key_question__standard")),
+            "needs",
+        )
+    )
+
+
+def _case_for_user(request, pk: int) -> InspectedCase:
+    """The case if the user may read it; 404 otherwise (whether it exists is not theirs to know)."""
+    return get_object_or_404(_case_queryset(request.user), pk=pk)
+
+
+def _case_response(request, case: InspectedCase) -> Response:
+    case = _case_for_user(request, case.pk)
+    return Response(CaseDetailSerializer(case).data, headers={"ETag": case_etag(case)})
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag from reading the case.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 412],
+    description='The case\'s current version, e.g. "42-3": send it back in If-Match.',
+)
+
+
+class InspectionCaseList(generics.ListAPIView):
+    """An inspection's cases: all of them for its lead, inspectors and quality assurers; an assistant inspector's
+    own cases for them."""
+
+    serializer_class = CaseSerializer
+    filterset_fields = ["status", "case_type", "rosh_level"]
+    ordering_fields = ["reference", "status", "updated_at", "id"]
+    ordering = ["reference"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return InspectedCase.objects.none()
+        inspection: Inspection = get_object_or_404(
+            inspections_for_user(self.request.user), pk=self.kwargs["inspection_pk"]
+        )
+        if not can_view_case_evidence(self.request.user, inspection):
+            raise PermissionDenied(NO_CASE_EVIDENCE)
+        return cases_for_user(self.request.user).filter(inspection=inspection)
+
+
+class CaseDetail(APIView):
+    """Read a case with its judgements, facts and needs; change them (PATCH with If-Match)."""
+
+    error_status_codes = {"PATCH": [409, 412, 428]}
+
+    @extend_schema(
+        parameters=[ETAG], responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")}
+    )
+    def get(self, request, pk: int):
+        case = _case_for_user(request, pk)
+        return Response(CaseDetailSerializer(case).data, headers={"ETag": case_etag(case)})
+
+    @extend_schema(
+        request=CaseChangeSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: OpenApiResponse(CaseDetailSerializer, description="The case as saved.")},
+    )
+    def patch(self, request, pk: int):
+        case = _case_for_user(request, pk)
+        if not can_edit_case(request.user, case):
+            raise PermissionDenied(NOT_YOUR_CASE)
+        version = expected_version(request, case)
+        changes = CaseChangeSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        saved = services.case_save(
+            case=case,
+            user=request.user,
+            expected_version=version,
+            judgements=changes.validated_data.get("judgements"),
+            facts=changes.validated_data.get("facts"),
+            needs=changes.validated_data.get("needs"),
+        )
+        return _case_response(request, saved)
+
+
+class CaseSubmit(APIView):
+    """Submit a complete case for quality assurance (If-Match required). 422 lists what is still missing."""
+
+    error_status_codes = {"POST": [409, 412, 422, 428]}
+
+    @extend_schema(
+        request=None,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: OpenApiResponse(CaseDetailSerializer, description="The submitted case.")},
+    )
+    def post(self, request, pk: int):
+        case = _case_for_user(request, pk)
+        if not can_edit_case(request.user, case):
+            raise PermissionDenied(NOT_YOUR_CASE)
+        version = expected_version(request, case)
+        submitted = services.case_submit(case=case, user=request.user, expected_version=version)
+        return _case_response(request, submitted)

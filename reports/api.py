@@ -1,0 +1,501 @@
+"""Aggregates in the API: the same selectors as the dashboards (reports.selectors), as JSON or CSV."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.renderers import CSVRenderer
+from inspections.api import inspections_for_user
+from inspections.permissions import can_view_dashboard
+from pdus.api import PublishedRatingSerializer
+from pdus.models import PDU, PublishedRating
+
+from . import rating as rules
+from . import selectors
+from .permissions import can_view_national_dashboard
+
+NO_RESULTS = "Only the inspection's lead, inspectors, quality assurers and national viewers see its results."
+RATINGS = [rating.value for rating in rules.Rating]
+AGGREGATE_RENDERERS = [JSONRenderer, CSVRenderer]
+
+
+class KeyQuestionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    criterion = serializers.CharField()
+    wording = serializers.CharField()
+    rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    sufficient = serializers.IntegerField(help_text="Counted cases judged sufficient.")
+    total = serializers.IntegerField(
+        help_text="n: counted cases answered yes or no (not applicable left out)."
+    )
+    rate = serializers.FloatField(allow_null=True, help_text="Sufficiency rate, percent; null with no cases.")
+    ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
+    ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
+
+
+class StandardResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    rated_from = serializers.CharField()
+    rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    rationale = serializers.CharField(allow_blank=True)
+    driving_key_question = serializers.CharField(
+        allow_null=True,
+        help_text="The lowest key question, which decides a case-supervision standard's rating.",
+    )
+    key_questions = KeyQuestionResultSerializer(many=True)
+
+
+class FrameworkReferenceSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class InspectionResultSerializer(serializers.Serializer):
+    inspection = serializers.IntegerField()
+    provisional = serializers.BooleanField(help_text="True until the inspection is locked: live figures.")
+    framework = FrameworkReferenceSerializer()
+    standards = StandardResultSerializer(many=True)
+    composite_score = serializers.IntegerField(allow_null=True)
+    max_score = serializers.IntegerField()
+    overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+
+
+def dashboard_for_request(request, pk: int) -> selectors.InspectionDashboard:
+    """The inspection's dashboard data: 404 if the user is not on it, 403 if their role sees no results."""
+    inspection = get_object_or_404(inspections_for_user(request.user), pk=pk)
+    if not can_view_dashboard(request.user, inspection):
+        raise PermissionDenied(NO_RESULTS)
+    return selectors.inspection_dashboard(inspection)
+
+
+class InspectionResults(APIView):
+    """An inspection's key-question sufficiency (n, sufficient, rate, 95% CI), standard ratings with the key
+    question that drives each, composite score and overall rating. `?format=csv`: one row per key question."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+
+    @extend_schema(responses={200: OpenApiResponse(InspectionResultSerializer)})
+    def get(self, request, pk: int):
+        dashboard = dashboard_for_request(request, pk)
+        self.csv_filename = f"inspection-{pk}-results"
+        payload = {"inspection": pk, "provisional": dashboard.provisional, **dashboard.results}
+        return Response(InspectionResultSerializer(payload).data)
+
+    def csv_rows(self, data: dict) -> list[dict]:
+        rows = []
+        for standard in data["standards"]:
+            common = {
+                "inspection": data["inspection"],
+                "provisional": "yes" if data["provisional"] else "no",
+                "standard": standard["code"],
+                "standard_title": standard["title"],
+                "standard_rating": standard["rating"],
+                "composite_score": data["composite_score"],
+                "max_score": data["max_score"],
+                "overall_rating": data["overall_rating"],
+            }
+            key_questions = standard["key_questions"] or [{}]
+            for key_question in key_questions:
+                rows.append(
+                    {
+                        **common,
+                        "key_question": key_question.get("code"),
+                        "criterion": key_question.get("criterion"),
+                        "drives_standard": "yes"
+                        if key_question and key_question.get("code") == standard["driving_key_question"]
+                        else "no",
+                        "n": key_question.get("total"),
+                        "sufficient": key_question.get("sufficient"),
+                        "rate": key_question.get("rate"),
+                        "ci_lower": key_question.get("ci_lower"),
+                        "ci_upper": key_question.get("ci_upper"),
+                        "key_question_rating": key_question.get("rating"),
+                    }
+                )
+        return rows
+
+
+class PDURatingSerializer(PublishedRatingSerializer):
+    pdu = serializers.CharField(source="pdu.name")
+    overall_rating = serializers.SerializerMethodField(
+        help_text="As published, or from the composite score by the methodology's bands."
+    )
+
+    class Meta(PublishedRatingSerializer.Meta):
+        fields = ["pdu", *PublishedRatingSerializer.Meta.fields]
+        extra_kwargs = {}
+
+    def get_overall_rating(self, published: PublishedRating) -> str | None:
+        if published.overall_rating:
+            return published.overall_rating
+        try:
+            return rules.overall_rating(published.composite_score, published.composite_max).value
+        except ValueError:  # a maximum the bands do not cover
+            return None
+
+
+class PDURatings(generics.ListAPIView):
+    """A PDU's published ratings, newest first, with the overall rating; `?format=csv` for a spreadsheet."""
+
+    serializer_class = PDURatingSerializer
+    renderer_classes = AGGREGATE_RENDERERS
+    filterset_fields = []
+    ordering_fields = ["period_end", "period_start", "composite_score"]
+    ordering = ["-period_end"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PublishedRating.objects.none()
+        pdu = get_object_or_404(PDU, pk=self.kwargs["pk"])
+        self.csv_filename = f"pdu-{pdu.pk}-ratings"
+        return PublishedRating.objects.filter(pdu=pdu).select_related("pdu")
+
+
+# Breakdowns and case facts: the dashboards' selectors (reports.selectors.inspection_dashboard and
+# national_dashboard), served per inspection and nationally or per region with the dashboards' filters.
+
+
+class RateSerializer(serializers.Serializer):
+    sufficient = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="n: cases answered (not applicable and unanswered left out).")
+    rate = serializers.FloatField(allow_null=True, help_text="Percent; null with no cases.")
+    ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
+    ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
+
+    def to_representation(self, instance: rules.Sufficiency) -> dict:
+        return selectors._sufficiency_data(instance)
+
+
+class KeyQuestionRateSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    wording = serializers.CharField()
+    standard = serializers.CharField(source="standard_code")
+    criterion = serializers.CharField()
+    overall = RateSerializer(source="rates.overall")
+    by_rosh_level = serializers.DictField(
+        child=RateSerializer(),
+        source="rates.by_rosh_level",
+        help_text="By RoSH level: low, medium, high, very_high.",
+    )
+    by_case_type = serializers.DictField(
+        child=RateSerializer(),
+        source="rates.by_case_type",
+        help_text="By case type: community_order, licence, post_sentence_supervision.",
+    )
+
+
+class NeedRateSerializer(serializers.Serializer):
+    need = serializers.CharField()
+    label = serializers.CharField()
+    linked = serializers.IntegerField(help_text="Cases where the need is linked to offending.")
+    met = RateSerializer(help_text="Of those, sufficiently addressed.")
+
+
+class CaseFactRatesSerializer(serializers.Serializer):
+    cases = serializers.IntegerField(help_text="Counted cases (submitted or approved).")
+    rosh_classified_correctly = RateSerializer()
+    domestic_abuse_enquiries = RateSerializer(help_text="Made, of the cases where they were needed.")
+    child_safeguarding_enquiries = RateSerializer(help_text="Made, of the cases where they were needed.")
+    home_visits = RateSerializer(help_text="Made, of the cases where they were needed.")
+    management_oversight = RateSerializer(help_text="Sufficient, of the cases where it was required.")
+    needs = NeedRateSerializer(many=True)
+
+
+def key_question_csv_rows(key_questions: list[selectors.KeyQuestionRate]) -> list[dict]:
+    """Long format for pivot tables: one row per key question and group (all, each RoSH level, each case type)."""
+    rows = []
+    for kq in key_questions:
+        groups = [
+            ("all", "", kq.rates.overall),
+            *(("rosh_level", level, rate) for level, rate in kq.rates.by_rosh_level.items()),
+            *(("case_type", kind, rate) for kind, rate in kq.rates.by_case_type.items()),
+        ]
+        for breakdown, group, rate in groups:
+            rows.append(
+                {
+                    "key_question": kq.code,
+                    "standard": kq.standard_code,
+                    "criterion": kq.criterion,
+                    "breakdown": breakdown,
+                    "group": group,
+                    **_csv_rate(rate),
+                }
+            )
+    return rows
+
+
+def case_fact_csv_rows(facts: selectors.CaseFacts) -> list[dict]:
+    rows = [
+        {"fact": key, "label": label, "linked_to_offending": None, **_csv_rate(rate)}
+        for key, label, rate in facts.rows()
+    ]
+    rows += [
+        {
+            "fact": f"need_{need.need}",
+            "label": need.label,
+            "linked_to_offending": need.linked,
+            **_csv_rate(need.met),
+        }
+        for need in facts.needs
+    ]
+    return rows
+
+
+def _csv_rate(rate: rules.Sufficiency) -> dict:
+    data = selectors._sufficiency_data(rate)
+    return {
+        "n": data["total"],
+        "sufficient": data["sufficient"],
+        **{k: data[k] for k in ("rate", "ci_lower", "ci_upper")},
+    }
+
+
+class InspectionKeyQuestionsSerializer(serializers.Serializer):
+    inspection = serializers.IntegerField()
+    provisional = serializers.BooleanField()
+    key_questions = KeyQuestionRateSerializer(many=True)
+
+
+class InspectionCaseFactsSerializer(serializers.Serializer):
+    inspection = serializers.IntegerField()
+    provisional = serializers.BooleanField()
+    case_facts = CaseFactRatesSerializer()
+
+
+class InspectionKeyQuestions(APIView):
+    """Each key question's sufficiency in this inspection, overall and broken down by RoSH level and case type.
+    `?format=csv`: one row per key question and group."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+
+    @extend_schema(responses={200: OpenApiResponse(InspectionKeyQuestionsSerializer)})
+    def get(self, request, pk: int):
+        dashboard = dashboard_for_request(request, pk)
+        self.csv_filename = f"inspection-{pk}-key-questions"
+        self._key_questions = dashboard.key_questions
+        payload = {
+            "inspection": pk,
+            "provisional": dashboard.provisional,
+            "key_questions": dashboard.key_questions,
+        }
+        return Response(InspectionKeyQuestionsSerializer(payload).data)
+
+    def csv_rows(self, data) -> list[dict]:
+        return key_question_csv_rows(self._key_questions)
+
+
+class InspectionCaseFacts(APIView):
+    """Case facts of this inspection's counted cases: RoSH classification, enquiries, home visits, oversight and
+    each need, as rates with n and 95% CI. `?format=csv`: one row per fact."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+
+    @extend_schema(responses={200: OpenApiResponse(InspectionCaseFactsSerializer)})
+    def get(self, request, pk: int):
+        dashboard = dashboard_for_request(request, pk)
+        self.csv_filename = f"inspection-{pk}-case-facts"
+        self._facts = dashboard.case_facts
+        payload = {"inspection": pk, "provisional": dashboard.provisional, "case_facts": dashboard.case_facts}
+        return Response(InspectionCaseFactsSerializer(payload).data)
+
+    def csv_rows(self, data) -> list[dict]:
+        return case_fact_csv_rows(self._facts)
+
+
+NO_NATIONAL = "National and regional figures are for national viewers and inspection teams' leads, inspectors and quality assurers."
+NO_SUCH_REGION = "There is no region with id {region}."
+PERIOD_FORMAT = 'Enter an inspection year such as "2026-27"'
+SORTS = [*selectors.SORT_KEYS, *(f"-{key}" for key in selectors.SORT_KEYS)]
+
+
+class NationalFilterSerializer(serializers.Serializer):
+    region = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="A region's id: regional figures."
+    )
+    period = serializers.CharField(
+        required=False, max_length=7, help_text='Inspection year, April to March, e.g. "2026-27".'
+    )
+
+    def validate_period(self, value: str) -> str:
+        if selectors.Period.from_slug(value) is None:
+            raise serializers.ValidationError(PERIOD_FORMAT)
+        return value
+
+
+class NationalPDUFilterSerializer(NationalFilterSerializer):
+    ordering = serializers.ChoiceField(
+        choices=SORTS, required=False, help_text="As the dashboard sorts; a leading - reverses."
+    )
+
+
+def national_for_request(request, filters_class=NationalFilterSerializer) -> selectors.NationalDashboard:
+    """The national (or, with ?region=, regional) dashboard's figures, with the dashboard's filters."""
+    if not can_view_national_dashboard(request.user):
+        raise PermissionDenied(NO_NATIONAL)
+    filters = filters_class(data=request.query_params)
+    filters.is_valid(raise_exception=True)
+    chosen = filters.validated_data
+    dashboard = selectors.national_dashboard(
+        request.user,
+        region=chosen.get("region"),
+        period=chosen.get("period"),
+        sort=chosen.get("ordering", "pdu"),
+    )
+    if chosen.get("region") and dashboard.region is None:
+        raise ValidationError({"region": [NO_SUCH_REGION.format(region=chosen["region"])]})
+    return dashboard
+
+
+class ScopeSerializer(serializers.Serializer):
+    region = serializers.CharField(allow_null=True, help_text="The region, or null for national figures.")
+    period = serializers.CharField(allow_null=True)
+
+
+def _scope(dashboard: selectors.NationalDashboard) -> dict:
+    return {
+        "region": dashboard.region.name if dashboard.region else None,
+        "period": dashboard.period.slug if dashboard.period else None,
+    }
+
+
+class NationalPDUSerializer(serializers.Serializer):
+    pdu_id = serializers.IntegerField()
+    pdu = serializers.CharField()
+    region = serializers.CharField()
+    inspection_id = serializers.IntegerField(allow_null=True)
+    fieldwork_start = serializers.DateField(allow_null=True)
+    period = serializers.CharField(source="period.slug", allow_null=True, default=None)
+    provisional = serializers.BooleanField()
+    composite_score = serializers.IntegerField(allow_null=True)
+    max_score = serializers.IntegerField(allow_null=True)
+    overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    organisational = serializers.DictField(
+        child=serializers.ChoiceField(choices=RATINGS, allow_null=True),
+        help_text="The lead's rating of each organisational standard, by code.",
+    )
+    published_composite = serializers.IntegerField(allow_null=True)
+    published_max = serializers.IntegerField(allow_null=True)
+    published_overall = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    published_period = serializers.CharField(allow_blank=True)
+
+    def to_representation(self, row: selectors.PDUResult) -> dict:
+        data = super().to_representation(row)
+        for name in ("overall_rating", "published_overall"):
+            value = getattr(row, name)
+            data[name] = value.value if value else None
+        data["organisational"] = {code: r.value if r else None for code, r in row.organisational.items()}
+        return data
+
+
+class NationalPDUs(generics.GenericAPIView):
+    """Every PDU's latest inspection results (live and provisional only to its team) and latest published
+    composite, nationally or in a region, in a period. `?format=csv` for a spreadsheet."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+    filter_backends = []
+    serializer_class = NationalPDUSerializer
+
+    @extend_schema(parameters=[NationalPDUFilterSerializer], responses=NationalPDUSerializer(many=True))
+    def get(self, request):
+        dashboard = national_for_request(request, NationalPDUFilterSerializer)
+        self.csv_filename = "national-pdus"
+        page = self.paginate_queryset(dashboard.rows)
+        return self.get_paginated_response(NationalPDUSerializer(page, many=True).data)
+
+    def csv_rows(self, data) -> list[dict]:
+        rows = []
+        for row in data["results"]:
+            organisational = row.pop("organisational")
+            rows.append(
+                {**row, **{f"standard_{code}": rating for code, rating in sorted(organisational.items())}}
+            )
+        return rows
+
+
+class DistributionSerializer(ScopeSerializer):
+    distribution = serializers.DictField(
+        child=serializers.IntegerField(), help_text="PDUs with each overall rating, best first."
+    )
+
+
+class NationalDistribution(APIView):
+    """How many of the PDUs shown have each overall rating."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}  # filters that are not allowed
+
+    @extend_schema(
+        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(DistributionSerializer)}
+    )
+    def get(self, request):
+        dashboard = national_for_request(request)
+        self.csv_filename = "national-distribution"
+        distribution = {rating.value: count for rating, count in dashboard.distribution.items()}
+        return Response(DistributionSerializer({**_scope(dashboard), "distribution": distribution}).data)
+
+    def csv_rows(self, data) -> list[dict]:
+        return [
+            {"region": data["region"], "period": data["period"], "overall_rating": rating, "pdus": count}
+            for rating, count in data["distribution"].items()
+        ]
+
+
+class NationalKeyQuestionsSerializer(ScopeSerializer):
+    key_questions = KeyQuestionRateSerializer(many=True)
+
+
+class NationalKeyQuestions(APIView):
+    """Key question sufficiency pooled over the cases of the inspections shown, by RoSH level and case type."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}  # filters that are not allowed
+
+    @extend_schema(
+        parameters=[NationalFilterSerializer],
+        responses={200: OpenApiResponse(NationalKeyQuestionsSerializer)},
+    )
+    def get(self, request):
+        dashboard = national_for_request(request)
+        self.csv_filename = "national-key-questions"
+        self._key_questions = dashboard.key_questions
+        return Response(
+            NationalKeyQuestionsSerializer(
+                {**_scope(dashboard), "key_questions": dashboard.key_questions}
+            ).data
+        )
+
+    def csv_rows(self, data) -> list[dict]:
+        return key_question_csv_rows(self._key_questions)
+
+
+class NationalCaseFactsSerializer(ScopeSerializer):
+    case_facts = CaseFactRatesSerializer()
+
+
+class NationalCaseFacts(APIView):
+    """Case facts pooled over the cases of the inspections shown: RoSH accuracy, enquiry rates, needs met."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}  # filters that are not allowed
+
+    @extend_schema(
+        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalCaseFactsSerializer)}
+    )
+    def get(self, request):
+        dashboard = national_for_request(request)
+        self.csv_filename = "national-case-facts"
+        self._facts = dashboard.case_facts
+        return Response(
+            NationalCaseFactsSerializer({**_scope(dashboard), "case_facts": dashboard.case_facts}).data
+        )
+
+    def csv_rows(self, data) -> list[dict]:
+        return case_fact_csv_rows(self._facts)

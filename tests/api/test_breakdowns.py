@@ -1,0 +1,220 @@
+"""Per-inspection breakdowns and case facts, national and regional aggregates: the dashboards' selectors."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from cases.models import CaseType, InspectedCase, RoshLevel
+from inspections.models import Role
+from reports import selectors
+from tests.factories import (
+    CaseNeedFactory,
+    InspectedCaseFactory,
+    InspectionFactory,
+    JudgementFactory,
+    PDUFactory,
+    RegionFactory,
+    UserFactory,
+)
+
+from .conftest import member, token_client
+
+
+def add_case(inspection, *, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseType.LICENCE, **facts):
+    case = InspectedCaseFactory(
+        inspection=inspection,
+        status=InspectedCase.Status.SUBMITTED,
+        rosh_level=rosh,
+        case_type=case_type,
+        **facts,
+    )
+    key_question = inspection.framework.standards.get(code="2.1").key_questions.get(code="2.1.1")
+    JudgementFactory(case=case, key_question=key_question, answer=answer)
+    return case
+
+
+def rows(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def national(db):
+    return token_client(UserFactory(is_national_viewer=True))
+
+
+def test_key_questions_are_broken_down_by_rosh_level_and_case_type(inspection, lead):
+    add_case(inspection, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseType.LICENCE)
+    add_case(inspection, answer="no", rosh=RoshLevel.LOW, case_type=CaseType.LICENCE)
+    body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/key-questions/").json()
+    first = body["key_questions"][0]
+    assert first["code"] == "2.1.1"
+    assert (first["overall"]["sufficient"], first["overall"]["total"]) == (1, 2)
+    assert first["by_rosh_level"]["high"]["rate"] == 100.0
+    assert first["by_rosh_level"]["low"]["rate"] == 0.0
+    assert first["by_rosh_level"]["medium"]["rate"] is None
+    assert first["by_case_type"]["licence"]["total"] == 2
+    assert len(body["key_questions"]) == 12
+
+
+def test_key_question_breakdowns_as_csv_have_a_row_per_group(inspection, lead):
+    add_case(inspection, answer="yes", rosh=RoshLevel.HIGH)
+    response = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/key-questions/?format=csv")
+    high = next(r for r in rows(response) if r["key_question"] == "2.1.1" and r["group"] == "high")
+    assert (high["breakdown"], high["n"], high["sufficient"], high["rate"]) == (
+        "rosh_level",
+        "1",
+        "1",
+        "100.0",
+    )
+    assert len(rows(response)) == 12 * (1 + len(RoshLevel.values) + len(CaseType.values))
+
+
+def test_case_facts_are_rates_with_n_and_confidence_intervals(inspection, lead):
+    case = add_case(inspection, rosh_classified_correctly=True, home_visits="made")
+    add_case(inspection, rosh_classified_correctly=False, home_visits="not_needed")
+    CaseNeedFactory(case=case, need="drugs", linked_to_offending=True, sufficiently_addressed=True)
+    facts = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/case-facts/").json()["case_facts"]
+    assert facts["cases"] == 2
+    assert facts["rosh_classified_correctly"]["rate"] == 50.0
+    assert facts["home_visits"]["total"] == 1  # not needed is left out
+    drugs = next(n for n in facts["needs"] if n["need"] == "drugs")
+    assert (drugs["linked"], drugs["met"]["sufficient"]) == (1, 1)
+
+
+def test_case_facts_are_the_dashboards(inspection, lead):
+    add_case(inspection, rosh_classified_correctly=True)
+    facts = selectors.case_facts([inspection.pk])
+    body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/case-facts/?format=csv")
+    row = next(r for r in rows(body) if r["fact"] == "rosh_classified_correctly")
+    assert (int(row["sufficient"]), int(row["n"])) == (
+        facts.rosh_classified_correctly.sufficient,
+        facts.rosh_classified_correctly.total,
+    )
+
+
+@pytest.mark.parametrize("endpoint", ["key-questions", "case-facts"])
+def test_breakdowns_are_refused_as_results_are(inspection, other_inspection, lead, assistant, endpoint):
+    assert APIClient().get(f"/api/v1/inspections/{inspection.pk}/{endpoint}/").status_code == 401
+    assert token_client(assistant).get(f"/api/v1/inspections/{inspection.pk}/{endpoint}/").status_code == 403
+    assert token_client(lead).get(f"/api/v1/inspections/{other_inspection.pk}/{endpoint}/").status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", ["key-questions", "case-facts"])
+def test_inspection_breakdowns_take_the_same_queries_for_many_cases(framework, lead, endpoint):
+    small, large = InspectionFactory(framework=framework), InspectionFactory(framework=framework)
+    for inspection in (small, large):
+        member(inspection, Role.LEAD, lead)
+    add_case(small)
+    for index in range(30):
+        add_case(large, answer="yes" if index % 3 else "no", rosh=RoshLevel.values[index % 4])
+    client = token_client(lead)
+    counts = []
+    for inspection in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/inspections/{inspection.pk}/{endpoint}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+# National and regional
+
+
+@pytest.fixture
+def two_regions(framework):
+    north, south = RegionFactory(name="North East"), RegionFactory(name="South West")
+    gateshead = InspectionFactory(framework=framework, pdu=PDUFactory(name="Gateshead", region=north))
+    bristol = InspectionFactory(framework=framework, pdu=PDUFactory(name="Bristol", region=south))
+    add_case(gateshead, answer="yes")
+    add_case(bristol, answer="no")
+    return {"north": north, "south": south, "gateshead": gateshead, "bristol": bristol}
+
+
+def test_national_key_questions_pool_every_inspection_and_regional_ones_their_region(two_regions, national):
+    everywhere = national.get("/api/v1/national/key-questions/").json()
+    assert everywhere["region"] is None
+    assert everywhere["key_questions"][0]["overall"]["total"] == 2
+    north = national.get(f"/api/v1/national/key-questions/?region={two_regions['north'].pk}").json()
+    assert north["region"] == "North East"
+    assert (
+        north["key_questions"][0]["overall"]["sufficient"],
+        north["key_questions"][0]["overall"]["total"],
+    ) == (
+        1,
+        1,
+    )
+
+
+def test_national_pdus_list_every_pdu_filtered_and_sorted(two_regions, national):
+    body = national.get("/api/v1/national/pdus/?ordering=-pdu").json()
+    assert [row["pdu"] for row in body["results"]] == ["Gateshead", "Bristol"]
+    south = national.get(f"/api/v1/national/pdus/?region={two_regions['south'].pk}").json()
+    assert [row["pdu"] for row in south["results"]] == ["Bristol"]
+    assert south["results"][0]["inspection_id"] == two_regions["bristol"].pk
+    assert south["results"][0]["provisional"] is True
+
+
+def test_national_pdus_filter_by_period(two_regions, national):
+    assert national.get("/api/v1/national/pdus/?period=2026-27").json()["count"] == 2
+    later = national.get("/api/v1/national/pdus/?period=2030-31").json()["results"]
+    assert all(row["inspection_id"] is None for row in later)
+
+
+def test_national_filters_that_are_not_allowed_are_problems(two_regions, national):
+    response = national.get("/api/v1/national/case-facts/?period=2026&region=999999&ordering=sideways")
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {"period"}
+    unknown = national.get("/api/v1/national/case-facts/?region=999999")
+    assert unknown.json()["errors"] == [{"field": "region", "message": "There is no region with id 999999."}]
+    bad_sort = national.get("/api/v1/national/pdus/?ordering=sideways")
+    assert [error["field"] for error in bad_sort.json()["errors"]] == ["ordering"]
+
+
+def test_the_distribution_counts_overall_ratings(two_regions, national):
+    body = national.get("/api/v1/national/distribution/").json()
+    assert list(body["distribution"]) == ["outstanding", "good", "requires_improvement", "inadequate"]
+    csv_rows = rows(national.get("/api/v1/national/distribution/?format=csv"))
+    assert [r["overall_rating"] for r in csv_rows] == [
+        "outstanding",
+        "good",
+        "requires_improvement",
+        "inadequate",
+    ]
+
+
+@pytest.mark.parametrize("endpoint", ["pdus", "distribution", "key-questions", "case-facts"])
+def test_national_figures_are_refused_to_assistant_inspectors_and_people_on_no_team(
+    two_regions, endpoint, inspection
+):
+    assistant = member(two_regions["gateshead"], Role.ASSISTANT_INSPECTOR)
+    assert token_client(assistant).get(f"/api/v1/national/{endpoint}/").status_code == 403
+    assert token_client(UserFactory()).get(f"/api/v1/national/{endpoint}/").status_code == 403
+    assert APIClient().get(f"/api/v1/national/{endpoint}/").status_code == 401
+    lead = member(two_regions["gateshead"], Role.LEAD)
+    assert token_client(lead).get(f"/api/v1/national/{endpoint}/").status_code == 200
+
+
+def test_an_open_inspection_is_shown_nationally_only_to_its_team(two_regions):
+    lead = member(two_regions["gateshead"], Role.LEAD)
+    body = token_client(lead).get("/api/v1/national/pdus/").json()
+    by_pdu = {row["pdu"]: row["inspection_id"] for row in body["results"]}
+    assert by_pdu == {"Gateshead": two_regions["gateshead"].pk, "Bristol": None}
+
+
+@pytest.mark.parametrize("endpoint", ["pdus", "key-questions", "case-facts"])
+def test_national_figures_take_the_same_queries_however_many_inspections(framework, national, endpoint):
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            assert national.get(f"/api/v1/national/{endpoint}/?format=csv").status_code == 200
+        return len(queries)
+
+    add_case(InspectionFactory(framework=framework))
+    few = measure()
+    for _ in range(5):
+        inspection = InspectionFactory(framework=framework)
+        for _ in range(4):
+            add_case(inspection)
+    assert measure() == few

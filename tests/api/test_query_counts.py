@@ -1,0 +1,45 @@
+"""Lists run a fixed number of queries whatever their length."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inspections.models import Role
+from tests.factories import (
+    InspectedCaseFactory,
+    InspectionFactory,
+    PDUFactory,
+    PublishedRatingFactory,
+    UserFactory,
+)
+
+from .conftest import member, token_client
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_case_list_runs_the_same_queries_for_one_case_or_many(inspection, lead):
+    InspectedCaseFactory(inspection=inspection)
+    client = token_client(lead)
+    url = f"/api/v1/inspections/{inspection.pk}/cases/"
+    few = count(client, url)
+    for _ in range(25):
+        InspectedCaseFactory(inspection=inspection, assistant_inspector=member(inspection))
+    assert count(client, url) == few
+
+
+@pytest.mark.parametrize("url", ["/api/v1/inspections/", "/api/v1/pdus/", "/api/v1/frameworks/"])
+def test_reference_and_inspection_lists_run_the_same_queries_for_one_or_many(framework, url):
+    user = UserFactory()
+    member(InspectionFactory(framework=framework), Role.LEAD, user)
+    PublishedRatingFactory(pdu=PDUFactory())
+    client = token_client(user)
+    few = count(client, url)
+    for _ in range(10):
+        member(InspectionFactory(framework=framework), Role.LEAD, user)
+        PublishedRatingFactory(pdu=PDUFactory())
+    assert count(client, url) == few
