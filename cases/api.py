@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -20,45 +20,16 @@ from rest_framework.views import APIView
 
 from api.problems import PreconditionFailed, PreconditionRequired
 from inspections.api import inspections_for_user
-from inspections.models import Inspection, InspectionMembership, Role
-from inspections.permissions import can_view_case_evidence, has_role
+from inspections.models import Inspection
+from inspections.permissions import can_view_case_evidence
 
 from . import services
 from .models import Answer, CaseNeed, Enquiries, InspectedCase, Judgement, Need, Oversight, RoshLevel
+from .permissions import is_assigned_assistant_inspector, viewable_cases
 
-FULL_VIEW_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
 NOT_YOUR_CASE = "Only the assistant inspector the case is assigned to can change or submit it."
 NO_CASE_EVIDENCE = "You can see this inspection's results but not its case-level evidence."
 UNKNOWN_KEYS = "Unknown field: {name}."
-
-
-# Permission predicates, built on inspections.permissions as the case page's are.
-def can_view_case(user, case: InspectedCase) -> bool:
-    """Leads, inspectors and quality assurers see every case; assistant inspectors only those assigned to them."""
-    if not can_view_case_evidence(user, case.inspection):
-        return False
-    if user.is_superuser or has_role(user, case.inspection, *FULL_VIEW_ROLES):
-        return True
-    return case.assistant_inspector_id == user.pk
-
-
-def can_edit_case(user, case: InspectedCase) -> bool:
-    """Only the assigned assistant inspector changes a case (whether it is still editable is the service's call)."""
-    return case.assistant_inspector_id == user.pk and has_role(
-        user, case.inspection, Role.ASSISTANT_INSPECTOR
-    )
-
-
-def cases_for_user(user) -> QuerySet[InspectedCase]:
-    """The cases whose evidence the user may read, the same rule as can_view_case, in one query."""
-    queryset = InspectedCase.objects.select_related("inspection", "assistant_inspector")
-    if user.is_superuser:
-        return queryset
-    memberships = InspectionMembership.objects.filter(user=user)
-    return queryset.filter(
-        Q(inspection_id__in=memberships.filter(role__in=FULL_VIEW_ROLES).values("inspection_id"))
-        | Q(assistant_inspector=user, inspection_id__in=memberships.values("inspection_id"))
-    )
 
 
 def case_etag(case: InspectedCase) -> str:
@@ -204,8 +175,8 @@ class CaseChangeSerializer(RejectUnknownFields, serializers.Serializer):
 
 def _case_queryset(user) -> QuerySet[InspectedCase]:
     return (
-        cases_for_user(user)
-        .select_related("inspection__framework")
+        viewable_cases(user)
+        .select_related("inspection", "assistant_inspector", "inspection__framework")
         .prefetch_related(
             Prefetch("judgements", queryset=Judgement.objects.select_related("key_question__standard")),
             "needs",
@@ -256,7 +227,11 @@ class InspectionCaseList(generics.ListAPIView):
         )
         if not can_view_case_evidence(self.request.user, inspection):
             raise PermissionDenied(NO_CASE_EVIDENCE)
-        return cases_for_user(self.request.user).filter(inspection=inspection)
+        return (
+            viewable_cases(self.request.user)
+            .select_related("inspection", "assistant_inspector")
+            .filter(inspection=inspection)
+        )
 
 
 class CaseDetail(APIView):
@@ -278,7 +253,7 @@ class CaseDetail(APIView):
     )
     def patch(self, request, pk: int):
         case = _case_for_user(request, pk)
-        if not can_edit_case(request.user, case):
+        if not is_assigned_assistant_inspector(request.user, case):
             raise PermissionDenied(NOT_YOUR_CASE)
         version = expected_version(request, case)
         changes = CaseChangeSerializer(data=request.data)
@@ -306,7 +281,7 @@ class CaseSubmit(APIView):
     )
     def post(self, request, pk: int):
         case = _case_for_user(request, pk)
-        if not can_edit_case(request.user, case):
+        if not is_assigned_assistant_inspector(request.user, case):
             raise PermissionDenied(NOT_YOUR_CASE)
         version = expected_version(request, case)
         submitted = services.case_submit(case=case, user=request.user, expected_version=version)

@@ -1,5 +1,7 @@
 """Who may see and change an inspected case: small predicates of (user, case), shared by views and the API."""
 
+from django.db.models import Q, QuerySet
+
 from inspections.models import InspectionMembership, Role
 
 from .models import InspectedCase
@@ -9,15 +11,15 @@ CASE_READER_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
 
 
 def _roles(user, case: InspectedCase) -> set[str]:
-    """The user's roles in the case's inspection, remembered on the case so one request asks once."""
-    remembered = case.__dict__.setdefault("_member_roles", {})
-    if user.pk not in remembered:
-        remembered[user.pk] = set(
+    """The user's roles in the case's inspection, remembered on the case so a page asks the database once."""
+    known = case.__dict__.setdefault("_member_roles", {})
+    if user.pk not in known:
+        known[user.pk] = set(
             InspectionMembership.objects.filter(inspection_id=case.inspection_id, user=user).values_list(
                 "role", flat=True
             )
         )
-    return remembered[user.pk]
+    return known[user.pk]
 
 
 def _is_assigned_assistant(user, case: InspectedCase, roles: set[str]) -> bool:
@@ -35,8 +37,28 @@ def can_view_case(user, case: InspectedCase) -> bool:
     return _is_assigned_assistant(user, case, roles) or bool(roles.intersection(CASE_READER_ROLES))
 
 
+def is_assigned_assistant_inspector(user, case: InspectedCase) -> bool:
+    """The case is assigned to this user, an assistant inspector of its inspection: the one who may change it."""
+    return user.is_authenticated and _is_assigned_assistant(user, case, _roles(user, case))
+
+
 def can_edit_case(user, case: InspectedCase) -> bool:
     """Only the assigned assistant inspector, a member of the inspection, while the case is editable."""
-    if not user.is_authenticated or not case.is_editable:
-        return False
-    return _is_assigned_assistant(user, case, _roles(user, case))
+    return case.is_editable and is_assigned_assistant_inspector(user, case)
+
+
+def viewable_cases(user) -> QuerySet[InspectedCase]:
+    """The cases the user may see, by the rule of can_view_case, as one query."""
+    queryset = InspectedCase.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    memberships = InspectionMembership.objects.filter(user=user)
+    return queryset.filter(
+        Q(inspection_id__in=memberships.filter(role__in=CASE_READER_ROLES).values("inspection_id"))
+        | Q(
+            assistant_inspector=user,
+            inspection_id__in=memberships.filter(role=Role.ASSISTANT_INSPECTOR).values("inspection_id"),
+        )
+    )
