@@ -210,6 +210,8 @@ class SecondMarkingShareForm(forms.Form):
         min_value=1,
         max_value=100,
         initial=10,
+        # GOV.UK asks for a text input with a numeric keyboard rather than type="number".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         help_text="Cases are chosen at random and shared among the other assistant inspectors.",
         error_messages={
             "required": "Enter a percentage between 1 and 100",

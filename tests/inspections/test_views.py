@@ -1,5 +1,7 @@
 """The lead inspector's and quality assurers' pages: who may see them, and what they do."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -599,3 +601,15 @@ def test_a_large_clean_file_previews_the_first_200_rows_with_labels(client, insp
     assert "L0200" not in response.text
     assert "Post-sentence supervision" in response.text
     assert "Very high" in response.text
+
+
+def test_moderation_percentage_is_a_govuk_text_input_with_a_numeric_keyboard():
+    from crispy_forms.utils import render_crispy_form
+
+    from inspections.forms import SecondMarkingShareForm
+
+    html = render_crispy_form(SecondMarkingShareForm())
+    assert re.search(
+        r'<input type="text" name="percentage"[^>]*inputmode="numeric"[^>]*class="govuk-input ', html
+    )
+    assert SecondMarkingShareForm({"percentage": "15"}).is_valid()
