@@ -221,9 +221,11 @@ def test_queries_and_approval_are_refused_once_the_inspection_is_locked(submitte
 
 def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, amira, ben):
     chloe = UserFactory(username="chloe")
-    inspection.memberships.create(user=chloe, role=Role.ASSISTANT_INSPECTOR)
-    InspectedCaseFactory.create_batch(12, inspection=inspection, assistant_inspector=amira)
-    InspectedCaseFactory.create_batch(13, inspection=inspection, assistant_inspector=ben)
+    dan = UserFactory(username="dan")
+    for user in (chloe, dan):
+        inspection.memberships.create(user=user, role=Role.ASSISTANT_INSPECTOR)
+    # Every case first marked by dan, so the other three are all eligible and the spread is the service's alone.
+    InspectedCaseFactory.create_batch(25, inspection=inspection, assistant_inspector=dan)
     lead = UserFactory()
 
     chosen = services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
@@ -233,11 +235,11 @@ def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, amira
     # Asking again for 10% chooses nothing more; 20% tops it up to 5.
     assert services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead) == []
     assert len(services.second_marking_choose_share(inspection=inspection, percentage=20, user=lead)) == 2
-    loads = sorted(SecondMarking.objects.values_list("marker__username", flat=True))
-    assert (
-        max(loads.count(name) for name in set(loads)) - min(loads.count(n) for n in ("amira", "ben", "chloe"))
-        <= 1
-    )
+    loads = list(SecondMarking.objects.values_list("marker__username", flat=True))
+    assert loads.count("dan") == 0
+    counts = [loads.count(name) for name in ("amira", "ben", "chloe")]
+    assert sum(counts) == 5
+    assert max(counts) - min(counts) <= 1
 
 
 def test_choosing_a_share_needs_two_assistant_inspectors_and_a_sensible_percentage(inspection, amira):
