@@ -1,7 +1,7 @@
 """Rendering the cells of reports.tables.Table in HTML: rates with n and CI, ratings as tags with their words."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from reports import rating as rules
@@ -64,3 +64,49 @@ def by_criterion(key_questions: list[dict]) -> dict:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def govuk_table(table, csv_url: str = ""):
+    """A reports.tables.Table as a GOV.UK table, with a link to its CSV when given.
+
+    Built in Python rather than as a template loop: a dashboard has hundreds of cells, and a template node per cell
+    made rendering cost as much as the aggregate queries themselves (docs/performance.md).
+    """
+
+    def row_html(row) -> str:
+        cells = []
+        for index, value in enumerate(row):
+            if index == 0 and table.row_headers:
+                cells.append(format_html('<th scope="row" class="govuk-table__header">{}</th>', cell(value)))
+            else:
+                numeric = " govuk-table__cell--numeric" if is_numeric(value) else ""
+                cells.append(format_html('<td class="govuk-table__cell{}">{}</td>', numeric, cell(value)))
+        return format_html('<tr class="govuk-table__row">{}</tr>', mark_safe("".join(cells)))  # noqa: S308
+
+    header = format_html_join(
+        "", '<th scope="col" class="govuk-table__header">{}</th>', ((c,) for c in table.columns)
+    )
+    body = mark_safe("".join(row_html(row) for row in table.rows))  # noqa: S308 - every part is escaped above
+    if not table.rows:
+        body = format_html(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">Nothing to show.</td></tr>',
+            len(table.columns),
+        )
+    html = format_html(
+        '<table class="govuk-table app-table--numeric" id="table-{}">'
+        '<caption class="govuk-table__caption govuk-table__caption--m">{}</caption>'
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
+        '<tbody class="govuk-table__body">{}</tbody></table>',
+        table.slug,
+        table.title,
+        header,
+        body,
+    )
+    if csv_url:
+        html += format_html(
+            '<p class="govuk-body-s"><a class="govuk-link" href="{}">Download “{}” as CSV</a></p>',
+            csv_url,
+            table.title,
+        )
+    return html
