@@ -240,14 +240,6 @@ class AgreedJudgementForm(forms.Form):
     )
 
 
-class QueryAnswerForm(forms.Form):
-    answer = forms.CharField(
-        label="Your answer",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter your answer to the query"},
-    )
-
-
 def second_marking_form_class(key_questions):
     """A form with an answer and a rationale for every key question, field names as on the case page."""
     from cases.services import key_question_field

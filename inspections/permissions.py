@@ -48,11 +48,6 @@ def can_quality_assure(user, inspection: Inspection) -> bool:
     )
 
 
-def can_see_inspection_workflow(user, inspection: Inspection) -> bool:
-    """The lead's overview page: the lead and the quality assurers (who reach the QA queue from it)."""
-    return can_quality_assure(user, inspection)
-
-
 def can_second_mark(user, inspection: Inspection) -> bool:
     """Assistant inspectors of the inspection (each sees only the cases chosen for them, checked by the view)."""
     return has_role(user, inspection, Role.ASSISTANT_INSPECTOR)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from cases.models import (
     Answer,
@@ -221,18 +221,6 @@ def moderation(inspection: Inspection) -> Moderation:
         markings=markings,
         agreements=[KeyQuestionAgreement(kq, rules.agreement(pairs.get(kq.pk, []))) for kq in key_questions],
         disagreements=disagreements,
-    )
-
-
-def second_markings_for(user, inspection: Inspection) -> QuerySet[SecondMarking]:
-    """The cases this user is to second-mark in the inspection."""
-    return (
-        SecondMarking.objects.filter(case__inspection=inspection, marker=user)
-        .select_related("case")
-        .annotate(marked=Count("judgements"))
-        .prefetch_related(
-            Prefetch("judgements", queryset=SecondJudgement.objects.select_related("key_question"))
-        )
     )
 
 
