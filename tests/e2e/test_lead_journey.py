@@ -1,6 +1,7 @@
 """The lead inspector's journey: create an inspection, import a sample (fixing a bad file), assign, quality-assure,
-rate the organisational standards and lock. The assistant inspector's case page belongs to another issue, so their
-part (answering and submitting) runs through the same services that page calls."""
+rate the organisational standards and lock. The assistant inspectors' first submissions go through the services the
+case page calls (the case page's own journey is tests/e2e/test_cases.py); answering a query and resubmitting is done
+on the case page."""
 
 import datetime
 import re
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from cases import services as case_services
 from cases.demo import DEMO_PASSWORD, demo_users_create
-from cases.models import CaseQuery, InspectedCase
+from cases.models import InspectedCase
 from inspections import services
 from inspections.frameworks import frameworks_load_all
 from inspections.models import Inspection, InspectionSnapshot
@@ -111,7 +112,7 @@ def test_lead_runs_an_inspection_from_creation_to_lock(page, new_page, transacti
     expect(page.get_by_role("row", name="Ben Clarke 2 0")).to_be_visible()
     assert_accessible(page)
 
-    # The assistant inspectors complete and submit their cases (the case page is another issue's).
+    # The assistant inspectors complete and submit their cases (the case page's journey is in test_cases.py).
     cases = {case.reference: case for case in inspection.cases.select_related("assistant_inspector")}
     submit_as(cases["E2E1"], "amira", framework)
     submit_as(cases["E2E2"], "ben", framework)
@@ -134,12 +135,19 @@ def test_lead_runs_an_inspection_from_creation_to_lock(page, new_page, transacti
         qa.get_by_role("button", name=f"Approve case {reference}").click()
         expect(qa.get_by_text(f"Case {reference} approved")).to_be_visible()
 
-    # Amira answers the query and resubmits; the quality assurer sees the thread and approves.
-    query = CaseQuery.objects.get(case__reference="E2E1")
-    amira = query.case.assistant_inspector
-    case_services.case_query_answer(query=query, user=amira, answer="Added the police call-out history.")
-    returned = InspectedCase.objects.get(reference="E2E1")
-    case_services.case_submit(case=returned, user=amira, expected_version=returned.version)
+    # Amira sees the query on her case page, answers it and resubmits; the quality assurer sees the thread.
+    assistant = new_page()
+    sign_in(assistant, "amira", DEMO_PASSWORD)
+    assistant.goto("/cases/")
+    assistant.get_by_role("link", name="E2E1").click()
+    expect(assistant.get_by_text("The rationale does not mention the domestic abuse history")).to_be_visible()
+    assert_accessible(assistant)
+    assistant.get_by_label("Your answer").fill("Added the police call-out history.")
+    assistant.get_by_role("button", name="Save answer").click()
+    expect(assistant.get_by_text("Answer saved.")).to_be_visible()
+    assistant.get_by_role("button", name="Submit case").click()
+    expect(assistant.get_by_text("E2E1 has been submitted for quality assurance.")).to_be_visible()
+    assert InspectedCase.objects.get(reference="E2E1").status == InspectedCase.Status.SUBMITTED
     qa.get_by_role("link", name="E2E1").click()
     expect(qa.get_by_text("Added the police call-out history.")).to_be_visible()
     assert_accessible(qa)
