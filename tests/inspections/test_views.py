@@ -613,3 +613,42 @@ def test_moderation_percentage_is_a_govuk_text_input_with_a_numeric_keyboard():
         r'<input type="text" name="percentage"[^>]*inputmode="numeric"[^>]*class="govuk-input ', html
     )
     assert SecondMarkingShareForm({"percentage": "15"}).is_valid()
+
+
+def assert_error_links_land_on_fields(html: str) -> None:
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    targets = re.findall(r'href="#([^"]*)"', summary)
+    assert targets
+    for target in targets:
+        assert target, "an error summary link goes nowhere"
+        assert f'id="{target}"' in html, f"error summary link #{target} has no field on the page"
+
+
+def test_every_error_summary_link_lands_on_its_field(
+    client, inspection, framework, lead, quality_assurer, amira
+):
+    InspectedCaseFactory(inspection=inspection)
+    client.force_login(lead)
+    assert_error_links_land_on_fields(
+        client.post(reverse("inspections:assignment", kwargs={"pk": inspection.pk}), {}).text
+    )
+    rating = reverse("inspections:rating_edit", kwargs={"pk": inspection.pk, "code": "1.1"})
+    assert_error_links_land_on_fields(client.post(rating, {}).text)
+    lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    assert_error_links_land_on_fields(client.post(reverse("inspections:create"), {}).text)
+    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    client.force_login(quality_assurer)
+    review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+    assert_error_links_land_on_fields(client.post(review, {"subject": "", "text": ""}).text)
+
+    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    client.force_login(ben)
+    marking_url = reverse(
+        "inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}
+    )
+    assert_error_links_land_on_fields(client.post(marking_url, {}).text)
+    client.force_login(lead)
+    moderation = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
+    assert_error_links_land_on_fields(client.post(moderation, {"percentage": "0"}).text)
+    assert_error_links_land_on_fields(client.post(moderation, {}).text)
