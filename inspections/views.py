@@ -34,7 +34,11 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def _form_errors(form, error: Exception) -> None:
+    """Show a service's refusal on the form: invalid values against their fields, anything else above the form."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, str(error))
+        return
     for field, field_errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
 
@@ -231,10 +235,8 @@ def organisational_rating_edit(request, pk, code):
             services.organisational_rating_save(
                 inspection=inspection, standard=standard, user=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
+        except (ValidationError, services.InspectionError) as error:
             _form_errors(form, error)
-        except services.InspectionError as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, f"Rating for {standard.code} {standard.title} saved")
             return redirect("inspections:ratings", pk=pk)
@@ -278,10 +280,8 @@ def case_review(request, pk, case_pk):
             case_services.case_return(
                 case=case, user=request.user, text=form.cleaned_data["text"], **form.subject_kwargs()
             )
-        except ValidationError as error:
+        except (ValidationError, CaseError, services.InspectionError) as error:
             _form_errors(form, error)
-        except (CaseError, services.InspectionError) as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, f"Case {case.reference} returned to its assistant inspector")
             return redirect("inspections:quality_assurance", pk=pk)
@@ -338,10 +338,8 @@ def inspection_unlock(request, pk):
             services.inspection_unlock(
                 inspection=inspection, reason=form.cleaned_data["reason"], user=request.user
             )
-        except ValidationError as error:
+        except (ValidationError, services.InspectionError) as error:
             _form_errors(form, error)
-        except services.InspectionError as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, "Inspection unlocked")
             return redirect("inspections:detail", pk=pk)
@@ -375,10 +373,8 @@ def moderation(request, pk):
             )
             messages.success(request, "Case chosen for second marking")
             return redirect("inspections:moderation", pk=pk)
-    except ValidationError as error:
+    except (ValidationError, CaseError, services.InspectionError) as error:
         _form_errors(share_form if sharing else form, error)
-    except (CaseError, services.InspectionError) as error:
-        (share_form if sharing else form).add_error(None, str(error))
     return render(
         request,
         "inspections/moderation.html",
@@ -445,10 +441,8 @@ def second_marking(request, pk, marking_pk):
         }
         try:
             case_services.second_marking_save(marking=marking, user=request.user, judgements=judgements)
-        except ValidationError as error:
+        except (ValidationError, CaseError, services.InspectionError) as error:
             _form_errors(form, error)
-        except (CaseError, services.InspectionError) as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, f"Second marking of {marking.case} recorded")
             return redirect("inspections:second_marking", pk=pk, marking_pk=marking_pk)
