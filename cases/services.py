@@ -1,4 +1,4 @@
-"""Writes to an inspected case: saving a draft and submitting it.
+"""Writes to inspected cases: saving a draft, submitting, assignment, quality assurance and second marking.
 
 Every save is one transaction and is optimistic: the caller says which version of the case it started from,
 and a save based on an older version is refused (CaseConflict) rather than overwriting someone else's work.
@@ -7,6 +7,8 @@ The HTML forms and the API both call these functions.
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +17,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from inspections.models import KeyQuestion
+from inspections.models import KeyQuestion, Role
+from inspections.services import ensure_not_locked
 
-from .models import Answer, CaseNeed, InspectedCase, Judgement, Need
+from .models import (
+    Answer,
+    CaseNeed,
+    CaseQuery,
+    InspectedCase,
+    Judgement,
+    Need,
+    SecondJudgement,
+    SecondMarking,
+)
 
 NOT_EDITABLE = "This case cannot be changed now: it has been submitted, approved or its inspection is locked."
 CONFLICT = "Someone else saved this case after you opened it. Nothing you typed has been saved yet."
@@ -287,15 +300,7 @@ SECOND_MARKING_DONE = "The second marking of this case has been recorded already
 AGREEMENT_MISSING = "Select the agreed judgement"
 
 
-def _ensure_open(inspection) -> None:
-    from inspections.services import ensure_not_locked
-
-    ensure_not_locked(inspection)
-
-
 def _assistant_inspector_ids(inspection) -> set[int]:
-    from inspections.models import Role
-
     return set(inspection.memberships.filter(role=Role.ASSISTANT_INSPECTOR).values_list("user_id", flat=True))
 
 
@@ -305,9 +310,8 @@ def cases_assign(*, inspection, case_ids, assistant_inspector, user) -> int:
 
     Approved cases keep their assistant inspector: their marking is finished.
     """
-    from simple_history.utils import bulk_update_with_history
 
-    _ensure_open(inspection)
+    ensure_not_locked(inspection)
     if assistant_inspector is not None and assistant_inspector.pk not in _assistant_inspector_ids(inspection):
         raise CaseError(NOT_AN_ASSISTANT_INSPECTOR.format(user=assistant_inspector))
     cases = list(inspection.cases.select_for_update().filter(pk__in=list(case_ids)))
@@ -327,17 +331,15 @@ def cases_assign(*, inspection, case_ids, assistant_inspector, user) -> int:
 
 def _locked_submitted(case: InspectedCase) -> InspectedCase:
     current = InspectedCase.objects.select_for_update().select_related("inspection").get(pk=case.pk)
-    _ensure_open(current.inspection)
+    ensure_not_locked(current.inspection)
     if current.status != InspectedCase.Status.SUBMITTED:
         raise CaseError(NOT_SUBMITTED.format(status=current.get_status_display().lower()))
     return current
 
 
-@transaction.atomic
-def case_approve(*, case: InspectedCase, user) -> InspectedCase:
-    """Quality assurance approves a submitted case; it is read-only from then on."""
-    current = _locked_submitted(case)
-    current.status = InspectedCase.Status.APPROVED
+def _decide(current: InspectedCase, status: str, user) -> InspectedCase:
+    """Quality assurance's decision on a locked, submitted case: its new status, a new version, in its history."""
+    current.status = status
     current.version += 1
     current._history_user = user
     current.save(update_fields=["status", "version", "updated_at"])
@@ -345,10 +347,14 @@ def case_approve(*, case: InspectedCase, user) -> InspectedCase:
 
 
 @transaction.atomic
+def case_approve(*, case: InspectedCase, user) -> InspectedCase:
+    """Quality assurance approves a submitted case; it is read-only from then on."""
+    return _decide(_locked_submitted(case), InspectedCase.Status.APPROVED, user)
+
+
+@transaction.atomic
 def case_return(*, case: InspectedCase, user, text: str, key_question_code: str = "", fact: str = ""):
     """Return a submitted case to its assistant inspector with a query on one key question or case fact."""
-    from .models import CaseQuery
-
     current = _locked_submitted(case)
     errors = {}
     if not text.strip():
@@ -365,20 +371,15 @@ def case_return(*, case: InspectedCase, user, text: str, key_question_code: str 
     query = CaseQuery(case=current, key_question=key_question, fact=fact, text=text.strip(), raised_by=user)
     query._history_user = user
     query.save()
-    current.status = InspectedCase.Status.RETURNED
-    current.version += 1
-    current._history_user = user
-    current.save(update_fields=["status", "version", "updated_at"])
+    _decide(current, InspectedCase.Status.RETURNED, user)
     return query
 
 
 @transaction.atomic
 def case_query_answer(*, query, user, answer: str):
     """The case's assistant inspector answers a query; the case can then be resubmitted with case_submit."""
-    from .models import CaseQuery
-
     query = CaseQuery.objects.select_for_update().select_related("case__inspection").get(pk=query.pk)
-    _ensure_open(query.case.inspection)
+    ensure_not_locked(query.case.inspection)
     if query.case.assistant_inspector_id != user.pk:
         raise CaseError(QUERY_NOT_YOURS)
     if not query.is_open:
@@ -394,9 +395,7 @@ def case_query_answer(*, query, user, answer: str):
 @transaction.atomic
 def second_marking_choose(*, case: InspectedCase, marker, user):
     """The lead chooses a case for blind double marking by a second assistant inspector."""
-    from .models import SecondMarking
-
-    _ensure_open(case.inspection)
+    ensure_not_locked(case.inspection)
     if marker.pk not in _assistant_inspector_ids(case.inspection):
         raise CaseError(NOT_AN_ASSISTANT_INSPECTOR.format(user=marker))
     if marker.pk == case.assistant_inspector_id:
@@ -412,9 +411,7 @@ def second_marking_choose(*, case: InspectedCase, marker, user):
 @transaction.atomic
 def second_marking_save(*, marking, user, judgements: Mapping[str, Mapping[str, str]]):
     """The second marker's judgement of every key question, recorded once, without seeing the first marking."""
-    from .models import SecondJudgement
-
-    _ensure_open(marking.case.inspection)
+    ensure_not_locked(marking.case.inspection)
     if marking.marker_id != user.pk:
         raise CaseError(NOT_THE_SECOND_MARKER)
     if marking.judgements.exists():
@@ -449,7 +446,7 @@ def second_marking_save(*, marking, user, judgements: Mapping[str, Mapping[str, 
 @transaction.atomic
 def moderation_agree(*, second_judgement, answer: str, user) -> Judgement:
     """The lead records the agreed judgement of a double-marked key question; it is the one that counts."""
-    _ensure_open(second_judgement.marking.case.inspection)
+    ensure_not_locked(second_judgement.marking.case.inspection)
     if answer not in Answer.values:
         raise ValidationError({"answer": AGREEMENT_MISSING})
     second_judgement.agreed_answer, second_judgement.agreed_by = answer, user
@@ -476,12 +473,8 @@ def second_marking_choose_share(*, inspection, percentage: int, user, seed: int 
     Each case goes to the assistant inspector, other than its first marker, with the fewest second markings so far.
     Returns the new SecondMarking rows. Random but repeatable for a given seed (default: the inspection's id).
     """
-    import math
-    import random
 
-    from .models import SecondMarking
-
-    _ensure_open(inspection)
+    ensure_not_locked(inspection)
     if not 1 <= percentage <= 100:
         raise ValidationError({"percentage": PERCENTAGE_OUT_OF_RANGE})
     markers = sorted(_assistant_inspector_ids(inspection))
