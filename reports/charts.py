@@ -1,4 +1,4 @@
-"""Geometry for the dashboards' inline SVG charts (templates/reports/includes/bar_chart.html draws them).
+"""Geometry for the dashboards' inline SVG charts (drawn by the `svg_chart` tag, reports/templatetags/report_tables.py).
 
 No charting service and no JavaScript: a chart is a list of bars in pixels. Bars take the GOV.UK colours of their
 rating, but every bar is also labelled with its value and rating in text, so nothing depends on colour alone.

@@ -180,7 +180,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
                 f"{change.standard_code} {change.standard_title}",
                 change.rating,
                 change.driving_key_question["code"] if change.driving_key_question else None,
-                _sufficiency_of(change.driving_key_question),
+                sufficiency_of(change.driving_key_question),
                 change.driving_up,
                 change.driving_down,
                 change.standard_up,
@@ -199,7 +199,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
                 kq["code"],
                 _label(Criterion, kq["criterion"]),
                 kq["wording"],
-                _sufficiency_of(kq),
+                sufficiency_of(kq),
                 _rating(kq["rating"]),
             ]
             for standard in dashboard.case_standards
@@ -225,7 +225,8 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
     ]
 
 
-def _sufficiency_of(kq: dict | None) -> rules.Sufficiency | None:
+def sufficiency_of(kq: dict | None) -> rules.Sufficiency | None:
+    """A key question's rate from its plain results data (inspection_result_data or a snapshot)."""
     if kq is None:
         return None
     return rules.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])

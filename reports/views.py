@@ -80,7 +80,7 @@ def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
             "chart-key-questions",
             "Sufficiency of each key question",
             [
-                (kq["code"], tables._sufficiency_of(kq))
+                (kq["code"], tables.sufficiency_of(kq))
                 for s in dashboard.case_standards
                 for kq in s["key_questions"]
             ],

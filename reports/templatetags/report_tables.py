@@ -1,64 +1,62 @@
-"""Rendering the cells of reports.tables.Table in HTML: rates with n and CI, ratings as tags with their words."""
+"""Report tables, the stage × criterion grid and the SVG charts in HTML, built in Python.
+
+A dashboard has hundreds of cells and bars. A template node (or even `format_html`) per cell made rendering cost as
+much as the aggregate queries themselves (docs/performance.md), so these build their markup with f-strings, escaping
+every text value with `_escape`.
+"""
+
+import html
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from reports import rating as rules
+from reports.charts import Chart
+from reports.tables import sufficiency_of
 
 register = template.Library()
 
+EMPTY_CELL = '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">None</span>'
 
-def _percent(value: float) -> str:
-    return f"{value:.1f}%"
+
+def _escape(value) -> str:
+    """HTML-escaped text (the standard library's escaping, as Django's); safe strings pass unchanged."""
+    return value if isinstance(value, SafeData) else html.escape(str(value))
+
+
+def _rating_tag(rating: rules.Rating | None) -> str:
+    """The markup of includes/rating_tag.html."""
+    if rating is None:
+        return '<span class="govuk-hint govuk-!-margin-0">Not yet rated</span>'
+    return f'<strong class="app-rating app-rating--{rating.value}">{_escape(rating.label)}</strong>'
 
 
 @register.filter
-def cell(value):
+def cell(value) -> SafeString | str:
     """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40"; a rating as a tag; nothing as a dash."""
-    if value is None or value == "":
-        return mark_safe('<span aria-hidden="true">–</span><span class="govuk-visually-hidden">None</span>')
     if isinstance(value, rules.Sufficiency):
         if value.rate is None:
-            return mark_safe('<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>')
-        return format_html(
-            '<span class="app-nowrap">{}</span> <span class="govuk-body-s app-nowrap">({} to {})</span>'
-            '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{} of {}</span>',
-            _percent(value.rate),
-            _percent(value.lower),
-            _percent(value.upper),
-            value.sufficient,
-            value.total,
-        )
-    if isinstance(value, rules.Rating):
-        # The markup of includes/rating_tag.html, without a template render per cell.
-        return format_html('<strong class="app-rating app-rating--{}">{}</strong>', value.value, value.label)
-    if isinstance(value, float):
+            markup = '<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>'
+        else:
+            markup = (
+                f'<span class="app-nowrap">{value.rate:.1f}%</span> '
+                f'<span class="govuk-body-s app-nowrap">({value.lower:.1f}% to {value.upper:.1f}%)</span>'
+                '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">'
+                f"{value.sufficient} of {value.total}</span>"
+            )
+    elif isinstance(value, rules.Rating):
+        markup = _rating_tag(value)
+    elif value is None or value == "":
+        markup = EMPTY_CELL
+    elif isinstance(value, float):
         return f"{value:.1f}"
-    return value
+    else:
+        return value
+    return mark_safe(markup)  # noqa: S308 - numbers and escaped text only
 
 
-@register.filter
-def is_numeric(value) -> bool:
+def _is_numeric(value) -> bool:
     return isinstance(value, (int, float, rules.Sufficiency)) and not isinstance(value, bool)
-
-
-@register.filter
-def sufficiency_of(data: dict) -> rules.Sufficiency:
-    """A key question's rate from its plain data (inspection_result_data or a snapshot)."""
-    return rules.Sufficiency(
-        data["sufficient"], data["total"], data["rate"], data["ci_lower"], data["ci_upper"]
-    )
-
-
-@register.filter
-def rating_of(value: str | None) -> rules.Rating | None:
-    return rules.Rating(value) if value else None
-
-
-@register.filter
-def by_criterion(key_questions: list[dict]) -> dict:
-    return {kq["criterion"]: kq for kq in key_questions}
 
 
 @register.filter
@@ -67,46 +65,125 @@ def get_item(mapping: dict, key):
 
 
 @register.simple_tag
-def govuk_table(table, csv_url: str = ""):
-    """A reports.tables.Table as a GOV.UK table, with a link to its CSV when given.
-
-    Built in Python rather than as a template loop: a dashboard has hundreds of cells, and a template node per cell
-    made rendering cost as much as the aggregate queries themselves (docs/performance.md).
-    """
+def govuk_table(table, csv_url: str = "") -> SafeString:
+    """A reports.tables.Table as a GOV.UK table, with a link to its CSV when given."""
 
     def row_html(row) -> str:
         cells = []
         for index, value in enumerate(row):
             if index == 0 and table.row_headers:
-                cells.append(format_html('<th scope="row" class="govuk-table__header">{}</th>', cell(value)))
+                cells.append(f'<th scope="row" class="govuk-table__header">{_escape(cell(value))}</th>')
             else:
-                numeric = " govuk-table__cell--numeric" if is_numeric(value) else ""
-                cells.append(format_html('<td class="govuk-table__cell{}">{}</td>', numeric, cell(value)))
-        return format_html('<tr class="govuk-table__row">{}</tr>', mark_safe("".join(cells)))  # noqa: S308
+                numeric = " govuk-table__cell--numeric" if _is_numeric(value) else ""
+                cells.append(f'<td class="govuk-table__cell{numeric}">{_escape(cell(value))}</td>')
+        return f'<tr class="govuk-table__row">{"".join(cells)}</tr>'
 
-    header = format_html_join(
-        "", '<th scope="col" class="govuk-table__header">{}</th>', ((c,) for c in table.columns)
-    )
-    body = mark_safe("".join(row_html(row) for row in table.rows))  # noqa: S308 - every part is escaped above
+    header = "".join(f'<th scope="col" class="govuk-table__header">{_escape(c)}</th>' for c in table.columns)
+    body = "".join(row_html(row) for row in table.rows)
     if not table.rows:
-        body = format_html(
-            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">Nothing to show.</td></tr>',
-            len(table.columns),
+        body = (
+            f'<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{len(table.columns)}">'
+            "Nothing to show.</td></tr>"
         )
-    html = format_html(
-        '<table class="govuk-table app-table--numeric" id="table-{}">'
-        '<caption class="govuk-table__caption govuk-table__caption--m">{}</caption>'
-        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
-        '<tbody class="govuk-table__body">{}</tbody></table>',
-        table.slug,
-        table.title,
-        header,
-        body,
+    markup = (
+        f'<table class="govuk-table app-table--numeric" id="table-{_escape(table.slug)}">'
+        f'<caption class="govuk-table__caption govuk-table__caption--m">{_escape(table.title)}</caption>'
+        f'<thead class="govuk-table__head"><tr class="govuk-table__row">{header}</tr></thead>'
+        f'<tbody class="govuk-table__body">{body}</tbody></table>'
     )
     if csv_url:
-        html += format_html(
-            '<p class="govuk-body-s"><a class="govuk-link" href="{}">Download “{}” as CSV</a></p>',
-            csv_url,
-            table.title,
+        markup += (
+            f'<p class="govuk-body-s"><a class="govuk-link" href="{_escape(csv_url)}">'
+            f"Download “{_escape(table.title)}” as CSV</a></p>"
         )
-    return html
+    return mark_safe(markup)  # noqa: S308 - every value is escaped above
+
+
+CRITERIA = ["engagement", "desistance", "safety"]
+
+
+@register.simple_tag
+def key_question_grid(standards: list[dict]) -> SafeString:
+    """The 12 key questions as a stage × criterion table, from case standards' results data."""
+
+    def kq_cell(kq: dict | None, driving: str | None) -> str:
+        if kq is None:
+            return '<td class="govuk-table__cell govuk-table__cell--numeric">–</td>'
+        lowest = " (lowest)" if kq["code"] == driving else ""
+        return (
+            '<td class="govuk-table__cell govuk-table__cell--numeric">'
+            f'<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{_escape(kq["code"])}{lowest}</span>'
+            f"{cell(sufficiency_of(kq))}</td>"
+        )
+
+    rows = []
+    for standard in standards:
+        by_criterion = {kq["criterion"]: kq for kq in standard["key_questions"]}
+        cells = "".join(kq_cell(by_criterion.get(c), standard["driving_key_question"]) for c in CRITERIA)
+        rating = rules.Rating(standard["rating"]) if standard["rating"] else None
+        rows.append(
+            '<tr class="govuk-table__row">'
+            f'<th scope="row" class="govuk-table__header">{_escape(standard["code"])} {_escape(standard["title"])}</th>'
+            f'{cells}<td class="govuk-table__cell">{_rating_tag(rating)}</td></tr>'
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        '<table class="govuk-table app-table--numeric" id="table-stage-criterion">'
+        '<caption class="govuk-table__caption govuk-table__caption--m">Sufficiency by stage and criterion</caption>'
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">Stage (standard)</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Engagement</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Desistance</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Keeping other people safe</th>'
+        '<th scope="col" class="govuk-table__header">Standard’s rating</th>'
+        f'</tr></thead><tbody class="govuk-table__body">{"".join(rows)}</tbody></table>'
+    )
+
+
+STROKE = 'stroke="#0b0c0c" stroke-width="2"'
+
+
+@register.simple_tag
+def svg_chart(chart: Chart) -> SafeString:
+    """A reports.charts.Chart as an inline SVG figure with a text alternative (its data table sits beside it)."""
+    slug, title, description = _escape(chart.slug), _escape(chart.title), _escape(chart.description)
+    parts = []
+    for line in chart.gridlines:
+        parts.append(
+            f'<line x1="{line.x:.1f}" x2="{line.x:.1f}" y1="{chart.top - 6}" y2="{chart.axis_bottom}" '
+            'stroke="#505a5f" stroke-width="1" stroke-dasharray="4 3"></line>'
+            f'<text x="{line.x:.1f}" y="{chart.top - 10}" text-anchor="middle" font-size="12" fill="#0b0c0c">'
+            f"{_escape(line.label)}</text>"
+        )
+    for bar in chart.bars:
+        parts.append(
+            f'<text x="{chart.label_width - 8}" y="{bar.text_y:.1f}" text-anchor="end" font-size="14" '
+            f'fill="#0b0c0c">{_escape(bar.label)}</text>'
+        )
+        if bar.width:
+            parts.append(
+                f'<rect x="{chart.label_width}" y="{bar.y}" width="{bar.width:.1f}" height="{chart.bar_height}" '
+                f'fill="{bar.colour}" stroke="#0b0c0c" stroke-width="1"></rect>'
+            )
+        if bar.ci_from is not None:
+            parts.append(
+                f'<line x1="{bar.ci_from:.1f}" x2="{bar.ci_to:.1f}" y1="{bar.ci_y:.1f}" y2="{bar.ci_y:.1f}" '
+                f"{STROKE}></line>"
+                f'<line x1="{bar.ci_from:.1f}" x2="{bar.ci_from:.1f}" y1="{bar.y + 4}" y2="{bar.y + 16}" '
+                f"{STROKE}></line>"
+                f'<line x1="{bar.ci_to:.1f}" x2="{bar.ci_to:.1f}" y1="{bar.y + 4}" y2="{bar.y + 16}" '
+                f"{STROKE}></line>"
+            )
+        parts.append(
+            f'<text x="{chart.value_x}" y="{bar.text_y:.1f}" font-size="14" fill="#0b0c0c">'
+            f"{_escape(bar.value_text)}</text>"
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        '<figure class="app-figure govuk-!-margin-0 govuk-!-margin-bottom-4">'
+        f'<figcaption class="govuk-body-s govuk-!-margin-bottom-1"><strong>{title}.</strong> {description}'
+        "</figcaption>"
+        '<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="{slug}-title {slug}-desc" viewBox="0 0 {chart.width} {chart.height}" '
+        f'width="{chart.width}" height="{chart.height}">'
+        f'<title id="{slug}-title">{title}</title><desc id="{slug}-desc">{description}</desc>'
+        f"{''.join(parts)}</svg></figure>"
+    )
