@@ -6,6 +6,7 @@ Each selector runs a fixed number of queries whatever the number of cases or ins
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,6 @@ from django.db.models import (
     IntegerField,
     JSONField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -42,6 +42,7 @@ from inspections.models import (
     KeyQuestion,
     OrganisationalRating,
     RatedFrom,
+    Role,
     Standard,
 )
 from pdus.models import PDU, PublishedRating, Region
@@ -96,11 +97,17 @@ def framework_bands(framework) -> rules.FrameworkBands:
 
 
 def _standards_by_framework(framework_ids: Iterable[int]) -> dict[int, list[Standard]]:
-    """Every standard of these frameworks with its key questions in order (two queries)."""
+    """Every standard of these frameworks, each with its key questions in order as `ordered_key_questions`.
+
+    Two plain queries grouped here: cheaper than prefetch_related, which the dashboards would pay on every view.
+    """
+    ids = set(framework_ids)
+    key_questions: dict[int, list[KeyQuestion]] = {}
+    for kq in KeyQuestion.objects.filter(standard__framework__in=ids).order_by("order"):
+        key_questions.setdefault(kq.standard_id, []).append(kq)
     by_framework: dict[int, list[Standard]] = {}
-    for standard in Standard.objects.filter(framework__in=set(framework_ids)).prefetch_related(
-        Prefetch("key_questions", queryset=KeyQuestion.objects.order_by("order"))
-    ):
+    for standard in Standard.objects.filter(framework__in=ids):
+        standard.ordered_key_questions = key_questions.get(standard.pk, [])
         by_framework.setdefault(standard.framework_id, []).append(standard)
     return by_framework
 
@@ -133,15 +140,15 @@ def _inspection_set_up(ids: list[int]) -> tuple[dict[int, set[int]], dict[tuple[
     return chosen_optional, organisational
 
 
-def judgement_breakdown(inspection_ids: Iterable[int]) -> list[dict]:
-    """Sufficient and answered judgements of counted cases per inspection, key question, RoSH level and case type.
+@functools.cache
+def _counted_judgements() -> QuerySet:
+    """Sufficient and answered judgements of counted cases, grouped by inspection, key question, RoSH and case type.
 
-    One grouped SQL query; the rows are few (inspections x 12 x 4 x 3 at most) and every report sums them.
+    Built once per process and narrowed with `.filter()` (a cheap clone) on each call: resolving the annotations
+    costs more than the aggregate itself does at real sample sizes. Never evaluated as it stands.
     """
-    return list(
-        Judgement.objects.filter(
-            case__inspection_id__in=list(inspection_ids), case__status__in=InspectedCase.COUNTED_STATUSES
-        )
+    return (
+        Judgement.objects.filter(case__status__in=InspectedCase.COUNTED_STATUSES)
         .values("case__inspection_id", "key_question_id", "case__rosh_level", "case__case_type")
         .annotate(
             sufficient=Count("pk", filter=Q(answer=Answer.YES)),
@@ -149,6 +156,14 @@ def judgement_breakdown(inspection_ids: Iterable[int]) -> list[dict]:
         )
         .order_by()
     )
+
+
+def judgement_breakdown(inspection_ids: Iterable[int]) -> list[dict]:
+    """Sufficient and answered judgements of counted cases per inspection, key question, RoSH level and case type.
+
+    One grouped SQL query; the rows are few (inspections x 12 x 4 x 3 at most) and every report sums them.
+    """
+    return list(_counted_judgements().filter(case__inspection_id__in=list(inspection_ids)))
 
 
 def _counts_by_key_question(breakdown: list[dict]) -> dict[tuple[int, int], tuple[int, int]]:
@@ -193,7 +208,7 @@ def inspection_results(
             if standard.rated_from == RatedFrom.CASE_SAMPLE:
                 kq_results = [
                     KeyQuestionResult(kq, rules.sufficiency(*counts.get((inspection.pk, kq.pk), (0, 0))))
-                    for kq in standard.key_questions.all()
+                    for kq in standard.ordered_key_questions
                 ]
                 rates = [r.sufficiency.rate for r in kq_results if r.sufficiency.rate is not None]
                 # A standard is rated only once every key question has at least one counted case.
@@ -230,14 +245,21 @@ class PDURow:
     inspections: list[InspectionResult]
 
 
+# Everyone on the inspection team but assistant inspectors, who see only their own cases.
+VIEWING_ROLES = [Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER]
+
+
+def _viewing_membership(user) -> QuerySet[InspectionMembership]:
+    """The user's memberships that let them see an inspection's ratings, for an Exists() on the outer inspection."""
+    return InspectionMembership.objects.filter(inspection=OuterRef("pk"), user=user, role__in=VIEWING_ROLES)
+
+
 def visible_inspections(user) -> QuerySet[Inspection]:
     """Inspections whose ratings this user may see."""
     queryset = Inspection.objects.select_related("pdu__region", "framework")
     if user.is_superuser or user.is_national_viewer:
         return queryset
-    return queryset.filter(
-        memberships__user=user, memberships__role__in=["lead", "inspector", "quality_assurer"]
-    ).distinct()
+    return queryset.filter(Exists(_viewing_membership(user)))
 
 
 def pdu_overview(user) -> list[PDURow]:
@@ -433,7 +455,7 @@ def key_question_rates(breakdown: list[dict], standards: Iterable[Standard]) -> 
     key_questions: dict[str, tuple[Standard, KeyQuestion]] = {}
     code_of_pk: dict[int, str] = {}
     for standard in standards:
-        for kq in standard.key_questions.all():
+        for kq in standard.ordered_key_questions:
             key_questions.setdefault(kq.code, (standard, kq))
             code_of_pk[kq.pk] = kq.code
     ordered = sorted(key_questions.items(), key=lambda item: (item[1][0].order, item[1][1].order, item[0]))
@@ -463,17 +485,15 @@ _FACT_COUNTS = [
 ]
 
 
-def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
-    """Case facts of the counted cases of these inspections, pooled over cases.
-
-    One query: the case-level counts and the per-need counts are two aggregates joined by UNION ALL, the needs'
-    rows padded to the same columns.
-    """
-    ids = list(inspection_ids)
+@functools.cache
+def _counted_case_facts() -> tuple[QuerySet, QuerySet]:
+    """The case-level counts and the per-need counts of counted cases, built once per process like
+    `_counted_judgements`; the needs' rows are padded to the case-level columns so that the two can be joined by
+    UNION ALL."""
     answered = [Enquiries.MADE, Enquiries.NOT_MADE]
     zero = Value(0, output_field=IntegerField())
     facts = (
-        InspectedCase.objects.filter(inspection_id__in=ids, status__in=InspectedCase.COUNTED_STATUSES)
+        InspectedCase.objects.filter(status__in=InspectedCase.COUNTED_STATUSES)
         .annotate(kind=Value("", output_field=CharField()))
         .values("kind")
         .annotate(
@@ -495,7 +515,7 @@ def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
         .order_by()
     )
     needs = (
-        CaseNeed.objects.filter(case__inspection_id__in=ids, case__status__in=InspectedCase.COUNTED_STATUSES)
+        CaseNeed.objects.filter(case__status__in=InspectedCase.COUNTED_STATUSES)
         .values("need")
         .annotate(
             linked=Count("pk", filter=Q(linked_to_offending=True)),
@@ -506,9 +526,20 @@ def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
         .values_list("need", "linked", "met", "answered", *(f"pad{n}" for n in range(len(_FACT_COUNTS) - 3)))
         .order_by()
     )
+    return facts, needs
+
+
+def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
+    """Case facts of the counted cases of these inspections, pooled over cases.
+
+    One query: the case-level counts and the per-need counts, two aggregates joined by UNION ALL.
+    """
+    ids = list(inspection_ids)
+    facts, needs = _counted_case_facts()
+    rows = facts.filter(inspection_id__in=ids).union(needs.filter(case__inspection_id__in=ids), all=True)
     counts = dict.fromkeys(_FACT_COUNTS, 0)
     by_need: dict[str, tuple[int, int, int]] = {}
-    for kind, *values in facts.union(needs, all=True):
+    for kind, *values in rows:
         if kind:
             by_need[kind] = (values[0], values[1], values[2])
         else:
@@ -597,36 +628,21 @@ def _rating_of(value: str | None) -> rules.Rating | None:
 
 
 def dashboard_inspection(user, pk: int) -> Inspection | None:
-    """The inspection if this user may see its dashboard (one query), annotated with its latest snapshot."""
-    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
-    return (
-        visible_inspections(user)
-        .annotate(
-            snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
-            snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    """The inspection if this user may see its dashboard (one query)."""
+    return visible_inspections(user).filter(pk=pk).first()
 
 
 def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
 
-    Up to five queries: judgements (1), standards (2), set-up (1, live results only), case facts (1). Case facts
-    and breakdowns come from the cases, which cannot change once the inspection is locked.
+    Up to five queries: judgements (1), standards (2), set-up (1, live results) or the snapshot (1, locked), case
+    facts (1). Case facts and breakdowns come from the cases, which cannot change once the inspection is locked.
     """
     breakdown = judgement_breakdown([inspection.pk])
     standards = _standards_by_framework([inspection.framework_id]).get(inspection.framework_id, [])
-    snapshot = None
-    if inspection.is_locked:
-        if not hasattr(inspection, "snapshot_data"):
-            latest = inspection.snapshots.order_by("-created_at", "-pk").first()
-            inspection.snapshot_data = latest.data if latest else None
-            inspection.snapshot_taken_at = latest.created_at if latest else None
-        snapshot = inspection.snapshot_data
+    snapshot = inspection.snapshots.order_by("-created_at", "-pk").first() if inspection.is_locked else None
     if snapshot is not None:
-        results = snapshot
+        results = snapshot.data
     else:
         live = inspection_results(
             [inspection],
@@ -637,7 +653,7 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     return InspectionDashboard(
         inspection=inspection,
         provisional=not inspection.is_locked,
-        snapshot_taken_at=getattr(inspection, "snapshot_taken_at", None) if snapshot is not None else None,
+        snapshot_taken_at=snapshot.created_at if snapshot is not None else None,
         results=results,
         band_changes=band_changes(results, framework_bands(inspection.framework)),
         key_questions=key_question_rates(breakdown, standards),
@@ -723,16 +739,13 @@ def national_dashboard(
     chosen_period = Period.from_slug(period) if period else None
 
     latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
-    member = InspectionMembership.objects.filter(
-        inspection=OuterRef("pk"), user=user, role__in=["lead", "inspector", "quality_assurer"]
-    )
     everything = user.is_superuser or getattr(user, "is_national_viewer", False)
     inspections = list(
         Inspection.objects.select_related("framework")
         .annotate(
             snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
             snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
-            is_member=Exists(member) if user.is_authenticated else Value(False),
+            is_member=Exists(_viewing_membership(user)) if user.is_authenticated else Value(False),
         )
         .order_by("pdu_id", "-fieldwork_start", "-pk")
     )
