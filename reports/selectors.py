@@ -438,13 +438,14 @@ def _rate_breakdowns(rows: list[dict], keys: list[tuple[str, str]], key_of) -> d
     def rate(key: str, part: str, value: str) -> rules.Sufficiency:
         return rules.sufficiency(*totals.get((key, part, value), (0, 0)))
 
+    rosh_levels, case_types = RoshLevel.values, CaseType.values
     return {
         key: RateBreakdown(
             key,
             label,
             rate(key, "all", ""),
-            {level: rate(key, "rosh", level) for level in RoshLevel.values},
-            {case_type: rate(key, "type", case_type) for case_type in CaseType.values},
+            {level: rate(key, "rosh", level) for level in rosh_levels},
+            {case_type: rate(key, "type", case_type) for case_type in case_types},
         )
         for key, label in keys
     }
@@ -629,7 +630,10 @@ def _rating_of(value: str | None) -> rules.Rating | None:
 
 def dashboard_inspection(user, pk: int) -> Inspection | None:
     """The inspection if this user may see its dashboard (one query)."""
-    return visible_inspections(user).filter(pk=pk).first()
+    try:
+        return visible_inspections(user).get(pk=pk)
+    except Inspection.DoesNotExist:
+        return None
 
 
 def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:

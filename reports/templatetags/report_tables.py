@@ -55,8 +55,10 @@ def cell(value) -> SafeString | str:
     return mark_safe(markup)  # noqa: S308 - numbers and escaped text only
 
 
-def _is_numeric(value) -> bool:
-    return isinstance(value, (int, float, rules.Sufficiency)) and not isinstance(value, bool)
+def _data_cell(value) -> str:
+    """A table's data cell, aligned right when it holds a number or a rate."""
+    numeric = isinstance(value, (int, float, rules.Sufficiency)) and not isinstance(value, bool)
+    return f'<td class="govuk-table__cell{" govuk-table__cell--numeric" if numeric else ""}">{_escape(cell(value))}</td>'
 
 
 @register.filter
@@ -69,14 +71,13 @@ def govuk_table(table, csv_url: str = "") -> SafeString:
     """A reports.tables.Table as a GOV.UK table, with a link to its CSV when given."""
 
     def row_html(row) -> str:
-        cells = []
-        for index, value in enumerate(row):
-            if index == 0 and table.row_headers:
-                cells.append(f'<th scope="row" class="govuk-table__header">{_escape(cell(value))}</th>')
-            else:
-                numeric = " govuk-table__cell--numeric" if _is_numeric(value) else ""
-                cells.append(f'<td class="govuk-table__cell{numeric}">{_escape(cell(value))}</td>')
-        return f'<tr class="govuk-table__row">{"".join(cells)}</tr>'
+        first, *rest = row
+        header = (
+            f'<th scope="row" class="govuk-table__header">{_escape(cell(first))}</th>'
+            if table.row_headers
+            else _data_cell(first)
+        )
+        return f'<tr class="govuk-table__row">{header}{"".join(_data_cell(value) for value in rest)}</tr>'
 
     header = "".join(f'<th scope="col" class="govuk-table__header">{_escape(c)}</th>' for c in table.columns)
     body = "".join(row_html(row) for row in table.rows)
