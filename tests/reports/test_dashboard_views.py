@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cases.models import Answer, InspectedCase
-from inspections.models import Inspection, Role
+from inspections.models import Inspection, InspectionSnapshot, Role
 from pdus.loading import published_ratings_load
 from reports import selectors, tables
 from reports.views import inspection_report_document
@@ -122,13 +122,28 @@ def test_national_viewers_see_every_dashboard_but_no_case_evidence(client, inspe
 
 
 @pytest.mark.parametrize("cases", [1, 9])
+@pytest.mark.parametrize("locked", [False, True])
 def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
-    client, framework, django_assert_max_num_queries, cases
+    client, framework, django_assert_max_num_queries, cases, locked
 ):
     inspection = _inspection_with_cases(framework, cases)
-    client.force_login(_member(inspection, Role.LEAD))
+    lead = _member(inspection, Role.LEAD)
+    if locked:
+        results = selectors.inspection_results([inspection])[inspection.pk]
+        InspectionSnapshot.objects.create(
+            inspection=inspection,
+            data=selectors.inspection_result_data(results),
+            framework_version=framework.version,
+            created_by=lead,
+        )
+        Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+    client.force_login(lead)
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("inspection_dashboard", args=[inspection.pk])).status_code == 200
+        response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert dashboard.provisional is not locked
+    assert (dashboard.snapshot_taken_at is not None) is locked
 
 
 @pytest.mark.parametrize("inspections", [1, 4])
