@@ -1,14 +1,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_POST
 
+from inspections.selectors import works_only_on_cases
+
 from . import services
-from .forms import ApiTokenForm
+from .forms import ApiTokenForm, SignInForm
 
 NEW_TOKEN_SESSION_KEY = "api_token_created"  # noqa: S105 (a session key, not a secret)
 REVOKED = "Token revoked: scripts using it can no longer sign in."
+
+
+class SignInView(LoginView):
+    """Sign in, then go where the user was going, or to their own cases if cases are all they work on."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if works_only_on_cases(self.request.user):
+            return resolve_url("case_list")
+        return super().get_default_redirect_url()
 
 
 @login_required

@@ -2,15 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.forms import GovukPasswordChangeForm, SignInForm
+from accounts.forms import GovukPasswordChangeForm
+from accounts.views import SignInView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",

@@ -25,6 +25,16 @@ from reports import rating as rules
 from .models import Inspection, KeyQuestion, OrganisationalRating, RatedFrom, Rating, Role
 
 
+def works_only_on_cases(user) -> bool:
+    """Whether the user's only part in any inspection is as an assistant inspector (one query).
+
+    Such a user's work is their cases, so signing in takes them there rather than to the PDU list.
+    """
+    if user.is_superuser or user.is_national_viewer:
+        return False
+    return set(user.memberships.values_list("role", flat=True).distinct()) == {Role.ASSISTANT_INSPECTOR}
+
+
 def managed_inspections(user) -> QuerySet[Inspection]:
     """Inspections the user leads or quality-assures (every inspection for a superuser), with case counts."""
     queryset = Inspection.objects.select_related("pdu", "framework")

@@ -1,0 +1,55 @@
+"""Signing in lands each user where their work is: assistant inspectors on their cases, everyone else on the PDUs."""
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import Role
+from tests.factories import DEFAULT_PASSWORD, InspectionFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("framework")
+
+
+def _sign_in(client, user, **query):
+    url = reverse("login") + (f"?next={query['next']}" if query else "")
+    return client.post(url, {"username": user.username, "password": DEFAULT_PASSWORD})
+
+
+def _with_roles(*roles, **fields):
+    user = UserFactory(**fields)
+    for role in roles:
+        MembershipFactory(inspection=InspectionFactory(), user=user, role=role)
+    return user
+
+
+def test_an_assistant_inspector_lands_on_their_cases(client):
+    response = _sign_in(client, _with_roles(Role.ASSISTANT_INSPECTOR, Role.ASSISTANT_INSPECTOR))
+    assert response.status_code == 302
+    assert response.url == reverse("case_list")
+
+
+@pytest.mark.parametrize(
+    ("roles", "fields"),
+    [
+        ((Role.LEAD,), {}),
+        ((Role.ASSISTANT_INSPECTOR, Role.QUALITY_ASSURER), {}),
+        ((Role.ASSISTANT_INSPECTOR,), {"is_national_viewer": True}),
+        ((), {}),
+    ],
+)
+def test_everyone_else_lands_on_the_pdu_list(client, roles, fields):
+    response = _sign_in(client, _with_roles(*roles, **fields))
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_a_page_asked_for_before_signing_in_wins(client):
+    target = reverse("api_tokens")
+    response = _sign_in(client, _with_roles(Role.ASSISTANT_INSPECTOR), next=target)
+    assert response.url == target
+
+
+def test_a_wrong_password_signs_nobody_in(client):
+    user = _with_roles(Role.ASSISTANT_INSPECTOR)
+    response = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()
