@@ -31,8 +31,7 @@ def _rating_tag(rating: rules.Rating | None) -> str:
     return f'<strong class="app-rating app-rating--{rating.value}">{_escape(rating.label)}</strong>'
 
 
-@register.filter
-def cell(value) -> SafeString | str:
+def _cell(value) -> SafeString | str:
     """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40"; a rating as a tag; nothing as a dash."""
     if isinstance(value, rules.Sufficiency):
         if value.rate is None:
@@ -58,7 +57,7 @@ def cell(value) -> SafeString | str:
 def _data_cell(value) -> str:
     """A table's data cell, aligned right when it holds a number or a rate."""
     numeric = isinstance(value, (int, float, rules.Sufficiency)) and not isinstance(value, bool)
-    return f'<td class="govuk-table__cell{" govuk-table__cell--numeric" if numeric else ""}">{_escape(cell(value))}</td>'
+    return f'<td class="govuk-table__cell{" govuk-table__cell--numeric" if numeric else ""}">{_escape(_cell(value))}</td>'
 
 
 @register.filter
@@ -73,7 +72,7 @@ def govuk_table(table, csv_url: str = "") -> SafeString:
     def row_html(row) -> str:
         first, *rest = row
         header = (
-            f'<th scope="row" class="govuk-table__header">{_escape(cell(first))}</th>'
+            f'<th scope="row" class="govuk-table__header">{_escape(_cell(first))}</th>'
             if table.row_headers
             else _data_cell(first)
         )
@@ -114,7 +113,7 @@ def key_question_grid(standards: list[dict]) -> SafeString:
         return (
             '<td class="govuk-table__cell govuk-table__cell--numeric">'
             f'<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{_escape(kq["code"])}{lowest}</span>'
-            f"{cell(sufficiency_of(kq))}</td>"
+            f"{_cell(sufficiency_of(kq))}</td>"
         )
 
     rows = []
