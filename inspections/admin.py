@@ -12,35 +12,76 @@ from .models import (
 )
 
 
-class StandardInline(admin.TabularInline):
+class PinnedFrameworkMixin:
+    """Read-only once an inspection uses the framework version: editing it would change that inspection's results.
+
+    `framework_id_of(obj)` names the framework of the page's object (for an inline, of its parent). A change to the
+    methodology is a new framework version.
+    """
+
+    def framework_id_of(self, obj) -> int:
+        raise NotImplementedError
+
+    def _pinned(self, obj) -> bool:
+        return obj is not None and Inspection.objects.filter(framework_id=self.framework_id_of(obj)).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return not self._pinned(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._pinned(obj) and super().has_delete_permission(request, obj)
+
+
+class StandardInline(PinnedFrameworkMixin, admin.TabularInline):
     model = Standard
     extra = 0
     fields = ["code", "title", "domain", "rated_from", "stage", "is_optional", "order"]
 
+    def framework_id_of(self, framework):
+        return framework.pk
+
+    def has_add_permission(self, request, obj=None):
+        return not self._pinned(obj) and super().has_add_permission(request, obj)
+
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "version", "effective_from"]
     inlines = [StandardInline]
 
+    def framework_id_of(self, framework):
+        return framework.pk
 
-class KeyQuestionInline(admin.StackedInline):
+
+class KeyQuestionInline(PinnedFrameworkMixin, admin.StackedInline):
     model = KeyQuestion
     extra = 0
 
+    def framework_id_of(self, standard):
+        return standard.framework_id
+
+    def has_add_permission(self, request, obj=None):
+        return not self._pinned(obj) and super().has_add_permission(request, obj)
+
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin):
+class StandardAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
     list_display = ["code", "title", "framework", "domain", "rated_from", "is_optional"]
     list_filter = ["framework", "domain", "rated_from"]
     inlines = [KeyQuestionInline]
 
+    def framework_id_of(self, standard):
+        return standard.framework_id
+
 
 @admin.register(KeyQuestion)
-class KeyQuestionAdmin(admin.ModelAdmin):
+class KeyQuestionAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
     list_display = ["code", "criterion", "wording", "standard"]
     list_filter = ["standard__framework", "criterion"]
     list_select_related = ["standard"]
+
+    def framework_id_of(self, key_question):
+        return key_question.standard.framework_id
 
 
 class MembershipInline(admin.TabularInline):

@@ -49,3 +49,48 @@ def test_a_judgement_changed_in_the_admin_is_recorded_with_who_changed_it(client
     latest = judgement.history.first()
     assert (latest.answer, latest.history_user) == ("yes", lead)
     assert judgement.history.all()[1].answer == "no"
+
+
+@pytest.mark.parametrize("model_name", ["framework", "standard", "keyquestion"])
+def test_a_framework_an_inspection_uses_is_read_only_in_the_admin(
+    client, demo, django_user_model, model_name
+):
+    from inspections.models import Framework, KeyQuestion, Standard
+
+    framework = Framework.objects.filter(inspections__isnull=False).first()
+    obj = {
+        "framework": framework,
+        "standard": Standard.objects.filter(framework=framework).first(),
+        "keyquestion": KeyQuestion.objects.filter(standard__framework=framework).first(),
+    }[model_name]
+    client.force_login(django_user_model.objects.get(username="admin"))
+    url = reverse(f"admin:inspections_{model_name}_change", args=[obj.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(url, {}).status_code == 403
+    assert (
+        client.post(
+            reverse(f"admin:inspections_{model_name}_delete", args=[obj.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_framework_no_inspection_uses_can_still_be_edited(client, demo, django_user_model):
+    from inspections.models import Framework
+
+    draft = Framework.objects.create(
+        slug="pdu",
+        name="Draft",
+        version=99,
+        effective_from="2027-04-01",
+        key_question_bands={},
+        composite_bands={},
+    )
+    client.force_login(django_user_model.objects.get(username="admin"))
+    page = client.get(reverse("admin:inspections_framework_change", args=[draft.pk]))
+    assert page.context["has_change_permission"]
+    assert 'name="_save"' in page.content.decode()
