@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 
 from .models import Answer, Enquiries, Oversight, RoshLevel
 from .selectors import CasePage
@@ -180,3 +181,12 @@ class CaseForm(forms.Form):
                 kept.append(row)
         merged = {**theirs, **{name: self.cleaned_data[name] for name in changed}}
         return {"differences": differences, "kept": kept, "merged": merged, "loaded": loaded_token(theirs)}
+
+
+def show_refusal(form: forms.Form, error: Exception) -> None:
+    """Show a service's refusal on the form: invalid values against their fields, anything else above the form."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, str(error))
+        return
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)

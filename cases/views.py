@@ -12,7 +12,7 @@ from inspections.models import KeyQuestion
 from inspections.selectors import case_queries
 
 from . import permissions, selectors, services
-from .forms import FACT_LABELS, CaseForm, case_values, loaded_token
+from .forms import FACT_LABELS, CaseForm, case_values, loaded_token, show_refusal
 from .models import InspectedCase, Need
 
 SAVED = "Your answers for {case} have been saved."
@@ -73,8 +73,7 @@ def case_detail(request, pk: int):
         messages.error(request, str(refused))
         return redirect("case_detail", pk=case.pk)
     except ValidationError as invalid:
-        for name, errors in invalid.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+        show_refusal(form, invalid)
         return _render_case(request, case, page, form, editable)
 
     action = request.POST.get("action", "save")

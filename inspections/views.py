@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cases import imports
 from cases import services as case_services
+from cases.forms import show_refusal
 from cases.models import InspectedCase, Judgement, SecondJudgement, SecondMarking
 from cases.services import CaseError, key_question_field
 
@@ -32,15 +33,6 @@ def _get_inspection(request, pk: int, predicate=can_manage_inspection) -> Inspec
 def _posted(request):
     """The submitted data on a POST (even an empty one, so the form shows its errors), otherwise None."""
     return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form, error: Exception) -> None:
-    """Show a service's refusal on the form: invalid values against their fields, anything else above the form."""
-    if not isinstance(error, ValidationError):
-        form.add_error(None, str(error))
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 @login_required
@@ -76,7 +68,7 @@ def inspection_create(request):
                 user=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Inspection of {inspection.pdu} created")
             return redirect("inspections:detail", pk=inspection.pk)
@@ -236,7 +228,7 @@ def organisational_rating_edit(request, pk, code):
                 inspection=inspection, standard=standard, user=request.user, **form.cleaned_data
             )
         except (ValidationError, services.InspectionError) as error:
-            _form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Rating for {standard.code} {standard.title} saved")
             return redirect("inspections:ratings", pk=pk)
@@ -281,7 +273,7 @@ def case_review(request, pk, case_pk):
                 case=case, user=request.user, text=form.cleaned_data["text"], **form.subject_kwargs()
             )
         except (ValidationError, CaseError, services.InspectionError) as error:
-            _form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Case {case.reference} returned to its assistant inspector")
             return redirect("inspections:quality_assurance", pk=pk)
@@ -339,7 +331,7 @@ def inspection_unlock(request, pk):
                 inspection=inspection, reason=form.cleaned_data["reason"], user=request.user
             )
         except (ValidationError, services.InspectionError) as error:
-            _form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Inspection unlocked")
             return redirect("inspections:detail", pk=pk)
@@ -374,7 +366,7 @@ def moderation(request, pk):
             messages.success(request, "Case chosen for second marking")
             return redirect("inspections:moderation", pk=pk)
     except (ValidationError, CaseError, services.InspectionError) as error:
-        _form_errors(share_form if sharing else form, error)
+        show_refusal(share_form if sharing else form, error)
     return render(
         request,
         "inspections/moderation.html",
@@ -442,7 +434,7 @@ def second_marking(request, pk, marking_pk):
         try:
             case_services.second_marking_save(marking=marking, user=request.user, judgements=judgements)
         except (ValidationError, CaseError, services.InspectionError) as error:
-            _form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Second marking of {marking.case} recorded")
             return redirect("inspections:second_marking", pk=pk, marking_pk=marking_pk)
