@@ -420,17 +420,21 @@ class NationalPDUs(generics.GenericAPIView):
         return rows
 
 
+class NationalAggregate(APIView):
+    """A national or regional aggregate, as JSON or CSV; its filters answer 400 when not allowed."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+    error_status_codes = {"GET": [400]}
+
+
 class DistributionSerializer(ScopeSerializer):
     distribution = serializers.DictField(
         child=serializers.IntegerField(), help_text="PDUs with each overall rating, best first."
     )
 
 
-class NationalDistribution(APIView):
+class NationalDistribution(NationalAggregate):
     """How many of the PDUs shown have each overall rating."""
-
-    renderer_classes = AGGREGATE_RENDERERS
-    error_status_codes = {"GET": [400]}  # filters that are not allowed
 
     @extend_schema(
         parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(DistributionSerializer)}
@@ -452,11 +456,8 @@ class NationalKeyQuestionsSerializer(ScopeSerializer):
     key_questions = KeyQuestionRateSerializer(many=True)
 
 
-class NationalKeyQuestions(APIView):
+class NationalKeyQuestions(NationalAggregate):
     """Key question sufficiency pooled over the cases of the inspections shown, by RoSH level and case type."""
-
-    renderer_classes = AGGREGATE_RENDERERS
-    error_status_codes = {"GET": [400]}  # filters that are not allowed
 
     @extend_schema(
         parameters=[NationalFilterSerializer],
@@ -480,11 +481,8 @@ class NationalCaseFactsSerializer(ScopeSerializer):
     case_facts = CaseFactRatesSerializer()
 
 
-class NationalCaseFacts(APIView):
+class NationalCaseFacts(NationalAggregate):
     """Case facts pooled over the cases of the inspections shown: RoSH accuracy, enquiry rates, needs met."""
-
-    renderer_classes = AGGREGATE_RENDERERS
-    error_status_codes = {"GET": [400]}  # filters that are not allowed
 
     @extend_schema(
         parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalCaseFactsSerializer)}
