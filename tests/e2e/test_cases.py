@@ -11,18 +11,11 @@ from django.contrib.sessions.models import Session
 
 from cases.demo import DEMO_PASSWORD, seed_demo
 from cases.models import InspectedCase, Judgement, Need
+from cases.services import FACT_FIELDS
 from tests.e2e.conftest import assert_accessible, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 KEY_QUESTIONS = [f"2.{stage}.{number}" for stage in range(1, 5) for number in range(1, 4)]
-FACTS = [
-    "rosh_level",
-    "rosh_classified_correctly",
-    "domestic_abuse_enquiries",
-    "child_safeguarding_enquiries",
-    "home_visits",
-    "management_oversight",
-]
 
 
 @pytest.fixture
@@ -91,7 +84,7 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
 
     for code in KEY_QUESTIONS[3:]:
         answer(page, code, f"Evidence for {code}.")
-    for name in FACTS:
+    for name in FACT_FIELDS:
         page.check(f"#{name}")
     for need in Need.values:
         page.check(f"#need_{need}_linked-2")  # not linked to offending
