@@ -24,9 +24,14 @@ def _escape(value) -> str:
     return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
+@register.simple_tag
+def rating_tag(rating: rules.Rating | None) -> SafeString:
+    """A rating as a coloured tag with its name in words; "Not yet rated" when there is none."""
+    return mark_safe(_rating_tag(rating))  # noqa: S308 - a fixed label
+
+
 def _rating_tag(rating: rules.Rating | None) -> str:
-    """The markup of includes/rating_tag.html."""
-    if rating is None:
+    if not rating:
         return '<span class="govuk-hint govuk-!-margin-0">Not yet rated</span>'
     return f'<strong class="app-rating app-rating--{rating.value}">{_escape(rating.label)}</strong>'
 
