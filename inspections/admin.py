@@ -32,16 +32,20 @@ class PinnedFrameworkMixin:
         return not self._pinned(obj) and super().has_delete_permission(request, obj)
 
 
-class StandardInline(PinnedFrameworkMixin, admin.TabularInline):
+class PinnedInlineMixin(PinnedFrameworkMixin):
+    """For an inline, where `obj` is the parent: no new rows in a pinned framework either."""
+
+    def has_add_permission(self, request, obj=None):
+        return not self._pinned(obj) and super().has_add_permission(request, obj)
+
+
+class StandardInline(PinnedInlineMixin, admin.TabularInline):
     model = Standard
     extra = 0
     fields = ["code", "title", "domain", "rated_from", "stage", "is_optional", "order"]
 
     def framework_id_of(self, framework):
         return framework.pk
-
-    def has_add_permission(self, request, obj=None):
-        return not self._pinned(obj) and super().has_add_permission(request, obj)
 
 
 @admin.register(Framework)
@@ -53,15 +57,12 @@ class FrameworkAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
         return framework.pk
 
 
-class KeyQuestionInline(PinnedFrameworkMixin, admin.StackedInline):
+class KeyQuestionInline(PinnedInlineMixin, admin.StackedInline):
     model = KeyQuestion
     extra = 0
 
     def framework_id_of(self, standard):
         return standard.framework_id
-
-    def has_add_permission(self, request, obj=None):
-        return not self._pinned(obj) and super().has_add_permission(request, obj)
 
 
 @admin.register(Standard)
