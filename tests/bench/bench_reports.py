@@ -4,7 +4,8 @@ Run by `make bench` (tests/bench/__main__.py). On the 100,000-case dataset of te
 run: the national dashboard selector and page, the inspection dashboard selector and page, and the aggregate export
 (the national XLSX); then the same aggregates as one hand-written SQL query each (the lower bound: what the database
 itself needs) and as pandas over the same rows (the analyst's alternative). It prints each median time, its ratio
-to the SQL lower bound, and the number of queries each page runs. Method and results: docs/performance.md.
+to the SQL lower bound, and the number of queries each page runs; a signed-in page with no data shows the fixed cost
+every page pays. Method and results: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -209,12 +210,15 @@ def run() -> None:
                 reverse("inspection_dashboard", args=[timed])
             ),
             "pandas, one inspection (read rows + groupby)": lambda: _pandas([timed]),
+            # What any signed-in page costs before it reads anything: session, user, middleware, a small template.
+            "signed-in page with no data (fixed cost)": lambda: lead_client.get(reverse("password_change")),
         }
     )
     queries = {
         "national dashboard page": national_queries,
         "national export (XLSX, 7 sheets)": export_queries,
         "inspection dashboard page": inspection_queries,
+        "signed-in page with no data (fixed cost)": _page(lead_client, reverse("password_change")),
     }
 
     cases = Inspection.objects.get(pk=timed).cases.count()
