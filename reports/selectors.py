@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -337,6 +338,9 @@ def inspection_result_data(result: InspectionResult) -> dict:
 # Plain data for the inspection dashboard, the national and regional dashboard, their exports and the API.
 
 
+PERIOD_SLUG = re.compile(r"(?P<first>[0-9]{4})-(?P<second>[0-9]{2})")
+
+
 @dataclass(frozen=True)
 class Period:
     """An inspection year, April to March, as the inspectorate reports (e.g. "2022-23")."""
@@ -359,10 +363,11 @@ class Period:
     @classmethod
     def from_slug(cls, slug: str) -> Period | None:
         """The period a slug such as "2026-27" names; None for anything else."""
-        first, _, second = slug.partition("-")
-        if not (first.isdigit() and len(first) == 4 and second == f"{(int(first) + 1) % 100:02d}"):
+        match = PERIOD_SLUG.fullmatch(slug)
+        if not match or not 1 <= int(match["first"]) < datetime.MAXYEAR:
             return None
-        return cls.of(datetime.date(int(first), 4, 1))
+        first = int(match["first"])
+        return cls.of(datetime.date(first, 4, 1)) if match["second"] == f"{(first + 1) % 100:02d}" else None
 
 
 @dataclass(frozen=True)
@@ -704,27 +709,28 @@ class NationalDashboard:
         return [row for row in self.rows if row.inspection_id is not None]
 
 
-SORT_KEYS = {
-    "pdu": lambda row: row.pdu,
-    "region": lambda row: (row.region, row.pdu),
-    "composite": lambda row: (row.composite_score is None, -(row.composite_score or 0), row.pdu),
-    "overall": lambda row: (
-        row.overall_rating is None,
-        -(row.overall_rating.points if row.overall_rating else 0),
-    ),
-    "published": lambda row: (row.published_composite is None, -(row.published_composite or 0), row.pdu),
-    "inspected": lambda row: (
-        row.fieldwork_start is None,
-        -(row.fieldwork_start.toordinal() if row.fieldwork_start else 0),
-    ),
+# Each sort: the value a row sorts on (None for "nothing to sort on") and whether it runs highest first by default.
+SORT_KEYS: dict[str, tuple] = {
+    "pdu": (lambda row: row.pdu, False),
+    "region": (lambda row: row.region, False),
+    "composite": (lambda row: row.composite_score, True),
+    "overall": (lambda row: row.overall_rating.points if row.overall_rating else None, True),
+    "published": (lambda row: row.published_composite, True),
+    "inspected": (lambda row: row.fieldwork_start, True),
 }
 
 
 def sort_pdu_results(rows: list[PDUResult], sort: str) -> list[PDUResult]:
-    """Rows sorted by one of SORT_KEYS (best or latest first), "-" reversing; unknown keys sort by PDU name."""
-    key = sort.removeprefix("-")
-    ordered = sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["pdu"]))
-    return list(reversed(ordered)) if sort.startswith("-") else ordered
+    """Rows sorted by one of SORT_KEYS in its default direction, "-" reversing it; unknown keys sort by PDU name.
+
+    Either way rows with nothing to sort on come last, and ties keep PDU names in alphabetical order.
+    """
+    value, highest_first = SORT_KEYS.get(sort.removeprefix("-"), SORT_KEYS["pdu"])
+    by_name = sorted(rows, key=lambda row: row.pdu)
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    # Python's sort is stable, in reverse too: rows with equal values stay in name order.
+    return sorted(present, key=value, reverse=highest_first != sort.startswith("-")) + missing
 
 
 def national_dashboard(
@@ -756,7 +762,12 @@ def national_dashboard(
     visible = [
         i for i in inspections if (i.is_locked and i.snapshot_data is not None) or everything or i.is_member
     ]
-    periods = sorted({Period.of(i.fieldwork_start) for i in visible}, key=lambda p: p.start, reverse=True)
+    # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
+    periods = sorted(
+        {Period.of(i.fieldwork_start) for i in visible} | ({chosen_period} if chosen_period else set()),
+        key=lambda p: p.start,
+        reverse=True,
+    )
     pdu_by_id = {pdu.pk: pdu for pdu in pdus}
     chosen: dict[int, Inspection] = {}
     for inspection in visible:

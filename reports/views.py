@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from . import charts, selectors, tables
@@ -148,7 +149,9 @@ def inspection_report_document(dashboard: selectors.InspectionDashboard):
 @login_required
 def inspection_report_pdf(request, pk: int):
     dashboard = _dashboard_for_user(request, pk)
-    response = HttpResponse(inspection_report_document(dashboard).write_pdf(), content_type="application/pdf")
+    # Tagged, so that screen readers read the report's headings and tables as such.
+    pdf = inspection_report_document(dashboard).write_pdf(pdf_tags=True)
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), "report")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
@@ -160,28 +163,67 @@ def _national_for_user(request) -> selectors.NationalDashboard:
     region = request.GET.get("region", "")
     return selectors.national_dashboard(
         request.user,
-        region=int(region) if region.isdigit() else None,
+        region=int(region) if region.isascii() and region.isdigit() else None,
         period=request.GET.get("period") or None,
         sort=request.GET.get("sort", "pdu"),
     )
 
 
 SORT_CHOICES = [
-    ("pdu", "PDU name"),
-    ("region", "Region"),
+    ("pdu", "PDU name, A to Z"),
+    ("-pdu", "PDU name, Z to A"),
+    ("region", "Region, A to Z"),
+    ("-region", "Region, Z to A"),
     ("composite", "Composite score, highest first"),
     ("-composite", "Composite score, lowest first"),
     ("overall", "Overall rating, best first"),
     ("-overall", "Overall rating, worst first"),
     ("published", "Published composite, highest first"),
+    ("-published", "Published composite, lowest first"),
     ("inspected", "Most recently inspected first"),
+    ("-inspected", "Least recently inspected first"),
 ]
+SORT_COLUMNS = [  # the PDU table's sortable columns: sort key, heading, numeric
+    ("pdu", "PDU", False),
+    ("region", "Region", False),
+    ("inspected", "Inspected", False),
+    ("composite", "Composite", True),
+    ("overall", "Overall rating", False),
+    ("published", "Published 2022–23", True),
+]
+
+
+def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dict]:
+    """The PDU table's column headers: each links to its column's usual order, or to the reverse when the table is
+    already in that order (keeping the filters), and says how the table is sorted for assistive technology."""
+    filters = {}
+    if dashboard.region:
+        filters["region"] = dashboard.region.pk
+    if dashboard.period:
+        filters["period"] = dashboard.period.slug
+    headers = []
+    for key, label, numeric in SORT_COLUMNS:
+        aria_sort = None
+        if sort.removeprefix("-") == key:
+            _, highest_first = selectors.SORT_KEYS[key]
+            aria_sort = "descending" if highest_first != sort.startswith("-") else "ascending"
+        target = f"-{key}" if sort == key else key
+        headers.append(
+            {
+                "label": label,
+                "numeric": numeric,
+                "href": f"?{urlencode({**filters, 'sort': target})}",
+                "aria_sort": aria_sort,
+            }
+        )
+    return headers
 
 
 @login_required
 def national_dashboard(request):
     """Every PDU's latest ratings and national (or regional) rates pooled over cases, filtered by region and period."""
     dashboard = _national_for_user(request)
+    sort = request.GET.get("sort", "pdu")
     table_list = tables.national_tables(dashboard)
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
@@ -197,8 +239,9 @@ def national_dashboard(request):
                 table_list, lambda table: reverse("national_dashboard_csv", args=[table.slug]) + suffix
             ),
             "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
-            "sort": request.GET.get("sort", "pdu"),
+            "sort": sort,
             "sort_choices": SORT_CHOICES,
+            "sort_headers": _sort_headers(dashboard, sort),
             "distribution_chart": charts.distribution_chart(
                 "chart-distribution", "Overall ratings of the PDUs shown", dashboard.distribution
             ),

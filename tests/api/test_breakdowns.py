@@ -169,6 +169,10 @@ def test_national_filters_that_are_not_allowed_are_problems(two_regions, nationa
     assert {error["field"] for error in response.json()["errors"]} == {"period"}
     unknown = national.get("/api/v1/national/case-facts/?region=999999")
     assert unknown.json()["errors"] == [{"field": "region", "message": "There is no region with id 999999."}]
+    for period in ("9999-00", "0000-01", "²⁰²⁶-27"):
+        response = national.get(f"/api/v1/national/pdus/?period={period}")
+        assert response.status_code == 400, period
+        assert [error["field"] for error in response.json()["errors"]] == ["period"]
     bad_sort = national.get("/api/v1/national/pdus/?ordering=sideways")
     assert [error["field"] for error in bad_sort.json()["errors"]] == ["ordering"]
 

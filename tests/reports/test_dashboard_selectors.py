@@ -281,6 +281,12 @@ def test_the_period_filter_picks_each_pdus_latest_inspection_in_that_year(two_re
     )
 
 
+def test_a_year_with_no_inspections_stays_a_choice_when_it_is_chosen(two_regions):
+    empty_year = selectors.national_dashboard(UserFactory(is_national_viewer=True), period="2022-23")
+    assert empty_year.inspected == []
+    assert empty_year.period in empty_year.periods
+
+
 def test_a_lead_sees_provisional_results_only_of_their_own_open_inspections(two_regions):
     lead = UserFactory()
     MembershipFactory(inspection=two_regions["b"], user=lead, role=Role.LEAD)
@@ -333,6 +339,17 @@ def test_rows_sort_by_composite_best_first_with_unrated_last(two_regions):
     assert [row.pdu for row in selectors.sort_pdu_results(rows, "unknown")] == ["A", "B", "C"]
 
 
+def test_reversed_sorts_put_lowest_first_unrated_still_last_and_ties_by_name(two_regions):
+    rows = [
+        selectors.PDUResult(
+            i, name, 1, "R", None, None, None, False, score, 24, None, {}, None, None, None, ""
+        )
+        for i, (name, score) in enumerate([("D", 20), ("A", 10), ("E", None), ("B", None), ("C", 10)])
+    ]
+    assert [row.pdu for row in selectors.sort_pdu_results(rows, "-composite")] == ["A", "C", "D", "B", "E"]
+    assert [row.pdu for row in selectors.sort_pdu_results(rows, "composite")] == ["D", "A", "C", "B", "E"]
+
+
 @pytest.mark.parametrize(
     ("counts", "expected"),
     [
@@ -357,3 +374,20 @@ def test_the_national_dashboard_with_no_inspections_lists_pdus_and_counts_nothin
     assert dashboard.key_questions == []
     assert dashboard.case_facts.cases == 0
     assert dashboard.periods == []
+
+
+@pytest.mark.parametrize(
+    ("slug", "start"),
+    [
+        ("2026-27", datetime.date(2026, 4, 1)),
+        ("1999-00", datetime.date(1999, 4, 1)),
+        ("2026-28", None),
+        ("9999-00", None),  # would end in the year 10000
+        ("0000-01", None),  # there is no year 0
+        ("²⁰²⁶-27", None),  # digits, but not ASCII ones
+        ("2026-27 ", None),
+    ],
+)
+def test_a_period_is_read_only_from_a_real_inspection_year(slug, start):
+    period = selectors.Period.from_slug(slug)
+    assert (period.start if period else None) == start

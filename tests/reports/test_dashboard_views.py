@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import zlib
 
 import pytest
 from django.urls import reverse
@@ -172,6 +174,41 @@ def test_the_national_dashboard_filters_by_region(client, framework):
     assert {row.region for row in response.context["dashboard"].rows} == {region.name}
 
 
+@pytest.mark.parametrize(
+    "query", ["period=9999-00", "period=0000-01", "period=²⁰²⁶-27", "region=²", "region=x"]
+)
+def test_the_national_dashboard_ignores_filters_it_cannot_read(client, framework, query):
+    client.force_login(UserFactory(is_national_viewer=True))
+    page = client.get(f"{reverse('national_dashboard')}?{query}")
+    assert page.status_code == 200
+    assert (page.context["dashboard"].period, page.context["dashboard"].region) == (None, None)
+    assert client.get(f"{reverse('national_dashboard_xlsx')}?{query}").status_code == 200
+
+
+def test_a_sorted_column_header_says_its_order_and_links_to_the_reverse(client, framework):
+    inspection = _inspection_with_cases(framework, 2)
+    client.force_login(UserFactory(is_national_viewer=True))
+    region = inspection.pdu.region.pk
+    url = reverse("national_dashboard")
+    headers = {
+        h["label"]: h
+        for h in client.get(url, {"region": region, "sort": "composite"}).context["sort_headers"]
+    }
+    assert headers["Composite"]["aria_sort"] == "descending"
+    assert headers["Composite"]["href"] == f"?region={region}&sort=-composite"
+    assert headers["PDU"] == {
+        "label": "PDU",
+        "numeric": False,
+        "href": f"?region={region}&sort=pdu",
+        "aria_sort": None,
+    }
+    reversed_page = client.get(url, {"sort": "-composite"})
+    composite = next(h for h in reversed_page.context["sort_headers"] if h["label"] == "Composite")
+    assert (composite["aria_sort"], composite["href"]) == ("ascending", "?sort=composite")
+    assert 'aria-sort="ascending"' in reversed_page.content.decode()
+    assert '<option value="-composite" selected>' in reversed_page.content.decode()
+
+
 def test_csv_cells_that_could_run_as_formulas_are_escaped():
     table = tables.Table(
         "t", "T", ["Name", "Count"], [["=SUM(A1)", 3], ["+1", -2], ["-x", None], ["@cmd", 1.5], ["plain", 0]]
@@ -278,11 +315,14 @@ def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
     assert len(images) == 3
 
 
-def test_the_pdf_download_is_a_pdf(client, inspection):
+def test_the_pdf_download_is_a_tagged_pdf(client, inspection):
     client.force_login(_member(inspection, Role.LEAD))
     response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    # The structure screen readers navigate by, in the catalog (which may sit in a compressed object stream).
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", response.content, re.DOTALL)
+    assert any(b"/StructTreeRoot" in zlib.decompress(stream) for stream in streams)
 
 
 def test_every_table_of_each_dashboard_is_on_its_page_with_a_csv_link(client, inspection):
