@@ -18,6 +18,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # GOV.UK: no autofocus, which would skip the skip link and the header for screen reader users.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout("username", "password", Button("submit", "Sign in"))

@@ -53,3 +53,16 @@ def test_a_wrong_password_signs_nobody_in(client):
     response = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
     assert response.status_code == 200
     assert "Enter a correct username and password" in response.content.decode()
+
+
+def test_the_sign_in_page_does_not_move_focus_past_the_skip_link(client):
+    page = client.get(reverse("login")).content.decode()
+    assert 'id="id_username"' in page
+    assert "autofocus" not in page
+
+
+@pytest.mark.parametrize(("is_staff", "shown"), [(False, False), (True, True)])
+def test_only_staff_see_the_administration_link(client, is_staff, shown):
+    client.force_login(UserFactory(is_staff=is_staff))
+    page = client.get(reverse("case_list")).content.decode()
+    assert (reverse("admin:index") in page) is shown
