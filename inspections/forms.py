@@ -103,13 +103,14 @@ class SampleUploadForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
+    # In the page's order, which the error summary follows: the select comes before the cases.
+    assistant_inspector = forms.ChoiceField(
+        label="Assign the selected cases to", error_messages={"required": "Select an assistant inspector"}
+    )
     cases = forms.MultipleChoiceField(
         label="Cases",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one case"},
-    )
-    assistant_inspector = forms.ChoiceField(
-        label="Assign the selected cases to", error_messages={"required": "Select an assistant inspector"}
     )
 
     def __init__(self, *args, cases, assistant_inspectors, **kwargs):

@@ -293,6 +293,48 @@ def test_assignment_without_a_choice_shows_errors(client, inspection, lead):
     assert "Select an assistant inspector" in response.text
 
 
+def start_tag(html: str, element_id: str) -> str:
+    """The opening tag of the element with this id (exactly one on the page)."""
+    tags = re.findall(rf'<[a-z]+\b[^>]*\bid="{re.escape(element_id)}"[^>]*>', html)
+    assert len(tags) == 1, f"{len(tags)} elements with id {element_id}"
+    return tags[0]
+
+
+def described_by(tag: str) -> list[str]:
+    match = re.search(r'aria-describedby="([^"]*)"', tag)
+    return match.group(1).split() if match else []
+
+
+def test_assignment_errors_are_tied_to_their_fields_in_page_order(client, inspection, lead):
+    InspectedCaseFactory.create_batch(2, inspection=inspection)
+    client.force_login(lead)
+    html = client.post(reverse("inspections:assignment", kwargs={"pk": inspection.pk}), {}).text
+
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#([^"]*)">([^<]*)</a>', summary) == [
+        ("id_assistant_inspector", "Select an assistant inspector"),
+        ("id_cases_1", "Select at least one case"),
+    ]
+    assert 'type="checkbox"' in start_tag(html, "id_cases_1")
+
+    select = start_tag(html, "id_assistant_inspector")
+    assert "govuk-select--error" in select
+    [select_error] = described_by(select)
+    assert "govuk-error-message" in start_tag(html, select_error)
+    assert re.search(
+        rf'id="{select_error}"><span class="govuk-visually-hidden">Error:</span> Select an assistant', html
+    )
+
+    fieldset = re.search(r'<fieldset class="govuk-fieldset"[^>]*>', html).group(0)
+    hint, cases_error = described_by(fieldset)
+    assert "govuk-hint" in start_tag(html, hint)
+    assert "govuk-error-message" in start_tag(html, cases_error)
+    assert re.search(
+        rf'id="{cases_error}"><span class="govuk-visually-hidden">Error:</span> Select at least one', html
+    )
+    assert html.count("govuk-form-group--error") == 2
+
+
 def test_assignment_page_runs_a_fixed_number_of_queries(
     client, inspection, lead, amira, django_assert_max_num_queries
 ):
