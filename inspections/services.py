@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import ngettext
 
 from .models import (
     Framework,
@@ -34,6 +35,7 @@ RATIONALE_MISSING = "Enter the rationale for the rating"
 REASON_MISSING = "Enter the reason for unlocking the inspection"
 NO_CASES = "Import the case sample before starting fieldwork."
 CANNOT_ADVANCE = "This inspection cannot move on from {status}."
+CASE_NOT_APPROVED = "{count} case is not yet approved by quality assurance."
 CASES_NOT_APPROVED = "{count} cases are not yet approved by quality assurance."
 STANDARDS_NOT_RATED = "Organisational standards not yet rated: {codes}."
 NO_CASES_TO_LOCK = "An inspection with no cases cannot be locked."
@@ -153,7 +155,8 @@ def lock_problems(inspection: Inspection) -> list[str]:
     if not counts["total"]:
         problems.append(NO_CASES_TO_LOCK)
     elif counts["unapproved"]:
-        problems.append(CASES_NOT_APPROVED.format(count=counts["unapproved"]))
+        unapproved = counts["unapproved"]
+        problems.append(ngettext(CASE_NOT_APPROVED, CASES_NOT_APPROVED, unapproved).format(count=unapproved))
     rated = OrganisationalRating.objects.filter(inspection=inspection).values("standard_id")
     missing = list(organisational_standards(inspection).exclude(pk__in=rated).values_list("code", flat=True))
     if missing:

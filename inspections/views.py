@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases import imports
@@ -151,7 +152,10 @@ def sample_import_confirm(request, pk):
             "inspections/sample_import.html",
             {"inspection": inspection, "form": form, "preview": error.preview},
         )
-    messages.success(request, f"{len(cases)} cases imported")
+    messages.success(
+        request,
+        ngettext("%(count)d case imported", "%(count)d cases imported", len(cases)) % {"count": len(cases)},
+    )
     return redirect("inspections:sample", pk=pk)
 
 
@@ -189,7 +193,11 @@ def assignment(request, pk):
             form.add_error(None, str(error))
         else:
             who = (target.get_full_name() or target.username) if target else "nobody"
-            messages.success(request, f"{moved} cases assigned to {who}")
+            messages.success(
+                request,
+                ngettext("%(count)d case assigned to %(who)s", "%(count)d cases assigned to %(who)s", moved)
+                % {"count": moved, "who": who},
+            )
             return redirect("inspections:assignment", pk=pk)
     selected = set(form["cases"].value() or [])
     return render(
@@ -355,7 +363,15 @@ def moderation(request, pk):
             chosen = case_services.second_marking_choose_share(
                 inspection=inspection, percentage=share_form.cleaned_data["percentage"], user=request.user
             )
-            messages.success(request, f"{len(chosen)} cases chosen for second marking")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d case chosen for second marking",
+                    "%(count)d cases chosen for second marking",
+                    len(chosen),
+                )
+                % {"count": len(chosen)},
+            )
             return redirect("inspections:moderation", pk=pk)
         if not sharing and request.method == "POST" and form.is_valid():
             case_services.second_marking_choose(

@@ -288,7 +288,7 @@ def test_assignment_works_by_keyboard_without_javascript(browser, live_server, t
         page.get_by_role("button", name="Assign selected cases").focus()
         page.keyboard.press("Enter")
         expect(
-            page.get_by_text("1 cases assigned to Amira Hussain")
+            page.get_by_text("1 case assigned to Amira Hussain")
         ).to_be_visible()  # axe needs JS: see the journey
     finally:
         context.close()

@@ -132,7 +132,7 @@ def test_lock_is_refused_while_cases_are_unapproved_or_standards_unrated(inspect
     with pytest.raises(services.InspectionNotReady) as refused:
         services.inspection_lock(inspection=inspection, user=lead)
     assert refused.value.problems == [
-        services.CASES_NOT_APPROVED.format(count=1),
+        services.CASE_NOT_APPROVED.format(count=1),
         services.STANDARDS_NOT_RATED.format(codes="1.2, 1.3, 1.4"),
     ]
     inspection.refresh_from_db()

@@ -263,6 +263,34 @@ def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspect
     assert "±69.3 percentage points" in summary.text
 
 
+def test_counts_of_one_case_are_singular(client, inspection, lead, amira):
+    member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+    client.force_login(lead)
+    upload = reverse("inspections:sample_import", kwargs={"pk": inspection.pk})
+    data = HEADER + "S1,licence,low,2026-03-02,\n"
+    preview = client.post(upload, {"file": SimpleUploadedFile("sample.csv", data.encode())})
+    assert "The file is ready: 1 case and no problems" in preview.text
+    assert re.search(r">Import 1 case</button>", preview.text)
+
+    imported = client.post(
+        reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}), follow=True
+    )
+    assert "1 case imported" in imported.text
+    detail = client.get(reverse("inspections:detail", kwargs={"pk": inspection.pk}))
+    assert re.search(r'id="task-sample-status">1 case<', detail.text)
+    assert re.search(r'id="task-moderation-status">0 cases chosen<', detail.text)
+
+    case = InspectedCase.objects.get()
+    assignment = reverse("inspections:assignment", kwargs={"pk": inspection.pk})
+    assigned = client.post(assignment, {"cases": [case.pk], "assistant_inspector": amira.pk}, follow=True)
+    assert "1 case assigned to" in assigned.text
+    assert ">1 case</caption>" in assigned.text
+
+    moderation = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
+    chosen = client.post(moderation, {"percentage": "10"}, follow=True)
+    assert "1 case chosen for second marking" in chosen.text
+
+
 def test_an_upload_over_the_limit_is_refused(client, inspection, lead, settings):
     client.force_login(lead)
     from cases import imports
@@ -431,7 +459,7 @@ def test_lock_page_lists_what_is_missing_and_locks_when_ready(client, inspection
     client.force_login(lead)
     path = reverse("inspections:lock", kwargs={"pk": inspection.pk})
     page = client.get(path)
-    assert "1 cases are not yet approved" in page.text
+    assert "1 case is not yet approved" in page.text
     client.post(path)
     inspection.refresh_from_db()
     assert not inspection.is_locked
