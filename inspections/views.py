@@ -31,6 +31,14 @@ def _get_inspection(request, pk: int, predicate=can_manage_inspection) -> Inspec
     return inspection
 
 
+def _refuse_if_locked(request, inspection: Inspection):
+    """A redirect to the inspection with the locked message, so a locked inspection never shows a form to fill."""
+    if inspection.is_locked:
+        messages.error(request, services.LOCKED)
+        return redirect("inspections:detail", pk=inspection.pk)
+    return None
+
+
 def _posted(request):
     """The submitted data on a POST (even an empty one, so the form shows its errors), otherwise None."""
     return request.POST if request.method == "POST" else None
@@ -108,9 +116,8 @@ def inspection_advance(request, pk):
 def sample_import(request, pk):
     """Upload → preview with every problem; a clean file waits in the session until the lead confirms it."""
     inspection = _get_inspection(request, pk)
-    if inspection.is_locked:
-        messages.error(request, services.LOCKED)
-        return redirect("inspections:detail", pk=pk)
+    if refused := _refuse_if_locked(request, inspection):
+        return refused
     form = forms.SampleUploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -176,6 +183,8 @@ def sample(request, pk):
 @login_required
 def assignment(request, pk):
     inspection = _get_inspection(request, pk)
+    if refused := _refuse_if_locked(request, inspection):
+        return refused
     assistant_inspectors = list(selectors.assistant_inspectors_with_load(inspection))
     cases = list(selectors.inspection_cases(inspection))
     form = forms.AssignmentForm(_posted(request), cases=cases, assistant_inspectors=assistant_inspectors)
@@ -226,6 +235,8 @@ def organisational_ratings(request, pk):
 @login_required
 def organisational_rating_edit(request, pk, code):
     inspection = _get_inspection(request, pk)
+    if refused := _refuse_if_locked(request, inspection):
+        return refused
     standard = get_object_or_404(services.organisational_standards(inspection), code=code)
     existing = OrganisationalRating.objects.filter(inspection=inspection, standard=standard).first()
     initial = {"rating": existing.rating, "rationale": existing.rationale} if existing else None

@@ -484,6 +484,46 @@ def test_lock_page_lists_what_is_missing_and_locks_when_ready(client, inspection
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("inspections:sample_import", {}),
+        ("inspections:assignment", {}),
+        ("inspections:rating_edit", {"code": "1.1"}),
+    ],
+)
+def test_a_locked_inspection_sends_the_lead_back_with_the_locked_message_before_any_form(
+    client, inspection, case, lead, amira, name, kwargs
+):
+    from inspections.services import LOCKED
+
+    inspection.status = Inspection.Status.LOCKED
+    inspection.save()
+    client.force_login(lead)
+    path = url(name, inspection, kwargs, case)
+    detail = reverse("inspections:detail", kwargs={"pk": inspection.pk})
+
+    page = client.get(path, follow=True)
+    assert page.redirect_chain == [(detail, 302)]
+    assert LOCKED in page.text
+
+    posted = client.post(
+        path, {"cases": [case.pk], "assistant_inspector": amira.pk, "rating": "good", "rationale": "x"}
+    )
+    assert posted.url == detail
+    case.refresh_from_db()
+    assert case.assistant_inspector is None
+    assert not OrganisationalRating.objects.exists()
+
+
+def test_a_locked_sample_offers_no_assignment(client, inspection, case, lead):
+    inspection.status = Inspection.Status.LOCKED
+    inspection.save()
+    client.force_login(lead)
+    page = client.get(reverse("inspections:sample", kwargs={"pk": inspection.pk}))
+    assert reverse("inspections:assignment", kwargs={"pk": inspection.pk}) not in page.text
+
+
 def test_moderation_choose_second_mark_blind_and_agree(client, inspection, framework, lead, amira):
     ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
     case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
