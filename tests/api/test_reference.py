@@ -3,6 +3,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from api.negotiation import FORMAT_NOT_OFFERED
 from tests.factories import PDUFactory, PublishedRatingFactory, RegionFactory, UserFactory
 
 from .conftest import token_client
@@ -134,6 +135,13 @@ def test_a_client_that_accepts_no_format_we_offer_gets_a_406_problem(client):
     response = client.get("/api/v1/regions/", HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_asking_for_a_format_an_endpoint_does_not_offer_is_a_406_problem_naming_those_it_does(client):
+    response = client.get("/api/v1/regions/?format=csv")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == FORMAT_NOT_OFFERED.format(formats="json")
 
 
 def test_a_write_to_an_address_that_does_not_exist_is_a_404_problem_not_a_csrf_page(db):
