@@ -16,7 +16,7 @@ from reports.tables import sufficiency_of
 
 register = template.Library()
 
-EMPTY_CELL = '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">None</span>'
+EMPTY_CELL = '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">No value</span>'
 
 
 def _escape(value) -> str:

@@ -35,3 +35,9 @@ def test_an_empty_table_says_there_is_nothing_to_show_and_has_no_csv_link_when_n
 
     assert '<td class="govuk-table__cell" colspan="2">Nothing to show.</td>' in html
     assert "Download" not in html
+
+
+def test_a_missing_value_shows_a_dash_and_is_read_out_as_no_value():
+    html = govuk_table(Table(slug="s", title="S", columns=["Standard", "Rating"], rows=[["2.1", None]]))
+
+    assert '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">No value</span>' in html
