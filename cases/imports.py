@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from inspections.models import Inspection, InspectionMembership, Role
@@ -32,6 +34,16 @@ COLUMNS = {
     "assistant inspector": "assistant_inspector",
 }
 REQUIRED_COLUMNS = ("case reference", "case type", "rosh level", "supervision start date")
+# Each column's heading as the page documents it and the problems list shows it.
+HEADINGS = {
+    "case reference": "Case reference",
+    "case type": "Case type",
+    "rosh level": "RoSH level",
+    "supervision start date": "Supervision start date",
+    "assistant inspector": "Assistant inspector",
+}
+# Line and paragraph separators, tabs, zero-width and other invisible characters: a reference is one visible line.
+HIDDEN_CHARACTER_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 EMPTY_FILE = "The file is empty"
@@ -45,6 +57,8 @@ UNKNOWN_CASE_TYPE = "Case type must be community order, licence or post-sentence
 UNKNOWN_ROSH = "RoSH level must be low, medium, high or very high"
 BAD_DATE = "Supervision start date must be a real date, like 2026-03-02 or 02/03/2026"
 REFERENCE_TOO_LONG = "Case reference must be 50 characters or fewer"
+REFERENCE_HIDDEN_CHARACTERS = "Case reference must be on one line, without tabs or other hidden characters"
+FUTURE_DATE = "Supervision start date must be today or in the past"
 DUPLICATE_IN_FILE = "Case reference {reference} appears more than once in the file (first on line {line})"
 DUPLICATE_IN_SAMPLE = "Case reference {reference} is already in this inspection's sample"
 UNKNOWN_USER = "There is no assistant inspector with the username {username} in this inspection's team"
@@ -172,7 +186,8 @@ def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportPro
     missing = [column for column in REQUIRED_COLUMNS if column not in headings]
     if missing:
         return [], [
-            ImportProblem(header_line, column, MISSING_COLUMN.format(column=column)) for column in missing
+            ImportProblem(header_line, HEADINGS[column], MISSING_COLUMN.format(column=HEADINGS[column]))
+            for column in missing
         ]
     positions = {
         heading: index for index, heading in reversed(list(enumerate(headings))) if heading in COLUMNS
@@ -195,6 +210,10 @@ def _parse_date(text: str) -> datetime.date | None:
     return None
 
 
+def _has_hidden_characters(text: str) -> bool:
+    return any(unicodedata.category(character) in HIDDEN_CHARACTER_CATEGORIES for character in text)
+
+
 def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow]) -> ImportPreview:
     """Check every row against the rules, the team and the existing sample; two queries in all."""
     assistant_inspectors = set(
@@ -202,27 +221,30 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow]) -> Import
             "user__username", flat=True
         )
     )
-    existing = set(inspection.cases.values_list("reference", flat=True))
+    # References are kept as written but compared without case: NEW001 and new001 are the same case.
+    existing = {reference.casefold() for reference in inspection.cases.values_list("reference", flat=True)}
+    today = timezone.localdate()
     seen: dict[str, int] = {}
     parsed, problems = [], []
     for line, values in rows:
         row = SampleRow(line=line, reference=values.get("case reference", "").strip())
+        folded = row.reference.casefold()
 
         def problem(column: str, message: str, row=row) -> None:
-            row.problems.append(ImportProblem(row.line, column, message))
+            row.problems.append(ImportProblem(row.line, HEADINGS[column], message))
 
         if not row.reference:
             problem("case reference", MISSING_VALUE.format(column="case reference"))
         elif len(row.reference) > InspectedCase._meta.get_field("reference").max_length:
             problem("case reference", REFERENCE_TOO_LONG)
-        elif row.reference in seen:
-            problem(
-                "case reference", DUPLICATE_IN_FILE.format(reference=row.reference, line=seen[row.reference])
-            )
-        elif row.reference in existing:
+        elif _has_hidden_characters(row.reference):
+            problem("case reference", REFERENCE_HIDDEN_CHARACTERS)
+        elif folded in seen:
+            problem("case reference", DUPLICATE_IN_FILE.format(reference=row.reference, line=seen[folded]))
+        elif folded in existing:
             problem("case reference", DUPLICATE_IN_SAMPLE.format(reference=row.reference))
         else:
-            seen[row.reference] = line
+            seen[folded] = line
 
         for column, lookup, message in (
             ("case type", CASE_TYPES, UNKNOWN_CASE_TYPE),
@@ -244,6 +266,8 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow]) -> Import
             row.supervision_start = _parse_date(start)
             if row.supervision_start is None:
                 problem("supervision start date", BAD_DATE)
+            elif row.supervision_start > today:
+                problem("supervision start date", FUTURE_DATE)
 
         username = values.get("assistant inspector", "").strip()
         if username and username not in assistant_inspectors:

@@ -2,6 +2,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
 from cases import imports
@@ -61,15 +62,15 @@ def test_preview_lists_every_bad_row_with_line_column_and_message(inspection):
     )
     assert not result.is_clean
     assert problems(result) == [
-        (2, "case type", imports.UNKNOWN_CASE_TYPE),
-        (3, "rosh level", imports.UNKNOWN_ROSH),
-        (3, "supervision start date", imports.BAD_DATE),
-        (4, "case reference", imports.DUPLICATE_IN_FILE.format(reference="B1", line=2)),
-        (4, "assistant inspector", imports.UNKNOWN_USER.format(username="zed")),
-        (5, "case reference", imports.DUPLICATE_IN_SAMPLE.format(reference="OLD1")),
-        (6, "case reference", imports.MISSING_VALUE.format(column="case reference")),
-        (6, "rosh level", imports.MISSING_VALUE.format(column="RoSH level")),
-        (6, "supervision start date", imports.MISSING_VALUE.format(column="supervision start date")),
+        (2, "Case type", imports.UNKNOWN_CASE_TYPE),
+        (3, "RoSH level", imports.UNKNOWN_ROSH),
+        (3, "Supervision start date", imports.BAD_DATE),
+        (4, "Case reference", imports.DUPLICATE_IN_FILE.format(reference="B1", line=2)),
+        (4, "Assistant inspector", imports.UNKNOWN_USER.format(username="zed")),
+        (5, "Case reference", imports.DUPLICATE_IN_SAMPLE.format(reference="OLD1")),
+        (6, "Case reference", imports.MISSING_VALUE.format(column="case reference")),
+        (6, "RoSH level", imports.MISSING_VALUE.format(column="RoSH level")),
+        (6, "Supervision start date", imports.MISSING_VALUE.format(column="supervision start date")),
     ]
     assert result.rows_with_problems == 5
 
@@ -77,7 +78,50 @@ def test_preview_lists_every_bad_row_with_line_column_and_message(inspection):
 def test_a_user_who_is_not_an_assistant_inspector_on_the_team_is_unknown(inspection):
     UserFactory(username="stranger")
     result = preview(inspection, HEADER + "C1,licence,low,2026-03-02,stranger\n")
-    assert problems(result) == [(2, "assistant inspector", imports.UNKNOWN_USER.format(username="stranger"))]
+    assert problems(result) == [(2, "Assistant inspector", imports.UNKNOWN_USER.format(username="stranger"))]
+
+
+def test_references_differing_only_in_case_are_duplicates_in_the_file_and_the_sample(inspection):
+    InspectedCaseFactory(inspection=inspection, reference="OLD1")
+    result = preview(
+        inspection,
+        HEADER + "NEW001,licence,low,2026-03-02,\n"  # line 2
+        "new001,licence,low,2026-03-02,\n"  # line 3
+        "old1,licence,low,2026-03-02,\n",  # line 4
+    )
+    assert problems(result) == [
+        (3, "Case reference", imports.DUPLICATE_IN_FILE.format(reference="new001", line=2)),
+        (4, "Case reference", imports.DUPLICATE_IN_SAMPLE.format(reference="old1")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["NEW\n001", "NEW\r\n001", "NEW\t001", "NEW\u200b001", "NEW\u2028001", "NEW\x07001"],
+    ids=["line-feed", "carriage-return", "tab", "zero-width-space", "line-separator", "bell"],
+)
+def test_a_reference_with_a_line_break_or_hidden_character_is_refused(inspection, reference):
+    quoted = '"' + reference + '"'
+    result = preview(
+        inspection, HEADER + "OK1,licence,low,2026-03-02,\n" + quoted + ",licence,low,2026-03-02,\n"
+    )
+    assert problems(result) == [(3, "Case reference", imports.REFERENCE_HIDDEN_CHARACTERS)]
+
+
+def test_a_supervision_start_after_today_is_refused_and_today_or_earlier_accepted(inspection):
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    result = preview(
+        inspection,
+        HEADER + f"T1,licence,low,{today.isoformat()},\n"  # line 2
+        f"T2,licence,low,{tomorrow.isoformat()},\n"  # line 3
+        "T3,licence,low,01/01/2099,\n"  # line 4
+        "T4,licence,low,2019-06-30,\n",  # line 5
+    )
+    assert problems(result) == [
+        (3, "Supervision start date", imports.FUTURE_DATE),
+        (4, "Supervision start date", imports.FUTURE_DATE),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -87,8 +131,8 @@ def test_a_user_who_is_not_an_assistant_inspector_on_the_team_is_unknown(inspect
         (b"\n\n  \n", [(None, "", imports.EMPTY_FILE)]),
         (HEADER.encode(), [(None, "", imports.NO_ROWS)]),
         (b"Case reference,Case type\nA,licence\n", [
-            (1, "rosh level", imports.MISSING_COLUMN.format(column="rosh level")),
-            (1, "supervision start date", imports.MISSING_COLUMN.format(column="supervision start date")),
+            (1, "RoSH level", imports.MISSING_COLUMN.format(column="RoSH level")),
+            (1, "Supervision start date", imports.MISSING_COLUMN.format(column="Supervision start date")),
         ]),
         ((HEADER + "Zoë,licence,low,2026-03-02,\n").encode("utf-16"), [(None, "", imports.WRONG_ENCODING)]),
         ((HEADER + "Zoë,licence,low,2026-03-02,\n").encode("latin-1"), [(None, "", imports.WRONG_ENCODING)]),
@@ -113,7 +157,7 @@ def test_an_xlsx_workbook_is_read_like_a_csv(inspection):
     result = preview(inspection, buffer.getvalue(), name="sample.xlsx")
     assert result.rows[0].reference == "1234"
     assert result.rows[0].supervision_start == datetime.date(2026, 3, 2)
-    assert problems(result) == [(3, "supervision start date", imports.BAD_DATE)]
+    assert problems(result) == [(3, "Supervision start date", imports.BAD_DATE)]
 
 
 def test_a_corrupt_xlsx_is_refused(inspection):
@@ -142,8 +186,19 @@ def test_import_saves_nothing_if_any_row_is_bad(inspection, lead):
     )
     with pytest.raises(imports.SampleInvalid) as refused:
         imports.sample_import(inspection=inspection, rows=rows, user=lead)
-    assert problems(refused.value.preview) == [(3, "supervision start date", imports.BAD_DATE)]
+    assert problems(refused.value.preview) == [(3, "Supervision start date", imports.BAD_DATE)]
     assert not InspectedCase.objects.exists()
+
+
+def test_import_refuses_a_case_added_meanwhile_under_another_case(inspection, lead):
+    rows, _ = imports.sample_read(name="s.csv", data=(HEADER + "h1,licence,low,2026-03-02,\n").encode())
+    InspectedCaseFactory(inspection=inspection, reference="H1")
+    with pytest.raises(imports.SampleInvalid) as refused:
+        imports.sample_import(inspection=inspection, rows=rows, user=lead)
+    assert problems(refused.value.preview) == [
+        (2, "Case reference", imports.DUPLICATE_IN_SAMPLE.format(reference="h1"))
+    ]
+    assert list(InspectedCase.objects.values_list("reference", flat=True)) == ["H1"]
 
 
 def test_import_into_a_locked_inspection_is_refused(inspection, lead):

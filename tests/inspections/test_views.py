@@ -239,6 +239,21 @@ def test_upload_with_errors_shows_every_problem_and_saves_nothing(client, inspec
     assert not InspectedCase.objects.exists()
 
 
+def test_upload_problems_name_each_column_by_its_documented_heading(client, inspection, lead):
+    client.force_login(lead)
+    data = "Case reference,Case type,rosh_level,Supervision start date\nR1,licence,extreme,2099-01-01\n"
+    response = client.post(
+        reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
+        {"file": SimpleUploadedFile("sample.csv", data.encode(), content_type="text/csv")},
+    )
+    assert "Line 2, RoSH level: RoSH level must be low, medium, high or very high" in response.text
+    assert '<td class="govuk-table__cell">RoSH level</td>' in response.text
+    assert (
+        "Line 2, Supervision start date: Supervision start date must be today or in the past" in response.text
+    )
+    assert "rosh level" not in response.text
+
+
 def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspection, lead, amira):
     client.force_login(lead)
     data = HEADER + "A1,licence,low,2026-03-02,amira\nA2,community order,high,2026-03-09,\n"
