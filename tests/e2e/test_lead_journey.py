@@ -254,7 +254,8 @@ def test_moderation_and_blind_second_marking_pages(page, new_page, transactional
     assert case.judgements.get(key_question__code="2.1.1").answer == "no"
 
 
-def test_assignment_works_by_keyboard_without_javascript(browser, live_server, transactional_db):
+def inspection_with_two_unassigned_cases():
+    """An inspection led by the demo lead, Amira on its team, cases KEY1 and KEY2 unassigned; and the users."""
     published_ratings_load()
     framework = frameworks_load_all()[-1]
     users = demo_users_create()
@@ -275,6 +276,32 @@ def test_assignment_works_by_keyboard_without_javascript(browser, live_server, t
             rosh_level="low",
             supervision_start=datetime.date(2026, 3, 2),
         )
+    return inspection, users
+
+
+def test_assignment_errors_are_announced_with_their_fields_and_lead_to_them(page, transactional_db):
+    inspection, _ = inspection_with_two_unassigned_cases()
+    sign_in(page, "lead", DEMO_PASSWORD)
+    page.goto(f"/inspections/{inspection.pk}/assignment/")
+    page.get_by_role("button", name="Assign selected cases").click()
+
+    links = page.locator(".govuk-error-summary").get_by_role("link")
+    expect(links).to_have_text(["Select an assistant inspector", "Select at least one case"])
+    expect(page.get_by_label("Assign the selected cases to")).to_have_accessible_description(
+        "Error: Select an assistant inspector"
+    )
+    expect(page.get_by_role("group", name="Cases")).to_have_accessible_description(
+        "Select the cases to assign or reassign. Error: Select at least one case"
+    )
+    assert_accessible(page)
+    links.nth(1).click()
+    expect(page.get_by_label("Select KEY1")).to_be_focused()
+    links.nth(0).click()
+    expect(page.get_by_label("Assign the selected cases to")).to_be_focused()
+
+
+def test_assignment_works_by_keyboard_without_javascript(browser, live_server, transactional_db):
+    inspection, users = inspection_with_two_unassigned_cases()
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.set_default_timeout(15_000)
     page = context.new_page()
