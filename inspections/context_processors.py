@@ -1,0 +1,17 @@
+"""The sections the service navigation offers: those where the signed-in user has work or may look."""
+
+
+def navigation(request) -> dict:
+    """Flags from inspections.backends.MembershipBackend's user; every section where they are unknown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    if user.is_superuser or not hasattr(user, "works_on_cases"):
+        return {"navigation": {"national_dashboard": True, "inspections": True, "cases": True}}
+    return {
+        "navigation": {
+            "national_dashboard": user.is_national_viewer or user.sees_ratings,
+            "inspections": user.works_on_inspections,
+            "cases": user.works_on_cases,
+        }
+    }
