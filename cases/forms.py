@@ -34,6 +34,9 @@ FACT_CHOICES = {
     "home_visits": Enquiries.choices,
     "management_oversight": Oversight.choices,
 }
+# "the drugs need", "the education, training and employment need": grammatical for every need, singular or plural.
+NEED_LINKED_LABEL = "Is the {need} need linked to offending?"
+NEED_ADDRESSED_LABEL = "Was the {need} need sufficiently addressed?"
 INVALID_CHOICE = "Select one of the options"
 HIDDEN_FIELDS = {"version", "loaded"}
 LOADED_SALT = "cases.forms.loaded"
@@ -106,8 +109,10 @@ class CaseForm(forms.Form):
             self.fields[name] = _radio(FACT_LABELS[name], FACT_CHOICES[name])
         for item in page.needs:
             label = item.need.label
-            self.fields[item.linked_field] = _radio(f"Is {label.lower()} linked to offending?", YES_NO)
-            self.fields[item.addressed_field] = _radio(f"Was {label.lower()} sufficiently addressed?", YES_NO)
+            self.fields[item.linked_field] = _radio(NEED_LINKED_LABEL.format(need=label.lower()), YES_NO)
+            self.fields[item.addressed_field] = _radio(
+                NEED_ADDRESSED_LABEL.format(need=label.lower()), YES_NO
+            )
 
     @property
     def answer_names(self) -> list[str]:
@@ -181,6 +186,20 @@ class CaseForm(forms.Form):
                 kept.append(row)
         merged = {**theirs, **{name: self.cleaned_data[name] for name in changed}}
         return {"differences": differences, "kept": kept, "merged": merged, "loaded": loaded_token(theirs)}
+
+
+class QueryAnswerForm(forms.Form):
+    """The assistant inspector's answer to one quality-assurance query; case_query_answer checks it.
+
+    Its id names the query (query-answer-<pk>), since a case page can show a form for each open query.
+    """
+
+    answer = forms.CharField(label="Your answer", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, query, **kwargs):
+        kwargs.setdefault("auto_id", f"query-%s-{query.pk}")
+        super().__init__(*args, **kwargs)
+        self.query = query
 
 
 def show_refusal(form: forms.Form, error: Exception) -> None:

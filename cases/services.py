@@ -34,11 +34,18 @@ from .models import (
 )
 
 NOT_EDITABLE = "This case cannot be changed now: it has been submitted, approved or its inspection is locked."
-CONFLICT = "Someone else saved this case after you opened it. Nothing you typed has been saved yet."
+CONFLICT = "This case was saved after you opened it. Nothing you typed has been saved yet."
 UNKNOWN_KEY_QUESTION = "There is no key question {code} in this inspection's framework."
 UNKNOWN_NEED = "There is no criminogenic need called {need}."
 UNKNOWN_FACT = "{name} is not a case fact."
-ADDRESSED_WITHOUT_LINK = "Only say whether {need} was sufficiently addressed if it is linked to offending."
+ADDRESSED_WITHOUT_LINK = (
+    "Only say whether the {need} need was sufficiently addressed if it is linked to offending."
+)
+NEED_LINKED_MISSING = "Select yes if the {need} need is linked to offending"
+NEED_ADDRESSED_MISSING = "Select yes if the {need} need was sufficiently addressed"
+# Long enough for any real evidence; a limit keeps pages that show it (history, quality assurance) readable.
+EVIDENCE_MAX_LENGTH = 5000
+EVIDENCE_TOO_LONG = "Evidence for your judgement on {code} must be {limit:,} characters or less"
 
 # Case facts an assistant inspector records, in the order the form shows them.
 FACT_FIELDS = (
@@ -133,7 +140,8 @@ def case_save(
     judgements: {key question code: {"answer": "yes" | "no" | "not_applicable" | "", "rationale": str}}
     facts: {fact field name: value}; needs: {need: {"linked_to_offending": bool | None,
     "sufficiently_addressed": bool | None}}. Keys left out are left as they are.
-    Raises CaseNotEditable, CaseConflict, or ValidationError (with field errors) for values that are not allowed.
+    Raises CaseNotEditable, CaseConflict, or ValidationError (with field errors) for values that are not allowed,
+    evidence longer than EVIDENCE_MAX_LENGTH included.
     """
     judgements, facts, needs = judgements or {}, facts or {}, needs or {}
     _check_keys(case, judgements, facts, needs)
@@ -205,8 +213,14 @@ def _check_keys(case: InspectedCase, judgements: Mapping, facts: Mapping, needs:
         for code in judgements:
             if code not in known:
                 errors[key_question_field(code, "answer")] = UNKNOWN_KEY_QUESTION.format(code=code)
-            elif judgements[code].get("answer", "") not in ("", *Answer.values):
+                continue
+            if judgements[code].get("answer", "") not in ("", *Answer.values):
                 errors[key_question_field(code, "answer")] = "Select yes, no or not applicable"
+            # Only the evidence being written is checked: longer evidence saved before the limit stays as it is.
+            if len(judgements[code].get("rationale", "").strip()) > EVIDENCE_MAX_LENGTH:
+                errors[key_question_field(code, "rationale")] = EVIDENCE_TOO_LONG.format(
+                    code=code, limit=EVIDENCE_MAX_LENGTH
+                )
     errors.update({name: UNKNOWN_FACT.format(name=name) for name in facts if name not in FACT_FIELDS})
     errors.update(
         {
@@ -252,14 +266,14 @@ def case_problems(case: InspectedCase) -> list[Problem]:
             problems.append(
                 Problem(
                     need_field(need.value, "linked"),
-                    f"Select yes if {need.label.lower()} is linked to offending",
+                    NEED_LINKED_MISSING.format(need=need.label.lower()),
                 )
             )
         elif row.linked_to_offending and row.sufficiently_addressed is None:
             problems.append(
                 Problem(
                     need_field(need.value, "addressed"),
-                    f"Select yes if {need.label.lower()} was sufficiently addressed",
+                    NEED_ADDRESSED_MISSING.format(need=need.label.lower()),
                 )
             )
     return problems
@@ -290,6 +304,7 @@ NOT_SUBMITTED = "Only a submitted case can be approved or returned; this one is 
 QUERY_TEXT_MISSING = "Enter your query"
 QUERY_SUBJECT_MISSING = "Select the key question or case fact your query is about"
 QUERY_ANSWER_MISSING = "Enter your answer to the query"
+QUERY_ANSWER_TOO_LONG = "Your answer to the query must be {limit:,} characters or less"
 QUERY_ALREADY_ANSWERED = "This query has already been answered."
 QUERY_NOT_YOURS = "Only the case's assistant inspector answers its queries."
 OPEN_QUERIES = "Answer every open query before resubmitting the case."
@@ -386,6 +401,8 @@ def case_query_answer(*, query, user, answer: str):
         raise CaseError(QUERY_ALREADY_ANSWERED)
     if not answer.strip():
         raise ValidationError({"answer": QUERY_ANSWER_MISSING})
+    if len(answer.strip()) > EVIDENCE_MAX_LENGTH:
+        raise ValidationError({"answer": QUERY_ANSWER_TOO_LONG.format(limit=EVIDENCE_MAX_LENGTH)})
     query.answer, query.answered_by, query.answered_at = answer.strip(), user, timezone.now()
     query._history_user = user
     query.save()

@@ -19,6 +19,7 @@ SAVED = "Your answers for {case} have been saved."
 SUBMITTED = "{case} has been submitted for quality assurance."
 # Where "Save and continue" goes from each section of the case page.
 SECTION_ORDER = ["assessment", "planning", "implementation", "reviewing", "case-facts", "needs", "submit"]
+SUBMIT = "submit"
 
 
 def _get_case_for_user(user, pk: int) -> InspectedCase:
@@ -37,7 +38,8 @@ def case_list(request):
     )
 
 
-def _render_case(request, case, page, form, editable, status=200):
+def render_case(request, case, page, form, editable, status=200, answer_form=None):
+    """The case page. `answer_form` is a QueryAnswerForm to show again with its errors and the user's text."""
     context = {
         "case": case,
         "page": page,
@@ -45,6 +47,7 @@ def _render_case(request, case, page, form, editable, status=200):
         "editable": editable,
         "queries": case_queries(case),
         "can_answer": editable and case.status == InspectedCase.Status.RETURNED,
+        "answer_form": answer_form,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -57,27 +60,27 @@ def case_detail(request, pk: int):
     editable = permissions.can_edit_case(request.user, case)
     page = selectors.case_page(case)
     if request.method == "GET":
-        return _render_case(request, case, page, CaseForm(page=page) if editable else None, editable)
+        return render_case(request, case, page, CaseForm(page=page) if editable else None, editable)
     if not editable:
         raise Http404
     form = CaseForm(request.POST, page=page)
     if not form.is_valid():
-        return _render_case(request, case, page, form, editable)
+        return render_case(request, case, page, form, editable)
     try:
         saved = services.case_save(
             case=case, user=request.user, expected_version=form.cleaned_data["version"], **form.changes()
         )
     except services.CaseConflict as conflict:
-        return _conflict(request, form, conflict.current)
+        return _conflict(request, form, conflict.current, action=request.POST.get("action", "save"))
     except services.CaseNotEditable as refused:
         messages.error(request, str(refused))
         return redirect("case_detail", pk=case.pk)
     except ValidationError as invalid:
         show_refusal(form, invalid)
-        return _render_case(request, case, page, form, editable)
+        return render_case(request, case, page, form, editable)
 
     action = request.POST.get("action", "save")
-    if action == "submit":
+    if action == SUBMIT:
         return _submit(request, saved)
     messages.success(request, SAVED.format(case=saved.reference))
     url = reverse("case_detail", args=[saved.pk])
@@ -100,7 +103,7 @@ def _submit(request, case: InspectedCase):
         form.is_valid()
         for problem in incomplete.problems:
             form.add_error(problem.field, problem.message)
-        return _render_case(request, case, page, form, editable=True)
+        return render_case(request, case, page, form, editable=True)
     except services.CaseError as refused:
         messages.error(request, str(refused))
         return redirect("case_detail", pk=case.pk)
@@ -108,14 +111,22 @@ def _submit(request, case: InspectedCase):
     return redirect("case_detail", pk=case.pk)
 
 
-def _conflict(request, form: CaseForm, current: InspectedCase):
-    """Someone saved since the form was loaded: show both versions and let the user choose. HTTP 409."""
+def _conflict(request, form: CaseForm, current: InspectedCase, action: str):
+    """The case was saved (by someone else or in another tab) since the form was loaded: show both versions and
+    let the user choose. HTTP 409. Keeping their version goes on with what they asked for (save, continue or
+    submit), so a submit is not quietly turned into a save."""
     comparison = form.conflict(selectors.case_page(current))
+    changed_by = current.history.select_related("history_user").first()
+    known = action == SUBMIT or (
+        action.startswith("continue:") and action.removeprefix("continue:") in SECTION_ORDER
+    )
     context = {
         "case": current,
         **comparison,
         "current_version": current.version,
-        "changed_by": current.history.select_related("history_user").first(),
+        "changed_by": changed_by,
+        "changed_by_me": changed_by is not None and changed_by.history_user_id == request.user.pk,
+        "action": action if known else "save",
     }
     return render(request, "cases/case_conflict.html", context, status=409)
 
@@ -165,8 +176,8 @@ def need_history(request, pk: int, need: str):
     label = Need(need).label
     context = {
         "case": case,
-        "title": f"History of {label.lower()}",
-        "question": f"Is {label.lower()} linked to offending and, if so, sufficiently addressed?",
+        "title": f"History of the {label.lower()} need",
+        "question": f"Is the {label.lower()} need linked to offending and, if so, sufficiently addressed?",
         "anchor": "section-needs",
         "changes": selectors.need_history(case, need),
     }

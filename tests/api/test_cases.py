@@ -229,7 +229,7 @@ def test_submitting_an_incomplete_case_lists_the_missing_fields(case, assistant)
     }
     assert {
         "field": "needs.drugs.linked_to_offending",
-        "message": "Select yes if drugs is linked to offending",
+        "message": "Select yes if the drugs need is linked to offending",
     } in (errors)
     assert InspectedCase.objects.get(pk=case.pk).status == InspectedCase.Status.NOT_STARTED
 

@@ -159,12 +159,19 @@ def test_assistant_inspector_answers_the_query_and_resubmits_keeping_the_thread(
     assert thread[0].answered_by == amira
 
 
-def test_only_the_cases_assistant_inspector_answers_once_and_not_blank(submitted, quinn, amira, ben):
+def test_only_the_cases_assistant_inspector_answers_once_not_blank_and_not_too_long(
+    submitted, quinn, amira, ben
+):
     query = services.case_return(case=submitted, user=quinn, text="Home visits?", fact="home_visits")
     with pytest.raises(services.CaseError, match=services.QUERY_NOT_YOURS):
         services.case_query_answer(query=query, user=ben, answer="Me")
     with pytest.raises(ValidationError):
         services.case_query_answer(query=query, user=amira, answer="  ")
+    with pytest.raises(ValidationError) as too_long:
+        services.case_query_answer(query=query, user=amira, answer="x" * (services.EVIDENCE_MAX_LENGTH + 1))
+    assert too_long.value.message_dict == {
+        "answer": ["Your answer to the query must be 5,000 characters or less"]
+    }
     services.case_query_answer(query=query, user=amira, answer="Done")
     with pytest.raises(services.CaseError, match=services.QUERY_ALREADY_ANSWERED):
         services.case_query_answer(query=query, user=amira, answer="Again")

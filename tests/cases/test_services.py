@@ -130,3 +130,43 @@ def test_a_case_in_a_locked_inspection_cannot_be_saved(case, user):
     case.inspection.save()
     with pytest.raises(services.CaseNotEditable):
         services.case_save(case=case, user=user, expected_version=1, facts={"home_visits": "made"})
+
+
+def test_missing_needs_are_named_grammatically_whatever_the_need(case, user, framework):
+    judgements, facts, needs = complete_answers(framework)
+    del needs["drugs"]
+    needs["attitudes"] = {"linked_to_offending": True}
+    case = services.case_save(
+        case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
+    )
+    assert [p.message for p in services.case_problems(case)] == [
+        "Select yes if the drugs need is linked to offending",
+        "Select yes if the attitudes need was sufficiently addressed",
+    ]
+
+
+def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, user):
+    with pytest.raises(ValidationError) as error:
+        services.case_save(
+            case=case,
+            user=user,
+            expected_version=1,
+            judgements={"2.1.1": {"answer": "yes", "rationale": "x" * (services.EVIDENCE_MAX_LENGTH + 1)}},
+        )
+    assert error.value.message_dict == {
+        "kq_2_1_1_rationale": ["Evidence for your judgement on 2.1.1 must be 5,000 characters or less"]
+    }
+    assert not Judgement.objects.filter(case=case).exists()
+    assert InspectedCase.objects.get(pk=case.pk).version == 1
+
+    padded = " " * 10 + "x" * services.EVIDENCE_MAX_LENGTH + " " * 10  # spaces around it are not kept
+    services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"rationale": padded}})
+    assert len(Judgement.objects.get(case=case).rationale) == services.EVIDENCE_MAX_LENGTH
+
+
+def test_evidence_saved_before_the_limit_does_not_stop_other_changes(case, user):
+    services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    Judgement.objects.filter(case=case).update(rationale="x" * 200_000)
+    services.case_save(case=case, user=user, expected_version=2, judgements={"2.1.1": {"answer": "no"}})
+    judgement = Judgement.objects.get(case=case)
+    assert (judgement.answer, len(judgement.rationale)) == ("no", 200_000)

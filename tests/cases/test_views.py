@@ -254,7 +254,7 @@ def test_keeping_my_version_keeps_their_other_changes(client, case, assistant):
     html = response.content.decode()
     assert 'data-field="kq_2_2_1_rationale"' in html
     assert "Changed by both" not in html
-    assert "3 other changes they made" in html
+    assert "3 other saved changes" in html
     assert "Theirs." in html
 
     assert client.post(url, hidden_inputs(html)).status_code == 302
@@ -463,3 +463,205 @@ def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(client, 
     assert "Say what the police told you." in html
     assert 'id="query-answer-' in html
     assert "<textarea" in html  # the case itself is editable again
+
+
+def returned_with_query(case, assistant, inspection):
+    case = complete(case, assistant)
+    case = services.case_submit(case=case, user=assistant, expected_version=case.version)
+    lead = UserFactory()
+    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+    return services.case_return(
+        case=case, user=lead, text="Say what the police told you.", fact="home_visits"
+    )
+
+
+def test_an_empty_query_answer_shows_an_error_summary_and_an_inline_error(
+    client, case, assistant, inspection
+):
+    query = returned_with_query(case, assistant, inspection)
+    client.force_login(assistant)
+    response = client.post(
+        reverse("inspections:query_answer", args=[query.pk]), {"answer": "  ", "next": f"/cases/{case.pk}/"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error:" in html
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert f'<a href="#query-answer-{query.pk}">{services.QUERY_ANSWER_MISSING}</a>' in summary
+    assert f'id="query-answer-{query.pk}-error"' in html
+    assert "govuk-textarea--error" in html
+    assert f'aria-describedby="query-answer-{query.pk}-error"' in html
+    assert f'value="/cases/{case.pk}/"' in html  # the next answer still comes back to the case page
+    query.refresh_from_db()
+    assert query.is_open
+
+
+def test_a_refused_query_answer_keeps_what_the_user_typed(client, case, assistant, inspection):
+    query = returned_with_query(case, assistant, inspection)
+    client.force_login(assistant)
+    typed = "The police said " + "x" * services.EVIDENCE_MAX_LENGTH
+    response = client.post(reverse("inspections:query_answer", args=[query.pk]), {"answer": typed})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert services.QUERY_ANSWER_TOO_LONG.format(limit=services.EVIDENCE_MAX_LENGTH) in html
+    assert "must be 5,000 characters or less" in html
+    assert f">{typed}</textarea>" in html
+    query.refresh_from_db()
+    assert query.is_open
+
+
+def test_a_query_answer_saves_and_goes_back_to_the_case_page(client, case, assistant, inspection):
+    query = returned_with_query(case, assistant, inspection)
+    client.force_login(assistant)
+    response = client.post(
+        reverse("inspections:query_answer", args=[query.pk]),
+        {"answer": "Two visits are in the log.", "next": f"/cases/{case.pk}/"},
+    )
+    assert response.url == f"/cases/{case.pk}/"
+    query.refresh_from_db()
+    assert query.answer == "Two visits are in the log."
+
+
+# Conflicts
+
+
+def stale_submit(client, case, assistant, saved_by):
+    """Load the complete case page, let saved_by save it meanwhile, then press "Submit case" on the stale page."""
+    case = complete(case, assistant)
+    loaded = form_data(case)
+    services.case_save(
+        case=case,
+        user=saved_by,
+        expected_version=case.version,
+        judgements={"2.1.1": {"rationale": "Theirs."}},
+    )
+    client.force_login(assistant)
+    return client.post(
+        reverse("case_detail", args=[case.pk]),
+        {**loaded, "kq_2_2_1_rationale": "Mine.", "action": "submit"},
+    )
+
+
+def test_keeping_my_version_after_a_conflicting_submit_submits_the_case(client, case, assistant):
+    response = stale_submit(client, case, assistant, saved_by=assistant)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert hidden_inputs(html)["action"] == "submit"
+    assert "Keep my version and submit" in html
+
+    response = client.post(reverse("case_detail", args=[case.pk]), hidden_inputs(html))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.SUBMITTED
+    saved = {j.key_question.code: j.rationale for j in Judgement.objects.filter(case=case)}
+    assert (saved["2.1.1"], saved["2.2.1"]) == ("Theirs.", "Mine.")
+
+
+def test_keeping_my_version_after_a_conflicting_submit_still_checks_the_case_is_complete(
+    client, case, assistant
+):
+    client.force_login(assistant)
+    loaded = form_data(case)
+    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    url = reverse("case_detail", args=[case.pk])
+    html = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "action": "submit"}).content.decode()
+    response = client.post(url, hidden_inputs(html))
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.IN_PROGRESS
+    assert Judgement.objects.get(case=case, key_question__code="2.2.1").answer == "no"
+
+
+def test_the_conflict_page_keeps_save_and_continue_and_ignores_unknown_actions(client, case, assistant):
+    client.force_login(assistant)
+    loaded = form_data(case)
+    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    url = reverse("case_detail", args=[case.pk])
+    html = client.post(url, {**loaded, "action": "continue:planning"}).content.decode()
+    assert hidden_inputs(html)["action"] == "continue:planning"
+    html = client.post(url, {**loaded, "action": "approve"}).content.decode()
+    assert hidden_inputs(html)["action"] == "save"
+    assert "Keep my version and submit" not in html
+
+
+def test_the_conflict_page_says_you_saved_it_when_it_was_your_other_tab(client, case, assistant):
+    html = stale_submit(client, case, assistant, saved_by=assistant).content.decode()
+    assert "This case was saved after you opened it" in html
+    assert "You saved it at" in html
+    assert "Amira Hussain saved it" not in html
+    assert "Someone else" not in html
+
+
+def test_the_conflict_page_names_whoever_else_saved_it(client, case, assistant):
+    other = UserFactory(first_name="Ben", last_name="Okafor")
+    html = stale_submit(client, case, assistant, saved_by=other).content.decode()
+    assert "This case was saved after you opened it" in html
+    assert "Ben Okafor saved it at" in html
+    assert "You saved it" not in html
+
+
+# What the page says about changing a case
+
+
+def test_an_approved_case_says_it_cannot_be_changed_without_promising_a_return(client, case, assistant):
+    InspectedCase.objects.filter(pk=case.pk).update(status=InspectedCase.Status.APPROVED)
+    client.force_login(assistant)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "This case has been approved. It cannot be changed." in html
+    assert "returns it" not in html
+
+
+def test_a_submitted_case_says_quality_assurance_or_the_lead_can_return_it(client, case, assistant):
+    InspectedCase.objects.filter(pk=case.pk).update(status=InspectedCase.Status.SUBMITTED)
+    client.force_login(assistant)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "unless a quality assurer or the lead inspector returns it" in html
+    assert "unless a lead inspector returns it" not in html
+
+
+def test_the_submit_warning_says_who_can_return_the_case(client, case, assistant):
+    client.force_login(assistant)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "unless a quality assurer or the lead inspector returns it to you" in html
+    assert "Once it is approved, it cannot be changed." in html
+
+
+# Needs wording and evidence length
+
+
+def test_every_need_is_asked_about_grammatically(client, case, assistant):
+    client.force_login(assistant)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Is the drugs need linked to offending?" in html
+    assert "Was the attitudes need sufficiently addressed?" in html
+    assert "Is the education, training and employment need linked to offending?" in html
+    assert "Is drugs linked" not in html
+    history = client.get(reverse("need_history", args=[case.pk, "relationships"])).content.decode()
+    assert "Is the relationships need linked to offending and, if so, sufficiently addressed?" in history
+
+
+def test_too_long_evidence_is_refused_against_its_field_keeping_the_text(client, case, assistant):
+    client.force_login(assistant)
+    typed = "y" * (services.EVIDENCE_MAX_LENGTH + 1)
+    response = client.post(
+        reverse("case_detail", args=[case.pk]),
+        form_data(case, kq_2_1_1_answer="yes", kq_2_1_1_rationale=typed),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = "Evidence for your judgement on 2.1.1 must be 5,000 characters or less"
+    assert f'<a href="#kq_2_1_1_rationale">{message}</a>' in html
+    assert 'id="kq_2_1_1_rationale-error"' in html
+    assert typed in html
+    assert not Judgement.objects.filter(case=case).exists()
+
+
+def test_long_evidence_wraps_on_the_history_page(client, case, assistant):
+    services.case_save(
+        case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"rationale": "z" * 3000}}
+    )
+    client.force_login(assistant)
+    html = client.get(reverse("judgement_history", args=[case.pk, "2.1.1"])).content.decode()
+    cell = html.split("z" * 3000)[0].rsplit("<td", 1)[1]
+    assert "app-break-anywhere" in cell  # see assets/scss/application.scss

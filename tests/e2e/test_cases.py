@@ -11,7 +11,8 @@ from django.contrib.sessions.models import Session
 
 from cases.demo import DEMO_PASSWORD, seed_demo
 from cases.models import InspectedCase, Judgement, Need
-from cases.services import FACT_FIELDS
+from cases.services import FACT_FIELDS, case_return
+from inspections.models import Inspection, Role
 from tests.e2e.conftest import assert_accessible, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -108,7 +109,7 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
     assert_accessible(page)
     page.go_back()
     page.get_by_role("link", name="history of Drugs").click()
-    page.get_by_role("heading", name="History of drugs").wait_for()
+    page.get_by_role("heading", name="History of the drugs need").wait_for()
     assert "Not linked to offending" in page.locator("table").inner_text()
     assert_accessible(page)
 
@@ -186,7 +187,8 @@ def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(page
         page.get_by_role("button", name="Save draft").first.click()
     response = posted.value
     assert response.status == 409
-    page.get_by_role("heading", name="Someone else saved this case after you opened it").wait_for()
+    page.get_by_role("heading", name="This case was saved after you opened it").wait_for()
+    page.get_by_text("You saved it at").wait_for()  # the other device was theirs too
     row = page.locator('tr[data-field="kq_2_1_1_rationale"]')
     assert "Typed on the tablet." in row.inner_text()
     assert "Saved first, on the laptop." in row.inner_text()
@@ -211,10 +213,38 @@ def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_
 
     answer(page, "2.1.1", "Mine.")
     page.get_by_role("button", name="Save draft").first.click()
-    page.get_by_role("link", name="Take their version").click()
+    page.get_by_role("link", name="Take the saved version").click()
     page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
     assert page.input_value(field("2.1.1", "rationale")) == "Theirs."
     assert page.locator("#restore-draft").is_hidden()
+
+
+def test_an_empty_query_answer_is_shown_against_the_answer_box(page, case):
+    submitted = (
+        InspectedCase.objects.filter(assistant_inspector__username="amira", status="submitted")
+        .exclude(inspection__status=Inspection.Status.LOCKED)
+        .first()
+    )
+    quality_assurer = submitted.inspection.memberships.filter(role=Role.QUALITY_ASSURER).first().user
+    query = case_return(
+        case=submitted, user=quality_assurer, text="Were home visits made?", fact="home_visits"
+    )
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(f"/cases/{submitted.pk}/")
+
+    page.get_by_role("button", name="Save answer").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert page.title().startswith("Error:")
+    assert "Enter your answer to the query" in page.locator(f"#query-answer-{query.pk}-error").inner_text()
+    assert_accessible(page)
+    summary.get_by_role("link", name="Enter your answer to the query").click()
+    assert page.evaluate("document.activeElement.id") == f"query-answer-{query.pk}"
+
+    page.fill(f"#query-answer-{query.pk}", "Yes, twice: see the contact log.")
+    page.get_by_role("button", name="Save answer").click()
+    page.get_by_text("Answer saved").wait_for()
+    assert page.url.endswith(f"/cases/{submitted.pk}/")
 
 
 def test_typed_answers_survive_an_expired_session(page, case):
