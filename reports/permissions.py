@@ -2,6 +2,7 @@
 
 from inspections.models import InspectionMembership, Role
 
+# Everyone on an inspection team but assistant inspectors, who see only their own cases.
 DASHBOARD_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
 
 

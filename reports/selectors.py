@@ -43,12 +43,12 @@ from inspections.models import (
     KeyQuestion,
     OrganisationalRating,
     RatedFrom,
-    Role,
     Standard,
 )
 from pdus.models import PDU, PublishedRating, Region
 
 from . import rating as rules
+from .permissions import DASHBOARD_ROLES
 
 
 @dataclass(frozen=True)
@@ -246,13 +246,9 @@ class PDURow:
     inspections: list[InspectionResult]
 
 
-# Everyone on the inspection team but assistant inspectors, who see only their own cases.
-VIEWING_ROLES = [Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER]
-
-
 def _viewing_membership(user) -> QuerySet[InspectionMembership]:
     """The user's memberships that let them see an inspection's ratings, for an Exists() on the outer inspection."""
-    return InspectionMembership.objects.filter(inspection=OuterRef("pk"), user=user, role__in=VIEWING_ROLES)
+    return InspectionMembership.objects.filter(inspection=OuterRef("pk"), user=user, role__in=DASHBOARD_ROLES)
 
 
 def visible_inspections(user) -> QuerySet[Inspection]:
