@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Inspection, KeyQuestion
@@ -107,7 +108,13 @@ class InspectedCase(models.Model):
     class Meta:
         ordering = ["inspection", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "reference"], name="case_reference_unique"),
+            # NEW001 and new001 are one case: references are kept as written but unique ignoring case.
+            models.UniqueConstraint(
+                models.F("inspection"),
+                Lower("reference"),
+                name="case_reference_unique_ignoring_case",
+                violation_error_message="This inspection's sample already has a case with this reference.",
+            ),
             models.CheckConstraint(condition=models.Q(case_type__in=CaseType.values), name="case_type_valid"),
             models.CheckConstraint(
                 condition=models.Q(rosh_level__in=RoshLevel.values), name="case_rosh_valid"
