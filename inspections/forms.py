@@ -5,9 +5,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 
 from cases.models import Answer
-from cases.services import FACT_FIELDS
+from cases.services import EVIDENCE_MAX_LENGTH, FACT_FIELDS
 from pdus.models import PDU
 
 from .models import Framework, Rating
@@ -20,6 +21,13 @@ FACT_LABELS = {
     "home_visits": "Home visits",
     "management_oversight": "Management oversight",
 }
+
+
+def _within_limit(name: str) -> list[MaxLengthValidator]:
+    """Free text's length limit, as for the evidence on a case. A validator rather than max_length, whose HTML
+    maxlength would make the browser cut pasted text short without saying so."""
+    message = f"{name} must be {EVIDENCE_MAX_LENGTH:,} characters or less"
+    return [MaxLengthValidator(EVIDENCE_MAX_LENGTH, message=message)]
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -134,6 +142,7 @@ class OrganisationalRatingForm(forms.Form):
         label="Rationale",
         help_text="The evidence for this rating, as it will appear in the report.",
         widget=forms.Textarea(attrs={"rows": 8}),
+        validators=_within_limit("Rationale"),
         error_messages={"required": "Enter the rationale for the rating"},
     )
 
@@ -152,6 +161,7 @@ class ReturnForm(forms.Form):
         label="Query",
         help_text="For example, the rationale does not mention the domestic abuse history.",
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=_within_limit("Query"),
         error_messages={"required": "Enter your query"},
     )
 
@@ -180,6 +190,7 @@ class UnlockForm(forms.Form):
         label="Why are you unlocking this inspection?",
         help_text="This is recorded with your name and the time.",
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=_within_limit("Reason"),
         error_messages={"required": "Enter the reason for unlocking the inspection"},
     )
 
@@ -254,6 +265,9 @@ def second_marking_form_class(key_questions):
             error_messages={"required": f"Select whether the work was sufficient for {kq.code}"},
         )
         fields[key_question_field(kq.code, "rationale")] = forms.CharField(
-            label=f"Evidence for {kq.code}", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            label=f"Evidence for {kq.code}",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            validators=_within_limit(f"Evidence for {kq.code}"),
         )
     return type("SecondMarkingForm", (forms.Form,), fields)

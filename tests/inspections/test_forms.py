@@ -1,0 +1,39 @@
+"""The lead's and quality assurers' free text has the case evidence's length limit, said in GOV.UK words."""
+
+import pytest
+
+from cases.services import EVIDENCE_MAX_LENGTH
+from inspections import forms
+from inspections.models import KeyQuestion
+
+pytestmark = pytest.mark.usefixtures("framework")
+
+
+def _second_marking_form(data):
+    key_question = KeyQuestion.objects.get(code="2.1.1")
+    return forms.second_marking_form_class([key_question])(data)
+
+
+CASES = [
+    (lambda data: forms.OrganisationalRatingForm({"rating": "good", **data}), "rationale", "Rationale"),
+    (lambda data: forms.UnlockForm(data), "reason", "Reason"),
+    (lambda data: forms.ReturnForm(data, key_questions=[]), "text", "Query"),
+    (
+        lambda data: _second_marking_form({"kq_2_1_1_answer": "yes", **data}),
+        "kq_2_1_1_rationale",
+        "Evidence for 2.1.1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "field", "name"), CASES)
+def test_free_text_over_the_limit_is_refused_with_its_name_and_the_limit(make, field, name):
+    form = make({field: "x" * (EVIDENCE_MAX_LENGTH + 1)})
+    assert not form.is_valid()
+    assert form.errors[field] == [f"{name} must be 5,000 characters or less"]
+    assert field not in make({field: "x" * EVIDENCE_MAX_LENGTH}).errors
+
+
+@pytest.mark.parametrize(("make", "field", "name"), CASES)
+def test_the_browser_is_not_told_to_cut_long_text_short(make, field, name):
+    assert "maxlength" not in str(make({})[field])
