@@ -31,9 +31,13 @@ def _get_inspection(request, pk: int, predicate=can_manage_inspection) -> Inspec
     return inspection
 
 
-def _refuse_if_locked(request, inspection: Inspection):
-    """A redirect to the inspection with the locked message, so a locked inspection never shows a form to fill."""
-    if inspection.is_locked:
+def _refuse_if_locked(request, inspection: Inspection, *, keep_posted: bool = False):
+    """A redirect to the inspection with the locked message, so a locked inspection never shows a form to fill.
+
+    With `keep_posted`, a form sent before the lock is let through: the service refuses it and the page shows the
+    refusal with what the user typed, rather than losing it in a redirect.
+    """
+    if inspection.is_locked and not (keep_posted and request.method == "POST"):
         messages.error(request, services.LOCKED)
         return redirect("inspections:detail", pk=inspection.pk)
     return None
@@ -235,7 +239,7 @@ def organisational_ratings(request, pk):
 @login_required
 def organisational_rating_edit(request, pk, code):
     inspection = _get_inspection(request, pk)
-    if refused := _refuse_if_locked(request, inspection):
+    if refused := _refuse_if_locked(request, inspection, keep_posted=True):
         return refused
     standard = get_object_or_404(services.organisational_standards(inspection), code=code)
     existing = OrganisationalRating.objects.filter(inspection=inspection, standard=standard).first()

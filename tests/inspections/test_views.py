@@ -522,12 +522,26 @@ def test_a_locked_inspection_sends_the_lead_back_with_the_locked_message_before_
     assert page.redirect_chain == [(detail, 302)]
     assert LOCKED in page.text
 
-    posted = client.post(
-        path, {"cases": [case.pk], "assistant_inspector": amira.pk, "rating": "good", "rationale": "x"}
-    )
-    assert posted.url == detail
+    if name != "inspections:rating_edit":  # a rating sent after the lock keeps its text: see below
+        posted = client.post(path, {"cases": [case.pk], "assistant_inspector": amira.pk})
+        assert posted.url == detail
     case.refresh_from_db()
     assert case.assistant_inspector is None
+    assert not OrganisationalRating.objects.exists()
+
+
+def test_a_rating_sent_just_after_the_lock_is_refused_with_the_rationale_kept(client, inspection, lead):
+    from inspections.services import LOCKED
+
+    client.force_login(lead)
+    path = reverse("inspections:rating_edit", kwargs={"pk": inspection.pk, "code": "1.1"})
+    client.get(path)  # the form is open...
+    inspection.status = Inspection.Status.LOCKED
+    inspection.save()  # ...when someone locks the inspection
+    page = client.post(path, {"rating": "good", "rationale": "Two paragraphs of evidence."})
+    assert page.status_code == 200
+    assert LOCKED in page.text
+    assert "Two paragraphs of evidence." in page.text
     assert not OrganisationalRating.objects.exists()
 
 
