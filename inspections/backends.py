@@ -5,7 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 
 from .models import InspectionMembership, Role
-from .permissions import LEAD_INSPECTORS_GROUP
+from .permissions import DASHBOARD_ROLES, LEAD_INSPECTORS_GROUP
 
 
 class MembershipBackend(ModelBackend):
@@ -25,7 +25,7 @@ class MembershipBackend(ModelBackend):
         try:
             user = User._default_manager.annotate(
                 works_on_cases=Exists(memberships.filter(role=Role.ASSISTANT_INSPECTOR)),
-                sees_ratings=Exists(memberships.exclude(role=Role.ASSISTANT_INSPECTOR)),
+                sees_ratings=Exists(memberships.filter(role__in=DASHBOARD_ROLES)),
                 works_on_inspections=Exists(memberships) | Exists(lead_inspectors),
             ).get(pk=user_id)
         except User.DoesNotExist:

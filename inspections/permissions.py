@@ -2,6 +2,9 @@
 
 from .models import Inspection, InspectionMembership, Role
 
+# Everyone on an inspection team but assistant inspectors, who see only their own cases: they see its ratings.
+DASHBOARD_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
+
 
 def has_role(user, inspection: Inspection, *roles: str) -> bool:
     if not user.is_authenticated:
@@ -23,7 +26,7 @@ def can_view_dashboard(user, inspection: Inspection) -> bool:
         return False
     if user.is_superuser or user.is_national_viewer:
         return True
-    return has_role(user, inspection, Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
+    return has_role(user, inspection, *DASHBOARD_ROLES)
 
 
 def can_view_case_evidence(user, inspection: Inspection) -> bool:

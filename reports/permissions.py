@@ -1,9 +1,7 @@
 """Who may see the reports. Per-inspection dashboards use inspections.permissions.can_view_dashboard."""
 
-from inspections.models import InspectionMembership, Role
-
-# Everyone on an inspection team but assistant inspectors, who see only their own cases.
-DASHBOARD_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
+from inspections.models import InspectionMembership
+from inspections.permissions import DASHBOARD_ROLES
 
 
 def can_view_national_dashboard(user) -> bool:

@@ -45,10 +45,10 @@ from inspections.models import (
     RatedFrom,
     Standard,
 )
+from inspections.permissions import DASHBOARD_ROLES
 from pdus.models import PDU, PublishedRating, Region
 
 from . import rating as rules
-from .permissions import DASHBOARD_ROLES
 
 
 @dataclass(frozen=True)
