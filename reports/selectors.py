@@ -360,10 +360,12 @@ class Period:
     def from_slug(cls, slug: str) -> Period | None:
         """The period a slug such as "2026-27" names; None for anything else."""
         match = PERIOD_SLUG.fullmatch(slug)
-        if not match or not 1 <= int(match["first"]) < datetime.MAXYEAR:
+        if not match:
             return None
         first = int(match["first"])
-        return cls.of(datetime.date(first, 4, 1)) if match["second"] == f"{(first + 1) % 100:02d}" else None
+        if not 1 <= first < datetime.MAXYEAR or match["second"] != f"{(first + 1) % 100:02d}":
+            return None
+        return cls.of(datetime.date(first, 4, 1))
 
 
 @dataclass(frozen=True)
