@@ -2,10 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-
-from inspections.selectors import works_only_on_cases
 
 from . import services
 from .forms import ApiTokenForm, SignInForm
@@ -15,15 +13,11 @@ REVOKED = "Token revoked: scripts using it can no longer sign in."
 
 
 class SignInView(LoginView):
-    """Sign in, then go where the user was going, or to their own cases if cases are all they work on."""
+    """Sign in, then go where the user was going, or to LOGIN_REDIRECT_URL ("start": their own cases if cases are all
+    they work on, otherwise the PDU list)."""
 
     authentication_form = SignInForm
     redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        if works_only_on_cases(self.request.user):
-            return resolve_url("case_list")
-        return super().get_default_redirect_url()
 
 
 @login_required

@@ -1,8 +1,14 @@
-"""RFC 9457 problem details (application/problem+json) for every error the API answers."""
+"""RFC 9457 problem details (application/problem+json) for every error the API answers.
+
+Plumbing only: this module knows no app. An app's error says what it means for the API by declaring the attributes
+of `ProblemError` (an HTTP status, a problem type and a title, and where needed the fields or headers to add), and
+the exception handler answers any such error the same way, whichever app raised it.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any, Protocol, runtime_checkable
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,8 +18,6 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from cases.services import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable
-
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -21,62 +25,39 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "/api/docs/#problem-"
 
 INVALID_TITLE = "Your request has problems"
-PRECONDITION_REQUIRED = "Send the case's ETag in an If-Match header: read the case first, then change it."
-PRECONDITION_FAILED = "The case has changed since you read it. Read it again and reapply your changes."
-INCOMPLETE_TITLE = "The case is not complete"
 SERVER_ERROR = "Something went wrong on our side. Nothing has been saved."
 
-TITLES = {
-    400: "Your request has problems",
-    401: "Sign in or send a valid token",
-    403: "You do not have permission to do this",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "This case cannot be changed now",
-    412: "The case has changed since you read it",
-    415: "Unsupported media type",
-    422: INCOMPLETE_TITLE,
-    428: "If-Match header required",
-    429: "Too many requests",
-    500: "Server error",
+
+@runtime_checkable
+class ProblemError(Protocol):
+    """What an app's error declares to be answered as a problem document. Optional: `problem_detail` (the detail,
+    when not the error's message), `problem_errors()` (a list of {field, message}) and `problem_headers()`."""
+
+    http_status: int
+    problem_type: str
+    problem_title: str
+
+
+# The problems HTTP itself gives, whatever the endpoint: (type, title, what it means for a client). An app's
+# errors declare their own (ProblemError).
+HTTP_PROBLEMS = {
+    400: ("invalid", INVALID_TITLE, "A value, filter or body that is not allowed; errors names each field."),
+    401: ("not-authenticated", "Sign in or send a valid token", "No token, or an expired or revoked one."),
+    403: ("forbidden", "You do not have permission to do this", "You may see the inspection but not do this."),
+    404: ("not-found", "Not found", "No such thing, or not yours to see."),
+    405: ("method-not-allowed", "Method not allowed", "This address does not take that method."),
+    406: ("not-acceptable", "Not acceptable", "Ask for application/json (or text/csv on aggregates)."),
+    415: ("unsupported-media-type", "Unsupported media type", "Send JSON."),
+    429: ("throttled", "Too many requests", "Too many requests; wait Retry-After seconds."),
+    500: ("server-error", "Server error", "Our fault; nothing was saved."),
 }
-TYPES = {
-    400: "invalid",
-    401: "not-authenticated",
-    403: "forbidden",
-    404: "not-found",
-    405: "method-not-allowed",
-    406: "not-acceptable",
-    409: "case-not-editable",
-    412: "stale-etag",
-    415: "unsupported-media-type",
-    422: "case-incomplete",
-    428: "if-match-required",
-    429: "throttled",
-    500: "server-error",
-}
+TYPES = {status: problem[0] for status, problem in HTTP_PROBLEMS.items()}
+TITLES = {status: problem[1] for status, problem in HTTP_PROBLEMS.items()}
 
 
 class ProblemJSONRenderer(JSONRenderer):
     media_type = PROBLEM_MEDIA_TYPE
     format = "problem+json"
-
-
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_detail = PRECONDITION_REQUIRED
-    default_code = "if_match_required"
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = 412
-    default_detail = PRECONDITION_FAILED
-    default_code = "stale_etag"
-
-    def __init__(self, etag: str | None = None):
-        super().__init__()
-        self.etag = etag
 
 
 class ProblemFieldSerializer(serializers.Serializer):
@@ -95,7 +76,22 @@ class ProblemSerializer(serializers.Serializer):
     errors = ProblemFieldSerializer(many=True, required=False)
 
 
-def _flatten(detail, prefix: str = "") -> list[dict]:
+def declared_problems() -> list[type[ProblemError]]:
+    """Every error class that declares a problem type of its own, each type once (for the API's documentation).
+
+    The apps' errors are found as subclasses of Exception, so this module never imports an app.
+    """
+    found: dict[str, type[ProblemError]] = {}
+    pending = list(Exception.__subclasses__())
+    while pending:
+        error = pending.pop()
+        pending.extend(error.__subclasses__())
+        if "problem_type" in vars(error) and isinstance(vars(error).get("http_status", 0), int):
+            found.setdefault(vars(error)["problem_type"], error)  # type: ignore[arg-type]
+    return sorted(found.values(), key=lambda error: (error.http_status, error.problem_type))
+
+
+def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """DRF's nested error detail as a flat list of {field, message}."""
     if isinstance(detail, dict):
         errors = []
@@ -121,11 +117,18 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 
 
 def problem(
-    request, status_code: int, detail: str, errors: list[dict] | None = None, headers=None
+    request: Any,
+    status_code: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    problem_type: str | None = None,
+    title: str | None = None,
 ) -> Response:
-    data = {
-        "type": TYPE_BASE + TYPES.get(status_code, "error"),
-        "title": TITLES.get(status_code, "Error"),
+    data: dict[str, Any] = {
+        "type": TYPE_BASE + (problem_type or TYPES.get(status_code, "error")),
+        "title": title or TITLES.get(status_code, "Error"),
         "status": status_code,
         "detail": detail,
         "instance": request.path if request is not None else "",
@@ -135,7 +138,22 @@ def problem(
     return Response(data, status=status_code, headers=headers, content_type=PROBLEM_MEDIA_TYPE)
 
 
-def exception_handler(exc, context):
+def _declared_problem(request: Any, exc: ProblemError) -> Response:
+    errors = exc.problem_errors() if hasattr(exc, "problem_errors") else None
+    headers = exc.problem_headers() if hasattr(exc, "problem_headers") else None
+    detail = getattr(exc, "problem_detail", None) or str(exc)
+    return problem(
+        request,
+        exc.http_status,
+        detail,
+        errors,
+        headers,
+        problem_type=exc.problem_type,
+        title=exc.problem_title,
+    )
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every error, including the services' refusals, as a problem document."""
     request = context.get("request")
     if request is not None:
@@ -148,28 +166,18 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
-    from cases.api import api_field, case_etag  # cases.api imports this module
-
-    if isinstance(exc, CaseConflict):
-        return problem(request, 412, PRECONDITION_FAILED, headers={"ETag": case_etag(exc.current)})
-    if isinstance(exc, CaseIncomplete):
-        errors = [{"field": api_field(p.field), "message": p.message} for p in exc.problems]
-        return problem(request, 422, str(exc), errors)
-    if isinstance(exc, CaseNotEditable | CaseError):
-        # Any other refusal of a case service is about the case's state: a conflict, with the service's words.
-        return problem(request, 409, str(exc))
+    if isinstance(exc, ProblemError):
+        return _declared_problem(request, exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = [
-                {"field": "" if name == "__all__" else api_field(name), "message": message}
+                {"field": "" if name == "__all__" else name, "message": message}
                 for name, messages in exc.message_dict.items()
                 for message in messages
             ]
         else:
             errors = [{"field": "", "message": message} for message in exc.messages]
         return problem(request, 400, errors[0]["message"] if errors else INVALID_TITLE, errors)
-    if isinstance(exc, PreconditionFailed):
-        return problem(request, 412, str(exc.detail), headers={"ETag": exc.etag} if exc.etag else None)
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         detail = errors[0]["message"] if len(errors) == 1 else f"{len(errors)} fields have problems."
@@ -189,7 +197,7 @@ def exception_handler(exc, context):
 
 
 @csrf_exempt  # a problem document for any method; nothing is changed, so there is nothing to forge
-def not_found(request, *args, **kwargs) -> JsonResponse:
+def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
     """Paths under /api/ that match no endpoint."""
     data = {
         "type": TYPE_BASE + TYPES[404],

@@ -1,18 +1,8 @@
 """CSV for spreadsheet users: ?format=csv (or Accept: text/csv) on the aggregate endpoints."""
 
-import csv
-import io
-
 from rest_framework.renderers import BaseRenderer
 
-from reports.tables import csv_safe
-
-
-def csv_cell(value) -> str | int | float:
-    """The dashboards' exports' escaping (reports.tables.csv_safe); yes and no for booleans."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return csv_safe(value)
+from .spreadsheets import csv_document
 
 
 class CSVRenderer(BaseRenderer):
@@ -32,16 +22,9 @@ class CSVRenderer(BaseRenderer):
         if isinstance(rows, dict):
             rows = rows.get("results", [rows]) if ok else [rows]  # OPTIONS metadata: one row
         rows = list(rows or [])
-        # A byte-order mark, as the dashboards' CSV downloads have, so Excel reads the UTF-8 (Ynys Môn, "–").
-        out = io.StringIO()
-        out.write("\ufeff")
-        if rows:
-            columns = list(rows[0])
-            writer = csv.writer(out)
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow([csv_cell(row.get(column)) for column in columns])
+        columns = list(rows[0]) if rows else []
         if ok and response is not None and view is not None:
             name = getattr(view, "csv_filename", "export")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return out.getvalue().encode("utf-8")
+        text = csv_document(columns, ([row.get(column) for column in columns] for row in rows)) if rows else "\ufeff"
+        return text.encode("utf-8")

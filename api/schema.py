@@ -1,4 +1,8 @@
-"""OpenAPI: every operation documents the problem responses it can give, as application/problem+json."""
+"""OpenAPI: every operation documents the problem responses it can give, as application/problem+json.
+
+A view lists the errors it can answer beyond the usual ones in `error_responses` by method: HTTP statuses, or an app's
+error classes (api.problems.ProblemError), whose title describes the response.
+"""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
@@ -6,26 +10,30 @@ from .problems import PROBLEM_MEDIA_TYPE, TITLES, ProblemSerializer
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _error_codes(self) -> list[int]:
+    def _error_descriptions(self) -> dict[int, str]:
         # 404 everywhere: an object that is not there or not yours, a page past the end, an unknown ?format=.
-        codes = [401, 403, 404, 406, 429]
+        codes = {code: TITLES[code] for code in (401, 403, 404, 406, 429)}
         if self.method == "GET" and (self._is_list_view() or getattr(self.view, "filter_backends", None)):
-            codes.append(400)  # bad filter, ordering or page values
+            codes[400] = TITLES[400]  # bad filter, ordering or page values
         if self.method in ("POST", "PUT", "PATCH"):
-            codes += [400, 415]
-        codes += getattr(self.view, "error_status_codes", {}).get(self.method, [])
-        return sorted(set(codes))
+            codes.update({400: TITLES[400], 415: TITLES[415]})
+        for error in getattr(self.view, "error_responses", {}).get(self.method, []):
+            if isinstance(error, int):
+                codes.setdefault(error, TITLES.get(error, "Error"))
+            else:
+                codes[error.http_status] = error.problem_title
+        return dict(sorted(codes.items()))
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        for code in self._error_codes():
+        for code, description in self._error_descriptions().items():
             if str(code) in responses:
                 continue
             content = self._get_response_for_code(
                 ProblemSerializer, str(code), [PROBLEM_MEDIA_TYPE], direction
             )
-            content["description"] = TITLES.get(code, "Error")
+            content["description"] = description
             responses[str(code)] = content
         return responses

@@ -3,26 +3,9 @@
 from django.shortcuts import render
 from drf_spectacular.generators import SchemaGenerator
 
-from .problems import TITLES, TYPES
+from .problems import HTTP_PROBLEMS, declared_problems
 
 METHODS = ("get", "post", "put", "patch", "delete")
-MEANINGS = {
-    400: "A value, filter or body that is not allowed; errors names each field.",
-    401: "No token, or an expired or revoked one.",
-    403: "You may see the inspection but not do this.",
-    404: "No such thing, or not yours to see.",
-    405: "This address does not take that method.",
-    406: "Ask for application/json (or text/csv on aggregates).",
-    409: "The case cannot be changed now: submitted, approved, or its inspection locked.",
-    412: "The case changed since you read it (If-Match is stale); the response carries the current ETag.",
-    415: "Send JSON.",
-    422: "The case is not complete; errors lists what is missing.",
-    428: "Send the ETag you read in If-Match.",
-    429: "Too many requests; wait Retry-After seconds.",
-    500: "Our fault; nothing was saved.",
-}
-
-
 def _component_name(content: dict) -> str:
     schema = next(iter(content.values()), {}).get("schema", {}) if content else {}
     ref = schema.get("$ref") or schema.get("items", {}).get("$ref", "")
@@ -58,14 +41,18 @@ def api_docs(request):
                 }
             )
     problem_types = [
+        {"slug": slug, "status": status, "title": title, "meaning": meaning}
+        for status, (slug, title, meaning) in HTTP_PROBLEMS.items()
+    ] + [
         {
-            "slug": TYPES[status],
-            "status": status,
-            "title": TITLES[status],
-            "meaning": MEANINGS.get(status, ""),
+            "slug": error.problem_type,
+            "status": error.http_status,
+            "title": error.problem_title,
+            "meaning": (error.__doc__ or "").strip().split("\n\n")[0],
         }
-        for status in sorted(TYPES)
+        for error in declared_problems()
     ]
+    problem_types.sort(key=lambda problem: (problem["status"], problem["slug"]))
     return render(
         request,
         "api/docs.html",

@@ -1,5 +1,5 @@
 """Cases and judgements in the API: read for inspection members, change and submit for the assigned assistant
-inspector, through the same services as the case page (cases.services.case_save / case_submit).
+inspector, through the same services as the case page (cases.services.answers: case_save, case_submit).
 
 Changes are guarded by an ETag built from InspectedCase.version: a PATCH or submit must send it back in If-Match;
 a missing one gets 428 and a stale one 412 (from the service's CaseConflict), never a silent overwrite.
@@ -8,32 +8,68 @@ a missing one gets 428 and a stale one 412 (from the service's CaseConflict), ne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import generics, serializers
+from rest_framework import exceptions, generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.problems import PreconditionFailed, PreconditionRequired
-from inspections.api import inspections_for_user
 from inspections.models import Inspection
-from inspections.permissions import can_view_case_evidence
+from inspections.permissions import can_view_case_evidence, inspections_visible_to
 
-from . import services
+from .errors import CaseConflict, CaseError, CaseIncomplete
+from .fields import FACT_FIELDS, api_field
 from .models import Answer, CaseNeed, Enquiries, InspectedCase, Judgement, Need, Oversight, RoshLevel
 from .permissions import is_assigned_assistant_inspector, viewable_cases
+from .services import answers
 
 NOT_YOUR_CASE = "Only the assistant inspector the case is assigned to can change or submit it."
 NO_CASE_EVIDENCE = "You can see this inspection's results but not its case-level evidence."
 UNKNOWN_KEYS = "Unknown field: {name}."
 
 
-def case_etag(case: InspectedCase) -> str:
-    return f'"{case.pk}-{case.version}"'
+class PreconditionRequired(exceptions.APIException):
+    """A change sent without If-Match: send the ETag you read."""
+
+    status_code = http_status = 428
+    problem_type = "if-match-required"
+    problem_title = "If-Match header required"
+    default_detail = "Send the case's ETag in an If-Match header: read the case first, then change it."
+
+
+class PreconditionFailed(exceptions.APIException):
+    """An If-Match that is not this case's: read the case again; the response carries its current ETag."""
+
+    status_code = http_status = 412
+    problem_type = "stale-etag"
+    problem_title = "The case has changed since you read it"
+    default_detail = CaseConflict.problem_detail
+
+    def __init__(self, etag: str):
+        super().__init__()
+        self.etag = etag
+
+    def problem_headers(self) -> dict[str, str]:
+        return {"ETag": self.etag}
+
+
+@contextmanager
+def api_field_names() -> Iterator[None]:
+    """A service's refusal of invalid values, with the fields named as the API names them (judgements.2.2.1.answer)
+    rather than as the case page's form does."""
+    try:
+        yield
+    except ValidationError as error:
+        raise serializers.ValidationError(
+            {api_field(name): messages for name, messages in error.message_dict.items()}
+        ) from error
 
 
 def expected_version(request, case: InspectedCase) -> int:
@@ -45,19 +81,7 @@ def expected_version(request, case: InspectedCase) -> int:
         match = re.fullmatch(r'(?:W/)?"?(\d+)-(\d+)"?', tag.strip())
         if match and int(match[1]) == case.pk:
             return int(match[2])
-    raise PreconditionFailed(case_etag(case))
-
-
-def api_field(name: str) -> str:
-    """The API's name for a field the services name as the case page's form does (kq_2_1_3_answer → ...)."""
-    if match := re.fullmatch(r"kq_(\d+(?:_\d+)*)_(answer|rationale)", name):
-        return f"judgements.{match[1].replace('_', '.')}.{match[2]}"
-    if match := re.fullmatch(r"need_(\w+)_(linked|addressed)", name):
-        part = "linked_to_offending" if match[2] == "linked" else "sufficiently_addressed"
-        return f"needs.{match[1]}.{part}"
-    if name in services.FACT_FIELDS:
-        return f"facts.{name}"
-    return name
+    raise PreconditionFailed(case.etag)
 
 
 class JudgementSerializer(serializers.ModelSerializer):
@@ -142,7 +166,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(CaseFactsSerializer)
     def get_facts(self, case: InspectedCase) -> dict:
-        return {name: getattr(case, name) for name in services.FACT_FIELDS}
+        return {name: getattr(case, name) for name in FACT_FIELDS}
 
 
 class JudgementChangeSerializer(serializers.Serializer):
@@ -191,7 +215,7 @@ def _case_for_user(request, pk: int) -> InspectedCase:
 
 def _case_response(request, case: InspectedCase) -> Response:
     case = _case_for_user(request, case.pk)
-    return Response(CaseDetailSerializer(case).data, headers={"ETag": case_etag(case)})
+    return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
 
 
 IF_MATCH = OpenApiParameter(
@@ -223,7 +247,7 @@ class InspectionCaseList(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return InspectedCase.objects.none()
         inspection: Inspection = get_object_or_404(
-            inspections_for_user(self.request.user), pk=self.kwargs["inspection_pk"]
+            inspections_visible_to(self.request.user), pk=self.kwargs["inspection_pk"]
         )
         if not can_view_case_evidence(self.request.user, inspection):
             raise PermissionDenied(NO_CASE_EVIDENCE)
@@ -237,14 +261,14 @@ class InspectionCaseList(generics.ListAPIView):
 class CaseDetail(APIView):
     """Read a case with its judgements, facts and needs; change them (PATCH with If-Match)."""
 
-    error_status_codes = {"PATCH": [409, 412, 428]}
+    error_responses = {"PATCH": [CaseError, CaseConflict, PreconditionRequired]}
 
     @extend_schema(
         parameters=[ETAG], responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")}
     )
     def get(self, request, pk: int):
         case = _case_for_user(request, pk)
-        return Response(CaseDetailSerializer(case).data, headers={"ETag": case_etag(case)})
+        return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
 
     @extend_schema(
         request=CaseChangeSerializer,
@@ -258,21 +282,22 @@ class CaseDetail(APIView):
         version = expected_version(request, case)
         changes = CaseChangeSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
-        saved = services.case_save(
-            case=case,
-            user=request.user,
-            expected_version=version,
-            judgements=changes.validated_data.get("judgements"),
-            facts=changes.validated_data.get("facts"),
-            needs=changes.validated_data.get("needs"),
-        )
+        with api_field_names():
+            saved = answers.case_save(
+                case=case,
+                user=request.user,
+                expected_version=version,
+                judgements=changes.validated_data.get("judgements"),
+                facts=changes.validated_data.get("facts"),
+                needs=changes.validated_data.get("needs"),
+            )
         return _case_response(request, saved)
 
 
 class CaseSubmit(APIView):
     """Submit a complete case for quality assurance (If-Match required). 422 lists what is still missing."""
 
-    error_status_codes = {"POST": [409, 412, 422, 428]}
+    error_responses = {"POST": [CaseError, CaseConflict, CaseIncomplete, PreconditionRequired]}
 
     @extend_schema(
         request=None,
@@ -284,5 +309,5 @@ class CaseSubmit(APIView):
         if not is_assigned_assistant_inspector(request.user, case):
             raise PermissionDenied(NOT_YOUR_CASE)
         version = expected_version(request, case)
-        submitted = services.case_submit(case=case, user=request.user, expected_version=version)
+        submitted = answers.case_submit(case=case, user=request.user, expected_version=version)
         return _case_response(request, submitted)

@@ -35,6 +35,7 @@ from .models import (
     Oversight,
     RoshLevel,
 )
+from .services import answers, moderation, workflow
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used outside it
 
@@ -308,27 +309,25 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
     """Quality assurance and moderation under way in a demo inspection in quality assurance: a case returned with
     a query, answered and resubmitted (so the thread shows), and 10% of the sample second-marked. Every case ends
     as it was, so the demo's results do not change."""
-    from . import services
-
     if inspection.status != Inspection.Status.QUALITY_ASSURANCE:
         return
     rng = random.Random(f"workflow-{inspection.pk}")
     case = inspection.cases.filter(status=InspectedCase.Status.SUBMITTED).order_by("reference").first()
     if case:
-        query = services.case_return(
+        query = workflow.case_return(
             case=case,
             user=users["quality"],
             text="Were home visits really not needed? The person lives with two children.",
             fact="home_visits",
         )
-        services.case_query_answer(
+        workflow.case_query_answer(
             query=query,
             user=case.assistant_inspector,
             answer="The children's social worker visits weekly and shares notes; I have added this to 2.3.3.",
         )
         case.refresh_from_db()
-        services.case_submit(case=case, user=case.assistant_inspector, expected_version=case.version)
-    markings = services.second_marking_choose_share(inspection=inspection, percentage=10, user=users["lead"])
+        answers.case_submit(case=case, user=case.assistant_inspector, expected_version=case.version)
+    markings = moderation.second_marking_choose_share(inspection=inspection, percentage=10, user=users["lead"])
     for marking in markings:
         first = dict(marking.case.judgements.values_list("key_question__code", "answer"))
         if len(first) < 12:
@@ -342,4 +341,4 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
             }
             for code, answer in first.items()
         }
-        services.second_marking_save(marking=marking, user=marking.marker, judgements=second)
+        moderation.second_marking_save(marking=marking, user=marking.marker, judgements=second)

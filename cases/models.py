@@ -65,16 +65,21 @@ class InspectedCaseQuerySet(models.QuerySet):
         return self.filter(assistant_inspector=user)
 
 
+class CaseStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+
+
 class InspectedCase(models.Model):
-    class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned"
-        APPROVED = "approved", "Approved"
+    Status = CaseStatus
 
     COUNTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
     EDITABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+    # Cases quality assurance has seen or is to see: submitted, returned with a query, approved.
+    REVIEWED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="cases")
     reference = models.CharField(max_length=50)
@@ -120,9 +125,7 @@ class InspectedCase(models.Model):
                 condition=models.Q(rosh_level__in=RoshLevel.values), name="case_rosh_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["not_started", "in_progress", "submitted", "returned", "approved"]
-                ),
+                condition=models.Q(status__in=CaseStatus.values),
                 name="case_status_valid",
             ),
             models.CheckConstraint(
@@ -144,6 +147,11 @@ class InspectedCase(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES and not self.inspection.is_locked
+
+    @property
+    def etag(self) -> str:
+        """The version as an HTTP entity tag: a client sends it back in If-Match to change the case."""
+        return f'"{self.pk}-{self.version}"'
 
 
 class Judgement(models.Model):

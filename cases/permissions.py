@@ -1,54 +1,55 @@
-"""Who may see and change an inspected case: small predicates of (user, case), shared by views and the API."""
+"""Who may see and change an inspected case: predicates of (user, case) with the rules package, built on the
+inspection's roles (inspections.permissions), shared by views, the API and templates.
+"""
 
+from __future__ import annotations
+
+from typing import Any
+
+import rules
 from django.db.models import Q, QuerySet
 
 from inspections.models import InspectionMembership, Role
+from inspections.permissions import CASE_READER_ROLES, is_superuser, roles_in
 
-from .models import InspectedCase
-
-# Roles that read every case of their inspection (quality assurance, moderation); they never edit it here.
-CASE_READER_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
+from .models import CaseQuery, InspectedCase
 
 
-def _roles(user, case: InspectedCase) -> set[str]:
-    """The user's roles in the case's inspection, remembered on the case so a page asks the database once."""
-    known = case.__dict__.setdefault("_member_roles", {})
-    if user.pk not in known:
-        known[user.pk] = set(
-            InspectionMembership.objects.filter(inspection_id=case.inspection_id, user=user).values_list(
-                "role", flat=True
-            )
-        )
-    return known[user.pk]
-
-
-def _is_assigned_assistant(user, case: InspectedCase, roles: set[str]) -> bool:
-    return case.assistant_inspector_id == user.pk and Role.ASSISTANT_INSPECTOR in roles
-
-
-def can_view_case(user, case: InspectedCase) -> bool:
-    """The assistant inspector assigned to the case (and a member of its inspection), the inspection's lead,
-    inspectors and quality assurers, and superusers."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    roles = _roles(user, case)
-    return _is_assigned_assistant(user, case, roles) or bool(roles.intersection(CASE_READER_ROLES))
-
-
-def is_assigned_assistant_inspector(user, case: InspectedCase) -> bool:
+@rules.predicate
+def is_assigned_assistant_inspector(user: Any, case: InspectedCase) -> bool:
     """The case is assigned to this user, an assistant inspector of its inspection: the one who may change it."""
-    return user.is_authenticated and _is_assigned_assistant(user, case, _roles(user, case))
+    return case.assistant_inspector_id == user.pk and Role.ASSISTANT_INSPECTOR in roles_in(user, case.inspection)
 
 
-def can_edit_case(user, case: InspectedCase) -> bool:
-    """Only the assigned assistant inspector, a member of the inspection, while the case is editable."""
-    return case.is_editable and is_assigned_assistant_inspector(user, case)
+@rules.predicate
+def reads_every_case_of_the_inspection(user: Any, case: InspectedCase) -> bool:
+    return bool(roles_in(user, case.inspection).intersection(CASE_READER_ROLES))
 
 
-def viewable_cases(user) -> QuerySet[InspectedCase]:
-    """The cases the user may see, by the rule of can_view_case, as one query."""
+@rules.predicate
+def is_editable(user: Any, case: InspectedCase) -> bool:
+    return case.is_editable
+
+
+@rules.predicate
+def is_the_queried_cases_assistant_inspector(user: Any, query: CaseQuery) -> bool:
+    return bool(user.is_authenticated and query.case.assistant_inspector_id == user.pk)
+
+
+# The assistant inspector assigned to the case (a member of its inspection), the inspection's lead, inspectors and
+# quality assurers, and superusers.
+can_view_case = is_superuser | is_assigned_assistant_inspector | reads_every_case_of_the_inspection
+# Only the assigned assistant inspector, a member of the inspection, while the case is editable.
+can_edit_case = is_editable & is_assigned_assistant_inspector
+# Only the assistant inspector of the queried case answers a quality-assurance query.
+can_answer_query = is_the_queried_cases_assistant_inspector
+
+rules.add_rule("cases.view_case", can_view_case)
+rules.add_rule("cases.edit_case", can_edit_case)
+
+
+def viewable_cases(user: Any) -> QuerySet[InspectedCase]:
+    """The cases the user may see: can_view_case as one query."""
     queryset = InspectedCase.objects.all()
     if not user.is_authenticated:
         return queryset.none()

@@ -1,11 +1,34 @@
 from django.urls import path
 
-from . import views
+from .views import case_pages, fieldwork, moderation, quality_assurance, sample
 
 urlpatterns = [
-    path("cases/", views.case_list, name="case_list"),
-    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
-    path("cases/<int:pk>/history/<str:code>/", views.judgement_history, name="judgement_history"),
-    path("cases/<int:pk>/history/facts/<str:name>/", views.fact_history, name="fact_history"),
-    path("cases/<int:pk>/history/needs/<str:need>/", views.need_history, name="need_history"),
+    path("start/", case_pages.start, name="start"),
+    path("cases/", case_pages.case_list, name="case_list"),
+    path("cases/<int:pk>/", case_pages.case_detail, name="case_detail"),
+    path("cases/<int:pk>/history/<str:code>/", case_pages.judgement_history, name="judgement_history"),
+    path("cases/<int:pk>/history/facts/<str:name>/", case_pages.fact_history, name="fact_history"),
+    path("cases/<int:pk>/history/needs/<str:need>/", case_pages.need_history, name="need_history"),
+]
+
+# Under /inspections/, in the "inspections" namespace (composed in config/urls.py): the inspection's case work.
+inspection_urlpatterns = [
+    path("", fieldwork.inspection_list, name="list"),
+    path("<int:pk>/advance/", fieldwork.inspection_advance, name="advance"),
+    path("<int:pk>/sample/", sample.sample, name="sample"),
+    path("<int:pk>/sample/import/", sample.sample_import, name="sample_import"),
+    path("<int:pk>/sample/import/confirm/", sample.sample_import_confirm, name="sample_import_confirm"),
+    path("<int:pk>/assignment/", sample.assignment, name="assignment"),
+    path("<int:pk>/quality-assurance/", quality_assurance.quality_assurance, name="quality_assurance"),
+    path("<int:pk>/quality-assurance/<int:case_pk>/", quality_assurance.case_review, name="case_review"),
+    path(
+        "<int:pk>/quality-assurance/<int:case_pk>/approve/",
+        quality_assurance.case_approve,
+        name="case_approve",
+    ),
+    path("<int:pk>/moderation/", moderation.moderation, name="moderation"),
+    path("<int:pk>/moderation/agree/<int:judgement_pk>/", moderation.moderation_agree, name="moderation_agree"),
+    path("<int:pk>/second-marking/<int:marking_pk>/", moderation.second_marking, name="second_marking"),
+    # The assistant inspector's answer to a quality-assurance query (the form is templates/cases/includes/).
+    path("queries/<int:query_pk>/answer/", case_pages.query_answer, name="query_answer"),
 ]

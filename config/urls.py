@@ -4,6 +4,17 @@ from django.urls import include, path
 
 from accounts.forms import GovukPasswordChangeForm
 from accounts.views import SignInView
+from cases import urls as cases_urls
+from inspections import urls as inspections_urls
+from reports import urls as reports_urls
+
+# Every page about one inspection, under /inspections/ and named "inspections:<name>", whichever app's it is:
+# set-up and organisational ratings (inspections), its cases (cases), its task list and lock (reports).
+inspection_pages = [
+    *inspections_urls.inspection_urlpatterns,
+    *cases_urls.inspection_urlpatterns,
+    *reports_urls.inspection_urlpatterns,
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,7 +26,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("inspections/", include("inspections.urls")),
+    path("inspections/", include((inspection_pages, "inspections"))),
     path("", include("cases.urls")),
     path("account/", include("accounts.urls")),
     path("api/", include("api.urls")),

@@ -5,7 +5,6 @@ from .models import (
     Framework,
     Inspection,
     InspectionMembership,
-    InspectionUnlock,
     KeyQuestion,
     OrganisationalRating,
     Standard,
@@ -119,15 +118,3 @@ class OrganisationalRatingAdmin(SimpleHistoryAdmin):
     list_display = ["inspection", "standard", "rating", "rated_by", "updated_at"]
     list_filter = ["rating"]
     list_select_related = ["inspection__pdu", "standard", "rated_by"]
-
-
-@admin.register(InspectionUnlock)
-class InspectionUnlockAdmin(admin.ModelAdmin):
-    """Unlocks are records: read them here, make them through the inspection's unlock page."""
-
-    list_display = ["inspection", "unlocked_by", "unlocked_at", "reason"]
-    list_select_related = ["inspection__pdu", "unlocked_by"]
-    readonly_fields = ["inspection", "reason", "unlocked_by", "unlocked_at"]
-
-    def has_add_permission(self, request):
-        return False

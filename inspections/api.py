@@ -1,11 +1,12 @@
 """The API's frameworks (standards, key questions, bands) and inspections, filterable as the dashboards are."""
 
 from django import forms
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
 from .models import Framework, Inspection, InspectionMembership, KeyQuestion, Standard
+from .permissions import inspections_visible_to
 
 
 class KeyQuestionSerializer(serializers.ModelSerializer):
@@ -158,14 +159,6 @@ class InspectionDetailSerializer(InspectionSerializer):
         fields = [*InspectionSerializer.Meta.fields, "team"]
 
 
-def inspections_for_user(user) -> QuerySet[Inspection]:
-    """Inspections the user may see at all: their own (any role); every one for national viewers and superusers."""
-    queryset = Inspection.objects.select_related("pdu__region", "framework")
-    if user.is_superuser or user.is_national_viewer:
-        return queryset
-    return queryset.filter(pk__in=InspectionMembership.objects.filter(user=user).values("inspection_id"))
-
-
 class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
     """Inspections you are on (every inspection for national viewers), filterable by PDU, region, status, dates."""
 
@@ -177,7 +170,7 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Inspection.objects.none()
-        queryset = inspections_for_user(self.request.user)
+        queryset = inspections_visible_to(self.request.user)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("memberships", queryset=InspectionMembership.objects.select_related("user"))

@@ -1,5 +1,7 @@
 """The sections the service navigation offers: those where the signed-in user has work or may look."""
 
+from .permissions import can_view_national_dashboard
+
 
 def navigation(request) -> dict:
     """Flags from inspections.backends.MembershipBackend's user; every section where they are unknown."""
@@ -10,7 +12,7 @@ def navigation(request) -> dict:
         return {"navigation": {"national_dashboard": True, "inspections": True, "cases": True}}
     return {
         "navigation": {
-            "national_dashboard": user.is_national_viewer or user.sees_ratings,
+            "national_dashboard": can_view_national_dashboard(user),
             "inspections": user.works_on_inspections,
             "cases": user.works_on_cases,
         }

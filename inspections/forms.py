@@ -1,33 +1,37 @@
-"""Forms for the lead inspector's and quality assurers' pages. They validate; services save."""
+"""Forms for setting up an inspection and rating its organisational standards. They validate; services save.
+
+`within_limit` and `show_refusal` serve every app's forms: one length limit for free text, one way of showing a
+service's refusal.
+"""
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from cases.models import Answer
-from cases.services import EVIDENCE_MAX_LENGTH, FACT_FIELDS
 from pdus.models import PDU
 
 from .models import Framework, Rating
-
-FACT_LABELS = {
-    "rosh_level": "RoSH level",
-    "rosh_classified_correctly": "RoSH classified correctly",
-    "domestic_abuse_enquiries": "Domestic abuse enquiries",
-    "child_safeguarding_enquiries": "Child safeguarding enquiries",
-    "home_visits": "Home visits",
-    "management_oversight": "Management oversight",
-}
+from .services import DATES_OUT_OF_ORDER, RATIONALE_MISSING, TEXT_MAX_LENGTH
 
 
-def _within_limit(name: str) -> list[MaxLengthValidator]:
+def within_limit(name: str) -> list[MaxLengthValidator]:
     """Free text's length limit, as for the evidence on a case. A validator rather than max_length, whose HTML
     maxlength would make the browser cut pasted text short without saying so."""
-    message = f"{name} must be {EVIDENCE_MAX_LENGTH:,} characters or less"
-    return [MaxLengthValidator(EVIDENCE_MAX_LENGTH, message=message)]
+    message = f"{name} must be {TEXT_MAX_LENGTH:,} characters or less"
+    return [MaxLengthValidator(TEXT_MAX_LENGTH, message=message)]
+
+
+def show_refusal(form: forms.Form, error: Exception) -> None:
+    """Show a service's refusal on the form: invalid values against their fields, anything else above the form."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, str(error))
+        return
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
@@ -37,7 +41,7 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.get_full_name() or user.username} ({user.username})"
 
 
-def _helper(*fields, button: str) -> FormHelper:
+def form_helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.layout = Layout(*fields, Button("submit", button))
@@ -72,7 +76,7 @@ class InspectionCreateForm(forms.Form):
             self.fields[name].queryset = users
         self.fields["fieldwork_start"].error_messages["required"] = "Enter the fieldwork start date"
         self.fields["fieldwork_end"].error_messages["required"] = "Enter the fieldwork end date"
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("pdu"),
             Field.select("framework"),
             Field("fieldwork_start"),
@@ -91,44 +95,8 @@ class InspectionCreateForm(forms.Form):
         data = super().clean()
         start, end = data.get("fieldwork_start"), data.get("fieldwork_end")
         if start and end and end < start:
-            self.add_error(
-                "fieldwork_end", "The fieldwork end date must be the same as or after the start date"
-            )
+            self.add_error("fieldwork_end", DATES_OUT_OF_ORDER)
         return data
-
-
-class SampleUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload the case sample",
-        help_text="A CSV (UTF-8) or Excel (.xlsx) file with the columns case reference, case type, RoSH level, "
-        "supervision start date and, optionally, assistant inspector (their username).",
-        error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"), button="Check the file")
-
-
-class AssignmentForm(forms.Form):
-    # In the page's order, which the error summary follows: the select comes before the cases.
-    assistant_inspector = forms.ChoiceField(
-        label="Assign the selected cases to", error_messages={"required": "Select an assistant inspector"}
-    )
-    cases = forms.MultipleChoiceField(
-        label="Cases",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one case"},
-    )
-
-    def __init__(self, *args, cases, assistant_inspectors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = [(str(case.pk), case.reference) for case in cases]
-        self.fields["assistant_inspector"].choices = [
-            ("", "Choose an assistant inspector"),
-            *[(str(user.pk), user.get_full_name() or user.username) for user in assistant_inspectors],
-            ("none", "Nobody (unassign)"),
-        ]
 
 
 class OrganisationalRatingForm(forms.Form):
@@ -142,132 +110,12 @@ class OrganisationalRatingForm(forms.Form):
         label="Rationale",
         help_text="The evidence for this rating, as it will appear in the report.",
         widget=forms.Textarea(attrs={"rows": 8}),
-        validators=_within_limit("Rationale"),
-        error_messages={"required": "Enter the rationale for the rating"},
+        validators=within_limit("Rationale"),
+        error_messages={"required": RATIONALE_MISSING},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("rating", legend_size=Size.MEDIUM), Field.textarea("rationale"), button="Save rating"
         )
-
-
-class ReturnForm(forms.Form):
-    subject = forms.ChoiceField(
-        label="What is the query about?", error_messages={"required": "Select what the query is about"}
-    )
-    text = forms.CharField(
-        label="Query",
-        help_text="For example, the rationale does not mention the domestic abuse history.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        validators=_within_limit("Query"),
-        error_messages={"required": "Enter your query"},
-    )
-
-    def __init__(self, *args, key_questions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [
-            ("", "Choose a key question or case fact"),
-            ("Key questions", [(f"kq:{kq.code}", f"{kq.code} {kq.wording}") for kq in key_questions]),
-            ("Case facts", [(f"fact:{name}", FACT_LABELS[name]) for name in FACT_FIELDS]),
-        ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.select("subject"),
-            Field.textarea("text"),
-            Button.warning("return", "Return case with this query"),
-        )
-
-    def subject_kwargs(self) -> dict:
-        kind, _, value = self.cleaned_data["subject"].partition(":")
-        return {"key_question_code": value} if kind == "kq" else {"fact": value}
-
-
-class UnlockForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you unlocking this inspection?",
-        help_text="This is recorded with your name and the time.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        validators=_within_limit("Reason"),
-        error_messages={"required": "Enter the reason for unlocking the inspection"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason"), button="Unlock inspection")
-
-
-class SecondMarkingChoiceForm(forms.Form):
-    case = forms.ChoiceField(label="Case", error_messages={"required": "Select a case"})
-    marker = forms.ChoiceField(label="Second marker", error_messages={"required": "Select the second marker"})
-
-    def __init__(self, *args, cases, assistant_inspectors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [("", "Choose a case")] + [
-            (str(case.pk), f"{case.reference} ({case.get_status_display()})") for case in cases
-        ]
-        self.fields["marker"].choices = [("", "Choose an assistant inspector")] + [
-            (str(user.pk), user.get_full_name() or user.username) for user in assistant_inspectors
-        ]
-        self.helper = _helper(
-            Field.select("case"), Field.select("marker"), button="Choose for second marking"
-        )
-
-
-class SecondMarkingShareForm(forms.Form):
-    percentage = forms.IntegerField(
-        label="Percentage of the sample",
-        min_value=1,
-        max_value=100,
-        initial=10,
-        # GOV.UK asks for a text input with a numeric keyboard rather than type="number".
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        help_text="Cases are chosen at random and shared among the other assistant inspectors.",
-        error_messages={
-            "required": "Enter a percentage between 1 and 100",
-            "invalid": "Enter a percentage between 1 and 100",
-            "min_value": "Enter a percentage between 1 and 100",
-            "max_value": "Enter a percentage between 1 and 100",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.text("percentage", field_width=Fixed.TWO),
-            Button.secondary("share", "Choose cases at random"),
-        )
-
-
-class AgreedJudgementForm(forms.Form):
-    answer = forms.ChoiceField(
-        label="Agreed judgement",
-        choices=Answer.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the agreed judgement"},
-    )
-
-
-def second_marking_form_class(key_questions):
-    """A form with an answer and a rationale for every key question, field names as on the case page."""
-    from cases.services import key_question_field
-
-    fields = {}
-    for kq in key_questions:
-        fields[key_question_field(kq.code, "answer")] = forms.ChoiceField(
-            label=f"{kq.code} {kq.wording}",
-            choices=Answer.choices,
-            widget=forms.RadioSelect,
-            error_messages={"required": f"Select whether the work was sufficient for {kq.code}"},
-        )
-        fields[key_question_field(kq.code, "rationale")] = forms.CharField(
-            label=f"Evidence for {kq.code}",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-            validators=_within_limit(f"Evidence for {kq.code}"),
-        )
-    return type("SecondMarkingForm", (forms.Form,), fields)

@@ -100,6 +100,12 @@ class Standard(models.Model):
         return f"{self.code} {self.title}"
 
 
+class KeyQuestionQuerySet(models.QuerySet):
+    def of_framework(self, framework_id: int) -> "KeyQuestionQuerySet":
+        """A framework's key questions in the inspectorate's order: by standard, then within it."""
+        return self.filter(standard__framework_id=framework_id).order_by("standard__order", "order")
+
+
 class KeyQuestion(models.Model):
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="key_questions")
     criterion = models.CharField(max_length=20, choices=Criterion.choices)
@@ -109,6 +115,8 @@ class KeyQuestion(models.Model):
         default=list, blank=True, help_text="The prompts inspectors consider, in order."
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = KeyQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["standard__order", "order"]
@@ -133,16 +141,16 @@ class InspectionQuerySet(models.QuerySet):
         """Inspections whose cases can still be worked on."""
         return self.exclude(status=Inspection.Status.LOCKED)
 
-    def with_member(self, user):
-        return self.filter(memberships__user=user).distinct()
+
+class InspectionStatus(models.TextChoices):
+    SETUP = "setup", "Set-up"
+    FIELDWORK = "fieldwork", "Fieldwork"
+    QUALITY_ASSURANCE = "quality_assurance", "Quality assurance"
+    LOCKED = "locked", "Locked"
 
 
 class Inspection(models.Model):
-    class Status(models.TextChoices):
-        SETUP = "setup", "Set-up"
-        FIELDWORK = "fieldwork", "Fieldwork"
-        QUALITY_ASSURANCE = "quality_assurance", "Quality assurance"
-        LOCKED = "locked", "Locked"
+    Status = InspectionStatus
 
     pdu = models.ForeignKey(PDU, on_delete=models.PROTECT, related_name="inspections")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="inspections")
@@ -169,7 +177,7 @@ class Inspection(models.Model):
                 name="inspection_fieldwork_dates_in_order",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["setup", "fieldwork", "quality_assurance", "locked"]),
+                condition=models.Q(status__in=InspectionStatus.values),
                 name="inspection_status_valid",
             ),
         ]
@@ -194,11 +202,19 @@ class Role(models.TextChoices):
     QUALITY_ASSURER = "quality_assurer", "Quality assurer"
 
 
+class InspectionMembershipQuerySet(models.QuerySet):
+    def team(self, inspection: Inspection, *roles: str) -> "InspectionMembershipQuerySet":
+        """An inspection's team, or those of it in the given roles."""
+        memberships = self.filter(inspection=inspection)
+        return memberships.filter(role__in=roles) if roles else memberships
+
+
 class InspectionMembership(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role.choices)
 
+    objects = InspectionMembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -239,39 +255,3 @@ class OrganisationalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard.code} {self.get_rating_display()} – {self.inspection}"
-
-
-class InspectionSnapshot(models.Model):
-    """The computed results of an inspection, frozen when it is locked; never changed afterwards.
-
-    `data` has the shape of reports.selectors.inspection_result_data (framework, standards with key questions,
-    composite score, maximum, overall rating).
-    """
-
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="snapshots")
-    data = models.JSONField()
-    framework_version = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["inspection", "-created_at"]
-        get_latest_by = "created_at"
-
-    def __str__(self) -> str:
-        return f"Snapshot of {self.inspection} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class InspectionUnlock(models.Model):
-    """A locked inspection reopened, with the reason; the snapshot it replaced is kept."""
-
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="unlocks")
-    reason = models.TextField()
-    unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    unlocked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["inspection", "-unlocked_at"]
-
-    def __str__(self) -> str:
-        return f"{self.inspection} unlocked at {self.unlocked_at:%Y-%m-%d %H:%M}"

@@ -1,31 +1,15 @@
-"""Reads for the lead inspector's and quality assurers' pages. Each runs a fixed number of queries.
-
-They read cases as well as inspections: these pages are where an inspection meets its sample.
-"""
+"""Reads about inspections themselves: their organisational standards and who works on them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import QuerySet
 
-from cases.models import (
-    Answer,
-    CaseQuery,
-    CaseType,
-    InspectedCase,
-    Judgement,
-    RoshLevel,
-    SecondJudgement,
-    SecondMarking,
-)
-from reports import rating as rules
-
-from .models import Inspection, KeyQuestion, OrganisationalRating, RatedFrom, Rating, Role
+from .models import OrganisationalRating, RatedFrom, Role, Standard
 
 
-def works_only_on_cases(user) -> bool:
+def works_only_on_cases(user: Any) -> bool:
     """Whether the user's only part in any inspection is as an assistant inspector (one query).
 
     Such a user's work is their cases, so signing in takes them there rather than to the PDU list.
@@ -35,211 +19,12 @@ def works_only_on_cases(user) -> bool:
     return set(user.memberships.values_list("role", flat=True).distinct()) == {Role.ASSISTANT_INSPECTOR}
 
 
-def managed_inspections(user) -> QuerySet[Inspection]:
-    """Inspections the user leads or quality-assures (every inspection for a superuser), with case counts."""
-    queryset = Inspection.objects.select_related("pdu", "framework")
-    if not user.is_superuser:
-        queryset = queryset.filter(
-            pk__in=Inspection.objects.filter(
-                memberships__user=user, memberships__role__in=[Role.LEAD, Role.QUALITY_ASSURER]
-            ).values("pk")
-        )
-    return queryset.annotate(
-        case_count=Count("cases"),
-        approved_count=Count("cases", filter=Q(cases__status=InspectedCase.Status.APPROVED)),
-        submitted_count=Count("cases", filter=Q(cases__status=InspectedCase.Status.SUBMITTED)),
-    )
+def organisational_standards(inspection: Any) -> QuerySet[Standard]:
+    """The standards of this inspection that its lead rates by judgement, in order."""
+    return inspection.rated_standards().filter(rated_from=RatedFrom.LEAD_JUDGEMENT).order_by("order")
 
 
-@dataclass(frozen=True)
-class Overview:
-    inspection: Inspection
-    status_counts: dict[str, int]
-    total: int
-    unassigned: int
-    organisational_total: int
-    organisational_rated: int
-    second_marked: int
-    snapshot: object | None
-    unlocks: list
-
-    @property
-    def snapshot_overall(self) -> str:
-        """The locked overall rating's label, or "" when there is none."""
-        value = self.snapshot.data.get("overall_rating") if self.snapshot else None
-        return Rating(value).label if value else ""
-
-
-def inspection_overview(inspection: Inspection) -> Overview:
-    counts = inspection.cases.aggregate(
-        total=Count("pk"),
-        unassigned=Count("pk", filter=Q(assistant_inspector__isnull=True)),
-        **{status: Count("pk", filter=Q(status=status)) for status in InspectedCase.Status.values},
-    )
-    organisational = inspection.rated_standards().filter(rated_from=RatedFrom.LEAD_JUDGEMENT)
-    rated = OrganisationalRating.objects.filter(inspection=inspection, standard__in=organisational).count()
-    return Overview(
-        inspection=inspection,
-        status_counts={status: counts[status] for status in InspectedCase.Status.values},
-        total=counts["total"],
-        unassigned=counts["unassigned"],
-        organisational_total=organisational.count(),
-        organisational_rated=rated,
-        second_marked=SecondMarking.objects.filter(case__inspection=inspection).count(),
-        snapshot=inspection.snapshots.select_related("created_by").order_by("-created_at").first(),
-        unlocks=list(inspection.unlocks.select_related("unlocked_by")),
-    )
-
-
-@dataclass(frozen=True)
-class SampleSummary:
-    total: int
-    by_case_type: list[tuple[str, int]]
-    by_rosh_level: list[tuple[str, int]]
-    margin_of_error: float | None
-
-
-def sample_summary(inspection: Inspection) -> SampleSummary:
-    """Counts by case type and RoSH level, and the 95% margin of error for a rate at this sample size."""
-    counts = inspection.cases.aggregate(
-        total=Count("pk"),
-        **{f"type_{value}": Count("pk", filter=Q(case_type=value)) for value in CaseType.values},
-        **{f"rosh_{value}": Count("pk", filter=Q(rosh_level=value)) for value in RoshLevel.values},
-    )
-    return SampleSummary(
-        total=counts["total"],
-        by_case_type=[(label, counts[f"type_{value}"]) for value, label in CaseType.choices],
-        by_rosh_level=[(label, counts[f"rosh_{value}"]) for value, label in RoshLevel.choices],
-        margin_of_error=rules.margin_of_error(counts["total"]),
-    )
-
-
-def assistant_inspectors_with_load(inspection: Inspection) -> QuerySet:
-    """The inspection's assistant inspectors, each with their number of cases in it and how many are done."""
-    in_inspection = Q(assigned_cases__inspection=inspection)
-    done = Q(assigned_cases__status__in=InspectedCase.COUNTED_STATUSES)
-    return (
-        get_user_model()
-        .objects.filter(memberships__inspection=inspection, memberships__role=Role.ASSISTANT_INSPECTOR)
-        .annotate(
-            load=Count("assigned_cases", filter=in_inspection, distinct=True),
-            done=Count("assigned_cases", filter=in_inspection & done, distinct=True),
-        )
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def inspection_cases(inspection: Inspection) -> QuerySet[InspectedCase]:
-    return inspection.cases.select_related("assistant_inspector").order_by("reference")
-
-
-def quality_assurance_queue(inspection: Inspection) -> QuerySet[InspectedCase]:
-    """Cases waiting for quality assurance first, then returned and approved ones, with open query counts."""
-    return (
-        inspection.cases.filter(
-            status__in=[
-                InspectedCase.Status.SUBMITTED,
-                InspectedCase.Status.RETURNED,
-                InspectedCase.Status.APPROVED,
-            ]
-        )
-        .select_related("assistant_inspector")
-        .annotate(
-            open_queries=Count("queries", filter=Q(queries__answer="")),
-            queue_order=Case(
-                When(status=InspectedCase.Status.SUBMITTED, then=Value(0)),
-                When(status=InspectedCase.Status.RETURNED, then=Value(1)),
-                default=Value(2),
-            ),
-        )
-        .order_by("queue_order", "reference")
-    )
-
-
-def case_queries(case: InspectedCase) -> list[CaseQuery]:
-    """The case's quality-assurance thread, oldest first."""
-    return list(
-        case.queries.select_related("key_question", "raised_by", "answered_by").order_by("raised_at", "pk")
-    )
-
-
-@dataclass(frozen=True)
-class CaseReview:
-    case: InspectedCase
-    judgements: list[tuple[KeyQuestion, Judgement | None]]
-    queries: list[CaseQuery]
-
-
-def case_review(case: InspectedCase) -> CaseReview:
-    """What quality assurance reads: every key question with the assistant inspector's judgement, and the thread."""
-    judgements = {j.key_question_id: j for j in case.judgements.all()}
-    key_questions = KeyQuestion.objects.filter(standard__framework_id=case.inspection.framework_id).order_by(
-        "standard__order", "order"
-    )
-    return CaseReview(
-        case=case,
-        judgements=[(kq, judgements.get(kq.pk)) for kq in key_questions],
-        queries=case_queries(case),
-    )
-
-
-@dataclass(frozen=True)
-class KeyQuestionAgreement:
-    key_question: KeyQuestion
-    agreement: rules.Agreement
-
-
-@dataclass(frozen=True)
-class Moderation:
-    markings: list[SecondMarking]
-    agreements: list[KeyQuestionAgreement]
-    disagreements: list[SecondJudgement]
-
-
-def moderation(inspection: Inspection) -> Moderation:
-    """Agreement per key question between first and second markers, and the disagreements to settle."""
-    first_answer = Judgement.objects.filter(
-        case=OuterRef("marking__case"), key_question=OuterRef("key_question")
-    ).values("answer")[:1]
-    second = SecondJudgement.objects.filter(marking__case__inspection=inspection).annotate(
-        first_answer=Subquery(first_answer)
-    )
-    table = second.values("key_question_id", "first_answer", "answer").annotate(n=Count("pk"))
-    pairs: dict[int, list[tuple[str, str]]] = {}
-    for row in table:
-        pairs.setdefault(row["key_question_id"], []).extend(
-            [(row["first_answer"] or "", row["answer"])] * row["n"]
-        )
-    key_questions = KeyQuestion.objects.filter(standard__framework_id=inspection.framework_id).order_by(
-        "standard__order", "order"
-    )
-    markings = list(
-        SecondMarking.objects.filter(case__inspection=inspection)
-        .select_related("case__assistant_inspector", "marker")
-        .annotate(marked=Count("judgements"))
-        .order_by("case__reference")
-    )
-    disagreements = list(
-        second.exclude(answer=Subquery(first_answer))
-        .select_related("marking__case", "marking__marker", "key_question")
-        .order_by("marking__case__reference", "key_question__standard__order", "key_question__order")
-    )
-    for disagreement in disagreements:
-        first = disagreement.first_answer
-        disagreement.first_answer_label = Answer(first).label if first else "Not answered"
-    return Moderation(
-        markings=markings,
-        agreements=[KeyQuestionAgreement(kq, rules.agreement(pairs.get(kq.pk, []))) for kq in key_questions],
-        disagreements=disagreements,
-    )
-
-
-def second_markings_of(user) -> QuerySet[SecondMarking]:
-    """Every case the user is to second-mark, in inspections not yet locked, with whether it is done."""
-    return (
-        SecondMarking.objects.filter(marker=user)
-        .exclude(case__inspection__status=Inspection.Status.LOCKED)
-        .select_related("case__inspection__pdu")
-        .annotate(marked=Count("judgements"))
-        .order_by("case__inspection__fieldwork_start", "case__reference")
-    )
+def organisational_ratings(inspection: Any) -> list[tuple[Standard, OrganisationalRating | None]]:
+    """Each organisational standard of the inspection with the lead's rating of it, if any (two queries)."""
+    ratings = {r.standard_id: r for r in OrganisationalRating.objects.filter(inspection=inspection)}
+    return [(standard, ratings.get(standard.pk)) for standard in organisational_standards(inspection)]

@@ -11,14 +11,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.renderers import CSVRenderer
-from inspections.api import inspections_for_user
-from inspections.permissions import can_view_dashboard
+from inspections import statistics
+from inspections.permissions import can_view_dashboard, can_view_national_dashboard, inspections_visible_to
 from pdus.api import PublishedRatingSerializer
 from pdus.models import PDU, PublishedRating
 
 from . import rating as rules
-from . import selectors
-from .permissions import can_view_national_dashboard
+from .selectors import dashboards as selectors
+from .selectors.rates import CaseFacts, KeyQuestionRate
+from .selectors.results import sufficiency_data
 
 NO_RESULTS = "Only the inspection's lead, inspectors, quality assurers and national viewers see its results."
 RATINGS = [rating.value for rating in rules.Rating]
@@ -70,7 +71,7 @@ class InspectionResultSerializer(serializers.Serializer):
 
 def dashboard_for_request(request, pk: int) -> selectors.InspectionDashboard:
     """The inspection's dashboard data: 404 if the user is not on it, 403 if their role sees no results."""
-    inspection = get_object_or_404(inspections_for_user(request.user), pk=pk)
+    inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)
     if not can_view_dashboard(request.user, inspection):
         raise PermissionDenied(NO_RESULTS)
     return selectors.inspection_dashboard(inspection)
@@ -126,7 +127,7 @@ class InspectionResults(APIView):
 class PDURatingSerializer(PublishedRatingSerializer):
     pdu = serializers.CharField(source="pdu.name")
     overall_rating = serializers.SerializerMethodField(
-        help_text="As published, or from the composite score by the methodology's bands."
+        help_text="As published, or from the composite score by the bands of the framework it was published under."
     )
 
     class Meta(PublishedRatingSerializer.Meta):
@@ -134,12 +135,10 @@ class PDURatingSerializer(PublishedRatingSerializer):
         extra_kwargs = {}
 
     def get_overall_rating(self, published: PublishedRating) -> str | None:
-        if published.overall_rating:
-            return published.overall_rating
-        try:
-            return rules.overall_rating(published.composite_score, published.composite_max).value
-        except ValueError:  # a maximum the bands do not cover
-            return None
+        overall = self.context["published_overall"](
+            published.overall_rating, published.composite_score, published.composite_max, published.period_start
+        )
+        return overall.value if overall else None
 
 
 class PDURatings(generics.ListAPIView):
@@ -158,8 +157,12 @@ class PDURatings(generics.ListAPIView):
         self.csv_filename = f"pdu-{pdu.pk}-ratings"
         return PublishedRating.objects.filter(pdu=pdu).select_related("pdu")
 
+    def get_serializer_context(self):
+        # The bands each published composite is rated by: those of the framework it was published under.
+        return {**super().get_serializer_context(), "published_overall": selectors.published_overall_rule()}
 
-# Breakdowns and case facts: the dashboards' selectors (reports.selectors.inspection_dashboard and
+
+# Breakdowns and case facts: the dashboards' selectors (reports.selectors.dashboards.inspection_dashboard and
 # national_dashboard), served per inspection and nationally or per region with the dashboards' filters.
 
 
@@ -170,8 +173,8 @@ class RateSerializer(serializers.Serializer):
     ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
     ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
 
-    def to_representation(self, instance: rules.Sufficiency) -> dict:
-        return selectors._sufficiency_data(instance)
+    def to_representation(self, instance: statistics.Sufficiency) -> dict:
+        return sufficiency_data(instance)
 
 
 class KeyQuestionRateSerializer(serializers.Serializer):
@@ -209,7 +212,7 @@ class CaseFactRatesSerializer(serializers.Serializer):
     needs = NeedRateSerializer(many=True)
 
 
-def key_question_csv_rows(key_questions: list[selectors.KeyQuestionRate]) -> list[dict]:
+def key_question_csv_rows(key_questions: list[KeyQuestionRate]) -> list[dict]:
     """Long format for pivot tables: one row per key question and group (all, each RoSH level, each case type)."""
     rows = []
     for kq in key_questions:
@@ -232,7 +235,7 @@ def key_question_csv_rows(key_questions: list[selectors.KeyQuestionRate]) -> lis
     return rows
 
 
-def case_fact_csv_rows(facts: selectors.CaseFacts) -> list[dict]:
+def case_fact_csv_rows(facts: CaseFacts) -> list[dict]:
     rows = [
         {"fact": key, "label": label, "linked_to_offending": None, **_csv_rate(rate)}
         for key, label, rate in facts.rows()
@@ -249,8 +252,8 @@ def case_fact_csv_rows(facts: selectors.CaseFacts) -> list[dict]:
     return rows
 
 
-def _csv_rate(rate: rules.Sufficiency) -> dict:
-    data = selectors._sufficiency_data(rate)
+def _csv_rate(rate: statistics.Sufficiency) -> dict:
+    data = sufficiency_data(rate)
     return {
         "n": data["total"],
         "sufficient": data["sufficient"],
@@ -424,7 +427,7 @@ class NationalAggregate(APIView):
     """A national or regional aggregate, as JSON or CSV; its filters answer 400 when not allowed."""
 
     renderer_classes = AGGREGATE_RENDERERS
-    error_status_codes = {"GET": [400]}
+    error_responses = {"GET": [400]}
 
 
 class DistributionSerializer(ScopeSerializer):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inspections import statistics
+
 from . import rating as rules
 
 RATING_COLOURS = {
@@ -91,17 +93,15 @@ def _percent(value: float) -> str:
 def sufficiency_chart(
     slug: str,
     title: str,
-    rows: list[tuple[str, rules.Sufficiency]],
-    bands: rules.FrameworkBands | None = None,
-    *,
-    banded: bool = True,
+    rows: list[tuple[str, statistics.Sufficiency]],
+    bands: rules.FrameworkBands | None,
 ) -> Chart:
     """Horizontal bars of rates (0-100%) with their 95% CIs.
 
-    Key questions are `banded`: coloured and labelled with their rating, against the band thresholds. Other rates
-    (case facts, needs) have no rating, so they are drawn in one colour without thresholds.
+    Key questions are banded by their framework's `bands`: coloured and labelled with their rating, against the band
+    thresholds. Other rates (case facts, needs), and key questions pooled over frameworks whose bands differ, have no
+    rating: `bands` is None and they are drawn in one colour without thresholds.
     """
-    bands = bands or rules.current_bands()
     bars = []
     for index, (label, value) in enumerate(rows):
         y = TOP + index * ROW_HEIGHT
@@ -112,7 +112,7 @@ def sufficiency_chart(
             f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), n = {value.total}"
         )
         colour = UNRATED_COLOUR
-        if banded:
+        if bands is not None:
             band = rules.key_question_rating(value.rate, bands)
             colour = RATING_COLOURS[band]
             text = (
@@ -122,7 +122,7 @@ def sufficiency_chart(
             Bar(label, y, PLOT_WIDTH * value.rate / 100, colour, text, _x(value.lower), _x(value.upper))
         )
     gridlines = [Gridline(_x(0), "0%"), Gridline(_x(100), "100%")]
-    if banded:
+    if bands is not None:
         gridlines += [
             Gridline(_x(threshold), f"{threshold:g}%")
             for threshold in sorted(bands.key_question.thresholds.values())
@@ -137,7 +137,7 @@ def sufficiency_chart(
         )
     else:
         summary = "There are no counted cases yet."
-    against = " against the rating thresholds" if banded else ""
+    against = " against the rating thresholds" if bands is not None else ""
     description = (
         f"Bar chart of {len(rows)} rates, each with its 95% confidence interval{against}. {summary} "
         "The table with this chart gives every figure."

@@ -1,24 +1,19 @@
 """The inspectorate's rating rules as pure functions (see ../shared/methodology.md, section 3).
 
-No Django here: numbers and enums in, ratings out. The thresholds are framework data; every function takes
-optional bands and defaults to the current PDU framework, read from the same data file the database loads.
+No Django here: numbers and enums in, ratings out. The thresholds are framework data: every function that bands a
+value takes the bands of the framework version the inspection is pinned to, so a new version never re-rates an old
+inspection. The statistics beside the rates (Wilson intervals, agreement) are in inspections.statistics.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
-from functools import cache
-from pathlib import Path
 
-CURRENT_FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "inspections/data/frameworks/pdu-v1.json"
-
-# z for a two-sided 95% interval.
-Z_95 = 1.959963984540054
+from inspections.statistics import interval_crosses
 
 
 class Rating(Enum):
@@ -40,6 +35,12 @@ class Rating(Enum):
 
 _POINTS = {Rating.OUTSTANDING: 3, Rating.GOOD: 2, Rating.REQUIRES_IMPROVEMENT: 1, Rating.INADEQUATE: 0}
 _BANDED = (Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT)  # each has a lower threshold
+_BEST_FIRST = (*_BANDED, Rating.INADEQUATE)
+
+
+def rating_of(value: str | None) -> Rating | None:
+    """A stored rating value ("good", or "" / None for none) as a Rating."""
+    return Rating(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -58,35 +59,36 @@ class Bands:
                 return rating
         return Rating.INADEQUATE
 
+    def boundaries(self) -> list[float]:
+        """The values where one band ends and the next begins, lowest first."""
+        return sorted(self.thresholds.values())
+
 
 @dataclass(frozen=True)
 class FrameworkBands:
+    """A framework version's bands: for a key question's rate, and for the composite score by its maximum."""
+
     key_question: Bands
     composite: Mapping[int, Bands]  # keyed by the maximum composite score
 
     @classmethod
-    def from_data(cls, key_question_bands: Mapping, composite_bands: Mapping) -> FrameworkBands:
+    def from_data(
+        cls, key_question_bands: Mapping[str, float], composite_bands: Mapping[str, Mapping[str, float]]
+    ) -> FrameworkBands:
         return cls(
             key_question=Bands.from_data(key_question_bands),
             composite={int(maximum): Bands.from_data(bands) for maximum, bands in composite_bands.items()},
         )
 
 
-@cache
-def current_bands() -> FrameworkBands:
-    """The bands of the current PDU framework, from its data file."""
-    data = json.loads(CURRENT_FRAMEWORK_FILE.read_text(encoding="utf-8"))
-    return FrameworkBands.from_data(data["key_question_bands"], data["composite_bands"])
-
-
-def key_question_rating(percentage: float, bands: FrameworkBands | None = None) -> Rating:
+def key_question_rating(percentage: float, bands: FrameworkBands) -> Rating:
     """The band for one key question's sufficiency percentage (0-100), decided on the unrounded value."""
     if not 0 <= percentage <= 100 or math.isnan(percentage):
         raise ValueError(f"A percentage must be between 0 and 100, not {percentage!r}")
-    return (bands or current_bands()).key_question.rate(percentage)
+    return bands.key_question.rate(percentage)
 
 
-def case_standard_rating(percentages: Iterable[float], bands: FrameworkBands | None = None) -> Rating:
+def case_standard_rating(percentages: Iterable[float], bands: FrameworkBands) -> Rating:
     """A case-supervision standard is rated by its lowest key question."""
     values = list(percentages)
     if not values:
@@ -94,67 +96,63 @@ def case_standard_rating(percentages: Iterable[float], bands: FrameworkBands | N
     return key_question_rating(min(values), bands)
 
 
-def composite_score(ratings: Iterable[Rating]) -> int:
-    """The sum of the points of every rated standard."""
-    return sum(rating.points for rating in ratings)
+def standard_rating(rates: Sequence[float | None], bands: FrameworkBands) -> Rating | None:
+    """A case standard's rating once every key question has a rate (at least one counted case); None before."""
+    if not rates or any(rate is None for rate in rates):
+        return None
+    return case_standard_rating([rate for rate in rates if rate is not None], bands)
+
+
+def composite_score(ratings: Iterable[Rating | None]) -> int | None:
+    """The sum of the points of every rated standard; None until every standard has a rating."""
+    ratings = list(ratings)
+    if any(rating is None for rating in ratings):
+        return None
+    return sum(rating.points for rating in ratings if rating is not None)
 
 
 def max_composite_score(number_of_standards: int) -> int:
     return number_of_standards * Rating.OUTSTANDING.points
 
 
-def overall_rating(score: int, max_score: int, bands: FrameworkBands | None = None) -> Rating:
+def overall_rating(score: int, max_score: int, bands: FrameworkBands) -> Rating:
     """The overall rating of a composite score out of a maximum the framework defines (24, 27 or 36)."""
-    composite_bands = (bands or current_bands()).composite
-    if max_score not in composite_bands:
-        defined = ", ".join(str(maximum) for maximum in sorted(composite_bands))
+    if max_score not in bands.composite:
+        defined = ", ".join(str(maximum) for maximum in sorted(bands.composite))
         raise ValueError(
             f"No overall rating bands for a maximum of {max_score}; the framework defines {defined}"
         )
     if not 0 <= score <= max_score:
         raise ValueError(f"A composite score must be between 0 and {max_score}, not {score}")
-    return composite_bands[max_score].rate(score)
+    return bands.composite[max_score].rate(score)
 
 
-@dataclass(frozen=True)
-class Sufficiency:
-    """A sufficiency rate with its sample size and 95% Wilson score interval, all as percentages."""
-
-    sufficient: int
-    total: int
-    rate: float | None
-    lower: float | None
-    upper: float | None
-
-    @property
-    def margin(self) -> float | None:
-        """Half the interval's width, for "± n points"."""
-        return None if self.lower is None or self.upper is None else (self.upper - self.lower) / 2
-
-
-def sufficiency(sufficient: int, total: int, z: float = Z_95) -> Sufficiency:
-    """The rate of sufficient cases with a Wilson score interval; no cases gives no rate rather than an error."""
-    if total < 0 or not 0 <= sufficient <= total:
-        raise ValueError(f"Sufficient cases ({sufficient}) must be between 0 and the total ({total})")
-    if total == 0:
-        return Sufficiency(sufficient, total, None, None, None)
-    # 100 * s / t rather than s / t * 100: exact whenever the true percentage is representable (65, 80, ...).
-    rate = 100 * sufficient / total
-    p = sufficient / total
-    denominator = 1 + z * z / total
-    centre = (p + z * z / (2 * total)) / denominator
-    half_width = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
-    # The interval always contains the rate; clamping removes floating-point dust at 0% and 100%.
-    lower = min(rate, max(0.0, 100 * (centre - half_width)))
-    upper = max(rate, min(100.0, 100 * (centre + half_width)))
-    return Sufficiency(sufficient, total, rate, lower, upper)
-
-
-def margin_of_error(sample_size: int, z: float = Z_95) -> float | None:
-    """The widest 95% margin of error, in percentage points, for a rate from this many cases (at p = 50%)."""
-    if sample_size <= 0:
+def overall_rating_if_banded(score: int | None, max_score: int, bands: FrameworkBands) -> Rating | None:
+    """The overall rating of a complete composite, or None (incomplete, or a maximum the framework has no bands
+    for)."""
+    if score is None or max_score not in bands.composite:
         return None
-    return 100 * z * math.sqrt(0.25 / sample_size)
+    return overall_rating(score, max_score, bands)
+
+
+def published_overall_rating(
+    published: str, score: int, max_score: int, bands: FrameworkBands | None
+) -> Rating | None:
+    """The overall rating of a published composite: as published where the source gave it, otherwise banded from
+    the composite with the bands of the framework it was published under (None where those are not known or have no
+    bands for its maximum).
+    """
+    if published:
+        return Rating(published)
+    return None if bands is None else overall_rating_if_banded(score, max_score, bands)
+
+
+def crossed_boundaries(lower: float | None, upper: float | None, bands: FrameworkBands) -> list[float]:
+    """The key-question band boundaries inside a rate's interval (lower < boundary <= upper): the bands the sample
+    cannot tell apart. Empty where there is no interval."""
+    if lower is None or upper is None:
+        return []
+    return interval_crosses(lower, upper, bands.key_question.boundaries())
 
 
 def _lowest_count_for(threshold: float, total: int) -> int:
@@ -162,28 +160,25 @@ def _lowest_count_for(threshold: float, total: int) -> int:
     return math.ceil(Fraction(str(threshold)) * total / 100)
 
 
-def cases_to_change_band(
-    sufficient: int, total: int, bands: FrameworkBands | None = None
-) -> tuple[int | None, int | None]:
+def cases_to_change_band(sufficient: int, total: int, bands: FrameworkBands) -> tuple[int | None, int | None]:
     """How many more sufficient cases (of the same total) would lift this rate a band, and how many fewer drop it.
 
     None where there is no band to move to.
     """
     if total <= 0:
         return None, None
-    thresholds = (bands or current_bands()).key_question.thresholds
+    thresholds = bands.key_question.thresholds
     current = key_question_rating(100 * sufficient / total, bands)
-    order = [*_BANDED, Rating.INADEQUATE]
     up = down = None
     if current is not Rating.OUTSTANDING:
-        up = _lowest_count_for(thresholds[order[order.index(current) - 1]], total) - sufficient
+        up = _lowest_count_for(thresholds[_BEST_FIRST[_BEST_FIRST.index(current) - 1]], total) - sufficient
     if current is not Rating.INADEQUATE:
         down = sufficient - _lowest_count_for(thresholds[current], total) + 1
     return up, down
 
 
 def standard_cases_to_change_band(
-    counts: Iterable[tuple[int, int]], bands: FrameworkBands | None = None
+    counts: Iterable[tuple[int, int]], bands: FrameworkBands
 ) -> tuple[int | None, int | None]:
     """For a standard rated by its lowest key question, given each key question's (sufficient, total):
 
@@ -194,47 +189,14 @@ def standard_cases_to_change_band(
     counts = list(counts)
     if not counts or any(total <= 0 for _, total in counts):
         return None, None
-    thresholds = (bands or current_bands()).key_question.thresholds
+    thresholds = bands.key_question.thresholds
     current = case_standard_rating((100 * s / t for s, t in counts), bands)
-    order = [*_BANDED, Rating.INADEQUATE]
     up = down = None
     if current is not Rating.OUTSTANDING:
-        target = thresholds[order[order.index(current) - 1]]
+        target = thresholds[_BEST_FIRST[_BEST_FIRST.index(current) - 1]]
         up = sum(max(0, _lowest_count_for(target, total) - sufficient) for sufficient, total in counts)
     if current is not Rating.INADEQUATE:
         down = min(
             sufficient - _lowest_count_for(thresholds[current], total) + 1 for sufficient, total in counts
         )
     return up, down
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """How often two markers gave the same answer to a key question over the same cases."""
-
-    cases: int
-    agreed: int
-    percentage: float | None
-    kappa: float | None
-
-
-def agreement(pairs: Iterable[tuple[str, str]]) -> Agreement:
-    """Percentage agreement and Cohen's kappa of two markers' answers (any categories, e.g. yes/no/not applicable).
-
-    Kappa is None when it is undefined: no cases, or both markers gave one and the same answer throughout
-    (expected agreement of 1).
-    """
-    pairs = list(pairs)
-    n = len(pairs)
-    if n == 0:
-        return Agreement(0, 0, None, None)
-    agreed = sum(1 for first, second in pairs if first == second)
-    observed = agreed / n
-    categories = {answer for pair in pairs for answer in pair}
-    expected = sum(
-        (sum(1 for first, _ in pairs if first == category) / n)
-        * (sum(1 for _, second in pairs if second == category) / n)
-        for category in categories
-    )
-    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
-    return Agreement(n, agreed, 100 * observed, kappa)

@@ -6,18 +6,20 @@ None (no value), a Rating, or a Sufficiency (a rate with its n and 95% CI), whic
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from api.spreadsheets import csv_safe
 from cases.models import CaseType, RoshLevel
+from inspections import statistics
 from inspections.models import Criterion
 
 from . import rating as rules
-from .selectors import CaseFacts, InspectionDashboard, KeyQuestionRate, NationalDashboard
+from .selectors.dashboards import InspectionDashboard, NationalDashboard
+from .selectors.rates import CaseFacts, KeyQuestionRate
 
-Cell = str | int | float | None | rules.Rating | rules.Sufficiency
+Cell = str | int | float | None | rules.Rating | statistics.Sufficiency
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Table:
         first = self.rows[0] if self.rows else []
         names = []
         for index, column in enumerate(self.columns):
-            if index < len(first) and isinstance(first[index], rules.Sufficiency):
+            if index < len(first) and isinstance(first[index], statistics.Sufficiency):
                 names += [
                     f"{column}: sufficient",
                     f"{column}: n",
@@ -51,7 +53,7 @@ class Table:
         for row in self.rows:
             values: list[str | int | float | None] = []
             for cell in row:
-                if isinstance(cell, rules.Sufficiency):
+                if isinstance(cell, statistics.Sufficiency):
                     values += [
                         cell.sufficient,
                         cell.total,
@@ -225,11 +227,11 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
     ]
 
 
-def sufficiency_of(kq: dict | None) -> rules.Sufficiency | None:
+def sufficiency_of(kq: dict | None) -> statistics.Sufficiency | None:
     """A key question's rate from its plain results data (inspection_result_data or a snapshot)."""
     if kq is None:
         return None
-    return rules.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])
+    return statistics.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])
 
 
 def national_tables(dashboard: NationalDashboard) -> list[Table]:
@@ -284,26 +286,6 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
         *breakdown_tables(dashboard.key_questions),
         *case_fact_tables(dashboard.case_facts),
     ]
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str | int | float | None) -> str | int | float:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab) gets a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def table_csv(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([csv_safe(name) for name in table.export_columns()])
-    writer.writerows([csv_safe(value) for value in row] for row in table.export_rows())
-    return buffer.getvalue()
 
 
 def tables_xlsx(tables: Iterable[Table]) -> bytes:

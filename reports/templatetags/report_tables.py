@@ -10,6 +10,7 @@ import html
 from django import template
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from inspections import statistics
 from reports import rating as rules
 from reports.charts import Chart
 from reports.tables import sufficiency_of
@@ -38,7 +39,7 @@ def _rating_tag(rating: rules.Rating | None) -> str:
 
 def _cell(value) -> SafeString | str:
     """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40"; a rating as a tag; nothing as a dash."""
-    if isinstance(value, rules.Sufficiency):
+    if isinstance(value, statistics.Sufficiency):
         if value.rate is None:
             markup = '<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>'
         else:
@@ -61,7 +62,7 @@ def _cell(value) -> SafeString | str:
 
 def _data_cell(value) -> str:
     """A table's data cell, aligned right when it holds a number or a rate."""
-    numeric = isinstance(value, (int, float, rules.Sufficiency)) and not isinstance(value, bool)
+    numeric = isinstance(value, (int, float, statistics.Sufficiency)) and not isinstance(value, bool)
     return f'<td class="govuk-table__cell{" govuk-table__cell--numeric" if numeric else ""}">{_escape(_cell(value))}</td>'
 
 

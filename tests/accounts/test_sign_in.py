@@ -9,9 +9,12 @@ from tests.factories import DEFAULT_PASSWORD, InspectionFactory, MembershipFacto
 pytestmark = pytest.mark.usefixtures("framework")
 
 
-def _sign_in(client, user, **query):
+def _lands_on(client, user, **query) -> str:
+    """Where signing in leads, after every redirect."""
     url = reverse("login") + (f"?next={query['next']}" if query else "")
-    return client.post(url, {"username": user.username, "password": DEFAULT_PASSWORD})
+    response = client.post(url, {"username": user.username, "password": DEFAULT_PASSWORD}, follow=True)
+    assert response.status_code == 200
+    return response.redirect_chain[-1][0]
 
 
 def _with_roles(*roles, **fields):
@@ -22,9 +25,9 @@ def _with_roles(*roles, **fields):
 
 
 def test_an_assistant_inspector_lands_on_their_cases(client):
-    response = _sign_in(client, _with_roles(Role.ASSISTANT_INSPECTOR, Role.ASSISTANT_INSPECTOR))
-    assert response.status_code == 302
-    assert response.url == reverse("case_list")
+    assert _lands_on(client, _with_roles(Role.ASSISTANT_INSPECTOR, Role.ASSISTANT_INSPECTOR)) == reverse(
+        "case_list"
+    )
 
 
 @pytest.mark.parametrize(
@@ -37,15 +40,12 @@ def test_an_assistant_inspector_lands_on_their_cases(client):
     ],
 )
 def test_everyone_else_lands_on_the_pdu_list(client, roles, fields):
-    response = _sign_in(client, _with_roles(*roles, **fields))
-    assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert _lands_on(client, _with_roles(*roles, **fields)) == reverse("home")
 
 
 def test_a_page_asked_for_before_signing_in_wins(client):
     target = reverse("api_tokens")
-    response = _sign_in(client, _with_roles(Role.ASSISTANT_INSPECTOR), next=target)
-    assert response.url == target
+    assert _lands_on(client, _with_roles(Role.ASSISTANT_INSPECTOR), next=target) == target
 
 
 def test_a_wrong_password_signs_nobody_in(client):

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from cases.models import CaseType, InspectedCase, RoshLevel
 from inspections.models import Role
-from reports import selectors
+from reports.selectors import rates
 from tests.factories import (
     CaseNeedFactory,
     InspectedCaseFactory,
@@ -87,7 +87,7 @@ def test_case_facts_are_rates_with_n_and_confidence_intervals(inspection, lead):
 
 def test_case_facts_are_the_dashboards(inspection, lead):
     add_case(inspection, rosh_classified_correctly=True)
-    facts = selectors.case_facts([inspection.pk])
+    facts = rates.case_facts([inspection.pk])
     body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/case-facts/?format=csv")
     row = next(r for r in rows(body) if r["fact"] == "rosh_classified_correctly")
     assert (int(row["sufficient"]), int(row["n"])) == (

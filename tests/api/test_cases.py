@@ -3,8 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cases import services
+from cases import errors
 from cases.models import InspectedCase, Judgement
+from cases.services import answers
 from inspections.models import Inspection, Role
 from tests.cases.test_services import complete_answers
 from tests.factories import InspectedCaseFactory, JudgementFactory, UserFactory
@@ -57,7 +58,7 @@ def test_reading_a_case_takes_a_fixed_number_of_queries(case, assistant, framewo
     with CaptureQueriesContext(connection) as few:
         client.get(case_url(case))
     judgements, facts, needs = complete_answers(framework)
-    services.case_save(
+    answers.case_save(
         case=case, user=assistant, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
     with CaptureQueriesContext(connection) as many:
@@ -190,7 +191,7 @@ def test_a_key_question_the_framework_lacks_is_refused_by_the_service(case, assi
     )
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "judgements.9.9.9.answer", "message": services.UNKNOWN_KEY_QUESTION.format(code="9.9.9")}
+        {"field": "judgements.9.9.9.answer", "message": answers.UNKNOWN_KEY_QUESTION.format(code="9.9.9")}
     ]
 
 
@@ -198,7 +199,7 @@ def test_a_submitted_case_cannot_be_changed(case, assistant):
     InspectedCase.objects.filter(pk=case.pk).update(status=InspectedCase.Status.SUBMITTED)
     response = patch(token_client(assistant), case, {"facts": {"home_visits": "made"}}, f'"{case.pk}-1"')
     assert response.status_code == 409
-    assert response.json()["detail"] == services.NOT_EDITABLE
+    assert response.json()["detail"] == errors.NOT_EDITABLE
 
 
 def test_a_case_in_a_locked_inspection_cannot_be_changed(case, assistant, inspection):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accounts.services import api_token_create
-from tests.factories import PDUFactory, PublishedRatingFactory, UserFactory
+from tests.factories import PDUFactory, PublishedRatingFactory, UserFactory, current_framework
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,6 +18,7 @@ def python_example(path: Path) -> str:
 
 @pytest.fixture
 def derby(transactional_db):
+    current_framework()  # the framework the composite was published under, which bands it
     pdu = PDUFactory(name="Derby City")
     PublishedRatingFactory(pdu=pdu, composite_score=11, composite_max=27)
     return pdu

@@ -5,7 +5,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from api.problems import exception_handler
-from cases.services import CaseError, CaseIncomplete, Problem
+from cases.errors import CaseError, CaseIncomplete, Problem
 
 
 def handle(exc):
@@ -32,16 +32,31 @@ def test_an_incomplete_case_lists_each_missing_item_by_the_apis_field_names():
 
 
 def test_a_models_validation_error_is_a_400_naming_the_fields():
-    response = handle(
-        ValidationError({"need_drugs_addressed": ["Only say whether drugs was addressed if linked"]})
-    )
+    response = handle(ValidationError({"reason": ["Enter the reason"]}))
     assert response.status_code == 400
-    assert response.data["errors"] == [
-        {
-            "field": "needs.drugs.sufficiently_addressed",
-            "message": "Only say whether drugs was addressed if linked",
-        }
-    ]
+    assert response.data["errors"] == [{"field": "reason", "message": "Enter the reason"}]
+
+
+class _Refused(Exception):
+    """An error of an app the API has never heard of, declaring its own problem."""
+
+    http_status = 423
+    problem_type = "made-up"
+    problem_title = "Made up for this test"
+
+    def problem_headers(self):
+        return {"Retry-After": "5"}
+
+
+def test_any_error_declaring_its_problem_is_answered_as_it_declares():
+    response = handle(_Refused("Not now."))
+    assert (response.status_code, response.data["title"], response.data["detail"]) == (
+        423,
+        "Made up for this test",
+        "Not now.",
+    )
+    assert response.data["type"].endswith("#problem-made-up")
+    assert response["Retry-After"] == "5"
 
 
 def test_an_unexpected_error_is_a_500_problem_that_says_nothing_was_saved():

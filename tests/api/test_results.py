@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cases.models import InspectedCase
-from inspections.models import Inspection, InspectionSnapshot, Role
-from reports import selectors
+from inspections.models import Inspection, Role
+from reports.models import InspectionSnapshot
+from reports.selectors import results
 from tests.factories import (
     InspectedCaseFactory,
     JudgementFactory,
@@ -39,7 +40,7 @@ def test_results_are_the_selectors_results(inspection, lead):
     OrganisationalRatingFactory(inspection=inspection)
     body = token_client(lead).get(results_url(inspection)).json()
 
-    expected = selectors.inspection_result_data(selectors.inspection_results([inspection])[inspection.pk])
+    expected = results.inspection_result_data(results.inspection_results([inspection])[inspection.pk])
     assert body == {"inspection": inspection.pk, "provisional": True, **expected}
     standard = next(s for s in body["standards"] if s["code"] == "2.1")
     first = standard["key_questions"][0]
@@ -49,7 +50,7 @@ def test_results_are_the_selectors_results(inspection, lead):
 
 def test_a_locked_inspection_serves_its_snapshot(inspection, lead):
     add_counted_cases(inspection, 2)
-    frozen = selectors.inspection_result_data(selectors.inspection_results([inspection])[inspection.pk])
+    frozen = results.inspection_result_data(results.inspection_results([inspection])[inspection.pk])
     InspectionSnapshot.objects.create(
         inspection=inspection, data=frozen, framework_version=1, created_by=lead
     )

@@ -82,10 +82,12 @@ def test_the_browsable_docs_are_served(client, db):
 
 
 def test_every_problem_type_is_explained_on_the_docs_page(client, db):
-    from api.problems import TYPES
+    from api.problems import TYPES, declared_problems
 
     content = client.get("/api/docs/").content.decode()
-    for slug in TYPES.values():
+    slugs = [*TYPES.values(), *(error.problem_type for error in declared_problems())]
+    assert {"case-not-editable", "stale-etag", "case-incomplete", "if-match-required"} <= set(slugs)
+    for slug in slugs:
         assert f'id="problem-{slug}"' in content
 
 

@@ -147,7 +147,7 @@ def run() -> None:
     from django.contrib.auth import get_user_model
 
     from inspections.models import Inspection
-    from reports import selectors
+    from reports.selectors import dashboards as selectors
 
     from .dataset import ensure_dataset
 

@@ -27,13 +27,13 @@ from inspections.frameworks import frameworks_load_all
 from inspections.models import (
     Inspection,
     InspectionMembership,
-    InspectionSnapshot,
     OrganisationalRating,
     RatedFrom,
     Role,
 )
 from pdus.loading import published_ratings_load
 from pdus.models import PDU
+from reports.models import InspectionSnapshot
 
 CASES = 100_000
 PDUS = 36
@@ -273,7 +273,7 @@ def _needs(case_frame, inspections, rng) -> pd.DataFrame:
 
 def _snapshots(inspections, user) -> None:
     """Snapshot the locked inspections as locking does: their results as plain data."""
-    from reports.selectors import inspection_result_data, inspection_results
+    from reports.selectors.results import inspection_result_data, inspection_results
 
     locked = [i for i in inspections if i.status == Inspection.Status.LOCKED]
     results = inspection_results(

@@ -3,9 +3,9 @@
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from cases import services
+from cases.selectors.case_pages import case_queries
+from cases.services import workflow
 from inspections.models import Role
-from inspections.selectors import case_queries
 from tests.factories import InspectedCaseFactory, InspectionFactory, UserFactory
 
 
@@ -16,12 +16,12 @@ def test_thread_shows_every_query_and_an_answer_form_only_for_open_ones(
     amira, quinn = UserFactory(username="amira"), UserFactory(username="quinn")
     inspection.memberships.create(user=amira, role=Role.ASSISTANT_INSPECTOR)
     case = InspectedCaseFactory(inspection=inspection, assistant_inspector=amira, status="submitted")
-    first = services.case_return(case=case, user=quinn, text="Home visits were needed", fact="home_visits")
-    services.case_query_answer(query=first, user=amira, answer="Two visits are in the contact log")
+    first = workflow.case_return(case=case, user=quinn, text="Home visits were needed", fact="home_visits")
+    workflow.case_query_answer(query=first, user=amira, answer="Two visits are in the contact log")
     case.refresh_from_db()
     case.status = "submitted"
     case.save()
-    services.case_return(case=case, user=quinn, text="Mention the DA history", key_question_code="2.1.3")
+    workflow.case_return(case=case, user=quinn, text="Mention the DA history", key_question_code="2.1.3")
 
     request = RequestFactory().get(f"/cases/{case.pk}/")
     request.user = amira

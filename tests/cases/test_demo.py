@@ -4,7 +4,7 @@ from django.core.management import call_command
 from cases.demo import DEMO_INSPECTIONS, DEMO_PASSWORD, DEMO_USERS
 from cases.models import Answer, InspectedCase, Judgement
 from inspections.models import Inspection, Role
-from reports.selectors import inspection_results
+from reports.selectors.results import inspection_results
 
 
 def test_seed_demo_is_idempotent_and_prints_the_sign_ins(db, capsys):

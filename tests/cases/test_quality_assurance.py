@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import services
+from cases import errors
 from cases.models import CaseQuery, InspectedCase, Judgement, SecondJudgement, SecondMarking
+from cases.services import answers, moderation, workflow
 from inspections.models import Inspection, Role
 from inspections.services import InspectionLocked
 from tests.cases.test_services import complete_answers
@@ -41,10 +42,10 @@ def quinn(inspection):
 def submitted(inspection, amira, framework):
     case = InspectedCaseFactory(inspection=inspection, assistant_inspector=amira)
     judgements, facts, needs = complete_answers(framework)
-    case = services.case_save(
+    case = answers.case_save(
         case=case, user=amira, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
-    return services.case_submit(case=case, user=amira, expected_version=case.version)
+    return answers.case_submit(case=case, user=amira, expected_version=case.version)
 
 
 def test_bulk_assignment_moves_the_chosen_cases_to_one_assistant_inspector(inspection, amira, ben):
@@ -52,7 +53,7 @@ def test_bulk_assignment_moves_the_chosen_cases_to_one_assistant_inspector(inspe
     other = InspectedCaseFactory(inspection=InspectionFactory(framework=inspection.framework))
     lead = UserFactory()
 
-    moved = services.cases_assign(
+    moved = workflow.cases_assign(
         inspection=inspection,
         case_ids=[cases[0].pk, cases[1].pk, other.pk],
         assistant_inspector=ben,
@@ -69,15 +70,15 @@ def test_bulk_assignment_moves_the_chosen_cases_to_one_assistant_inspector(inspe
 def test_assignment_refuses_someone_outside_the_team_an_empty_choice_and_approved_cases(inspection, amira):
     case = InspectedCaseFactory(inspection=inspection)
     lead = UserFactory()
-    with pytest.raises(services.CaseError, match="not an assistant inspector"):
-        services.cases_assign(
+    with pytest.raises(errors.CaseError, match="not an assistant inspector"):
+        workflow.cases_assign(
             inspection=inspection, case_ids=[case.pk], assistant_inspector=UserFactory(), user=lead
         )
-    with pytest.raises(services.CaseError, match=services.NO_CASES_SELECTED):
-        services.cases_assign(inspection=inspection, case_ids=[], assistant_inspector=amira, user=lead)
+    with pytest.raises(errors.CaseError, match=workflow.NO_CASES_SELECTED):
+        workflow.cases_assign(inspection=inspection, case_ids=[], assistant_inspector=amira, user=lead)
     approved = InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.APPROVED)
-    with pytest.raises(services.CaseError, match="approved"):
-        services.cases_assign(
+    with pytest.raises(errors.CaseError, match="approved"):
+        workflow.cases_assign(
             inspection=inspection, case_ids=[case.pk, approved.pk], assistant_inspector=amira, user=lead
         )
     assert not InspectedCase.objects.filter(assistant_inspector=amira).exists()
@@ -88,17 +89,17 @@ def test_assignment_into_a_locked_inspection_is_refused(inspection, amira):
     inspection.status = Inspection.Status.LOCKED
     inspection.save()
     with pytest.raises(InspectionLocked):
-        services.cases_assign(
+        workflow.cases_assign(
             inspection=inspection, case_ids=[case.pk], assistant_inspector=amira, user=UserFactory()
         )
 
 
 def test_approving_a_submitted_case_makes_it_read_only(submitted, quinn):
-    approved = services.case_approve(case=submitted, user=quinn)
+    approved = workflow.case_approve(case=submitted, user=quinn)
     assert approved.status == InspectedCase.Status.APPROVED
     assert not approved.is_editable
-    with pytest.raises(services.CaseNotEditable):
-        services.case_save(
+    with pytest.raises(errors.CaseNotEditable):
+        answers.case_save(
             case=approved, user=quinn, expected_version=approved.version, facts={"home_visits": ""}
         )
 
@@ -106,16 +107,16 @@ def test_approving_a_submitted_case_makes_it_read_only(submitted, quinn):
 @pytest.mark.parametrize("status", ["not_started", "in_progress", "returned", "approved"])
 def test_only_a_submitted_case_can_be_approved_or_returned(inspection, quinn, status):
     case = InspectedCaseFactory(inspection=inspection, status=status)
-    with pytest.raises(services.CaseError, match="Only a submitted case"):
-        services.case_approve(case=case, user=quinn)
-    with pytest.raises(services.CaseError, match="Only a submitted case"):
-        services.case_return(case=case, user=quinn, text="Why?", key_question_code="2.1.1")
+    with pytest.raises(errors.CaseError, match="Only a submitted case"):
+        workflow.case_approve(case=case, user=quinn)
+    with pytest.raises(errors.CaseError, match="Only a submitted case"):
+        workflow.case_return(case=case, user=quinn, text="Why?", key_question_code="2.1.1")
     case.refresh_from_db()
     assert case.status == status
 
 
 def test_returning_a_case_attaches_a_query_to_a_key_question_or_a_case_fact(submitted, quinn):
-    query = services.case_return(
+    query = workflow.case_return(
         case=submitted,
         user=quinn,
         text="Rationale does not mention the domestic abuse history",
@@ -136,22 +137,22 @@ def test_a_query_needs_text_and_exactly_one_known_subject(submitted, quinn):
         {"text": "Why?", "fact": "favourite_colour"},
     ):
         with pytest.raises(ValidationError):
-            services.case_return(case=submitted, user=quinn, **kwargs)
+            workflow.case_return(case=submitted, user=quinn, **kwargs)
     submitted.refresh_from_db()
     assert submitted.status == InspectedCase.Status.SUBMITTED
     assert not CaseQuery.objects.exists()
 
 
 def test_assistant_inspector_answers_the_query_and_resubmits_keeping_the_thread(submitted, quinn, amira):
-    query = services.case_return(case=submitted, user=quinn, text="Home visits?", fact="home_visits")
+    query = workflow.case_return(case=submitted, user=quinn, text="Home visits?", fact="home_visits")
     returned = InspectedCase.objects.get(pk=submitted.pk)
-    with pytest.raises(services.CaseError, match=services.OPEN_QUERIES):
-        services.case_submit(case=returned, user=amira, expected_version=returned.version)
+    with pytest.raises(errors.CaseError, match=answers.OPEN_QUERIES):
+        answers.case_submit(case=returned, user=amira, expected_version=returned.version)
 
-    services.case_query_answer(query=query, user=amira, answer="None were needed: the case notes say why.")
-    resubmitted = services.case_submit(case=returned, user=amira, expected_version=returned.version)
+    workflow.case_query_answer(query=query, user=amira, answer="None were needed: the case notes say why.")
+    resubmitted = answers.case_submit(case=returned, user=amira, expected_version=returned.version)
     assert resubmitted.status == InspectedCase.Status.SUBMITTED
-    second = services.case_return(case=resubmitted, user=quinn, text="And 2.2.1?", key_question_code="2.2.1")
+    second = workflow.case_return(case=resubmitted, user=quinn, text="And 2.2.1?", key_question_code="2.2.1")
 
     thread = list(CaseQuery.objects.filter(case=submitted).order_by("raised_at", "pk"))
     assert thread == [query, second]
@@ -162,56 +163,56 @@ def test_assistant_inspector_answers_the_query_and_resubmits_keeping_the_thread(
 def test_only_the_cases_assistant_inspector_answers_once_not_blank_and_not_too_long(
     submitted, quinn, amira, ben
 ):
-    query = services.case_return(case=submitted, user=quinn, text="Home visits?", fact="home_visits")
-    with pytest.raises(services.CaseError, match=services.QUERY_NOT_YOURS):
-        services.case_query_answer(query=query, user=ben, answer="Me")
+    query = workflow.case_return(case=submitted, user=quinn, text="Home visits?", fact="home_visits")
+    with pytest.raises(errors.CaseError, match=workflow.QUERY_NOT_YOURS):
+        workflow.case_query_answer(query=query, user=ben, answer="Me")
     with pytest.raises(ValidationError):
-        services.case_query_answer(query=query, user=amira, answer="  ")
+        workflow.case_query_answer(query=query, user=amira, answer="  ")
     with pytest.raises(ValidationError) as too_long:
-        services.case_query_answer(query=query, user=amira, answer="x" * (services.EVIDENCE_MAX_LENGTH + 1))
+        workflow.case_query_answer(query=query, user=amira, answer="x" * (answers.EVIDENCE_MAX_LENGTH + 1))
     assert too_long.value.message_dict == {
         "answer": ["Your answer to the query must be 5,000 characters or less"]
     }
-    services.case_query_answer(query=query, user=amira, answer="Done")
-    with pytest.raises(services.CaseError, match=services.QUERY_ALREADY_ANSWERED):
-        services.case_query_answer(query=query, user=amira, answer="Again")
+    workflow.case_query_answer(query=query, user=amira, answer="Done")
+    with pytest.raises(errors.CaseError, match=workflow.QUERY_ALREADY_ANSWERED):
+        workflow.case_query_answer(query=query, user=amira, answer="Again")
 
 
 def test_second_marker_must_be_another_assistant_inspector_on_the_team(submitted, amira, ben):
     lead = UserFactory()
-    with pytest.raises(services.CaseError, match=services.MARKER_IS_FIRST):
-        services.second_marking_choose(case=submitted, marker=amira, user=lead)
-    with pytest.raises(services.CaseError, match="not an assistant inspector"):
-        services.second_marking_choose(case=submitted, marker=UserFactory(), user=lead)
-    services.second_marking_choose(case=submitted, marker=ben, user=lead)
-    with pytest.raises(services.CaseError, match="already chosen"):
-        services.second_marking_choose(case=submitted, marker=ben, user=lead)
+    with pytest.raises(errors.CaseError, match=moderation.MARKER_IS_FIRST):
+        moderation.second_marking_choose(case=submitted, marker=amira, user=lead)
+    with pytest.raises(errors.CaseError, match="not an assistant inspector"):
+        moderation.second_marking_choose(case=submitted, marker=UserFactory(), user=lead)
+    moderation.second_marking_choose(case=submitted, marker=ben, user=lead)
+    with pytest.raises(errors.CaseError, match="already chosen"):
+        moderation.second_marking_choose(case=submitted, marker=ben, user=lead)
 
 
 def test_second_marking_is_recorded_once_by_the_chosen_marker_with_every_key_question(submitted, amira, ben):
-    marking = services.second_marking_choose(case=submitted, marker=ben, user=UserFactory())
+    marking = moderation.second_marking_choose(case=submitted, marker=ben, user=UserFactory())
     codes = list(Judgement.objects.filter(case=submitted).values_list("key_question__code", flat=True))
     answers = {code: {"answer": "no", "rationale": "Not enough."} for code in codes}
-    with pytest.raises(services.CaseError, match=services.NOT_THE_SECOND_MARKER):
-        services.second_marking_save(marking=marking, user=amira, judgements=answers)
+    with pytest.raises(errors.CaseError, match=moderation.NOT_THE_SECOND_MARKER):
+        moderation.second_marking_save(marking=marking, user=amira, judgements=answers)
     with pytest.raises(ValidationError):
-        services.second_marking_save(marking=marking, user=ben, judgements=dict(list(answers.items())[:3]))
-    services.second_marking_save(marking=marking, user=ben, judgements=answers)
+        moderation.second_marking_save(marking=marking, user=ben, judgements=dict(list(answers.items())[:3]))
+    moderation.second_marking_save(marking=marking, user=ben, judgements=answers)
     assert SecondJudgement.objects.filter(marking=marking).count() == len(codes) == 12
-    with pytest.raises(services.CaseError, match=services.SECOND_MARKING_DONE):
-        services.second_marking_save(marking=marking, user=ben, judgements=answers)
+    with pytest.raises(errors.CaseError, match=moderation.SECOND_MARKING_DONE):
+        moderation.second_marking_save(marking=marking, user=ben, judgements=answers)
 
 
 def test_the_leads_agreed_judgement_is_the_one_that_counts(submitted, ben):
     lead = UserFactory()
-    marking = services.second_marking_choose(case=submitted, marker=ben, user=lead)
+    marking = moderation.second_marking_choose(case=submitted, marker=ben, user=lead)
     codes = Judgement.objects.filter(case=submitted).values_list("key_question__code", flat=True)
-    services.second_marking_save(marking=marking, user=ben, judgements={c: {"answer": "no"} for c in codes})
+    moderation.second_marking_save(marking=marking, user=ben, judgements={c: {"answer": "no"} for c in codes})
     second = SecondJudgement.objects.get(marking=marking, key_question__code="2.1.1")
     with pytest.raises(ValidationError):
-        services.moderation_agree(second_judgement=second, answer="maybe", user=lead)
+        moderation.moderation_agree(second_judgement=second, answer="maybe", user=lead)
 
-    services.moderation_agree(second_judgement=second, answer="no", user=lead)
+    moderation.moderation_agree(second_judgement=second, answer="no", user=lead)
 
     assert Judgement.objects.get(case=submitted, key_question__code="2.1.1").answer == "no"
     second.refresh_from_db()
@@ -221,9 +222,9 @@ def test_the_leads_agreed_judgement_is_the_one_that_counts(submitted, ben):
 def test_queries_and_approval_are_refused_once_the_inspection_is_locked(submitted, quinn):
     Inspection.objects.filter(pk=submitted.inspection_id).update(status=Inspection.Status.LOCKED)
     with pytest.raises(InspectionLocked):
-        services.case_approve(case=submitted, user=quinn)
+        workflow.case_approve(case=submitted, user=quinn)
     with pytest.raises(InspectionLocked):
-        services.case_return(case=submitted, user=quinn, text="Why?", key_question_code="2.1.1")
+        workflow.case_return(case=submitted, user=quinn, text="Why?", key_question_code="2.1.1")
 
 
 def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, amira, ben):
@@ -235,13 +236,13 @@ def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, amira
     InspectedCaseFactory.create_batch(25, inspection=inspection, assistant_inspector=dan)
     lead = UserFactory()
 
-    chosen = services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
+    chosen = moderation.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
 
     assert len(chosen) == 3  # 10% of 25, rounded up
     assert all(row.marker_id != row.case.assistant_inspector_id for row in chosen)
     # Asking again for 10% chooses nothing more; 20% tops it up to 5.
-    assert services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead) == []
-    assert len(services.second_marking_choose_share(inspection=inspection, percentage=20, user=lead)) == 2
+    assert moderation.second_marking_choose_share(inspection=inspection, percentage=10, user=lead) == []
+    assert len(moderation.second_marking_choose_share(inspection=inspection, percentage=20, user=lead)) == 2
     loads = list(SecondMarking.objects.values_list("marker__username", flat=True))
     assert loads.count("dan") == 0
     counts = [loads.count(name) for name in ("amira", "ben", "chloe")]
@@ -252,7 +253,7 @@ def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, amira
 def test_choosing_a_share_needs_two_assistant_inspectors_and_a_sensible_percentage(inspection, amira):
     InspectedCaseFactory(inspection=inspection, assistant_inspector=amira)
     lead = UserFactory()
-    with pytest.raises(services.CaseError, match=services.NO_SECOND_MARKERS):
-        services.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
+    with pytest.raises(errors.CaseError, match=moderation.NO_SECOND_MARKERS):
+        moderation.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
     with pytest.raises(ValidationError):
-        services.second_marking_choose_share(inspection=inspection, percentage=0, user=lead)
+        moderation.second_marking_choose_share(inspection=inspection, percentage=0, user=lead)

@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import services
+from cases import errors, fields
 from cases.models import Answer, InspectedCase, Judgement, Need
+from cases.services import answers
 from tests.factories import InspectedCaseFactory, InspectionFactory, UserFactory
 
 
@@ -34,7 +35,7 @@ def complete_answers(framework):
 
 
 def test_saving_a_draft_records_answers_and_bumps_the_version(case, user):
-    saved = services.case_save(
+    saved = answers.case_save(
         case=case,
         user=user,
         expected_version=1,
@@ -52,23 +53,23 @@ def test_saving_a_draft_records_answers_and_bumps_the_version(case, user):
 
 
 def test_a_save_from_an_older_version_is_refused_and_changes_nothing(case, user):
-    services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
-    with pytest.raises(services.CaseConflict) as conflict:
-        services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "no"}})
+    answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    with pytest.raises(errors.CaseConflict) as conflict:
+        answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "no"}})
     assert conflict.value.current.version == 2
     assert Judgement.objects.get(case=case).answer == "yes"
 
 
 def test_an_unchanged_answer_adds_no_history(case, user):
     values = {"2.1.1": {"answer": "yes", "rationale": "Evidence."}}
-    services.case_save(case=case, user=user, expected_version=1, judgements=values)
-    services.case_save(case=case, user=user, expected_version=2, judgements=values)
+    answers.case_save(case=case, user=user, expected_version=1, judgements=values)
+    answers.case_save(case=case, user=user, expected_version=2, judgements=values)
     assert Judgement.objects.get(case=case).history.count() == 1
 
 
 def test_values_that_are_not_allowed_are_refused_with_field_errors(case, user):
     with pytest.raises(ValidationError) as error:
-        services.case_save(
+        answers.case_save(
             case=case,
             user=user,
             expected_version=1,
@@ -81,37 +82,37 @@ def test_values_that_are_not_allowed_are_refused_with_field_errors(case, user):
 
 def test_a_need_not_linked_to_offending_cannot_be_marked_addressed(case, user):
     with pytest.raises(ValidationError) as error:
-        services.case_save(
+        answers.case_save(
             case=case,
             user=user,
             expected_version=1,
             needs={"alcohol": {"linked_to_offending": False, "sufficiently_addressed": True}},
         )
     assert error.value.message_dict == {
-        "need_alcohol_addressed": [services.ADDRESSED_WITHOUT_LINK.format(need="alcohol")]
+        "need_alcohol_addressed": [answers.ADDRESSED_WITHOUT_LINK.format(need="alcohol")]
     }
 
 
 def test_submitting_an_incomplete_case_lists_every_missing_item(case, user):
-    with pytest.raises(services.CaseIncomplete) as incomplete:
-        services.case_submit(case=case, user=user, expected_version=1)
-    fields = [problem.field for problem in incomplete.value.problems]
-    assert len(fields) == 12 * 2 + len(services.FACT_FIELDS) - 1 + len(
+    with pytest.raises(errors.CaseIncomplete) as incomplete:
+        answers.case_submit(case=case, user=user, expected_version=1)
+    missing = [problem.field for problem in incomplete.value.problems]
+    assert len(missing) == 12 * 2 + len(fields.FACT_FIELDS) - 1 + len(
         Need.values
     )  # RoSH level is set already
-    assert fields[:2] == ["kq_2_1_1_answer", "kq_2_1_1_rationale"]
-    assert "need_accommodation_linked" in fields
+    assert missing[:2] == ["kq_2_1_1_answer", "kq_2_1_1_rationale"]
+    assert "need_accommodation_linked" in missing
 
 
 def test_a_complete_case_is_submitted_and_then_read_only(case, user, framework):
     judgements, facts, needs = complete_answers(framework)
-    case = services.case_save(
+    case = answers.case_save(
         case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
-    submitted = services.case_submit(case=case, user=user, expected_version=case.version)
+    submitted = answers.case_submit(case=case, user=user, expected_version=case.version)
     assert submitted.status == InspectedCase.Status.SUBMITTED
-    with pytest.raises(services.CaseNotEditable):
-        services.case_save(
+    with pytest.raises(errors.CaseNotEditable):
+        answers.case_save(
             case=submitted, user=user, expected_version=submitted.version, facts={"home_visits": "made"}
         )
 
@@ -119,27 +120,27 @@ def test_a_complete_case_is_submitted_and_then_read_only(case, user, framework):
 def test_a_linked_need_needs_an_addressed_answer_before_submission(case, user, framework):
     judgements, facts, needs = complete_answers(framework)
     needs["drugs"] = {"linked_to_offending": True}
-    case = services.case_save(
+    case = answers.case_save(
         case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
-    assert [p.field for p in services.case_problems(case)] == ["need_drugs_addressed"]
+    assert [p.field for p in answers.case_problems(case)] == ["need_drugs_addressed"]
 
 
 def test_a_case_in_a_locked_inspection_cannot_be_saved(case, user):
     case.inspection.status = "locked"
     case.inspection.save()
-    with pytest.raises(services.CaseNotEditable):
-        services.case_save(case=case, user=user, expected_version=1, facts={"home_visits": "made"})
+    with pytest.raises(errors.CaseNotEditable):
+        answers.case_save(case=case, user=user, expected_version=1, facts={"home_visits": "made"})
 
 
 def test_missing_needs_are_named_grammatically_whatever_the_need(case, user, framework):
     judgements, facts, needs = complete_answers(framework)
     del needs["drugs"]
     needs["attitudes"] = {"linked_to_offending": True}
-    case = services.case_save(
+    case = answers.case_save(
         case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
-    assert [p.message for p in services.case_problems(case)] == [
+    assert [p.message for p in answers.case_problems(case)] == [
         "Select yes if the drugs need is linked to offending",
         "Select yes if the attitudes need was sufficiently addressed",
     ]
@@ -147,11 +148,11 @@ def test_missing_needs_are_named_grammatically_whatever_the_need(case, user, fra
 
 def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, user):
     with pytest.raises(ValidationError) as error:
-        services.case_save(
+        answers.case_save(
             case=case,
             user=user,
             expected_version=1,
-            judgements={"2.1.1": {"answer": "yes", "rationale": "x" * (services.EVIDENCE_MAX_LENGTH + 1)}},
+            judgements={"2.1.1": {"answer": "yes", "rationale": "x" * (answers.EVIDENCE_MAX_LENGTH + 1)}},
         )
     assert error.value.message_dict == {
         "kq_2_1_1_rationale": ["Evidence for your judgement on 2.1.1 must be 5,000 characters or less"]
@@ -159,14 +160,14 @@ def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, user)
     assert not Judgement.objects.filter(case=case).exists()
     assert InspectedCase.objects.get(pk=case.pk).version == 1
 
-    padded = " " * 10 + "x" * services.EVIDENCE_MAX_LENGTH + " " * 10  # spaces around it are not kept
-    services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"rationale": padded}})
-    assert len(Judgement.objects.get(case=case).rationale) == services.EVIDENCE_MAX_LENGTH
+    padded = " " * 10 + "x" * answers.EVIDENCE_MAX_LENGTH + " " * 10  # spaces around it are not kept
+    answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"rationale": padded}})
+    assert len(Judgement.objects.get(case=case).rationale) == answers.EVIDENCE_MAX_LENGTH
 
 
 def test_evidence_saved_before_the_limit_does_not_stop_other_changes(case, user):
-    services.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     Judgement.objects.filter(case=case).update(rationale="x" * 200_000)
-    services.case_save(case=case, user=user, expected_version=2, judgements={"2.1.1": {"answer": "no"}})
+    answers.case_save(case=case, user=user, expected_version=2, judgements={"2.1.1": {"answer": "no"}})
     judgement = Judgement.objects.get(case=case)
     assert (judgement.answer, len(judgement.rationale)) == ("no", 200_000)

@@ -3,10 +3,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from cases import services
-from cases.forms import CaseForm
+from cases.forms.case_page import CaseForm
 from cases.models import InspectedCase, Judgement, Need
-from cases.selectors import case_page
+from cases.selectors.case_pages import case_page
+from cases.services import answers, workflow
 from inspections.models import Inspection, Role
 from tests.factories import InspectedCaseFactory, InspectionFactory, MembershipFactory, UserFactory
 
@@ -39,7 +39,7 @@ def complete(case, user):
     codes = case.inspection.framework.standards.filter(key_questions__isnull=False).values_list(
         "key_questions__code", flat=True
     )
-    services.case_save(
+    answers.case_save(
         case=case,
         user=user,
         expected_version=case.version,
@@ -60,7 +60,7 @@ def complete(case, user):
 
 
 def test_your_cases_lists_assigned_cases_with_status_and_progress(client, case, assistant):
-    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     client.force_login(assistant)
     response = client.get(reverse("case_list"))
     assert response.status_code == 200
@@ -170,7 +170,7 @@ def test_submitting_an_incomplete_case_lists_every_missing_item_linked_to_its_fi
     html = response.content.decode()
     summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
     targets = re.findall(r'href="#([^"]+)"', summary)
-    problems = services.case_problems(InspectedCase.objects.get(pk=case.pk))
+    problems = answers.case_problems(InspectedCase.objects.get(pk=case.pk))
     assert targets == [problem.field for problem in problems]
     for target in targets:
         assert f'id="{target}"' in html
@@ -195,7 +195,7 @@ def test_submitting_a_complete_case_makes_it_read_only(client, case, assistant):
 
 def test_a_submitted_case_cannot_be_saved(client, case, assistant):
     case = complete(case, assistant)
-    services.case_submit(case=case, user=assistant, expected_version=case.version)
+    answers.case_submit(case=case, user=assistant, expected_version=case.version)
     client.force_login(assistant)
     response = client.post(reverse("case_detail", args=[case.pk]), form_data(case, kq_2_1_1_answer="no"))
     assert response.status_code == 404
@@ -215,7 +215,7 @@ def test_a_save_from_an_old_version_shows_both_versions_with_409(client, case, a
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
     loaded = form_data(case)
-    services.case_save(
+    answers.case_save(
         case=case,
         user=assistant,
         expected_version=1,
@@ -242,7 +242,7 @@ def test_keeping_my_version_keeps_their_other_changes(client, case, assistant):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
     loaded = form_data(case)
-    services.case_save(
+    answers.case_save(
         case=case,
         user=assistant,
         expected_version=1,
@@ -266,7 +266,7 @@ def test_keeping_my_version_keeps_their_other_changes(client, case, assistant):
 def test_a_save_changes_only_what_the_user_changed(client, case, assistant):
     client.force_login(assistant)
     loaded = form_data(case)
-    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     # The same person, in the tab they have kept open, reloads the version only (as after a conflict).
     stale = {**loaded, "version": 2, "kq_2_1_1_rationale": "Evidence added later."}
     assert client.post(reverse("case_detail", args=[case.pk]), stale).status_code == 302
@@ -293,7 +293,7 @@ def test_case_page_runs_a_fixed_number_of_queries(client, case, assistant, djang
         client.get(url)
     complete(case, assistant)
     for version in range(2, 5):
-        services.case_save(
+        answers.case_save(
             case=case,
             user=assistant,
             expected_version=version,
@@ -359,13 +359,13 @@ def test_the_lead_reads_a_case_but_cannot_change_it(client, case, inspection):
 
 
 def test_history_shows_who_changed_an_answer_and_what_it_was_before(client, case, assistant):
-    services.case_save(
+    answers.case_save(
         case=case,
         user=assistant,
         expected_version=1,
         judgements={"2.1.1": {"answer": "yes", "rationale": "First."}},
     )
-    services.case_save(
+    answers.case_save(
         case=case,
         user=assistant,
         expected_version=2,
@@ -383,7 +383,7 @@ def test_history_shows_who_changed_an_answer_and_what_it_was_before(client, case
 
 
 def test_history_includes_changes_made_in_the_admin(client, case, assistant):
-    services.case_save(
+    answers.case_save(
         case=case,
         user=assistant,
         expected_version=1,
@@ -452,10 +452,10 @@ def test_demo_answers_are_recorded_as_given_by_their_assistant_inspector(db):
 
 def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(client, case, assistant, inspection):
     case = complete(case, assistant)
-    case = services.case_submit(case=case, user=assistant, expected_version=case.version)
+    case = answers.case_submit(case=case, user=assistant, expected_version=case.version)
     lead = UserFactory()
     MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
-    services.case_return(
+    workflow.case_return(
         case=case, user=lead, text="Say what the police told you.", key_question_code="2.1.3"
     )
     client.force_login(assistant)
@@ -467,10 +467,10 @@ def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(client, 
 
 def returned_with_query(case, assistant, inspection):
     case = complete(case, assistant)
-    case = services.case_submit(case=case, user=assistant, expected_version=case.version)
+    case = answers.case_submit(case=case, user=assistant, expected_version=case.version)
     lead = UserFactory()
     MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
-    return services.case_return(
+    return workflow.case_return(
         case=case, user=lead, text="Say what the police told you.", fact="home_visits"
     )
 
@@ -487,7 +487,7 @@ def test_an_empty_query_answer_shows_an_error_summary_and_an_inline_error(
     html = response.content.decode()
     assert "<title>Error:" in html
     summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
-    assert f'<a href="#query-answer-{query.pk}">{services.QUERY_ANSWER_MISSING}</a>' in summary
+    assert f'<a href="#query-answer-{query.pk}">{workflow.QUERY_ANSWER_MISSING}</a>' in summary
     assert f'id="query-answer-{query.pk}-error"' in html
     assert "govuk-textarea--error" in html
     assert f'aria-describedby="query-answer-{query.pk}-error"' in html
@@ -499,11 +499,11 @@ def test_an_empty_query_answer_shows_an_error_summary_and_an_inline_error(
 def test_a_refused_query_answer_keeps_what_the_user_typed(client, case, assistant, inspection):
     query = returned_with_query(case, assistant, inspection)
     client.force_login(assistant)
-    typed = "The police said " + "x" * services.EVIDENCE_MAX_LENGTH
+    typed = "The police said " + "x" * answers.EVIDENCE_MAX_LENGTH
     response = client.post(reverse("inspections:query_answer", args=[query.pk]), {"answer": typed})
     assert response.status_code == 200
     html = response.content.decode()
-    assert services.QUERY_ANSWER_TOO_LONG.format(limit=services.EVIDENCE_MAX_LENGTH) in html
+    assert workflow.QUERY_ANSWER_TOO_LONG.format(limit=answers.EVIDENCE_MAX_LENGTH) in html
     assert "must be 5,000 characters or less" in html
     assert f">{typed}</textarea>" in html
     query.refresh_from_db()
@@ -529,7 +529,7 @@ def stale_submit(client, case, assistant, saved_by):
     """Load the complete case page, let saved_by save it meanwhile, then press "Submit case" on the stale page."""
     case = complete(case, assistant)
     loaded = form_data(case)
-    services.case_save(
+    answers.case_save(
         case=case,
         user=saved_by,
         expected_version=case.version,
@@ -562,7 +562,7 @@ def test_keeping_my_version_after_a_conflicting_submit_still_checks_the_case_is_
 ):
     client.force_login(assistant)
     loaded = form_data(case)
-    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     url = reverse("case_detail", args=[case.pk])
     html = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "action": "submit"}).content.decode()
     response = client.post(url, hidden_inputs(html))
@@ -576,7 +576,7 @@ def test_keeping_my_version_after_a_conflicting_submit_still_checks_the_case_is_
 def test_the_conflict_page_keeps_save_and_continue_and_ignores_unknown_actions(client, case, assistant):
     client.force_login(assistant)
     loaded = form_data(case)
-    services.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     url = reverse("case_detail", args=[case.pk])
     html = client.post(url, {**loaded, "action": "continue:planning"}).content.decode()
     assert hidden_inputs(html)["action"] == "continue:planning"
@@ -643,7 +643,7 @@ def test_every_need_is_asked_about_grammatically(client, case, assistant):
 
 def test_too_long_evidence_is_refused_against_its_field_keeping_the_text(client, case, assistant):
     client.force_login(assistant)
-    typed = "y" * (services.EVIDENCE_MAX_LENGTH + 1)
+    typed = "y" * (answers.EVIDENCE_MAX_LENGTH + 1)
     response = client.post(
         reverse("case_detail", args=[case.pk]),
         form_data(case, kq_2_1_1_answer="yes", kq_2_1_1_rationale=typed),
@@ -658,7 +658,7 @@ def test_too_long_evidence_is_refused_against_its_field_keeping_the_text(client,
 
 
 def test_long_evidence_wraps_on_the_history_page(client, case, assistant):
-    services.case_save(
+    answers.case_save(
         case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"rationale": "z" * 3000}}
     )
     client.force_login(assistant)

@@ -10,8 +10,9 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from cases.demo import DEMO_PASSWORD, seed_demo
+from cases.fields import FACT_FIELDS
 from cases.models import InspectedCase, Judgement, Need
-from cases.services import FACT_FIELDS, case_return
+from cases.services.workflow import case_return
 from inspections.models import Inspection, Role
 from tests.e2e.conftest import assert_accessible, sign_in
 

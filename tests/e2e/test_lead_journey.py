@@ -8,14 +8,15 @@ import re
 
 from playwright.sync_api import expect
 
-from cases import services as case_services
 from cases.demo import DEMO_PASSWORD, demo_users_create
 from cases.models import InspectedCase
+from cases.services import answers
 from inspections import services
 from inspections.frameworks import frameworks_load_all
-from inspections.models import Inspection, InspectionSnapshot
+from inspections.models import Inspection
 from pdus.loading import published_ratings_load
 from pdus.models import PDU
+from reports.models import InspectionSnapshot
 from tests.cases.test_services import complete_answers
 from tests.e2e.conftest import assert_accessible, sign_in
 
@@ -38,10 +39,10 @@ def submit_as(case, username, framework):
     user = case.assistant_inspector
     assert user.username == username
     judgements, facts, needs = complete_answers(framework)
-    case = case_services.case_save(
+    case = answers.case_save(
         case=case, user=user, expected_version=case.version, judgements=judgements, facts=facts, needs=needs
     )
-    return case_services.case_submit(case=case, user=user, expected_version=case.version)
+    return answers.case_submit(case=case, user=user, expected_version=case.version)
 
 
 def test_lead_runs_an_inspection_from_creation_to_lock(page, new_page, transactional_db):

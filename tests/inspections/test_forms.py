@@ -2,22 +2,24 @@
 
 import pytest
 
-from cases.services import EVIDENCE_MAX_LENGTH
+from cases.forms import inspection_work
 from inspections import forms
 from inspections.models import KeyQuestion
+from inspections.services import TEXT_MAX_LENGTH
+from reports.forms import UnlockForm
 
 pytestmark = pytest.mark.usefixtures("framework")
 
 
 def _second_marking_form(data):
     key_question = KeyQuestion.objects.get(code="2.1.1")
-    return forms.second_marking_form_class([key_question])(data)
+    return inspection_work.second_marking_form_class([key_question])(data)
 
 
 CASES = [
     (lambda data: forms.OrganisationalRatingForm({"rating": "good", **data}), "rationale", "Rationale"),
-    (lambda data: forms.UnlockForm(data), "reason", "Reason"),
-    (lambda data: forms.ReturnForm(data, key_questions=[]), "text", "Query"),
+    (lambda data: UnlockForm(data), "reason", "Reason"),
+    (lambda data: inspection_work.ReturnForm(data, key_questions=[]), "text", "Query"),
     (
         lambda data: _second_marking_form({"kq_2_1_1_answer": "yes", **data}),
         "kq_2_1_1_rationale",
@@ -28,10 +30,10 @@ CASES = [
 
 @pytest.mark.parametrize(("make", "field", "name"), CASES)
 def test_free_text_over_the_limit_is_refused_with_its_name_and_the_limit(make, field, name):
-    form = make({field: "x" * (EVIDENCE_MAX_LENGTH + 1)})
+    form = make({field: "x" * (TEXT_MAX_LENGTH + 1)})
     assert not form.is_valid()
     assert form.errors[field] == [f"{name} must be 5,000 characters or less"]
-    assert field not in make({field: "x" * EVIDENCE_MAX_LENGTH}).errors
+    assert field not in make({field: "x" * TEXT_MAX_LENGTH}).errors
 
 
 @pytest.mark.parametrize(("make", "field", "name"), CASES)

@@ -47,11 +47,15 @@ def test_loading_frameworks_twice_changes_nothing(framework):
     assert (Framework.objects.count(), Standard.objects.count(), KeyQuestion.objects.count()) == counts
 
 
-def test_the_rating_engine_defaults_to_the_bands_of_the_shipped_framework(framework):
+def test_the_shipped_framework_has_the_methodologys_bands(framework):
     data = json.loads(framework_files()[-1].read_text())
-    assert rating.current_bands() == rating.FrameworkBands.from_data(
-        data["key_question_bands"], data["composite_bands"]
-    )
+    assert data["key_question_bands"] == {"outstanding": 80, "good": 65, "requires_improvement": 50}
+    # Overall bands at one sixth, one half and five sixths of each maximum (methodology, section 3.6).
+    assert data["composite_bands"] == {
+        "24": {"outstanding": 21, "good": 13, "requires_improvement": 5},
+        "27": {"outstanding": 23, "good": 14, "requires_improvement": 5},
+        "36": {"outstanding": 31, "good": 19, "requires_improvement": 7},
+    }
     assert framework.key_question_bands == data["key_question_bands"]
 
 

@@ -4,8 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import InspectedCase
+from cases.services import workflow
 from inspections import services
-from inspections.models import Inspection, InspectionSnapshot, OrganisationalRating, Role
+from inspections.models import Inspection, OrganisationalRating, Role
+from reports import services as lock
+from reports.models import InspectionSnapshot
+from reports.selectors import overview
 from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
@@ -76,13 +80,13 @@ def test_creating_an_inspection_refuses_fieldwork_ending_before_it_starts(framew
 def test_fieldwork_cannot_start_without_a_sample(inspection, lead):
     inspection.status = Inspection.Status.SETUP
     inspection.save()
-    with pytest.raises(services.InspectionError, match=services.NO_CASES):
-        services.inspection_advance(inspection=inspection, user=lead)
+    with pytest.raises(services.InspectionError, match=workflow.NO_CASES):
+        workflow.inspection_advance(inspection=inspection, user=lead)
     InspectedCaseFactory(inspection=inspection)
-    assert services.inspection_advance(inspection=inspection, user=lead).status == "fieldwork"
-    assert services.inspection_advance(inspection=inspection, user=lead).status == "quality_assurance"
+    assert workflow.inspection_advance(inspection=inspection, user=lead).status == "fieldwork"
+    assert workflow.inspection_advance(inspection=inspection, user=lead).status == "quality_assurance"
     with pytest.raises(services.InspectionError):
-        services.inspection_advance(inspection=inspection, user=lead)
+        workflow.inspection_advance(inspection=inspection, user=lead)
 
 
 def test_lead_rates_an_organisational_standard_with_a_rationale_and_can_change_it(inspection, lead):
@@ -129,11 +133,11 @@ def test_lock_is_refused_while_cases_are_unapproved_or_standards_unrated(inspect
     InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.APPROVED)
     InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.SUBMITTED)
     OrganisationalRatingFactory(inspection=inspection)
-    with pytest.raises(services.InspectionNotReady) as refused:
-        services.inspection_lock(inspection=inspection, user=lead)
+    with pytest.raises(lock.InspectionNotReady) as refused:
+        lock.inspection_lock(inspection=inspection, user=lead)
     assert refused.value.problems == [
-        services.CASE_NOT_APPROVED.format(count=1),
-        services.STANDARDS_NOT_RATED.format(codes="1.2, 1.3, 1.4"),
+        overview.CASE_NOT_APPROVED.format(count=1),
+        overview.STANDARDS_NOT_RATED.format(codes="1.2, 1.3, 1.4"),
     ]
     inspection.refresh_from_db()
     assert not inspection.is_locked
@@ -142,8 +146,8 @@ def test_lock_is_refused_while_cases_are_unapproved_or_standards_unrated(inspect
 
 def test_lock_is_refused_for_an_inspection_without_cases(inspection, lead):
     rate_all_organisational(inspection)
-    with pytest.raises(services.InspectionNotReady, match=services.NO_CASES_TO_LOCK):
-        services.inspection_lock(inspection=inspection, user=lead)
+    with pytest.raises(lock.InspectionNotReady, match=overview.NO_CASES_TO_LOCK):
+        lock.inspection_lock(inspection=inspection, user=lead)
 
 
 def test_locking_freezes_the_results_in_a_snapshot_that_later_changes_do_not_touch(inspection, lead):
@@ -151,7 +155,7 @@ def test_locking_freezes_the_results_in_a_snapshot_that_later_changes_do_not_tou
     judgement = JudgementFactory(case=case, answer="yes")
     rate_all_organisational(inspection)
 
-    snapshot = services.inspection_lock(inspection=inspection, user=lead)
+    snapshot = lock.inspection_lock(inspection=inspection, user=lead)
 
     inspection.refresh_from_db()
     assert inspection.is_locked
@@ -173,7 +177,7 @@ def test_a_locked_inspection_refuses_ratings_and_a_second_lock(inspection, lead)
     inspection.status = Inspection.Status.LOCKED
     inspection.save()
     with pytest.raises(services.InspectionLocked):
-        services.inspection_lock(inspection=inspection, user=lead)
+        lock.inspection_lock(inspection=inspection, user=lead)
     with pytest.raises(services.InspectionLocked):
         services.organisational_rating_save(
             inspection=inspection,
@@ -185,14 +189,14 @@ def test_a_locked_inspection_refuses_ratings_and_a_second_lock(inspection, lead)
 
 
 def test_unlocking_needs_a_reason_and_records_it(inspection, lead):
-    with pytest.raises(services.InspectionError, match=services.NOT_LOCKED):
-        services.inspection_unlock(inspection=inspection, reason="Typo", user=lead)
+    with pytest.raises(services.InspectionError, match=lock.NOT_LOCKED):
+        lock.inspection_unlock(inspection=inspection, reason="Typo", user=lead)
     inspection.status = Inspection.Status.LOCKED
     inspection.save()
     with pytest.raises(ValidationError):
-        services.inspection_unlock(inspection=inspection, reason="  ", user=lead)
+        lock.inspection_unlock(inspection=inspection, reason="  ", user=lead)
 
-    unlock = services.inspection_unlock(inspection=inspection, reason="Case 12 was misfiled", user=lead)
+    unlock = lock.inspection_unlock(inspection=inspection, reason="Case 12 was misfiled", user=lead)
 
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.QUALITY_ASSURANCE

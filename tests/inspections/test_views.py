@@ -7,10 +7,11 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import services as case_services
 from cases.models import CaseQuery, InspectedCase, SecondJudgement, SecondMarking
-from inspections.models import Inspection, InspectionSnapshot, OrganisationalRating, Role
+from cases.services import answers, moderation, workflow
+from inspections.models import Inspection, OrganisationalRating, Role
 from inspections.permissions import LEAD_INSPECTORS_GROUP
+from reports.models import InspectionSnapshot
 from tests.cases.test_imports import HEADER
 from tests.cases.test_services import complete_answers
 from tests.factories import (
@@ -57,10 +58,10 @@ def submit(case, user, framework):
     judgements, facts, needs = complete_answers(framework)
     case.assistant_inspector = user
     case.save()
-    saved = case_services.case_save(
+    saved = answers.case_save(
         case=case, user=user, expected_version=case.version, judgements=judgements, facts=facts, needs=needs
     )
-    return case_services.case_submit(case=saved, user=user, expected_version=saved.version)
+    return answers.case_submit(case=saved, user=user, expected_version=saved.version)
 
 
 LEAD_PAGES = [
@@ -424,7 +425,7 @@ def test_quality_assurer_returns_a_case_with_a_query_then_approves_it(
     )
     assert answer.url == "/"
     case.refresh_from_db()
-    case_services.case_submit(case=case, user=amira, expected_version=case.version)
+    answers.case_submit(case=case, user=amira, expected_version=case.version)
 
     client.force_login(quality_assurer)
     page = client.get(review)
@@ -439,7 +440,7 @@ def test_return_without_a_subject_or_text_shows_errors(client, inspection, frame
     client.force_login(quality_assurer)
     review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
     response = client.post(review, {"subject": "", "text": ""})
-    assert "Select what the query is about" in response.text
+    assert "Select the key question or case fact your query is about" in response.text
     assert "Enter your query" in response.text
     case.refresh_from_db()
     assert case.status == InspectedCase.Status.SUBMITTED
@@ -459,7 +460,7 @@ def test_only_the_cases_assistant_inspector_may_answer_its_query(
     client, inspection, framework, quality_assurer, amira
 ):
     case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-    query = case_services.case_return(case=case, user=quality_assurer, text="Why?", fact="home_visits")
+    query = workflow.case_return(case=case, user=quality_assurer, text="Why?", fact="home_visits")
     client.force_login(quality_assurer)
     path = reverse("inspections:query_answer", kwargs={"query_pk": query.pk})
     assert client.post(path, {"answer": "Me"}).status_code == 404
@@ -592,7 +593,7 @@ def test_moderation_choose_second_mark_blind_and_agree(client, inspection, frame
 def test_second_marking_page_is_only_for_the_chosen_marker(client, inspection, framework, lead, amira):
     ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
     case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    marking = moderation.second_marking_choose(case=case, marker=ben, user=lead)
     path = reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk})
     client.force_login(amira)
     assert client.get(path).status_code == 404
@@ -613,12 +614,12 @@ def test_lead_pages_run_a_fixed_number_of_queries_whatever_the_sample_size(
     path = reverse(name, kwargs={"pk": inspection.pk})
     ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
     cases = [submit(InspectedCaseFactory(inspection=inspection), amira, framework) for _ in range(2)]
-    case_services.second_marking_choose(case=cases[0], marker=ben, user=lead)
+    moderation.second_marking_choose(case=cases[0], marker=ben, user=lead)
     with django_assert_max_num_queries(30) as few:
         client.get(path)
     for _ in range(8):
         more = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-        case_services.second_marking_choose(case=more, marker=ben, user=lead)
+        moderation.second_marking_choose(case=more, marker=ben, user=lead)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(path)
 
@@ -628,12 +629,10 @@ def test_case_review_runs_a_fixed_number_of_queries(
 ):
     case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
     for n in range(3):
-        query = case_services.case_return(
-            case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits"
-        )
-        case_services.case_query_answer(query=query, user=amira, answer="See the notes of 3 May")
+        query = workflow.case_return(case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits")
+        workflow.case_query_answer(query=query, user=amira, answer="See the notes of 3 May")
         case.refresh_from_db()
-        case = case_services.case_submit(case=case, user=amira, expected_version=case.version)
+        case = answers.case_submit(case=case, user=amira, expected_version=case.version)
     client.force_login(quality_assurer)
     with django_assert_max_num_queries(16):
         response = client.get(
@@ -645,7 +644,7 @@ def test_case_review_runs_a_fixed_number_of_queries(
 def test_second_markers_find_their_cases_on_the_inspections_page(client, inspection, framework, lead, amira):
     ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
     case = submit(InspectedCaseFactory(inspection=inspection, reference="SECOND1"), amira, framework)
-    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    marking = moderation.second_marking_choose(case=case, marker=ben, user=lead)
     client.force_login(ben)
     response = client.get(reverse("inspections:list"))
     assert reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}) in (
@@ -745,7 +744,7 @@ def test_a_large_clean_file_previews_the_first_200_rows_with_labels(client, insp
 def test_moderation_percentage_is_a_govuk_text_input_with_a_numeric_keyboard():
     from crispy_forms.utils import render_crispy_form
 
-    from inspections.forms import SecondMarkingShareForm
+    from cases.forms.inspection_work import SecondMarkingShareForm
 
     html = render_crispy_form(SecondMarkingShareForm())
     assert re.search(
@@ -781,13 +780,13 @@ def test_every_error_summary_link_lands_on_its_field(
     assert_error_links_land_on_fields(client.post(review, {"subject": "", "text": ""}).text)
 
     ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    marking = case_services.second_marking_choose(case=case, marker=ben, user=lead)
+    marking = moderation.second_marking_choose(case=case, marker=ben, user=lead)
     client.force_login(ben)
     marking_url = reverse(
         "inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}
     )
     assert_error_links_land_on_fields(client.post(marking_url, {}).text)
     client.force_login(lead)
-    moderation = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
-    assert_error_links_land_on_fields(client.post(moderation, {"percentage": "0"}).text)
-    assert_error_links_land_on_fields(client.post(moderation, {}).text)
+    moderation_url = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
+    assert_error_links_land_on_fields(client.post(moderation_url, {"percentage": "0"}).text)
+    assert_error_links_land_on_fields(client.post(moderation_url, {}).text)

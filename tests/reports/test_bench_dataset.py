@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 
 from cases.models import CaseNeed, InspectedCase, Judgement
-from inspections.models import Inspection, InspectionSnapshot
+from inspections.models import Inspection
+from reports.models import InspectionSnapshot
 from tests.bench.dataset import build_dataset, dataset_present, ensure_dataset
 
 

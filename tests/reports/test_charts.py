@@ -1,7 +1,10 @@
 """The inline SVG charts' geometry: rating colours always come with the rating in words."""
 
+from inspections import statistics
 from reports import charts
 from reports import rating as rules
+
+BANDS = rules.FrameworkBands.from_data({"outstanding": 80, "good": 65, "requires_improvement": 50}, {})
 
 
 def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
@@ -9,10 +12,11 @@ def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
         "c",
         "Key questions",
         [
-            ("2.1.1", rules.sufficiency(8, 10)),
-            ("2.1.2", rules.sufficiency(1, 4)),
-            ("2.1.3", rules.sufficiency(0, 0)),
+            ("2.1.1", statistics.sufficiency(8, 10)),
+            ("2.1.2", statistics.sufficiency(1, 4)),
+            ("2.1.3", statistics.sufficiency(0, 0)),
         ],
+        BANDS,
     )
     outstanding, inadequate, empty = chart.bars
     assert outstanding.colour == charts.RATING_COLOURS[rules.Rating.OUTSTANDING]
@@ -27,7 +31,7 @@ def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
 
 
 def test_rates_without_bands_are_one_colour_with_no_rating_words():
-    chart = charts.sufficiency_chart("c", "Needs", [("Drugs", rules.sufficiency(29, 100))], banded=False)
+    chart = charts.sufficiency_chart("c", "Needs", [("Drugs", statistics.sufficiency(29, 100))], None)
     (bar,) = chart.bars
     assert bar.colour == charts.UNRATED_COLOUR
     assert "Inadequate" not in bar.value_text
@@ -36,7 +40,7 @@ def test_rates_without_bands_are_one_colour_with_no_rating_words():
 
 
 def test_an_empty_chart_says_there_are_no_cases():
-    chart = charts.sufficiency_chart("c", "Nothing", [])
+    chart = charts.sufficiency_chart("c", "Nothing", [], BANDS)
     assert "no counted cases" in chart.description
     assert chart.height > 0
 

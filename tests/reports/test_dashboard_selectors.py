@@ -5,9 +5,10 @@ import datetime
 import pytest
 
 from cases.models import Answer, CaseType, Enquiries, InspectedCase, Oversight, RoshLevel
-from inspections.models import Inspection, InspectionSnapshot, KeyQuestion, Role
+from inspections.models import Inspection, KeyQuestion, Role
 from reports import rating as rules
-from reports import selectors
+from reports.models import InspectionSnapshot
+from reports.selectors import dashboards, results
 from tests.factories import (
     CaseNeedFactory,
     InspectedCaseFactory,
@@ -39,7 +40,7 @@ def _answers(inspection, framework, answers_by_code, **case_fields):
 
 
 def _dashboard(inspection):
-    return selectors.inspection_dashboard(
+    return dashboards.inspection_dashboard(
         Inspection.objects.select_related("framework").get(pk=inspection.pk)
     )
 
@@ -192,12 +193,12 @@ def test_a_locked_inspection_shows_its_latest_snapshot_not_live_figures(framewor
     _answers(inspection, framework, {"2.1.1": Answer.NO})
     user = UserFactory()
     MembershipFactory(inspection=inspection, user=user, role=Role.LEAD)
-    live = selectors.inspection_result_data(selectors.inspection_results([inspection])[inspection.pk])
+    live = results.inspection_result_data(results.inspection_results([inspection])[inspection.pk])
     older = {**live, "composite_score": 3, "overall_rating": "inadequate"}
     newer = {**live, "composite_score": 20, "overall_rating": "good"}
     InspectionSnapshot.objects.create(inspection=inspection, data=older, framework_version=1, created_by=user)
     InspectionSnapshot.objects.create(inspection=inspection, data=newer, framework_version=1, created_by=user)
-    dashboard = selectors.inspection_dashboard(selectors.dashboard_inspection(user, inspection.pk))
+    dashboard = dashboards.inspection_dashboard(dashboards.dashboard_inspection(user, inspection.pk))
     assert not dashboard.provisional
     assert dashboard.snapshot_taken_at is not None
     assert dashboard.results["composite_score"] == 20
@@ -210,10 +211,10 @@ def test_dashboard_inspection_is_none_for_users_who_may_not_see_it(framework):
     MembershipFactory(inspection=inspection, user=assistant, role=Role.ASSISTANT_INSPECTOR)
     lead = UserFactory()
     MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
-    assert selectors.dashboard_inspection(assistant, inspection.pk) is None
-    assert selectors.dashboard_inspection(UserFactory(), inspection.pk) is None
-    assert selectors.dashboard_inspection(lead, inspection.pk) == inspection
-    assert selectors.dashboard_inspection(UserFactory(is_national_viewer=True), inspection.pk) == inspection
+    assert dashboards.dashboard_inspection(assistant, inspection.pk) is None
+    assert dashboards.dashboard_inspection(UserFactory(), inspection.pk) is None
+    assert dashboards.dashboard_inspection(lead, inspection.pk) == inspection
+    assert dashboards.dashboard_inspection(UserFactory(is_national_viewer=True), inspection.pk) == inspection
 
 
 # --- National and regional ---------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def _rate(dashboard, code):
 
 
 def test_national_rates_are_pooled_over_cases_of_each_pdus_latest_inspection(two_regions):
-    dashboard = selectors.national_dashboard(UserFactory(is_national_viewer=True))
+    dashboard = dashboards.national_dashboard(UserFactory(is_national_viewer=True))
     rows = {row.pdu: row for row in dashboard.rows}
     assert [row.pdu for row in dashboard.rows] == ["Alpha", "Beta", "Gamma"]
     assert rows["Alpha"].inspection_id == two_regions["a"].pk
@@ -262,7 +263,7 @@ def test_national_rates_are_pooled_over_cases_of_each_pdus_latest_inspection(two
 
 
 def test_the_region_filter_limits_rows_and_pooled_rates(two_regions):
-    dashboard = selectors.national_dashboard(
+    dashboard = dashboards.national_dashboard(
         UserFactory(is_national_viewer=True), region=two_regions["south"].pk
     )
     assert dashboard.region == two_regions["south"]
@@ -272,17 +273,17 @@ def test_the_region_filter_limits_rows_and_pooled_rates(two_regions):
 
 
 def test_the_period_filter_picks_each_pdus_latest_inspection_in_that_year(two_regions):
-    dashboard = selectors.national_dashboard(UserFactory(is_national_viewer=True), period="2025-26")
+    dashboard = dashboards.national_dashboard(UserFactory(is_national_viewer=True), period="2025-26")
     assert [row.inspection_id for row in dashboard.rows if row.inspection_id] == [two_regions["old_a"].pk]
     overall = _rate(dashboard, "2.1.1").overall
     assert (overall.sufficient, overall.total) == (0, 5)
     assert (
-        selectors.national_dashboard(UserFactory(is_national_viewer=True), period="nonsense").period is None
+        dashboards.national_dashboard(UserFactory(is_national_viewer=True), period="nonsense").period is None
     )
 
 
 def test_a_year_with_no_inspections_stays_a_choice_when_it_is_chosen(two_regions):
-    empty_year = selectors.national_dashboard(UserFactory(is_national_viewer=True), period="2022-23")
+    empty_year = dashboards.national_dashboard(UserFactory(is_national_viewer=True), period="2022-23")
     assert empty_year.inspected == []
     assert empty_year.period in empty_year.periods
 
@@ -290,7 +291,7 @@ def test_a_year_with_no_inspections_stays_a_choice_when_it_is_chosen(two_regions
 def test_a_lead_sees_provisional_results_only_of_their_own_open_inspections(two_regions):
     lead = UserFactory()
     MembershipFactory(inspection=two_regions["b"], user=lead, role=Role.LEAD)
-    dashboard = selectors.national_dashboard(lead)
+    dashboard = dashboards.national_dashboard(lead)
     assert [row.inspection_id for row in dashboard.inspected] == [two_regions["b"].pk]
     assert dashboard.inspected[0].provisional
     overall = _rate(dashboard, "2.1.1").overall
@@ -301,7 +302,7 @@ def test_locked_inspections_show_their_snapshot_to_every_dashboard_viewer(two_re
     locked = two_regions["a"]
     for standard in locked.rated_standards().filter(rated_from="lead_judgement"):
         OrganisationalRatingFactory(inspection=locked, standard=standard, rating="good")
-    data = selectors.inspection_result_data(selectors.inspection_results([locked])[locked.pk])
+    data = results.inspection_result_data(results.inspection_results([locked])[locked.pk])
     locked.status = Inspection.Status.LOCKED
     locked.save()
     InspectionSnapshot.objects.create(
@@ -314,7 +315,7 @@ def test_locked_inspections_show_their_snapshot_to_every_dashboard_viewer(two_re
     MembershipFactory(
         user=lead_elsewhere, role=Role.LEAD, inspection__pdu=PDUFactory(region=two_regions["north"])
     )
-    dashboard = selectors.national_dashboard(lead_elsewhere, region=two_regions["north"].pk)
+    dashboard = dashboards.national_dashboard(lead_elsewhere, region=two_regions["north"].pk)
     alpha = next(row for row in dashboard.inspected if row.pdu == "Alpha")
     assert (alpha.pdu, alpha.provisional, alpha.composite_score) == ("Alpha", False, 9)
     assert alpha.overall_rating is rules.Rating.REQUIRES_IMPROVEMENT
@@ -329,43 +330,30 @@ def test_locked_inspections_show_their_snapshot_to_every_dashboard_viewer(two_re
 
 def test_rows_sort_by_composite_best_first_with_unrated_last(two_regions):
     rows = [
-        selectors.PDUResult(
+        dashboards.PDUResult(
             i, name, 1, "R", None, None, None, False, score, 24, None, {}, None, None, None, ""
         )
         for i, (name, score) in enumerate([("A", 10), ("B", None), ("C", 20)])
     ]
-    assert [row.pdu for row in selectors.sort_pdu_results(rows, "composite")] == ["C", "A", "B"]
-    assert [row.pdu for row in selectors.sort_pdu_results(rows, "-pdu")] == ["C", "B", "A"]
-    assert [row.pdu for row in selectors.sort_pdu_results(rows, "unknown")] == ["A", "B", "C"]
+    assert [row.pdu for row in dashboards.sort_pdu_results(rows, "composite")] == ["C", "A", "B"]
+    assert [row.pdu for row in dashboards.sort_pdu_results(rows, "-pdu")] == ["C", "B", "A"]
+    assert [row.pdu for row in dashboards.sort_pdu_results(rows, "unknown")] == ["A", "B", "C"]
 
 
 def test_reversed_sorts_put_lowest_first_unrated_still_last_and_ties_by_name(two_regions):
     rows = [
-        selectors.PDUResult(
+        dashboards.PDUResult(
             i, name, 1, "R", None, None, None, False, score, 24, None, {}, None, None, None, ""
         )
         for i, (name, score) in enumerate([("D", 20), ("A", 10), ("E", None), ("B", None), ("C", 10)])
     ]
-    assert [row.pdu for row in selectors.sort_pdu_results(rows, "-composite")] == ["A", "C", "D", "B", "E"]
-    assert [row.pdu for row in selectors.sort_pdu_results(rows, "composite")] == ["D", "A", "C", "B", "E"]
-
-
-@pytest.mark.parametrize(
-    ("counts", "expected"),
-    [
-        ([(13, 20), (13, 20), (20, 20)], (6, 1)),  # Good at 65% exactly, two tied at the edge
-        ([(16, 20), (20, 20), (17, 20)], (None, 1)),  # Outstanding at 80% exactly: cannot go up
-        ([(9, 20), (20, 20), (5, 20)], (10 - 9 + 10 - 5, None)),  # Inadequate: cannot go down
-        ([(1, 1), (0, 0), (1, 1)], (None, None)),  # a key question with no cases
-    ],
-)
-def test_standard_cases_to_change_band(counts, expected):
-    assert rules.standard_cases_to_change_band(counts) == expected
+    assert [row.pdu for row in dashboards.sort_pdu_results(rows, "-composite")] == ["A", "C", "D", "B", "E"]
+    assert [row.pdu for row in dashboards.sort_pdu_results(rows, "composite")] == ["D", "A", "C", "B", "E"]
 
 
 def test_the_national_dashboard_with_no_inspections_lists_pdus_and_counts_nothing(framework):
     PublishedRatingFactory(pdu=PDUFactory(name="Only"), composite_score=4, composite_max=24)
-    dashboard = selectors.national_dashboard(UserFactory(is_national_viewer=True))
+    dashboard = dashboards.national_dashboard(UserFactory(is_national_viewer=True))
     assert [(row.pdu, row.inspection_id, row.published_overall) for row in dashboard.rows] == [
         ("Only", None, rules.Rating.INADEQUATE)
     ]
@@ -389,5 +377,5 @@ def test_the_national_dashboard_with_no_inspections_lists_pdus_and_counts_nothin
     ],
 )
 def test_a_period_is_read_only_from_a_real_inspection_year(slug, start):
-    period = selectors.Period.from_slug(slug)
+    period = dashboards.Period.from_slug(slug)
     assert (period.start if period else None) == start

@@ -1,5 +1,6 @@
 """Report tables as GOV.UK tables: escaped text, numeric cells aligned, ratings in words, an empty table said so."""
 
+from inspections import statistics
 from reports import rating as rules
 from reports.tables import Table
 from reports.templatetags.report_tables import govuk_table
@@ -10,7 +11,7 @@ def test_table_escapes_text_and_marks_numeric_cells():
         slug="kq",
         title="Key questions <b>",
         columns=["Key question", "Rate", "Rating"],
-        rows=[["<script>2.1.1</script>", rules.sufficiency(3, 4), rules.Rating.GOOD]],
+        rows=[["<script>2.1.1</script>", statistics.sufficiency(3, 4), rules.Rating.GOOD]],
     )
 
     html = govuk_table(table, "/export.csv?table=kq&x=1")

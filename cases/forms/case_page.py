@@ -10,11 +10,10 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.exceptions import ValidationError
 
-from .models import Answer, Enquiries, Oversight, RoshLevel
-from .selectors import CasePage
-from .services import FACT_FIELDS
+from ..fields import FACT_FIELDS
+from ..models import Answer, Enquiries, Oversight, RoshLevel
+from ..selectors.case_pages import CasePage
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 BOOLEAN_FACTS = {"rosh_classified_correctly"}
@@ -200,12 +199,3 @@ class QueryAnswerForm(forms.Form):
         kwargs.setdefault("auto_id", f"query-%s-{query.pk}")
         super().__init__(*args, **kwargs)
         self.query = query
-
-
-def show_refusal(form: forms.Form, error: Exception) -> None:
-    """Show a service's refusal on the form: invalid values against their fields, anything else above the form."""
-    if not isinstance(error, ValidationError):
-        form.add_error(None, str(error))
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)

@@ -1,4 +1,5 @@
-"""The assistant inspector's screens: their cases, the case page (save, continue, submit) and answer history."""
+"""The assistant inspector's screens: their cases, the case page (save, continue, submit), answering a quality-
+assurance query, and answer history."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,14 +7,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
+from inspections.forms import show_refusal
 from inspections.models import KeyQuestion
-from inspections.selectors import case_queries
+from inspections.selectors import works_only_on_cases
+from inspections.services import InspectionLocked
 
-from . import permissions, selectors, services
-from .forms import FACT_LABELS, CaseForm, case_values, loaded_token, show_refusal
-from .models import InspectedCase, Need
+from .. import permissions
+from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable
+from ..fields import FACT_FIELDS
+from ..forms.case_page import FACT_LABELS, CaseForm, QueryAnswerForm, case_values, loaded_token
+from ..models import CaseQuery, InspectedCase, Need
+from ..selectors import case_pages as selectors
+from ..services import answers, workflow
 
 SAVED = "Your answers for {case} have been saved."
 SUBMITTED = "{case} has been submitted for quality assurance."
@@ -31,6 +39,12 @@ def _get_case_for_user(user, pk: int) -> InspectedCase:
 
 
 @login_required
+def start(request):
+    """Where signing in leads: an assistant inspector's own cases if cases are all they work on, else the PDU list."""
+    return redirect("case_list" if works_only_on_cases(request.user) else "home")
+
+
+@login_required
 def case_list(request):
     """Your cases: the assistant inspector's assigned cases in open inspections, grouped by inspection."""
     return render(
@@ -45,7 +59,7 @@ def render_case(request, case, page, form, editable, status=200, answer_form=Non
         "page": page,
         "form": form,
         "editable": editable,
-        "queries": case_queries(case),
+        "queries": selectors.case_queries(case),
         "can_answer": editable and case.status == InspectedCase.Status.RETURNED,
         "answer_form": answer_form,
     }
@@ -67,12 +81,12 @@ def case_detail(request, pk: int):
     if not form.is_valid():
         return render_case(request, case, page, form, editable)
     try:
-        saved = services.case_save(
+        saved = answers.case_save(
             case=case, user=request.user, expected_version=form.cleaned_data["version"], **form.changes()
         )
-    except services.CaseConflict as conflict:
+    except CaseConflict as conflict:
         return _conflict(request, form, conflict.current, action=request.POST.get("action", "save"))
-    except services.CaseNotEditable as refused:
+    except CaseNotEditable as refused:
         messages.error(request, str(refused))
         return redirect("case_detail", pk=case.pk)
     except ValidationError as invalid:
@@ -92,8 +106,8 @@ def case_detail(request, pk: int):
 
 def _submit(request, case: InspectedCase):
     try:
-        services.case_submit(case=case, user=request.user, expected_version=case.version)
-    except services.CaseIncomplete as incomplete:
+        answers.case_submit(case=case, user=request.user, expected_version=case.version)
+    except CaseIncomplete as incomplete:
         # The draft is saved; show every missing item against its field, with the user's input and new version.
         page = selectors.case_page(case)
         data = request.POST.copy()
@@ -104,7 +118,7 @@ def _submit(request, case: InspectedCase):
         for problem in incomplete.problems:
             form.add_error(problem.field, problem.message)
         return render_case(request, case, page, form, editable=True)
-    except services.CaseError as refused:
+    except CaseError as refused:
         messages.error(request, str(refused))
         return redirect("case_detail", pk=case.pk)
     messages.success(request, SUBMITTED.format(case=case.reference))
@@ -155,7 +169,7 @@ def judgement_history(request, pk: int, code: str):
 def fact_history(request, pk: int, name: str):
     """Every change to one case fact."""
     case = _get_case_for_user(request.user, pk)
-    if name not in services.FACT_FIELDS:
+    if name not in FACT_FIELDS:
         raise Http404
     context = {
         "case": case,
@@ -182,3 +196,36 @@ def need_history(request, pk: int, need: str):
         "changes": selectors.need_history(case, need),
     }
     return render(request, "cases/answer_history.html", context)
+
+
+@login_required
+@require_POST
+def query_answer(request, query_pk):
+    query = get_object_or_404(CaseQuery.objects.select_related("case__inspection"), pk=query_pk)
+    if not permissions.can_answer_query(request.user, query):
+        raise Http404
+    form = QueryAnswerForm(request.POST, query=query)
+    form.is_valid()
+    try:
+        workflow.case_query_answer(query=query, user=request.user, answer=form.cleaned_data["answer"])
+    except ValidationError as error:
+        # Show the case page again with the error against the answer and what the user typed.
+        show_refusal(form, error)
+        return _render_case_with_answer(request, query, form)
+    except (CaseError, InspectionLocked) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Answer saved. Resubmit the case when you have answered every query.")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)
+
+
+def _render_case_with_answer(request, query: CaseQuery, form: QueryAnswerForm):
+    case = selectors.case_get(query.case_id)
+    page = selectors.case_page(case)
+    editable = permissions.can_edit_case(request.user, case)
+    return render_case(
+        request, case, page, CaseForm(page=page) if editable else None, editable, answer_form=form
+    )

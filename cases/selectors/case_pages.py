@@ -1,4 +1,5 @@
-"""Reads for the assistant inspector's screens, each in a fixed number of queries."""
+"""Reads for the assistant inspector's screens (their cases, the case page, answer history), each in a fixed
+number of queries."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.db.models.functions import Coalesce
 
 from inspections.models import Inspection, KeyQuestion, Standard
 
-from .models import CaseNeed, InspectedCase, Judgement, Need
-from .services import FACT_FIELDS, key_question_field, need_field
+from ..fields import FACT_FIELDS, key_question_field, need_field
+from ..models import CaseNeed, CaseQuery, InspectedCase, Judgement, Need
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,7 @@ def case_get(pk: int) -> InspectedCase | None:
 def case_page(case: InspectedCase) -> CasePage:
     """The case page's content in four queries, whatever the number of answers or their history."""
     key_questions = list(
-        KeyQuestion.objects.filter(standard__framework_id=case.inspection.framework_id)
-        .select_related("standard")
-        .order_by("standard__order", "order")
+        KeyQuestion.objects.of_framework(case.inspection.framework_id).select_related("standard")
     )
     judgements = {j.key_question_id: j for j in case.judgements.select_related(None)}
     changes = dict(
@@ -286,3 +285,10 @@ def need_history(case: InspectedCase, need: str) -> list[JudgementChange]:
         )
         before = record
     return list(reversed(changes))
+
+
+def case_queries(case: InspectedCase) -> list[CaseQuery]:
+    """The case's quality-assurance thread, oldest first."""
+    return list(
+        case.queries.select_related("key_question", "raised_by", "answered_by").order_by("raised_at", "pk")
+    )

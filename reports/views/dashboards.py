@@ -6,8 +6,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from . import charts, selectors, tables
-from .permissions import can_view_national_dashboard
+from api.spreadsheets import csv_document
+from inspections.permissions import can_view_national_dashboard
+
+from .. import charts, tables
+from ..selectors import dashboards as selectors
+from ..selectors.rates import CaseFacts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +51,7 @@ CASE_FACT_SHORT_LABELS = {
 }
 
 
-def _case_fact_charts(facts: selectors.CaseFacts, scope: str = "") -> dict:
+def _case_fact_charts(facts: CaseFacts, scope: str = "") -> dict:
     """Charts of the case facts and of needs met: rates without rating bands, so drawn in one colour."""
     prefix = f"{scope}: " if scope else ""
     return {
@@ -55,19 +59,18 @@ def _case_fact_charts(facts: selectors.CaseFacts, scope: str = "") -> dict:
             "chart-case-facts",
             f"{prefix}Case facts",
             [(CASE_FACT_SHORT_LABELS[key], rate) for key, _, rate in facts.rows()],
-            banded=False,
+            None,
         ),
         "needs_chart": charts.sufficiency_chart(
             "chart-needs",
             f"{prefix}Needs linked to offending that were sufficiently addressed",
             [(need.label.split(",")[0], need.met) for need in facts.needs],
-            banded=False,
+            None,
         ),
     }
 
 
 def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
-    bands = selectors.framework_bands(dashboard.inspection.framework)
     table_list = tables.inspection_tables(dashboard)
     pk = dashboard.inspection.pk
     return {
@@ -85,7 +88,7 @@ def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
                 for s in dashboard.case_standards
                 for kq in s["key_questions"]
             ],
-            bands,
+            dashboard.bands,
         ),
         **_case_fact_charts(dashboard.case_facts),
     }
@@ -103,8 +106,9 @@ def _filename(*parts: str) -> str:
 
 
 def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
-    # A byte-order mark so that Excel reads the UTF-8 (en dashes, "×") correctly.
-    response = HttpResponse("\ufeff" + tables.table_csv(table), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        csv_document(table.export_columns(), table.export_rows()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -249,6 +253,7 @@ def national_dashboard(request):
                 "chart-key-questions",
                 f"{scope} sufficiency of each key question",
                 [(kq.code, kq.rates.overall) for kq in dashboard.key_questions],
+                dashboard.bands,
             ),
             **_case_fact_charts(dashboard.case_facts, scope),
         },

@@ -1,0 +1,67 @@
+"""What a write to a case can refuse. Each error carries its meaning for the API (api.problems reads
+`http_status`, `problem_type` and `problem_title`, and `problem_errors()` / `problem_headers()` where given), so the
+API answers it without knowing this app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .fields import api_field
+
+if TYPE_CHECKING:
+    from .models import InspectedCase
+
+NOT_EDITABLE = "This case cannot be changed now: it has been submitted, approved or its inspection is locked."
+CONFLICT = "This case was saved after you opened it. Nothing you typed has been saved yet."
+
+
+class CaseError(Exception):
+    """A case write that was refused because of the case's state; the message is for the user."""
+
+    http_status = 409
+    problem_type = "case-not-editable"
+    problem_title = "This case cannot be changed now"
+
+
+class CaseNotEditable(CaseError):
+    def __init__(self, message: str = NOT_EDITABLE):
+        super().__init__(message)
+
+
+class CaseConflict(CaseError):
+    """Someone saved the case since the version the save started from; `current` is the case as saved now."""
+
+    http_status = 412
+    problem_type = "stale-etag"
+    problem_title = "The case has changed since you read it"
+    problem_detail = "The case has changed since you read it. Read it again and reapply your changes."
+
+    def __init__(self, current: InspectedCase):
+        super().__init__(CONFLICT)
+        self.current = current
+
+    def problem_headers(self) -> dict[str, str]:
+        return {"ETag": self.current.etag}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something missing before a case can be submitted. `field` is the form field's name."""
+
+    field: str
+    message: str
+
+
+class CaseIncomplete(CaseError):
+    http_status = 422
+    problem_type = "case-incomplete"
+    problem_title = "The case is not complete"
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} items need an answer before this case can be submitted.")
+        self.problems = problems
+
+    def problem_errors(self) -> list[dict[str, str]]:
+        return [{"field": api_field(problem.field), "message": problem.message} for problem in self.problems]

@@ -1,0 +1,48 @@
+"""What locking freezes: the snapshot of an inspection's results, and the record of each unlock.
+
+The tables keep the names they had when these models lived in inspections (db_table), so moving the models here
+moved no data.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from inspections.models import Inspection
+
+
+class InspectionSnapshot(models.Model):
+    """The computed results of an inspection, frozen when it is locked; never changed afterwards.
+
+    `data` has the shape of reports.selectors.results.inspection_result_data (framework, standards with key
+    questions, composite score, maximum, overall rating).
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="snapshots")
+    data = models.JSONField()
+    framework_version = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        db_table = "inspections_inspectionsnapshot"
+        ordering = ["inspection", "-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"Snapshot of {self.inspection} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InspectionUnlock(models.Model):
+    """A locked inspection reopened, with the reason; the snapshot it replaced is kept."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="unlocks")
+    reason = models.TextField()
+    unlocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unlocked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "inspections_inspectionunlock"
+        ordering = ["inspection", "-unlocked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} unlocked at {self.unlocked_at:%Y-%m-%d %H:%M}"

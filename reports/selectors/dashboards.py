@@ -1,0 +1,452 @@
+"""Plain data for the PDU list, the inspection dashboard, the national and regional dashboard, their exports and
+the API. Each selector runs a fixed number of queries whatever the number of cases or inspections.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery, Value
+
+from inspections.models import Framework, Inspection, RatedFrom
+from inspections.permissions import dashboard_membership, inspections_with_visible_results, sees_every_result
+from pdus.models import PDU, PublishedRating, Region
+
+from .. import rating as rules
+from ..models import InspectionSnapshot
+from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
+from .results import (
+    InspectionResult,
+    framework_bands,
+    inspection_result_data,
+    inspection_results,
+    judgement_breakdown,
+    standards_by_framework,
+)
+
+PERIOD_SLUG = re.compile(r"(?P<first>[0-9]{4})-(?P<second>[0-9]{2})")
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inspection year, April to March, as the inspectorate reports (e.g. "2022-23")."""
+
+    slug: str
+    start: datetime.date
+    end: datetime.date  # the first day after the period
+
+    @property
+    def label(self) -> str:
+        return f"April {self.start.year} to March {self.end.year}"
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Period:
+        first = day.year if day.month >= 4 else day.year - 1
+        return cls(
+            f"{first}-{(first + 1) % 100:02d}", datetime.date(first, 4, 1), datetime.date(first + 1, 4, 1)
+        )
+
+    @classmethod
+    def from_slug(cls, slug: str) -> Period | None:
+        """The period a slug such as "2026-27" names; None for anything else."""
+        match = PERIOD_SLUG.fullmatch(slug)
+        if not match:
+            return None
+        first = int(match["first"])
+        if not 1 <= first < datetime.MAXYEAR or match["second"] != f"{(first + 1) % 100:02d}":
+            return None
+        return cls.of(datetime.date(first, 4, 1))
+
+
+PublishedOverall = Callable[[str, int, int, datetime.date], "rules.Rating | None"]
+
+
+def published_overall_rule() -> PublishedOverall:
+    """The overall rating of a published composite: as published, or banded by the framework version it was
+    published under (the latest in effect by the start of its period that bands its maximum). One query."""
+    frameworks = [
+        (framework.effective_from, framework_bands(framework))
+        for framework in Framework.objects.only(
+            "effective_from", "key_question_bands", "composite_bands"
+        ).order_by("-effective_from", "-version")
+    ]
+
+    def overall(
+        published: str, score: int, max_score: int, period_start: datetime.date
+    ) -> rules.Rating | None:
+        bands = next(
+            (bands for since, bands in frameworks if since <= period_start and max_score in bands.composite),
+            None,
+        )
+        return rules.published_overall_rating(published, score, max_score, bands)
+
+    return overall
+
+
+@dataclass(frozen=True)
+class PDURow:
+    pdu: PDU
+    published: PublishedRating | None
+    published_overall: rules.Rating | None
+    inspections: list[InspectionResult]
+
+
+def pdu_overview(user: Any) -> list[PDURow]:
+    """Every PDU with its latest published composite and the live ratings of the inspections the user may see."""
+    latest_published: dict[int, PublishedRating] = {}
+    for published in PublishedRating.objects.order_by("pdu_id", "-period_end"):
+        latest_published.setdefault(published.pdu_id, published)
+    inspections_by_pdu: dict[int, list[InspectionResult]] = {}
+    for result in inspection_results(inspections_with_visible_results(user)).values():
+        inspections_by_pdu.setdefault(result.inspection.pdu_id, []).append(result)
+    overall_of = published_overall_rule()
+    rows = []
+    for pdu in PDU.objects.select_related("region").order_by("region__name", "name"):
+        published = latest_published.get(pdu.pk)
+        overall = None
+        if published:
+            overall = overall_of(
+                published.overall_rating,
+                published.composite_score,
+                published.composite_max,
+                published.period_start,
+            )
+        rows.append(PDURow(pdu, published, overall, inspections_by_pdu.get(pdu.pk, [])))
+    return rows
+
+
+@dataclass(frozen=True)
+class BandChange:
+    """For a case-supervision standard: its driving key question and how far the standard is from another band."""
+
+    standard_code: str
+    standard_title: str
+    rating: rules.Rating | None
+    driving_key_question: (
+        dict[str, Any] | None
+    )  # the key question's data (code, wording, sufficient, total, ...)
+    driving_up: int | None  # more sufficient cases the driving key question needs to reach the next band
+    driving_down: int | None  # fewer sufficient cases that would drop it a band
+    standard_up: int | None  # more sufficient cases, over all its key questions, to lift the standard a band
+    standard_down: int | None  # the fewest fewer sufficient cases, in any one key question, to drop it a band
+
+
+def band_changes(result_data: dict[str, Any], bands: rules.FrameworkBands) -> list[BandChange]:
+    """How many cases would move each case-supervision standard of an inspection's results up or down a band."""
+    changes = []
+    for standard in result_data["standards"]:
+        if standard["rated_from"] != RatedFrom.CASE_SAMPLE:
+            continue
+        counts = [(kq["sufficient"], kq["total"]) for kq in standard["key_questions"]]
+        driving = next(
+            (kq for kq in standard["key_questions"] if kq["code"] == standard["driving_key_question"]), None
+        )
+        up, down = (None, None)
+        if driving is not None:
+            up, down = rules.cases_to_change_band(driving["sufficient"], driving["total"], bands)
+        standard_up, standard_down = rules.standard_cases_to_change_band(counts, bands)
+        changes.append(
+            BandChange(
+                standard["code"],
+                standard["title"],
+                rules.rating_of(standard["rating"]),
+                driving,
+                up,
+                down,
+                standard_up,
+                standard_down,
+            )
+        )
+    return changes
+
+
+@dataclass(frozen=True)
+class InspectionDashboard:
+    inspection: Inspection
+    provisional: bool
+    snapshot_taken_at: datetime.datetime | None
+    results: dict[
+        str, Any
+    ]  # inspection_result_data's shape: live while open, the latest snapshot once locked
+    bands: rules.FrameworkBands  # of the framework version the inspection is pinned to
+    band_changes: list[BandChange]
+    key_questions: list[KeyQuestionRate]
+    case_facts: CaseFacts
+
+    @property
+    def overall_rating(self) -> rules.Rating | None:
+        return rules.rating_of(self.results["overall_rating"])
+
+    @property
+    def case_standards(self) -> list[dict[str, Any]]:
+        return [s for s in self.results["standards"] if s["rated_from"] == RatedFrom.CASE_SAMPLE]
+
+    @property
+    def organisational_standards(self) -> list[dict[str, Any]]:
+        return [s for s in self.results["standards"] if s["rated_from"] != RatedFrom.CASE_SAMPLE]
+
+
+def dashboard_inspection(user: Any, pk: int) -> Inspection | None:
+    """The inspection if this user may see its dashboard (one query)."""
+    return inspections_with_visible_results(user).filter(pk=pk).first()
+
+
+def latest_snapshot(inspection: Inspection) -> InspectionSnapshot | None:
+    return InspectionSnapshot.objects.filter(inspection=inspection).order_by("-created_at", "-pk").first()
+
+
+def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
+    """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
+
+    Case facts and breakdowns come from the cases, which cannot change once the inspection is locked. Queries:
+    judgements (1), standards (2), the snapshot (1, locked) or the set-up (2, live), case facts (2).
+    """
+    breakdown = judgement_breakdown([inspection.pk])
+    standards = standards_by_framework([inspection.framework_id]).get(inspection.framework_id, [])
+    snapshot = latest_snapshot(inspection) if inspection.is_locked else None
+    if snapshot is not None:
+        results = snapshot.data
+    else:
+        live = inspection_results(
+            [inspection], breakdown=breakdown, standards={inspection.framework_id: standards}
+        )
+        results = inspection_result_data(live[inspection.pk])
+    bands = framework_bands(inspection.framework)
+    return InspectionDashboard(
+        inspection=inspection,
+        provisional=not inspection.is_locked,
+        snapshot_taken_at=snapshot.created_at if snapshot is not None else None,
+        results=results,
+        bands=bands,
+        band_changes=band_changes(results, bands),
+        key_questions=key_question_rates(breakdown, standards),
+        case_facts=case_facts([inspection.pk]),
+    )
+
+
+@dataclass(frozen=True)
+class PDUResult:
+    """One PDU on the national dashboard: its latest inspection's results and its latest published composite."""
+
+    pdu_id: int
+    pdu: str
+    region_id: int
+    region: str
+    inspection_id: int | None
+    fieldwork_start: datetime.date | None
+    period: Period | None
+    provisional: bool
+    composite_score: int | None
+    max_score: int | None
+    overall_rating: rules.Rating | None
+    organisational: dict[str, rules.Rating | None]  # standard code -> the lead's rating
+    published_composite: int | None
+    published_max: int | None
+    published_overall: rules.Rating | None
+    published_period: str
+
+
+@dataclass(frozen=True)
+class NationalDashboard:
+    region: Region | None
+    period: Period | None
+    regions: list[Region]
+    periods: list[Period]
+    rows: list[PDUResult]
+    distribution: dict[rules.Rating, int]  # best first, zeros included
+    organisational_codes: list[str]
+    key_questions: list[KeyQuestionRate]
+    case_facts: CaseFacts
+    # The key-question bands of the frameworks of the inspections shown, where they all have the same; else None.
+    bands: rules.FrameworkBands | None
+
+    @property
+    def inspected(self) -> list[PDUResult]:
+        return [row for row in self.rows if row.inspection_id is not None]
+
+
+# Each sort: the value a row sorts on (None for "nothing to sort on") and whether it runs highest first by default.
+SORT_KEYS: dict[str, tuple[Callable[[PDUResult], Any], bool]] = {
+    "pdu": (lambda row: row.pdu, False),
+    "region": (lambda row: row.region, False),
+    "composite": (lambda row: row.composite_score, True),
+    "overall": (lambda row: row.overall_rating.points if row.overall_rating else None, True),
+    "published": (lambda row: row.published_composite, True),
+    "inspected": (lambda row: row.fieldwork_start, True),
+}
+
+
+def sort_pdu_results(rows: list[PDUResult], sort: str) -> list[PDUResult]:
+    """Rows sorted by one of SORT_KEYS in its default direction, "-" reversing it; unknown keys sort by PDU name.
+
+    Either way rows with nothing to sort on come last, and ties keep PDU names in alphabetical order.
+    """
+    value, highest_first = SORT_KEYS.get(sort.removeprefix("-"), SORT_KEYS["pdu"])
+    by_name = sorted(rows, key=lambda row: row.pdu)
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    # Python's sort is stable, in reverse too: rows with equal values stay in name order.
+    return sorted(present, key=value, reverse=highest_first != sort.startswith("-")) + missing
+
+
+def _inspections_with_results(user: Any) -> QuerySet[Inspection]:
+    """Every inspection with its latest snapshot's results and whether the user's team role shows its live results."""
+    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Inspection.objects.select_related("framework")
+        .annotate(
+            snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
+            snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
+            is_member=Exists(dashboard_membership(user)) if user.is_authenticated else Value(False),
+        )
+        .order_by("pdu_id", "-fieldwork_start", "-pk")
+    )
+
+
+def national_dashboard(
+    user: Any, *, region: int | None = None, period: str | None = None, sort: str = "pdu"
+) -> NationalDashboard:
+    """Every PDU's latest inspection results in the region and period, and rates pooled over their cases.
+
+    A locked inspection shows its latest snapshot; an open one is shown, provisional, only to those who may see its
+    dashboard (can_view_dashboard). Rates are pooled over the cases of the inspections shown.
+    """
+    pdus = list(
+        PDU.objects.select_related("region").annotate(**_latest_published_annotations()).order_by("name")
+    )
+    regions = sorted({pdu.region for pdu in pdus}, key=lambda r: r.name)
+    chosen_region = next((r for r in regions if r.pk == region), None)
+    chosen_period = Period.from_slug(period) if period else None
+
+    everything = sees_every_result(user)
+    visible = [
+        inspection
+        for inspection in _inspections_with_results(user)
+        if _is_frozen(inspection) or everything or inspection.is_member  # type: ignore[attr-defined]
+    ]
+    # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
+    periods = sorted(
+        {Period.of(i.fieldwork_start) for i in visible} | ({chosen_period} if chosen_period else set()),
+        key=lambda p: p.start,
+        reverse=True,
+    )
+    pdu_by_id = {pdu.pk: pdu for pdu in pdus}
+    chosen: dict[int, Inspection] = {}
+    for inspection in visible:
+        pdu = pdu_by_id[inspection.pdu_id]
+        if chosen_region and pdu.region_id != chosen_region.pk:
+            continue
+        if chosen_period and not chosen_period.start <= inspection.fieldwork_start < chosen_period.end:
+            continue
+        chosen.setdefault(inspection.pdu_id, inspection)
+
+    ids = [inspection.pk for inspection in chosen.values()]
+    breakdown = judgement_breakdown(ids) if ids else []
+    frameworks = {inspection.framework_id for inspection in chosen.values()}
+    standards = standards_by_framework(frameworks) if frameworks else {}
+    data: dict[int, dict[str, Any]] = {
+        i.pk: i.snapshot_data  # type: ignore[attr-defined]
+        for i in chosen.values()
+        if _is_frozen(i)
+    }
+    live = [i for i in chosen.values() if i.pk not in data]
+    if live:
+        live_ids = {i.pk for i in live}
+        results = inspection_results(
+            live,
+            breakdown=[r for r in breakdown if r["case__inspection_id"] in live_ids],
+            standards=standards,
+        )
+        data.update({pk: inspection_result_data(result) for pk, result in results.items()})
+
+    overall_of = published_overall_rule()
+    organisational_codes: list[str] = []
+    rows = []
+    for pdu in pdus:
+        if chosen_region and pdu.region_id != chosen_region.pk:
+            continue
+        inspection = chosen.get(pdu.pk)
+        result = data.get(inspection.pk) if inspection else None
+        organisational = {}
+        if result:
+            for standard in result["standards"]:
+                if standard["rated_from"] != RatedFrom.CASE_SAMPLE:
+                    organisational[standard["code"]] = rules.rating_of(standard["rating"])
+                    if standard["code"] not in organisational_codes:
+                        organisational_codes.append(standard["code"])
+        published: Any = pdu  # the PDU annotated with its latest published composite
+        rows.append(
+            PDUResult(
+                pdu_id=pdu.pk,
+                pdu=pdu.name,
+                region_id=pdu.region_id,
+                region=pdu.region.name,
+                inspection_id=inspection.pk if inspection else None,
+                fieldwork_start=inspection.fieldwork_start if inspection else None,
+                period=Period.of(inspection.fieldwork_start) if inspection else None,
+                provisional=inspection is not None and not inspection.is_locked,
+                composite_score=result["composite_score"] if result else None,
+                max_score=result["max_score"] if result else None,
+                overall_rating=rules.rating_of(result["overall_rating"]) if result else None,
+                organisational=organisational,
+                published_composite=published.published_score,
+                published_max=published.published_max,
+                published_overall=None
+                if published.published_score is None
+                else overall_of(
+                    published.published_overall,
+                    published.published_score,
+                    published.published_max,
+                    published.published_start,
+                ),
+                published_period=_published_period(published),
+            )
+        )
+    distribution = dict.fromkeys(rules.Rating, 0)
+    for row in rows:
+        if row.overall_rating:
+            distribution[row.overall_rating] += 1
+    all_standards = [s for framework in sorted(standards) for s in standards[framework]]
+    bands: list[rules.FrameworkBands] = []
+    for inspection in chosen.values():
+        framework = framework_bands(inspection.framework)
+        if all(framework.key_question != known.key_question for known in bands):
+            bands.append(framework)
+    return NationalDashboard(
+        region=chosen_region,
+        period=chosen_period,
+        regions=regions,
+        periods=periods,
+        rows=sort_pdu_results(rows, sort),
+        distribution=distribution,
+        organisational_codes=sorted(organisational_codes),
+        key_questions=key_question_rates(breakdown, all_standards),
+        case_facts=case_facts(ids),
+        bands=bands[0] if len(bands) == 1 else None,
+    )
+
+
+def _is_frozen(inspection: Any) -> bool:
+    """Locked, with a snapshot: its results are the snapshot's, shown to everyone who sees national figures."""
+    return bool(inspection.is_locked and inspection.snapshot_data is not None)
+
+
+def _latest_published_annotations() -> dict[str, Subquery]:
+    latest = PublishedRating.objects.filter(pdu=OuterRef("pk")).order_by("-period_end", "-period_start")
+    return {
+        "published_score": Subquery(latest.values("composite_score")[:1]),
+        "published_max": Subquery(latest.values("composite_max")[:1]),
+        "published_overall": Subquery(latest.values("overall_rating")[:1]),
+        "published_start": Subquery(latest.values("period_start")[:1]),
+        "published_end": Subquery(latest.values("period_end")[:1]),
+    }
+
+
+def _published_period(pdu: Any) -> str:
+    if pdu.published_start is None:
+        return ""
+    return f"{pdu.published_start:%b %Y} to {pdu.published_end:%b %Y}"

@@ -1,0 +1,69 @@
+"""Locking and unlocking an inspection: locking freezes its computed results in a snapshot that never changes,
+unlocking reopens it with a recorded reason and keeps every earlier snapshot. Why an inspection cannot be locked
+yet is reports.selectors.overview.lock_problems.
+
+Every function is one transaction; the caller has already checked the user may do it (inspections.permissions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from inspections.models import Inspection
+from inspections.services import InspectionError, ensure_not_locked
+
+from .models import InspectionSnapshot, InspectionUnlock
+from .selectors.overview import lock_problems
+from .selectors.results import inspection_result_data, inspection_results
+
+NOT_LOCKED = "This inspection is not locked."
+REASON_MISSING = "Enter the reason for unlocking the inspection"
+
+
+class InspectionNotReady(InspectionError):
+    """Locking refused; `problems` lists every reason."""
+
+    problem_type = "inspection-not-ready"
+    problem_title = "The inspection cannot be locked yet"
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@transaction.atomic
+def inspection_lock(*, inspection: Inspection, user: Any) -> InspectionSnapshot:
+    """Lock the inspection and freeze its computed results in a snapshot that never changes afterwards."""
+    inspection = Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
+    ensure_not_locked(inspection)
+    problems = lock_problems(inspection)
+    if problems:
+        raise InspectionNotReady(problems)
+    inspection.status = Inspection.Status.LOCKED
+    inspection._history_user = user  # type: ignore[attr-defined]
+    inspection.save(update_fields=["status", "updated_at"])
+    result = inspection_results([inspection])[inspection.pk]
+    return InspectionSnapshot.objects.create(
+        inspection=inspection,
+        data=inspection_result_data(result),
+        framework_version=inspection.framework.version,
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def inspection_unlock(*, inspection: Inspection, reason: str, user: Any) -> InspectionUnlock:
+    """Reopen a locked inspection (back to quality assurance), recording why. Earlier snapshots are kept."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not inspection.is_locked:
+        raise InspectionError(NOT_LOCKED)
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_MISSING})
+    inspection.status = Inspection.Status.QUALITY_ASSURANCE
+    inspection._history_user = user  # type: ignore[attr-defined]
+    inspection._change_reason = reason.strip()  # type: ignore[attr-defined]
+    inspection.save(update_fields=["status", "updated_at"])
+    return InspectionUnlock.objects.create(inspection=inspection, reason=reason.strip(), unlocked_by=user)

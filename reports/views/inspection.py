@@ -1,0 +1,63 @@
+"""An inspection's task list, and locking and unlocking it. Thin: check access, call one service or selector."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from inspections.access import inspection_for_user, posted
+from inspections.forms import show_refusal
+from inspections.permissions import can_manage_inspection, can_quality_assure
+from inspections.services import InspectionError
+
+from .. import services
+from ..forms import UnlockForm
+from ..selectors.overview import inspection_overview, lock_problems
+
+
+@login_required
+def inspection_detail(request, pk):
+    """The inspection's task list: for its lead every task, for its quality assurers quality assurance."""
+    inspection = inspection_for_user(request, pk, can_quality_assure)
+    return render(
+        request,
+        "reports/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "overview": inspection_overview(inspection),
+            "is_lead": can_manage_inspection(request.user, inspection),
+        },
+    )
+
+
+@login_required
+def inspection_lock(request, pk):
+    inspection = inspection_for_user(request, pk)
+    if request.method == "POST":
+        try:
+            services.inspection_lock(inspection=inspection, user=request.user)
+        except InspectionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Inspection locked and its results saved")
+            return redirect("inspections:detail", pk=pk)
+    return render(
+        request,
+        "reports/inspection_lock.html",
+        {"inspection": inspection, "problems": lock_problems(inspection)},
+    )
+
+
+@login_required
+def inspection_unlock(request, pk):
+    inspection = inspection_for_user(request, pk)
+    form = UnlockForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_unlock(inspection=inspection, reason=form.cleaned_data["reason"], user=request.user)
+        except (ValidationError, InspectionError) as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, "Inspection unlocked")
+            return redirect("inspections:detail", pk=pk)
+    return render(request, "reports/inspection_unlock.html", {"inspection": inspection, "form": form})
