@@ -32,6 +32,7 @@ demo: install
 
 ## test: install dev dependencies and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: install-dev
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## e2e: only the browser tests (Playwright with the system Chromium)
