@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import allowed_by
 from inspections.models import Inspection
 from inspections.permissions import can_view_case_evidence, inspections_visible_to
 
@@ -208,13 +208,16 @@ def _case_queryset(user) -> QuerySet[InspectedCase]:
     )
 
 
-def _case_for_user(request, pk: int) -> InspectedCase:
-    """The case if the user may read it; 404 otherwise (whether it exists is not theirs to know)."""
-    return get_object_or_404(_case_queryset(request.user), pk=pk)
+def _case_for_user(view: APIView, request, pk: int) -> InspectedCase:
+    """The case if the user may read it, 404 otherwise (whether it exists is not theirs to know), checked against
+    the view's permissions (403 for a change the user may not make)."""
+    case = get_object_or_404(_case_queryset(request.user), pk=pk)
+    view.check_object_permissions(request, case)
+    return case
 
 
 def _case_response(request, case: InspectedCase) -> Response:
-    case = _case_for_user(request, case.pk)
+    case = get_object_or_404(_case_queryset(request.user), pk=case.pk)
     return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
 
 
@@ -239,6 +242,7 @@ class InspectionCaseList(generics.ListAPIView):
     own cases for them."""
 
     serializer_class = CaseSerializer
+    permission_classes = allowed_by(can_view_case_evidence, NO_CASE_EVIDENCE)
     filterset_fields = ["status", "case_type", "rosh_level"]
     ordering_fields = ["reference", "status", "updated_at", "id"]
     ordering = ["reference"]
@@ -249,8 +253,7 @@ class InspectionCaseList(generics.ListAPIView):
         inspection: Inspection = get_object_or_404(
             inspections_visible_to(self.request.user), pk=self.kwargs["inspection_pk"]
         )
-        if not can_view_case_evidence(self.request.user, inspection):
-            raise PermissionDenied(NO_CASE_EVIDENCE)
+        self.check_object_permissions(self.request, inspection)
         return (
             viewable_cases(self.request.user)
             .select_related("inspection", "assistant_inspector")
@@ -261,13 +264,14 @@ class InspectionCaseList(generics.ListAPIView):
 class CaseDetail(APIView):
     """Read a case with its judgements, facts and needs; change them (PATCH with If-Match)."""
 
+    permission_classes = allowed_by(is_assigned_assistant_inspector, NOT_YOUR_CASE, methods={"PATCH"})
     error_responses = {"PATCH": [CaseError, CaseConflict, PreconditionRequired]}
 
     @extend_schema(
         parameters=[ETAG], responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")}
     )
     def get(self, request, pk: int):
-        case = _case_for_user(request, pk)
+        case = _case_for_user(self, request, pk)
         return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
 
     @extend_schema(
@@ -276,9 +280,7 @@ class CaseDetail(APIView):
         responses={200: OpenApiResponse(CaseDetailSerializer, description="The case as saved.")},
     )
     def patch(self, request, pk: int):
-        case = _case_for_user(request, pk)
-        if not is_assigned_assistant_inspector(request.user, case):
-            raise PermissionDenied(NOT_YOUR_CASE)
+        case = _case_for_user(self, request, pk)
         version = expected_version(request, case)
         changes = CaseChangeSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
@@ -297,6 +299,7 @@ class CaseDetail(APIView):
 class CaseSubmit(APIView):
     """Submit a complete case for quality assurance (If-Match required). 422 lists what is still missing."""
 
+    permission_classes = allowed_by(is_assigned_assistant_inspector, NOT_YOUR_CASE)
     error_responses = {"POST": [CaseError, CaseConflict, CaseIncomplete, PreconditionRequired]}
 
     @extend_schema(
@@ -305,9 +308,7 @@ class CaseSubmit(APIView):
         responses={200: OpenApiResponse(CaseDetailSerializer, description="The submitted case.")},
     )
     def post(self, request, pk: int):
-        case = _case_for_user(request, pk)
-        if not is_assigned_assistant_inspector(request.user, case):
-            raise PermissionDenied(NOT_YOUR_CASE)
+        case = _case_for_user(self, request, pk)
         version = expected_version(request, case)
         submitted = answers.case_submit(case=case, user=request.user, expected_version=version)
         return _case_response(request, submitted)

@@ -105,6 +105,7 @@ rules.add_rule("inspections.manage", can_manage_inspection)
 rules.add_rule("inspections.view_dashboard", can_view_dashboard)
 rules.add_rule("inspections.view_national_dashboard", can_view_national_dashboard)
 rules.add_rule("inspections.quality_assure", can_quality_assure)
+rules.add_rule("inspections.create", can_create_inspection)
 
 
 def inspections_visible_to(user: Any) -> QuerySet[Inspection]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import allowed_by
 from api.renderers import CSVRenderer
 from inspections import statistics
 from inspections.permissions import can_view_dashboard, can_view_national_dashboard, inspections_visible_to
@@ -69,23 +70,26 @@ class InspectionResultSerializer(serializers.Serializer):
     overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
 
 
-def dashboard_for_request(request, pk: int) -> selectors.InspectionDashboard:
-    """The inspection's dashboard data: 404 if the user is not on it, 403 if their role sees no results."""
-    inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)
-    if not can_view_dashboard(request.user, inspection):
-        raise PermissionDenied(NO_RESULTS)
-    return selectors.inspection_dashboard(inspection)
+class InspectionAggregate(APIView):
+    """One inspection's figures, as JSON or CSV, for those who may see its dashboard (can_view_dashboard)."""
+
+    renderer_classes = AGGREGATE_RENDERERS
+    permission_classes = allowed_by(can_view_dashboard, NO_RESULTS)
+
+    def dashboard(self, request, pk: int) -> selectors.InspectionDashboard:
+        """404 if the user is not on the inspection at all, 403 if their role sees no results."""
+        inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)
+        self.check_object_permissions(request, inspection)
+        return selectors.inspection_dashboard(inspection)
 
 
-class InspectionResults(APIView):
+class InspectionResults(InspectionAggregate):
     """An inspection's key-question sufficiency (n, sufficient, rate, 95% CI), standard ratings with the key
     question that drives each, composite score and overall rating. `?format=csv`: one row per key question."""
 
-    renderer_classes = AGGREGATE_RENDERERS
-
     @extend_schema(responses={200: OpenApiResponse(InspectionResultSerializer)})
     def get(self, request, pk: int):
-        dashboard = dashboard_for_request(request, pk)
+        dashboard = self.dashboard(request, pk)
         self.csv_filename = f"inspection-{pk}-results"
         payload = {"inspection": pk, "provisional": dashboard.provisional, **dashboard.results}
         return Response(InspectionResultSerializer(payload).data)
@@ -136,7 +140,10 @@ class PDURatingSerializer(PublishedRatingSerializer):
 
     def get_overall_rating(self, published: PublishedRating) -> str | None:
         overall = self.context["published_overall"](
-            published.overall_rating, published.composite_score, published.composite_max, published.period_start
+            published.overall_rating,
+            published.composite_score,
+            published.composite_max,
+            published.period_start,
         )
         return overall.value if overall else None
 
@@ -273,15 +280,13 @@ class InspectionCaseFactsSerializer(serializers.Serializer):
     case_facts = CaseFactRatesSerializer()
 
 
-class InspectionKeyQuestions(APIView):
+class InspectionKeyQuestions(InspectionAggregate):
     """Each key question's sufficiency in this inspection, overall and broken down by RoSH level and case type.
     `?format=csv`: one row per key question and group."""
 
-    renderer_classes = AGGREGATE_RENDERERS
-
     @extend_schema(responses={200: OpenApiResponse(InspectionKeyQuestionsSerializer)})
     def get(self, request, pk: int):
-        dashboard = dashboard_for_request(request, pk)
+        dashboard = self.dashboard(request, pk)
         self.csv_filename = f"inspection-{pk}-key-questions"
         self._key_questions = dashboard.key_questions
         payload = {
@@ -295,15 +300,13 @@ class InspectionKeyQuestions(APIView):
         return key_question_csv_rows(self._key_questions)
 
 
-class InspectionCaseFacts(APIView):
+class InspectionCaseFacts(InspectionAggregate):
     """Case facts of this inspection's counted cases: RoSH classification, enquiries, home visits, oversight and
     each need, as rates with n and 95% CI. `?format=csv`: one row per fact."""
 
-    renderer_classes = AGGREGATE_RENDERERS
-
     @extend_schema(responses={200: OpenApiResponse(InspectionCaseFactsSerializer)})
     def get(self, request, pk: int):
-        dashboard = dashboard_for_request(request, pk)
+        dashboard = self.dashboard(request, pk)
         self.csv_filename = f"inspection-{pk}-case-facts"
         self._facts = dashboard.case_facts
         payload = {"inspection": pk, "provisional": dashboard.provisional, "case_facts": dashboard.case_facts}
@@ -341,8 +344,6 @@ class NationalPDUFilterSerializer(NationalFilterSerializer):
 
 def national_for_request(request, filters_class=NationalFilterSerializer) -> selectors.NationalDashboard:
     """The national (or, with ?region=, regional) dashboard's figures, with the dashboard's filters."""
-    if not can_view_national_dashboard(request.user):
-        raise PermissionDenied(NO_NATIONAL)
     filters = filters_class(data=request.query_params)
     filters.is_valid(raise_exception=True)
     chosen = filters.validated_data
@@ -403,6 +404,7 @@ class NationalPDUs(generics.GenericAPIView):
     composite, nationally or in a region, in a period. `?format=csv` for a spreadsheet."""
 
     renderer_classes = AGGREGATE_RENDERERS
+    permission_classes = allowed_by(can_view_national_dashboard, NO_NATIONAL, of_object=False)
     filter_backends = []
     serializer_class = NationalPDUSerializer
 
@@ -427,6 +429,7 @@ class NationalAggregate(APIView):
     """A national or regional aggregate, as JSON or CSV; its filters answer 400 when not allowed."""
 
     renderer_classes = AGGREGATE_RENDERERS
+    permission_classes = allowed_by(can_view_national_dashboard, NO_NATIONAL, of_object=False)
     error_responses = {"GET": [400]}
 
 

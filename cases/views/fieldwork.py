@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from inspections.access import inspection_for_user
-from inspections.permissions import can_create_inspection
 from inspections.services import InspectionError
 
 from ..selectors import inspection_work as selectors
@@ -21,7 +20,6 @@ def inspection_list(request):
         "cases/inspection_list.html",
         {
             "inspections": selectors.managed_inspections(request.user),
-            "can_create": can_create_inspection(request.user),
             "second_markings": selectors.second_markings_of(request.user),
         },
     )

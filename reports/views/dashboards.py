@@ -22,10 +22,7 @@ def pdu_list(request):
     return render(
         request,
         "reports/pdu_list.html",
-        {
-            "rows": selectors.pdu_overview(request.user),
-            "can_view_national_dashboard": can_view_national_dashboard(request.user),
-        },
+        {"rows": selectors.pdu_overview(request.user)},
     )
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from inspections.access import inspection_for_user, posted
 from inspections.forms import show_refusal
-from inspections.permissions import can_manage_inspection, can_quality_assure
+from inspections.permissions import can_quality_assure
 from inspections.services import InspectionError
 
 from .. import services
@@ -22,11 +22,7 @@ def inspection_detail(request, pk):
     return render(
         request,
         "reports/inspection_detail.html",
-        {
-            "inspection": inspection,
-            "overview": inspection_overview(inspection),
-            "is_lead": can_manage_inspection(request.user, inspection),
-        },
+        {"inspection": inspection, "overview": inspection_overview(inspection)},
     )
 
 
@@ -54,7 +50,9 @@ def inspection_unlock(request, pk):
     form = UnlockForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.inspection_unlock(inspection=inspection, reason=form.cleaned_data["reason"], user=request.user)
+            services.inspection_unlock(
+                inspection=inspection, reason=form.cleaned_data["reason"], user=request.user
+            )
         except (ValidationError, InspectionError) as error:
             show_refusal(form, error)
         else:
