@@ -1,0 +1,246 @@
+"""Reading a framework document: a good one becomes a Definition, and every kind of mistake gets a message that says
+where it is, what is wrong and how to fix it, all at once."""
+
+import copy
+
+import pytest
+
+from inspections.definition_checks import DefinitionInvalid, parse
+from inspections.definitions import document
+
+MINIMAL = {
+    "format": 2,
+    "slug": "test",
+    "version": 1,
+    "name": "A small framework",
+    "unit": "pdu",
+    "effective_from": "2024-04-01",
+    "key_question_bands": {"outstanding": 80, "good": 65, "requires_improvement": 50},
+    "overall": {
+        "rule": "composite",
+        "bands": {"6": {"outstanding": 6, "good": 4, "requires_improvement": 2}},
+    },
+    "domains": [{"code": "1", "title": "Organisation"}, {"code": "2", "title": "Cases"}],
+    "case_kinds": [
+        {
+            "slug": "supervision",
+            "name": "Supervision case",
+            "attributes": [
+                {
+                    "key": "case_type",
+                    "label": "Case type",
+                    "type": "choice",
+                    "required": True,
+                    "breakdown": True,
+                    "options": [
+                        {"value": "community", "label": "Community"},
+                        {"value": "licence", "label": "Licence"},
+                    ],
+                },
+                {"key": "start_date", "label": "Start date", "type": "date", "required": True},
+            ],
+            "facts": [
+                {
+                    "key": "oversight",
+                    "label": "Oversight sufficient",
+                    "question": "Was oversight sufficient?",
+                    "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+                    "sufficient": ["yes"],
+                    "counted": ["yes", "no"],
+                }
+            ],
+            "needs": [{"key": "housing", "label": "Housing"}],
+        }
+    ],
+    "standards": [
+        {"code": "1.1", "domain": "1", "title": "Leadership", "rated_by": "team_judgement"},
+        {
+            "code": "2.1",
+            "domain": "2",
+            "title": "Assessment",
+            "rated_by": "lowest_key_question",
+            "case_kind": "supervision",
+            "key_questions": [
+                {"code": "2.1.1", "criterion": "Engagement", "wording": "Does assessment engage?"},
+                {
+                    "code": "2.1.2",
+                    "criterion": "Release",
+                    "wording": "Does assessment prepare for release?",
+                    "applies_when": {"attribute": "case_type", "in": ["licence"]},
+                },
+            ],
+        },
+    ],
+}
+
+
+def _problems(change) -> list[str]:
+    data = copy.deepcopy(MINIMAL)
+    change(data)
+    with pytest.raises(DefinitionInvalid) as invalid:
+        parse(data)
+    return [str(problem) for problem in invalid.value.problems]
+
+
+def test_a_good_document_is_read_and_given_back_unchanged():
+    definition = parse(MINIMAL)
+    assert definition.possible_maxima() == [6]
+    assert [kq.code for _, kq in definition.key_questions("supervision")] == ["2.1.1", "2.1.2"]
+    licence, community = {"case_type": "licence"}, {"case_type": "community"}
+    release = definition.standard("2.1").key_questions[1]
+    assert release.applies_to(licence)
+    assert not release.applies_to(community)
+    assert parse(document(definition)) == definition
+
+
+def _set(path, value):
+    def change(data):
+        *parents, last = path
+        target = data
+        for part in parents:
+            target = target[part]
+        if value is _DELETE:
+            del target[last]
+        else:
+            target[last] = value
+
+    return change
+
+
+_DELETE = object()
+KQ = ["standards", 1, "key_questions", 0]
+FACT = ["case_kinds", 0, "facts", 0]
+
+MISTAKES = [
+    ("a required field left out", _set(["name"], _DELETE), 'framework.name: is missing. Add "name" here.'),
+    (
+        "a misspelt field",
+        _set([*KQ, "critrion"], "x"),
+        'key_questions[0].critrion: is not a field this part of a framework has. Did you mean "criterion"?',
+    ),
+    (
+        "a version that is not a whole number",
+        _set(["version"], "two"),
+        "framework.version: must be a whole number from 1, not 'two'.",
+    ),
+    (
+        "an unknown unit",
+        _set(["unit"], "county"),
+        'framework.unit: "county" is not allowed. Use one of: pdu, region.',
+    ),
+    (
+        "a date in the wrong form",
+        _set(["effective_from"], "01/04/2024"),
+        "framework.effective_from: '01/04/2024' is not a date. Write it as YYYY-MM-DD.",
+    ),
+    (
+        "bands in the wrong order",
+        _set(["key_question_bands", "good"], 90),
+        "framework.key_question_bands: The lowest values must rise",
+    ),
+    (
+        "a band above 100%",
+        _set(["key_question_bands", "outstanding"], 120),
+        "must be a number above 0 and at most 100, not 120.",
+    ),
+    (
+        "a standard in an unknown domain",
+        _set(["standards", 0, "domain"], "9"),
+        'standards[0].domain: "9" is not one of the domains. Use one of: 1, 2.',
+    ),
+    (
+        "an unknown way of rating",
+        _set(["standards", 0, "rated_by"], "lead"),
+        'standards[0].rated_by: "lead" is not allowed. Use one of: lowest_key_question, team_judgement, pooled, not_rated.',
+    ),
+    (
+        "a case standard naming an unknown case kind",
+        _set(["standards", 1, "case_kind"], "court"),
+        'standards[1].case_kind: "court" is not one of the case kinds. Use one of: supervision.',
+    ),
+    (
+        "a case standard without key questions",
+        _set(["standards", 1, "key_questions"], []),
+        "standards[1].key_questions: A standard rated from cases needs its key questions.",
+    ),
+    (
+        "a judged standard with key questions",
+        _set(["standards", 0, "key_questions"], MINIMAL["standards"][1]["key_questions"]),
+        "standards[0].key_questions: The team's judgement has no key questions.",
+    ),
+    (
+        "two key questions with one code",
+        _set(["standards", 1, "key_questions", 1, "code"], "2.1.1"),
+        'The key question code "2.1.1" is used twice (first at standards[1].key_questions[0].code).',
+    ),
+    (
+        "a condition on an unknown attribute",
+        _set([*KQ, "applies_when"], {"attribute": "sex", "in": ["f"]}),
+        'applies_when.attribute: "sex" is not an attribute of this case kind. Use one of: case_type, start_date.',
+    ),
+    (
+        "a condition on an unknown value",
+        _set([*KQ, "applies_when"], {"attribute": "case_type", "in": ["parole"]}),
+        'applies_when.in: "parole" is not a value of case_type.',
+    ),
+    (
+        "a fact counting an answer it does not offer",
+        _set([*FACT, "sufficient"], ["ja"]),
+        'case_kinds[0].facts[0].sufficient: "ja" is not one of its options. Use: yes, no.',
+    ),
+    (
+        "a fact whose sufficient answers are not counted",
+        _set([*FACT, "counted"], ["no"]),
+        "Every sufficient answer must also be counted.",
+    ),
+    (
+        "an attribute of an unknown type",
+        _set(["case_kinds", 0, "attributes", 1, "type"], "datum"),
+        'attributes[1].type: "datum" is not allowed. Use one of: choice, date, text.',
+    ),
+    (
+        "a choice without options",
+        _set(["case_kinds", 0, "attributes", 0, "options"], []),
+        "A choice needs its options.",
+    ),
+    (
+        "no overall bands for a maximum the standards can give",
+        _set(["overall", "bands"], {"9": {"outstanding": 8, "good": 5, "requires_improvement": 2}}),
+        "There are no bands for a composite out of 6, which these standards can give.",
+    ),
+    (
+        "recording prompts a key question does not have",
+        _set([*KQ, "record_prompts"], True),
+        "record_prompts: There are no prompts to record.",
+    ),
+    (
+        "a pooled standard that names nothing to pool",
+        _set(["standards", 1, "rated_by"], "pooled"),
+        "A pooled standard's key question must say what it pools.",
+    ),
+    (
+        "a document that is not an object",
+        lambda data: data.clear() or data.update({"framework": []}),
+        "framework.framework: is not a field",
+    ),
+]
+
+
+@pytest.mark.parametrize(("_what", "change", "expected"), MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_each_kind_of_mistake_is_named_where_it_is_with_how_to_fix_it(_what, change, expected):
+    assert any(expected in problem for problem in _problems(change)), _problems(change)
+
+
+def test_every_problem_is_reported_at_once():
+    def many(data):
+        for _, change, _ in MISTAKES[:5]:
+            change(data)
+
+    assert len(_problems(many)) >= 5
+
+
+def test_a_document_of_the_wrong_kind_is_refused_rather_than_crashing():
+    for nonsense in (None, [], "text", 3):
+        with pytest.raises(DefinitionInvalid) as invalid:
+            parse(nonsense)
+        assert str(invalid.value.problems[0]).startswith("framework: must be an object")
