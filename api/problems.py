@@ -43,7 +43,11 @@ class ProblemError(Protocol):
 HTTP_PROBLEMS = {
     400: ("invalid", INVALID_TITLE, "A value, filter or body that is not allowed; errors names each field."),
     401: ("not-authenticated", "Sign in or send a valid token", "No token, or an expired or revoked one."),
-    403: ("forbidden", "You do not have permission to do this", "You may see the inspection but not do this."),
+    403: (
+        "forbidden",
+        "You do not have permission to do this",
+        "You may see the inspection but not do this.",
+    ),
     404: ("not-found", "Not found", "No such thing, or not yours to see."),
     405: ("method-not-allowed", "Method not allowed", "This address does not take that method."),
     406: ("not-acceptable", "Not acceptable", "Ask for application/json (or text/csv on aggregates)."),

@@ -26,5 +26,9 @@ class CSVRenderer(BaseRenderer):
         if ok and response is not None and view is not None:
             name = getattr(view, "csv_filename", "export")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        text = csv_document(columns, ([row.get(column) for column in columns] for row in rows)) if rows else "\ufeff"
+        text = (
+            csv_document(columns, ([row.get(column) for column in columns] for row in rows))
+            if rows
+            else "\ufeff"
+        )
         return text.encode("utf-8")

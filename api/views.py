@@ -6,6 +6,8 @@ from drf_spectacular.generators import SchemaGenerator
 from .problems import HTTP_PROBLEMS, declared_problems
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+
 def _component_name(content: dict) -> str:
     schema = next(iter(content.values()), {}).get("schema", {}) if content else {}
     ref = schema.get("$ref") or schema.get("items", {}).get("$ref", "")

@@ -327,7 +327,9 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
         )
         case.refresh_from_db()
         answers.case_submit(case=case, user=case.assistant_inspector, expected_version=case.version)
-    markings = moderation.second_marking_choose_share(inspection=inspection, percentage=10, user=users["lead"])
+    markings = moderation.second_marking_choose_share(
+        inspection=inspection, percentage=10, user=users["lead"]
+    )
     for marking in markings:
         first = dict(marking.case.judgements.values_list("key_question__code", "answer"))
         if len(first) < 12:

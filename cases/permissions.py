@@ -18,7 +18,9 @@ from .models import CaseQuery, InspectedCase
 @rules.predicate
 def is_assigned_assistant_inspector(user: Any, case: InspectedCase) -> bool:
     """The case is assigned to this user, an assistant inspector of its inspection: the one who may change it."""
-    return case.assistant_inspector_id == user.pk and Role.ASSISTANT_INSPECTOR in roles_in(user, case.inspection)
+    return case.assistant_inspector_id == user.pk and Role.ASSISTANT_INSPECTOR in roles_in(
+        user, case.inspection
+    )
 
 
 @rules.predicate

@@ -27,7 +27,9 @@ inspection_urlpatterns = [
         name="case_approve",
     ),
     path("<int:pk>/moderation/", moderation.moderation, name="moderation"),
-    path("<int:pk>/moderation/agree/<int:judgement_pk>/", moderation.moderation_agree, name="moderation_agree"),
+    path(
+        "<int:pk>/moderation/agree/<int:judgement_pk>/", moderation.moderation_agree, name="moderation_agree"
+    ),
     path("<int:pk>/second-marking/<int:marking_pk>/", moderation.second_marking, name="second_marking"),
     # The assistant inspector's answer to a quality-assurance query (the form is templates/cases/includes/).
     path("queries/<int:query_pk>/answer/", case_pages.query_answer, name="query_answer"),

@@ -136,7 +136,10 @@ class PDURatingSerializer(PublishedRatingSerializer):
 
     def get_overall_rating(self, published: PublishedRating) -> str | None:
         overall = self.context["published_overall"](
-            published.overall_rating, published.composite_score, published.composite_max, published.period_start
+            published.overall_rating,
+            published.composite_score,
+            published.composite_max,
+            published.period_start,
         )
         return overall.value if overall else None
 

@@ -27,7 +27,9 @@ urlpatterns = [
         name="national_dashboard_csv",
     ),
     path(
-        "dashboards/national/dashboard.xlsx", dashboards.national_dashboard_xlsx, name="national_dashboard_xlsx"
+        "dashboards/national/dashboard.xlsx",
+        dashboards.national_dashboard_xlsx,
+        name="national_dashboard_xlsx",
     ),
 ]
 

@@ -54,7 +54,9 @@ def inspection_unlock(request, pk):
     form = UnlockForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.inspection_unlock(inspection=inspection, reason=form.cleaned_data["reason"], user=request.user)
+            services.inspection_unlock(
+                inspection=inspection, reason=form.cleaned_data["reason"], user=request.user
+            )
         except (ValidationError, InspectionError) as error:
             show_refusal(form, error)
         else:
