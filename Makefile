@@ -30,18 +30,22 @@ demo: install
 	@echo "\nServing on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: install dev dependencies and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+## test: install dev dependencies, check the layers (lint-imports) and types (mypy), run the whole suite
+## (DATABASE_URL=postgres://... for PostgreSQL)
 test: install-dev
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## e2e: only the browser tests (Playwright with the system Chromium)
 e2e: install-dev
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
+## lint: ruff (lint and format) and mypy (the types of services, selectors, permissions and the rating rules)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .
