@@ -1,5 +1,9 @@
 # Case Assessment. Quick start: `make demo` (serves the demo) and `make test` (runs the whole suite).
-PYTHON ?= python3
+# Python 3.11, 3.12 or 3.13 makes the virtualenv: PYTHON if given (make PYTHON=/path/to/python3.12 test), else the
+# first of PYTHON_CANDIDATES that runs and is one of those. Each candidate is run, not only looked up: a pyenv shim
+# for a version that is installed but not selected is on the PATH and fails when run.
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+SUPPORTED_PYTHON := import sys; sys.exit(not (3, 11) <= sys.version_info < (3, 14))
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -9,7 +13,17 @@ PYTEST_ARGS ?=
 .PHONY: demo test lint format e2e bench assets install install-dev clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@python="$(PYTHON)"; \
+	for candidate in $(if $(PYTHON),,$(PYTHON_CANDIDATES)); do \
+		if $$candidate -c '$(SUPPORTED_PYTHON)' >/dev/null 2>&1; then python=$$candidate; break; fi; \
+	done; \
+	if [ -z "$$python" ]; then \
+		echo "Case Assessment needs Python 3.11, 3.12 or 3.13, and none of $(PYTHON_CANDIDATES) is one." >&2; \
+		echo "Install one of them, or name one: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)" >&2; \
+		exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$python ($$($$python --version 2>&1))"; \
+	$$python -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -30,18 +44,22 @@ demo: install
 	@echo "\nServing on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: install dev dependencies and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+## test: install dev dependencies, check the layers (lint-imports) and types (mypy), run the whole suite
+## (DATABASE_URL=postgres://... for PostgreSQL)
 test: install-dev
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## e2e: only the browser tests (Playwright with the system Chromium)
 e2e: install-dev
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
+## lint: ruff (lint and format) and mypy (the types of services, selectors, permissions and the rating rules)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -8,14 +8,14 @@ from django.utils import timezone
 from knox.models import AuthToken
 from knox.settings import knox_settings
 
-from .models import ApiTokenName
+from .models import ApiTokenName, User
 
 NAME_REQUIRED = "Enter a name for the token"
 NAME_TOO_LONG = "Token name must be 100 characters or fewer"
 
 
 @transaction.atomic
-def api_token_create(*, user, name: str) -> tuple[AuthToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[AuthToken, str]:
     """A new token for the user, expiring after REST_KNOX's TOKEN_TTL. The token string exists only here:
     the database keeps its digest, so it can be shown once and never again."""
     token, secret = AuthToken.objects.create(user=user)
@@ -24,13 +24,13 @@ def api_token_create(*, user, name: str) -> tuple[AuthToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, user, token_key: str) -> int:
+def api_token_revoke(*, user: User, token_key: str) -> int:
     """Delete the user's token with this key (their own only); returns how many were revoked."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
     return deleted
 
 
-def api_tokens_for_user(user) -> QuerySet[AuthToken]:
+def api_tokens_for_user(user: User) -> QuerySet[AuthToken]:
     """The user's tokens that have not expired, newest first, with their names."""
     return (
         AuthToken.objects.filter(user=user, expiry__gt=timezone.now())

@@ -1,9 +1,14 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Inspection, KeyQuestion
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class CaseType(models.TextChoices):
@@ -109,6 +114,8 @@ class InspectedCase(models.Model):
 
     objects = InspectedCaseQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who made a change, set by the service that saves it; django-simple-history records it.
+    _history_user: "User"
 
     class Meta:
         ordering = ["inspection", "reference"]
@@ -167,6 +174,7 @@ class Judgement(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["case", "key_question__standard__order", "key_question__order"]
@@ -191,6 +199,7 @@ class CaseNeed(models.Model):
     sufficiently_addressed = models.BooleanField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["case", "need"]
@@ -230,6 +239,7 @@ class CaseQuery(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["case", "raised_at", "pk"]
@@ -257,9 +267,11 @@ class CaseQuery(models.Model):
     @property
     def subject(self) -> str:
         """What the query is about, as the case page words it."""
-        if self.key_question_id:
+        if self.key_question is not None:
             return f"{self.key_question.code} {self.key_question.wording}"
-        return "Case fact: " + str(InspectedCase._meta.get_field(self.fact).verbose_name)
+        fact_field = InspectedCase._meta.get_field(self.fact)
+        assert isinstance(fact_field, models.Field)  # a case fact is a column of the case
+        return "Case fact: " + str(fact_field.verbose_name)
 
 
 class SecondMarking(models.Model):
@@ -273,6 +285,7 @@ class SecondMarking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["case"]
@@ -298,6 +311,7 @@ class SecondJudgement(models.Model):
     agreed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["marking", "key_question__standard__order", "key_question__order"]

@@ -4,7 +4,7 @@ inspection's roles (inspections.permissions), shared by views, the API and templ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import rules
 from django.db.models import Q, QuerySet
@@ -14,9 +14,14 @@ from inspections.permissions import CASE_READER_ROLES, is_superuser, roles_in
 
 from .models import CaseQuery, InspectedCase
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 
 @rules.predicate
-def is_assigned_assistant_inspector(user: Any, case: InspectedCase) -> bool:
+def is_assigned_assistant_inspector(user: User | AnonymousUser, case: InspectedCase) -> bool:
     """The case is assigned to this user, an assistant inspector of its inspection: the one who may change it."""
     return case.assistant_inspector_id == user.pk and Role.ASSISTANT_INSPECTOR in roles_in(
         user, case.inspection
@@ -24,17 +29,17 @@ def is_assigned_assistant_inspector(user: Any, case: InspectedCase) -> bool:
 
 
 @rules.predicate
-def reads_every_case_of_the_inspection(user: Any, case: InspectedCase) -> bool:
+def reads_every_case_of_the_inspection(user: User | AnonymousUser, case: InspectedCase) -> bool:
     return bool(roles_in(user, case.inspection).intersection(CASE_READER_ROLES))
 
 
 @rules.predicate
-def is_editable(user: Any, case: InspectedCase) -> bool:
+def is_editable(user: User | AnonymousUser, case: InspectedCase) -> bool:
     return case.is_editable
 
 
 @rules.predicate
-def is_the_queried_cases_assistant_inspector(user: Any, query: CaseQuery) -> bool:
+def is_the_queried_cases_assistant_inspector(user: User | AnonymousUser, query: CaseQuery) -> bool:
     return bool(user.is_authenticated and query.case.assistant_inspector_id == user.pk)
 
 
@@ -50,7 +55,7 @@ rules.add_rule("cases.view_case", can_view_case)
 rules.add_rule("cases.edit_case", can_edit_case)
 
 
-def viewable_cases(user: Any) -> QuerySet[InspectedCase]:
+def viewable_cases(user: User | AnonymousUser) -> QuerySet[InspectedCase]:
     """The cases the user may see: can_view_case as one query."""
     queryset = InspectedCase.objects.all()
     if not user.is_authenticated:

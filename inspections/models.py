@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from pdus.models import PDU
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Rating(models.TextChoices):
@@ -168,6 +173,9 @@ class Inspection(models.Model):
 
     objects = InspectionQuerySet.as_manager()
     history = HistoricalRecords()
+    # Who made a change and why, set by the service that saves it; django-simple-history records them.
+    _history_user: "User"
+    _change_reason: str
 
     class Meta:
         ordering = ["-fieldwork_start", "pdu__name"]
@@ -216,6 +224,7 @@ class InspectionMembership(models.Model):
 
     objects = InspectionMembershipQuerySet.as_manager()
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["inspection", "role", "user__username"]
@@ -243,6 +252,7 @@ class OrganisationalRating(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
 
     class Meta:
         ordering = ["inspection", "standard__order"]

@@ -10,12 +10,17 @@ several questions about one inspection asks the database once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import rules
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import Inspection, InspectionMembership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 # Everyone on an inspection team but assistant inspectors, who see only their own cases: they see its ratings.
 DASHBOARD_ROLES = (Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER)
@@ -24,7 +29,7 @@ CASE_READER_ROLES = DASHBOARD_ROLES
 LEAD_INSPECTORS_GROUP = "Lead inspectors"
 
 
-def roles_in(user: Any, inspection: Inspection) -> frozenset[str]:
+def roles_in(user: User | AnonymousUser, inspection: Inspection) -> frozenset[str]:
     """The user's roles in the inspection (one query, remembered on the inspection object)."""
     if not user.is_authenticated:
         return frozenset()
@@ -40,25 +45,25 @@ def roles_in(user: Any, inspection: Inspection) -> frozenset[str]:
 
 def _has_role(*roles: str) -> rules.Predicate:
     @rules.predicate(name=f"has_role({', '.join(roles)})")
-    def has_role(user: Any, inspection: Inspection) -> bool:
+    def has_role(user: User | AnonymousUser, inspection: Inspection) -> bool:
         return bool(roles_in(user, inspection).intersection(roles))
 
     return has_role
 
 
 @rules.predicate
-def is_superuser(user: Any) -> bool:
+def is_superuser(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
 
 
 @rules.predicate
-def sees_every_result(user: Any) -> bool:
+def sees_every_result(user: User | AnonymousUser) -> bool:
     """National viewers and superusers see every inspection's results (never case evidence, for viewers)."""
     return bool(user.is_authenticated and (user.is_superuser or user.is_national_viewer))
 
 
 @rules.predicate
-def is_member(user: Any, inspection: Inspection) -> bool:
+def is_member(user: User | AnonymousUser, inspection: Inspection) -> bool:
     return bool(roles_in(user, inspection))
 
 
@@ -69,7 +74,7 @@ has_case_reader_role = _has_role(*CASE_READER_ROLES)
 
 
 @rules.predicate
-def sees_ratings_somewhere(user: Any) -> bool:
+def sees_ratings_somewhere(user: User | AnonymousUser) -> bool:
     """A lead, inspector or quality assurer of any inspection.
 
     MembershipBackend reads this with the user (`sees_ratings`), so the navigation asks no query of its own.
@@ -82,7 +87,7 @@ def sees_ratings_somewhere(user: Any) -> bool:
 
 
 @rules.predicate
-def is_in_lead_inspectors_group(user: Any) -> bool:
+def is_in_lead_inspectors_group(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.groups.filter(name=LEAD_INSPECTORS_GROUP).exists())
 
 
@@ -108,7 +113,7 @@ rules.add_rule("inspections.quality_assure", can_quality_assure)
 rules.add_rule("inspections.create", can_create_inspection)
 
 
-def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
+def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     """Inspections the user may see at all: their own (any role); every one for national viewers and superusers."""
     queryset = Inspection.objects.select_related("pdu__region", "framework")
     if sees_every_result(user):
@@ -116,13 +121,13 @@ def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
     return queryset.filter(pk__in=InspectionMembership.objects.filter(user=user).values("inspection_id"))
 
 
-def dashboard_membership(user: Any) -> QuerySet[InspectionMembership]:
+def dashboard_membership(user: User) -> QuerySet[InspectionMembership]:
     """The user's memberships that let them see an outer inspection's ratings, for an Exists() (has_dashboard_role
     in SQL)."""
     return InspectionMembership.objects.filter(inspection=OuterRef("pk"), user=user, role__in=DASHBOARD_ROLES)
 
 
-def inspections_with_visible_results(user: Any) -> QuerySet[Inspection]:
+def inspections_with_visible_results(user: User | AnonymousUser) -> QuerySet[Inspection]:
     """Inspections whose ratings this user may see: can_view_dashboard as a filter."""
     queryset = Inspection.objects.select_related("pdu__region", "framework")
     if sees_every_result(user):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,10 @@ from .models import (
     Role,
     Standard,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from pdus.models import PDU
 
 LOCKED = "This inspection is locked. Unlock it, giving a reason, before changing anything."
 DATES_OUT_OF_ORDER = "The fieldwork end date must be the same as or after the start date"
@@ -61,15 +65,15 @@ def ensure_not_locked(inspection: Inspection) -> None:
 @transaction.atomic
 def inspection_create(
     *,
-    pdu: Any,
+    pdu: PDU,
     framework: Framework,
     fieldwork_start: datetime.date,
     fieldwork_end: datetime.date,
-    lead: Any,
-    inspectors: Iterable[Any] = (),
-    assistant_inspectors: Iterable[Any] = (),
-    quality_assurers: Iterable[Any] = (),
-    user: Any,
+    lead: User,
+    inspectors: Iterable[User] = (),
+    assistant_inspectors: Iterable[User] = (),
+    quality_assurers: Iterable[User] = (),
+    user: User,
 ) -> Inspection:
     """Create an inspection in set-up, with its team. The lead is always a member as lead."""
     if fieldwork_end < fieldwork_start:
@@ -97,7 +101,7 @@ def inspection_create(
 
 @transaction.atomic
 def organisational_rating_save(
-    *, inspection: Inspection, standard: Standard, rating: str, rationale: str, user: Any
+    *, inspection: Inspection, standard: Standard, rating: str, rationale: str, user: User
 ) -> OrganisationalRating:
     """Record (or change) the lead's rating of an organisational standard, with its rationale."""
     ensure_not_locked(inspection)

@@ -7,7 +7,7 @@ Every function is one transaction; the caller has already checked the user may d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,9 @@ from inspections.services import InspectionError, ensure_not_locked
 from .models import InspectionSnapshot, InspectionUnlock
 from .selectors.overview import lock_problems
 from .selectors.results import inspection_result_data, inspection_results
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NOT_LOCKED = "This inspection is not locked."
 REASON_MISSING = "Enter the reason for unlocking the inspection"
@@ -35,7 +38,7 @@ class InspectionNotReady(InspectionError):
 
 
 @transaction.atomic
-def inspection_lock(*, inspection: Inspection, user: Any) -> InspectionSnapshot:
+def inspection_lock(*, inspection: Inspection, user: User) -> InspectionSnapshot:
     """Lock the inspection and freeze its computed results in a snapshot that never changes afterwards."""
     inspection = Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
     ensure_not_locked(inspection)
@@ -43,7 +46,7 @@ def inspection_lock(*, inspection: Inspection, user: Any) -> InspectionSnapshot:
     if problems:
         raise InspectionNotReady(problems)
     inspection.status = Inspection.Status.LOCKED
-    inspection._history_user = user  # type: ignore[attr-defined]
+    inspection._history_user = user
     inspection.save(update_fields=["status", "updated_at"])
     result = inspection_results([inspection])[inspection.pk]
     return InspectionSnapshot.objects.create(
@@ -55,7 +58,7 @@ def inspection_lock(*, inspection: Inspection, user: Any) -> InspectionSnapshot:
 
 
 @transaction.atomic
-def inspection_unlock(*, inspection: Inspection, reason: str, user: Any) -> InspectionUnlock:
+def inspection_unlock(*, inspection: Inspection, reason: str, user: User) -> InspectionUnlock:
     """Reopen a locked inspection (back to quality assurance), recording why. Earlier snapshots are kept."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if not inspection.is_locked:
@@ -63,7 +66,7 @@ def inspection_unlock(*, inspection: Inspection, reason: str, user: Any) -> Insp
     if not reason.strip():
         raise ValidationError({"reason": REASON_MISSING})
     inspection.status = Inspection.Status.QUALITY_ASSURANCE
-    inspection._history_user = user  # type: ignore[attr-defined]
-    inspection._change_reason = reason.strip()  # type: ignore[attr-defined]
+    inspection._history_user = user
+    inspection._change_reason = reason.strip()
     inspection.save(update_fields=["status", "updated_at"])
     return InspectionUnlock.objects.create(inspection=inspection, reason=reason.strip(), unlocked_by=user)

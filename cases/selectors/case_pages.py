@@ -3,16 +3,21 @@ number of queries."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from inspections.models import Inspection, KeyQuestion, Standard
 
 from ..fields import FACT_FIELDS, key_question_field, need_field
 from ..models import CaseNeed, CaseQuery, InspectedCase, Judgement, Need
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class InspectionCases:
     cases: list[InspectedCase]
 
 
-def _key_question_total() -> Subquery:
+def _key_question_total() -> Coalesce:
     totals = (
         KeyQuestion.objects.filter(standard__framework_id=OuterRef("inspection__framework_id"))
         .order_by()
@@ -32,7 +37,7 @@ def _key_question_total() -> Subquery:
     return Coalesce(Subquery(totals, output_field=IntegerField()), 0)
 
 
-def cases_assigned(user) -> QuerySet[InspectedCase]:
+def cases_assigned(user: User) -> QuerySet[InspectedCase]:
     """The user's assigned cases in open inspections they are a member of, with `answered` and `total`
     key question counts."""
     inspections = Inspection.objects.open().filter(memberships__user=user).values("pk")
@@ -48,7 +53,7 @@ def cases_assigned(user) -> QuerySet[InspectedCase]:
     )
 
 
-def cases_assigned_by_inspection(user) -> list[InspectionCases]:
+def cases_assigned_by_inspection(user: User) -> list[InspectionCases]:
     """The user's assigned cases grouped by inspection, in one query."""
     return [
         InspectionCases(inspection=inspection, cases=list(cases))
@@ -109,7 +114,9 @@ class FactItem:
 
     @property
     def label(self) -> str:
-        return str(InspectedCase._meta.get_field(self.name).verbose_name)
+        fact_field = InspectedCase._meta.get_field(self.name)
+        assert isinstance(fact_field, Field)  # a case fact is a column of the case
+        return str(fact_field.verbose_name)
 
     @property
     def inline(self) -> bool:
@@ -185,8 +192,8 @@ def case_page(case: InspectedCase) -> CasePage:
 
 @dataclass(frozen=True)
 class JudgementChange:
-    when: object
-    who: object
+    when: datetime.datetime
+    who: User | None
     answer_before: str
     answer_after: str
     rationale_before: str
@@ -221,7 +228,7 @@ def judgement_history(case: InspectedCase, key_question: KeyQuestion) -> list[Ju
 def _fact_change_counts(case: InspectedCase) -> dict[str, int]:
     """How many saves changed each case fact, from the case's history in one query."""
 
-    def recorded(value):
+    def recorded(value: object) -> object:
         return None if value in (None, "") else value
 
     counts = dict.fromkeys(FACT_FIELDS, 0)
@@ -235,10 +242,11 @@ def _fact_change_counts(case: InspectedCase) -> dict[str, int]:
 
 
 def _yes_no(value: bool | None) -> str:
-    return {True: "Yes", False: "No"}.get(value, "")
+    labels: dict[bool | None, str] = {True: "Yes", False: "No"}
+    return labels.get(value, "")
 
 
-def _fact_display(record, name: str) -> str:
+def _fact_display(record: object, name: str) -> str:
     value = getattr(record, name)
     if isinstance(value, bool) or value is None:
         return _yes_no(value)
@@ -258,7 +266,8 @@ def fact_history(case: InspectedCase, name: str) -> list[JudgementChange]:
     return list(reversed(changes))
 
 
-def _need_display(record) -> str:
+# record: a historical CaseNeed, or None; django-simple-history's generated models have no static type.
+def _need_display(record: Any) -> str:
     if record is None or record.history_type == "-" or record.linked_to_offending is None:
         return ""
     if not record.linked_to_offending:

@@ -4,6 +4,7 @@ work on, the sample, assignment, quality assurance and moderation. Each runs a f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -23,8 +24,13 @@ from ..models import (
 )
 from .case_pages import case_queries
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def managed_inspections(user) -> QuerySet[Inspection]:
+    from accounts.models import User
+
+
+def managed_inspections(user: User) -> QuerySet[Inspection]:
     """Inspections the user leads or quality-assures (every inspection for a superuser), with case counts."""
     queryset = Inspection.objects.select_related("pdu", "framework")
     if not user.is_superuser:
@@ -93,7 +99,7 @@ def sample_summary(inspection: Inspection) -> SampleSummary:
     )
 
 
-def assistant_inspectors_with_load(inspection: Inspection) -> QuerySet:
+def assistant_inspectors_with_load(inspection: Inspection) -> QuerySet[User]:
     """The inspection's assistant inspectors, each with their number of cases in it and how many are done."""
     in_inspection = Q(assigned_cases__inspection=inspection)
     done = Q(assigned_cases__status__in=InspectedCase.COUNTED_STATUSES)
@@ -153,11 +159,19 @@ class KeyQuestionAgreement:
     agreement: statistics.Agreement
 
 
+class Marked(TypedDict):
+    marked: int  # how many key questions the second marker has judged
+
+
+class FirstAnswer(TypedDict):
+    first_answer: str | None  # the first marker's answer to the same key question
+
+
 @dataclass(frozen=True)
 class Moderation:
-    markings: list[SecondMarking]
+    markings: list[WithAnnotations[SecondMarking, Marked]]
     agreements: list[KeyQuestionAgreement]
-    disagreements: list[SecondJudgement]
+    disagreements: list[WithAnnotations[SecondJudgement, FirstAnswer]]
 
 
 def moderation(inspection: Inspection) -> Moderation:
@@ -188,7 +202,8 @@ def moderation(inspection: Inspection) -> Moderation:
     )
     for disagreement in disagreements:
         first = disagreement.first_answer
-        disagreement.first_answer_label = Answer(first).label if first else "Not answered"
+        # For the moderation page; a label computed here, not a field or SQL annotation the model type knows.
+        disagreement.first_answer_label = Answer(first).label if first else "Not answered"  # type: ignore[attr-defined]
     return Moderation(
         markings=markings,
         agreements=[
@@ -198,7 +213,7 @@ def moderation(inspection: Inspection) -> Moderation:
     )
 
 
-def second_markings_of(user) -> QuerySet[SecondMarking]:
+def second_markings_of(user: User) -> QuerySet[WithAnnotations[SecondMarking, Marked]]:
     """Every case the user is to second-mark, in inspections not yet locked, with whether it is done."""
     return (
         SecondMarking.objects.filter(marker=user)

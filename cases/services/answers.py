@@ -8,7 +8,7 @@ and the API both call these functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from inspections.services import TEXT_MAX_LENGTH
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable, Problem
 from ..fields import FACT_FIELDS, key_question_field, need_field
 from ..models import Answer, CaseNeed, InspectedCase, Judgement, Need
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 UNKNOWN_KEY_QUESTION = "There is no key question {code} in this inspection's framework."
 UNKNOWN_NEED = "There is no criminogenic need called {need}."
@@ -61,7 +64,7 @@ def _claim_version(case: InspectedCase, expected_version: int, **changes: Any) -
     return current
 
 
-def _validated(instance, user) -> None:
+def _validated(instance: InspectedCase | Judgement | CaseNeed, user: User) -> None:
     instance.full_clean(validate_unique=False, validate_constraints=False)
     instance._history_user = user
 
@@ -70,7 +73,7 @@ def _validated(instance, user) -> None:
 def case_save(
     *,
     case: InspectedCase,
-    user,
+    user: User,
     expected_version: int,
     judgements: Mapping[str, Mapping[str, str]] | None = None,
     facts: Mapping[str, Any] | None = None,
@@ -121,12 +124,12 @@ def case_save(
 
     if needs:
         existing_needs = {n.need: n for n in current.needs.filter(need__in=needs)}
-        for need, values in needs.items():
+        for need, need_values in needs.items():
             row = existing_needs.get(need) or CaseNeed(case=current, need=need)
-            linked = values.get("linked_to_offending", row.linked_to_offending)
-            addressed = values.get("sufficiently_addressed", row.sufficiently_addressed)
+            linked = need_values.get("linked_to_offending", row.linked_to_offending)
+            addressed = need_values.get("sufficiently_addressed", row.sufficiently_addressed)
             if linked is not True:
-                if addressed is not None and "sufficiently_addressed" in values:
+                if addressed is not None and "sufficiently_addressed" in need_values:
                     raise ValidationError(
                         {
                             need_field(need, "addressed"): ADDRESSED_WITHOUT_LINK.format(
@@ -143,7 +146,12 @@ def case_save(
     return current
 
 
-def _check_keys(case: InspectedCase, judgements: Mapping, facts: Mapping, needs: Mapping) -> None:
+def _check_keys(
+    case: InspectedCase,
+    judgements: Mapping[str, Mapping[str, str]],
+    facts: Mapping[str, Any],
+    needs: Mapping[str, Mapping[str, bool | None]],
+) -> None:
     errors: dict[str, str] = {}
     if judgements:
         known = set(
@@ -216,7 +224,7 @@ def case_problems(case: InspectedCase) -> list[Problem]:
 
 
 @transaction.atomic
-def case_submit(*, case: InspectedCase, user, expected_version: int) -> InspectedCase:
+def case_submit(*, case: InspectedCase, user: User, expected_version: int) -> InspectedCase:
     """Submit a complete case for quality assurance; it is then read-only to its assistant inspector."""
     if not case.is_editable:
         raise CaseNotEditable()

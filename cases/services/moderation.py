@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.models import KeyQuestion
+from inspections.models import Inspection, KeyQuestion
 from inspections.services import ensure_not_locked
 
 from ..errors import CaseError
@@ -22,6 +23,9 @@ from ..fields import key_question_field
 from ..models import Answer, InspectedCase, Judgement, SecondJudgement, SecondMarking
 from .answers import ANSWER_MISSING
 from .workflow import NOT_AN_ASSISTANT_INSPECTOR, assistant_inspector_ids
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MARKER_IS_FIRST = "The second marker must be a different assistant inspector from the first."
 ALREADY_SECOND_MARKED = "Case {reference} is already chosen for second marking."
@@ -31,7 +35,7 @@ AGREEMENT_MISSING = "Select the agreed judgement"
 
 
 @transaction.atomic
-def second_marking_choose(*, case: InspectedCase, marker, user):
+def second_marking_choose(*, case: InspectedCase, marker: User, user: User) -> SecondMarking:
     """The lead chooses a case for blind double marking by a second assistant inspector."""
     ensure_not_locked(case.inspection)
     if marker.pk not in assistant_inspector_ids(case.inspection):
@@ -47,7 +51,9 @@ def second_marking_choose(*, case: InspectedCase, marker, user):
 
 
 @transaction.atomic
-def second_marking_save(*, marking, user, judgements: Mapping[str, Mapping[str, str]]):
+def second_marking_save(
+    *, marking: SecondMarking, user: User, judgements: Mapping[str, Mapping[str, str]]
+) -> list[SecondJudgement]:
     """The second marker's judgement of every key question, recorded once, without seeing the first marking."""
     ensure_not_locked(marking.case.inspection)
     if marking.marker_id != user.pk:
@@ -78,7 +84,7 @@ def second_marking_save(*, marking, user, judgements: Mapping[str, Mapping[str, 
 
 
 @transaction.atomic
-def moderation_agree(*, second_judgement, answer: str, user) -> Judgement:
+def moderation_agree(*, second_judgement: SecondJudgement, answer: str, user: User) -> Judgement:
     """The lead records the agreed judgement of a double-marked key question; it is the one that counts."""
     ensure_not_locked(second_judgement.marking.case.inspection)
     if answer not in Answer.values:
@@ -101,7 +107,9 @@ PERCENTAGE_OUT_OF_RANGE = "Enter a percentage between 1 and 100"
 
 
 @transaction.atomic
-def second_marking_choose_share(*, inspection, percentage: int, user, seed: int | None = None) -> list:
+def second_marking_choose_share(
+    *, inspection: Inspection, percentage: int, user: User, seed: int | None = None
+) -> list[SecondMarking]:
     """Choose a random share of the sample not yet chosen (at least one case) for blind second marking.
 
     Each case goes to the assistant inspector, other than its first marker, with the fewest second markings so far.

@@ -7,6 +7,9 @@ inspections.permissions).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +22,9 @@ from ..errors import CaseError
 from ..fields import FACT_FIELDS
 from ..models import CaseQuery, InspectedCase
 from .answers import EVIDENCE_MAX_LENGTH
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NOT_AN_ASSISTANT_INSPECTOR = "{user} is not an assistant inspector on this inspection's team."
 NO_CASES_SELECTED = "Select at least one case"
@@ -34,14 +40,14 @@ NO_CASES = "Import the case sample before starting fieldwork."
 CANNOT_ADVANCE = "This inspection cannot move on from {status}."
 
 
-_NEXT_STATUS = {
+_NEXT_STATUS: dict[str, str] = {
     Inspection.Status.SETUP: Inspection.Status.FIELDWORK,
     Inspection.Status.FIELDWORK: Inspection.Status.QUALITY_ASSURANCE,
 }
 
 
 @transaction.atomic
-def inspection_advance(*, inspection: Inspection, user) -> Inspection:
+def inspection_advance(*, inspection: Inspection, user: User) -> Inspection:
     """Move from set-up to fieldwork (once there is a sample), or from fieldwork to quality assurance."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     next_status = _NEXT_STATUS.get(inspection.status)
@@ -62,7 +68,9 @@ def assistant_inspector_ids(inspection: Inspection) -> set[int]:
 
 
 @transaction.atomic
-def cases_assign(*, inspection, case_ids, assistant_inspector, user) -> int:
+def cases_assign(
+    *, inspection: Inspection, case_ids: Iterable[int], assistant_inspector: User | None, user: User
+) -> int:
     """Assign the chosen cases of an inspection to one assistant inspector (None to unassign); returns how many.
 
     Approved cases keep their assistant inspector: their marking is finished.
@@ -94,7 +102,7 @@ def _locked_submitted(case: InspectedCase) -> InspectedCase:
     return current
 
 
-def _decide(current: InspectedCase, status: str, user) -> InspectedCase:
+def _decide(current: InspectedCase, status: str, user: User) -> InspectedCase:
     """Quality assurance's decision on a locked, submitted case: its new status, a new version, in its history."""
     current.status = status
     current.version += 1
@@ -104,13 +112,15 @@ def _decide(current: InspectedCase, status: str, user) -> InspectedCase:
 
 
 @transaction.atomic
-def case_approve(*, case: InspectedCase, user) -> InspectedCase:
+def case_approve(*, case: InspectedCase, user: User) -> InspectedCase:
     """Quality assurance approves a submitted case; it is read-only from then on."""
     return _decide(_locked_submitted(case), InspectedCase.Status.APPROVED, user)
 
 
 @transaction.atomic
-def case_return(*, case: InspectedCase, user, text: str, key_question_code: str = "", fact: str = ""):
+def case_return(
+    *, case: InspectedCase, user: User, text: str, key_question_code: str = "", fact: str = ""
+) -> CaseQuery:
     """Return a submitted case to its assistant inspector with a query on one key question or case fact."""
     current = _locked_submitted(case)
     errors = {}
@@ -135,7 +145,7 @@ def case_return(*, case: InspectedCase, user, text: str, key_question_code: str 
 
 
 @transaction.atomic
-def case_query_answer(*, query, user, answer: str):
+def case_query_answer(*, query: CaseQuery, user: User, answer: str) -> CaseQuery:
     """The case's assistant inspector answers a query; the case can then be resubmitted with case_submit."""
     query = CaseQuery.objects.select_for_update().select_related("case__inspection").get(pk=query.pk)
     ensure_not_locked(query.case.inspection)

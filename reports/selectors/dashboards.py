@@ -8,7 +8,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery, Value
 
@@ -27,6 +27,12 @@ from .results import (
     judgement_breakdown,
     standards_by_framework,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import WithAnnotations
+
+    from accounts.models import User
 
 PERIOD_SLUG = re.compile(r"(?P<first>[0-9]{4})-(?P<second>[0-9]{2})")
 
@@ -95,11 +101,11 @@ class PDURow:
     inspections: list[InspectionResult]
 
 
-def pdu_overview(user: Any) -> list[PDURow]:
+def pdu_overview(user: User | AnonymousUser) -> list[PDURow]:
     """Every PDU with its latest published composite and the live ratings of the inspections the user may see."""
     latest_published: dict[int, PublishedRating] = {}
-    for published in PublishedRating.objects.order_by("pdu_id", "-period_end"):
-        latest_published.setdefault(published.pdu_id, published)
+    for published_rating in PublishedRating.objects.order_by("pdu_id", "-period_end"):
+        latest_published.setdefault(published_rating.pdu_id, published_rating)
     inspections_by_pdu: dict[int, list[InspectionResult]] = {}
     for result in inspection_results(inspections_with_visible_results(user)).values():
         inspections_by_pdu.setdefault(result.inspection.pdu_id, []).append(result)
@@ -190,7 +196,7 @@ class InspectionDashboard:
         return [s for s in self.results["standards"] if s["rated_from"] != RatedFrom.CASE_SAMPLE]
 
 
-def dashboard_inspection(user: Any, pk: int) -> Inspection | None:
+def dashboard_inspection(user: User | AnonymousUser, pk: int) -> Inspection | None:
     """The inspection if this user may see its dashboard (one query)."""
     return inspections_with_visible_results(user).filter(pk=pk).first()
 
@@ -293,7 +299,15 @@ def sort_pdu_results(rows: list[PDUResult], sort: str) -> list[PDUResult]:
     return sorted(present, key=value, reverse=highest_first != sort.startswith("-")) + missing
 
 
-def _inspections_with_results(user: Any) -> QuerySet[Inspection]:
+class LatestResults(TypedDict):
+    snapshot_data: Any  # the latest snapshot's data (JSON), None where there is none
+    snapshot_taken_at: datetime.datetime | None
+    is_member: bool  # the user's team role shows the inspection's live results
+
+
+def _inspections_with_results(
+    user: User | AnonymousUser,
+) -> QuerySet[WithAnnotations[Inspection, LatestResults]]:
     """Every inspection with its latest snapshot's results and whether the user's team role shows its live results."""
     latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
@@ -308,7 +322,7 @@ def _inspections_with_results(user: Any) -> QuerySet[Inspection]:
 
 
 def national_dashboard(
-    user: Any, *, region: int | None = None, period: str | None = None, sort: str = "pdu"
+    user: User | AnonymousUser, *, region: int | None = None, period: str | None = None, sort: str = "pdu"
 ) -> NationalDashboard:
     """Every PDU's latest inspection results in the region and period, and rates pooled over their cases.
 
@@ -326,7 +340,7 @@ def national_dashboard(
     visible = [
         inspection
         for inspection in _inspections_with_results(user)
-        if _is_frozen(inspection) or everything or inspection.is_member  # type: ignore[attr-defined]
+        if _is_frozen(inspection) or everything or inspection.is_member
     ]
     # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
     periods = sorted(
@@ -335,24 +349,20 @@ def national_dashboard(
         reverse=True,
     )
     pdu_by_id = {pdu.pk: pdu for pdu in pdus}
-    chosen: dict[int, Inspection] = {}
-    for inspection in visible:
-        pdu = pdu_by_id[inspection.pdu_id]
+    chosen: dict[int, WithAnnotations[Inspection, LatestResults]] = {}
+    for candidate in visible:
+        pdu = pdu_by_id[candidate.pdu_id]
         if chosen_region and pdu.region_id != chosen_region.pk:
             continue
-        if chosen_period and not chosen_period.start <= inspection.fieldwork_start < chosen_period.end:
+        if chosen_period and not chosen_period.start <= candidate.fieldwork_start < chosen_period.end:
             continue
-        chosen.setdefault(inspection.pdu_id, inspection)
+        chosen.setdefault(candidate.pdu_id, candidate)
 
     ids = [inspection.pk for inspection in chosen.values()]
     breakdown = judgement_breakdown(ids) if ids else []
     frameworks = {inspection.framework_id for inspection in chosen.values()}
     standards = standards_by_framework(frameworks) if frameworks else {}
-    data: dict[int, dict[str, Any]] = {
-        i.pk: i.snapshot_data  # type: ignore[attr-defined]
-        for i in chosen.values()
-        if _is_frozen(i)
-    }
+    data: dict[int, dict[str, Any]] = {i.pk: i.snapshot_data for i in chosen.values() if _is_frozen(i)}
     live = [i for i in chosen.values() if i.pk not in data]
     if live:
         live_ids = {i.pk for i in live}
@@ -430,7 +440,7 @@ def national_dashboard(
     )
 
 
-def _is_frozen(inspection: Any) -> bool:
+def _is_frozen(inspection: WithAnnotations[Inspection, LatestResults]) -> bool:
     """Locked, with a snapshot: its results are the snapshot's, shown to everyone who sees national figures."""
     return bool(inspection.is_locked and inspection.snapshot_data is not None)
 
@@ -447,6 +457,8 @@ def _latest_published_annotations() -> dict[str, Subquery]:
 
 
 def _published_period(pdu: Any) -> str:
+    """The period of the PDU's latest published composite (pdu has _latest_published_annotations: Any, since
+    django-stubs cannot see annotations passed as **kwargs)."""
     if pdu.published_start is None:
         return ""
     return f"{pdu.published_start:%b %Y} to {pdu.published_end:%b %Y}"

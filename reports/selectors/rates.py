@@ -114,7 +114,7 @@ def key_question_rates(
     key_questions: dict[str, tuple[Standard, KeyQuestion]] = {}
     code_of_pk: dict[int, str] = {}
     for standard in standards:
-        for kq in standard.ordered_key_questions:  # type: ignore[attr-defined]
+        for kq in standard.ordered_key_questions:  # type: ignore[attr-defined]  # standards_by_framework
             key_questions.setdefault(kq.code, (standard, kq))
             code_of_pk[kq.pk] = kq.code
     ordered = sorted(key_questions.items(), key=lambda item: (item[1][0].order, item[1][1].order, item[0]))

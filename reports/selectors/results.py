@@ -70,6 +70,7 @@ def standards_by_framework(framework_ids: Iterable[int]) -> dict[int, list[Stand
         key_questions.setdefault(kq.standard_id, []).append(kq)
     by_framework: dict[int, list[Standard]] = {}
     for standard in Standard.objects.filter(framework__in=ids).order_by("order", "code"):
+        # Not a field: set on these instances for inspection_results and rates.key_question_rates to read.
         standard.ordered_key_questions = key_questions.get(standard.pk, [])  # type: ignore[attr-defined]
         by_framework.setdefault(standard.framework_id, []).append(standard)
     return by_framework
@@ -150,7 +151,7 @@ def inspection_results(
         for standard in rated:
             if standard.rated_from == RatedFrom.CASE_SAMPLE:
                 kq_results = []
-                for kq in standard.ordered_key_questions:  # type: ignore[attr-defined]
+                for kq in standard.ordered_key_questions:  # type: ignore[attr-defined]  # standards_by_framework
                     rate = statistics.sufficiency(*counts.get((inspection.pk, kq.pk), (0, 0)))
                     rating = None if rate.rate is None else rules.key_question_rating(rate.rate, bands)
                     kq_results.append(KeyQuestionResult(kq, rate, rating))
