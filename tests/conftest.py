@@ -1,6 +1,10 @@
 """Fixtures every test may take: the framework, an inspection with its team, a user for each role, a case and
-complete answers for it. Each team member is a member of `inspection`; a module that needs another inspection
-overrides `inspection` and the team joins that one."""
+complete answers for it.
+
+Each team member is a member of `inspection`; a module that needs another kind of inspection overrides `inspection`
+and the team joins that one. Such an override builds its own inspection: one that takes the shared `inspection`
+(`def inspection(inspection)`) leaves pytest to set up the test database after this module's settings fixture, and
+the tables are missing; change the shared one in an autouse fixture instead (see tests/cases/test_imports.py)."""
 
 import pytest
 
