@@ -1,6 +1,23 @@
+"""Fixtures every test may take: the framework, an inspection with its team, a user for each role, a case and
+complete answers for it.
+
+Each team member is a member of `inspection`; a module that needs another kind of inspection overrides `inspection`
+and the team joins that one. Such an override builds its own inspection: one that takes the shared `inspection`
+(`def inspection(inspection)`) leaves pytest to set up the test database after this module's settings fixture, and
+the tables are missing; change the shared one in an autouse fixture instead (see tests/cases/test_imports.py)."""
+
 import pytest
 
-from tests.factories import current_framework
+from cases.models import Answer, Need
+from cases.services import answers
+from inspections.models import Role
+from tests.factories import (
+    InspectedCaseFactory,
+    InspectionFactory,
+    UserFactory,
+    current_framework,
+    team_member,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +34,119 @@ def _test_settings(settings):
 def framework(db):
     """The current PDU framework, loaded from its data file."""
     return current_framework()
+
+
+@pytest.fixture
+def inspection(framework):
+    """An inspection in fieldwork; the team fixtures below are its members."""
+    return InspectionFactory(framework=framework)
+
+
+@pytest.fixture
+def other_inspection(framework):
+    """An inspection none of the team fixtures is on."""
+    return InspectionFactory(framework=framework)
+
+
+# The team of `inspection`, named as the demo names them.
+
+
+@pytest.fixture
+def lead(inspection):
+    return team_member(inspection, Role.LEAD, username="lena", first_name="Lena", last_name="Okafor")
+
+
+@pytest.fixture
+def inspector(inspection):
+    return team_member(inspection, Role.INSPECTOR, username="ivan", first_name="Ivan", last_name="Patel")
+
+
+@pytest.fixture
+def assistant(inspection):
+    return team_member(
+        inspection, Role.ASSISTANT_INSPECTOR, username="amira", first_name="Amira", last_name="Hussain"
+    )
+
+
+@pytest.fixture
+def second_assistant(inspection):
+    return team_member(
+        inspection, Role.ASSISTANT_INSPECTOR, username="ben", first_name="Ben", last_name="Clarke"
+    )
+
+
+@pytest.fixture
+def quality_assurer(inspection):
+    return team_member(
+        inspection, Role.QUALITY_ASSURER, username="quinn", first_name="Quinn", last_name="Adeyemi"
+    )
+
+
+# Users whose access comes from their account, not from a team.
+
+
+@pytest.fixture
+def national_viewer(db):
+    return UserFactory(username="nadia", first_name="Nadia", last_name="Rahman", is_national_viewer=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="ada", first_name="Ada", last_name="Admin", is_superuser=True, is_staff=True)
+
+
+# A case and its answers.
+
+
+@pytest.fixture
+def case(inspection, assistant):
+    """A case of `inspection`, not started, assigned to `assistant`."""
+    return InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant)
+
+
+@pytest.fixture
+def complete_answers(framework):
+    """Every key question, case fact and need answered, so a case can be submitted: (judgements, facts, needs)."""
+    codes = framework.standards.filter(key_questions__isnull=False).values_list(
+        "key_questions__code", flat=True
+    )
+    judgements = {code: {"answer": Answer.YES, "rationale": "Evidence in the notes."} for code in codes}
+    facts = {
+        "rosh_level": "high",
+        "rosh_classified_correctly": True,
+        "domestic_abuse_enquiries": "made",
+        "child_safeguarding_enquiries": "not_needed",
+        "home_visits": "not_made",
+        "management_oversight": "insufficient",
+    }
+    needs = {need: {"linked_to_offending": False} for need in Need.values}
+    return judgements, facts, needs
+
+
+@pytest.fixture
+def complete_case(complete_answers):
+    """Save complete answers to a case, as its assistant inspector would; returns the saved case."""
+
+    def complete(case):
+        judgements, facts, needs = complete_answers
+        return answers.case_save(
+            case=case,
+            user=case.assistant_inspector,
+            expected_version=case.version,
+            judgements=judgements,
+            facts=facts,
+            needs=needs,
+        )
+
+    return complete
+
+
+@pytest.fixture
+def submit_case(complete_case):
+    """Complete a case and submit it as its assistant inspector; returns the submitted case."""
+
+    def submit(case):
+        case = complete_case(case)
+        return answers.case_submit(case=case, user=case.assistant_inspector, expected_version=case.version)
+
+    return submit

@@ -1,4 +1,6 @@
-"""factory-boy factories for every model. The PDU framework itself is loaded from its data file (see conftest)."""
+"""factory-boy factories for every model, helpers that put users on teams, and the header of a case sample file.
+
+The PDU framework itself is loaded from its data file (see conftest)."""
 
 import datetime
 
@@ -85,6 +87,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.ASSISTANT_INSPECTOR
 
 
+def team_member(inspection: Inspection, role: str = Role.ASSISTANT_INSPECTOR, user=None, **user_fields):
+    """Put a user (a new one with these fields, unless given) on the inspection's team in this role; the user."""
+    return MembershipFactory(inspection=inspection, role=role, user=user or UserFactory(**user_fields)).user
+
+
+def user_with_roles(*roles: str, **user_fields):
+    """A new user with each of these roles, each on an inspection of its own."""
+    user = UserFactory(**user_fields)
+    for role in roles:
+        MembershipFactory(inspection=InspectionFactory(), user=user, role=role)
+    return user
+
+
 class InspectedCaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InspectedCase
@@ -127,3 +142,7 @@ class OrganisationalRatingFactory(factory.django.DjangoModelFactory):
     standard = factory.LazyAttribute(lambda rating: rating.inspection.framework.standards.get(code="1.1"))
     rating = "good"
     rationale = "Leaders have a clear vision, communicated well to staff."
+
+
+# What a case sample file starts with: the documented headings, in order.
+SAMPLE_HEADER = "Case reference,Case type,RoSH level,Supervision start date,Assistant inspector\n"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.models import Role
-from tests.factories import DEFAULT_PASSWORD, InspectionFactory, MembershipFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory, user_with_roles
 
 pytestmark = pytest.mark.usefixtures("framework")
 
@@ -17,15 +17,8 @@ def _lands_on(client, user, **query) -> str:
     return response.redirect_chain[-1][0]
 
 
-def _with_roles(*roles, **fields):
-    user = UserFactory(**fields)
-    for role in roles:
-        MembershipFactory(inspection=InspectionFactory(), user=user, role=role)
-    return user
-
-
 def test_an_assistant_inspector_lands_on_their_cases(client):
-    assert _lands_on(client, _with_roles(Role.ASSISTANT_INSPECTOR, Role.ASSISTANT_INSPECTOR)) == reverse(
+    assert _lands_on(client, user_with_roles(Role.ASSISTANT_INSPECTOR, Role.ASSISTANT_INSPECTOR)) == reverse(
         "case_list"
     )
 
@@ -40,16 +33,16 @@ def test_an_assistant_inspector_lands_on_their_cases(client):
     ],
 )
 def test_everyone_else_lands_on_the_pdu_list(client, roles, fields):
-    assert _lands_on(client, _with_roles(*roles, **fields)) == reverse("home")
+    assert _lands_on(client, user_with_roles(*roles, **fields)) == reverse("home")
 
 
 def test_a_page_asked_for_before_signing_in_wins(client):
     target = reverse("api_tokens")
-    assert _lands_on(client, _with_roles(Role.ASSISTANT_INSPECTOR), next=target) == target
+    assert _lands_on(client, user_with_roles(Role.ASSISTANT_INSPECTOR), next=target) == target
 
 
 def test_a_wrong_password_signs_nobody_in(client):
-    user = _with_roles(Role.ASSISTANT_INSPECTOR)
+    user = user_with_roles(Role.ASSISTANT_INSPECTOR)
     response = client.post(reverse("login"), {"username": user.username, "password": "wrong"})
     assert response.status_code == 200
     assert "Enter a correct username and password" in response.content.decode()

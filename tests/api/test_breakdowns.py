@@ -19,9 +19,8 @@ from tests.factories import (
     PDUFactory,
     RegionFactory,
     UserFactory,
+    team_member,
 )
-
-from .conftest import member, token_client
 
 
 def add_case(inspection, *, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseType.LICENCE, **facts):
@@ -42,11 +41,11 @@ def rows(response):
 
 
 @pytest.fixture
-def national(db):
-    return token_client(UserFactory(is_national_viewer=True))
+def national(token_client, national_viewer):
+    return token_client(national_viewer)
 
 
-def test_key_questions_are_broken_down_by_rosh_level_and_case_type(inspection, lead):
+def test_key_questions_are_broken_down_by_rosh_level_and_case_type(inspection, lead, token_client):
     add_case(inspection, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseType.LICENCE)
     add_case(inspection, answer="no", rosh=RoshLevel.LOW, case_type=CaseType.LICENCE)
     body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/key-questions/").json()
@@ -60,7 +59,7 @@ def test_key_questions_are_broken_down_by_rosh_level_and_case_type(inspection, l
     assert len(body["key_questions"]) == 12
 
 
-def test_key_question_breakdowns_as_csv_have_a_row_per_group(inspection, lead):
+def test_key_question_breakdowns_as_csv_have_a_row_per_group(inspection, lead, token_client):
     add_case(inspection, answer="yes", rosh=RoshLevel.HIGH)
     response = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/key-questions/?format=csv")
     high = next(r for r in rows(response) if r["key_question"] == "2.1.1" and r["group"] == "high")
@@ -73,7 +72,7 @@ def test_key_question_breakdowns_as_csv_have_a_row_per_group(inspection, lead):
     assert len(rows(response)) == 12 * (1 + len(RoshLevel.values) + len(CaseType.values))
 
 
-def test_case_facts_are_rates_with_n_and_confidence_intervals(inspection, lead):
+def test_case_facts_are_rates_with_n_and_confidence_intervals(inspection, lead, token_client):
     case = add_case(inspection, rosh_classified_correctly=True, home_visits="made")
     add_case(inspection, rosh_classified_correctly=False, home_visits="not_needed")
     CaseNeedFactory(case=case, need="drugs", linked_to_offending=True, sufficiently_addressed=True)
@@ -85,7 +84,7 @@ def test_case_facts_are_rates_with_n_and_confidence_intervals(inspection, lead):
     assert (drugs["linked"], drugs["met"]["sufficient"]) == (1, 1)
 
 
-def test_case_facts_are_the_dashboards(inspection, lead):
+def test_case_facts_are_the_dashboards(inspection, lead, token_client):
     add_case(inspection, rosh_classified_correctly=True)
     facts = rates.case_facts([inspection.pk])
     body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/case-facts/?format=csv")
@@ -97,17 +96,19 @@ def test_case_facts_are_the_dashboards(inspection, lead):
 
 
 @pytest.mark.parametrize("endpoint", ["key-questions", "case-facts"])
-def test_breakdowns_are_refused_as_results_are(inspection, other_inspection, lead, assistant, endpoint):
+def test_breakdowns_are_refused_as_results_are(
+    inspection, other_inspection, lead, assistant, endpoint, token_client
+):
     assert APIClient().get(f"/api/v1/inspections/{inspection.pk}/{endpoint}/").status_code == 401
     assert token_client(assistant).get(f"/api/v1/inspections/{inspection.pk}/{endpoint}/").status_code == 403
     assert token_client(lead).get(f"/api/v1/inspections/{other_inspection.pk}/{endpoint}/").status_code == 404
 
 
 @pytest.mark.parametrize("endpoint", ["key-questions", "case-facts"])
-def test_inspection_breakdowns_take_the_same_queries_for_many_cases(framework, lead, endpoint):
+def test_inspection_breakdowns_take_the_same_queries_for_many_cases(framework, lead, endpoint, token_client):
     small, large = InspectionFactory(framework=framework), InspectionFactory(framework=framework)
     for inspection in (small, large):
-        member(inspection, Role.LEAD, lead)
+        team_member(inspection, Role.LEAD, lead)
     add_case(small)
     for index in range(30):
         add_case(large, answer="yes" if index % 3 else "no", rosh=RoshLevel.values[index % 4])
@@ -191,18 +192,18 @@ def test_the_distribution_counts_overall_ratings(two_regions, national):
 
 @pytest.mark.parametrize("endpoint", ["pdus", "distribution", "key-questions", "case-facts"])
 def test_national_figures_are_refused_to_assistant_inspectors_and_people_on_no_team(
-    two_regions, endpoint, inspection
+    two_regions, endpoint, inspection, token_client
 ):
-    assistant = member(two_regions["gateshead"], Role.ASSISTANT_INSPECTOR)
+    assistant = team_member(two_regions["gateshead"], Role.ASSISTANT_INSPECTOR)
     assert token_client(assistant).get(f"/api/v1/national/{endpoint}/").status_code == 403
     assert token_client(UserFactory()).get(f"/api/v1/national/{endpoint}/").status_code == 403
     assert APIClient().get(f"/api/v1/national/{endpoint}/").status_code == 401
-    lead = member(two_regions["gateshead"], Role.LEAD)
+    lead = team_member(two_regions["gateshead"], Role.LEAD)
     assert token_client(lead).get(f"/api/v1/national/{endpoint}/").status_code == 200
 
 
-def test_an_open_inspection_is_shown_nationally_only_to_its_team(two_regions):
-    lead = member(two_regions["gateshead"], Role.LEAD)
+def test_an_open_inspection_is_shown_nationally_only_to_its_team(two_regions, token_client):
+    lead = team_member(two_regions["gateshead"], Role.LEAD)
     body = token_client(lead).get("/api/v1/national/pdus/").json()
     by_pdu = {row["pdu"]: row["inspection_id"] for row in body["results"]}
     assert by_pdu == {"Gateshead": two_regions["gateshead"].pk, "Bristol": None}

@@ -11,9 +11,8 @@ from tests.factories import (
     PDUFactory,
     PublishedRatingFactory,
     UserFactory,
+    team_member,
 )
-
-from .conftest import member, token_client
 
 
 def count(client, url):
@@ -22,24 +21,24 @@ def count(client, url):
     return len(queries)
 
 
-def test_the_case_list_runs_the_same_queries_for_one_case_or_many(inspection, lead):
+def test_the_case_list_runs_the_same_queries_for_one_case_or_many(inspection, lead, token_client):
     InspectedCaseFactory(inspection=inspection)
     client = token_client(lead)
     url = f"/api/v1/inspections/{inspection.pk}/cases/"
     few = count(client, url)
     for _ in range(25):
-        InspectedCaseFactory(inspection=inspection, assistant_inspector=member(inspection))
+        InspectedCaseFactory(inspection=inspection, assistant_inspector=team_member(inspection))
     assert count(client, url) == few
 
 
 @pytest.mark.parametrize("url", ["/api/v1/inspections/", "/api/v1/pdus/", "/api/v1/frameworks/"])
-def test_reference_and_inspection_lists_run_the_same_queries_for_one_or_many(framework, url):
+def test_reference_and_inspection_lists_run_the_same_queries_for_one_or_many(framework, url, token_client):
     user = UserFactory()
-    member(InspectionFactory(framework=framework), Role.LEAD, user)
+    team_member(InspectionFactory(framework=framework), Role.LEAD, user)
     PublishedRatingFactory(pdu=PDUFactory())
     client = token_client(user)
     few = count(client, url)
     for _ in range(10):
-        member(InspectionFactory(framework=framework), Role.LEAD, user)
+        team_member(InspectionFactory(framework=framework), Role.LEAD, user)
         PublishedRatingFactory(pdu=PDUFactory())
     assert count(client, url) == few

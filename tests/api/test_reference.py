@@ -6,11 +6,9 @@ from rest_framework.test import APIClient
 from api.negotiation import FORMAT_NOT_OFFERED
 from tests.factories import PDUFactory, PublishedRatingFactory, RegionFactory, UserFactory
 
-from .conftest import token_client
-
 
 @pytest.fixture
-def client(db):
+def client(token_client):
     return token_client(UserFactory())
 
 

@@ -17,10 +17,8 @@ from tests.factories import (
     OrganisationalRatingFactory,
     PDUFactory,
     PublishedRatingFactory,
-    UserFactory,
+    team_member,
 )
-
-from .conftest import member, token_client
 
 
 def add_counted_cases(inspection, count, answer="yes"):
@@ -34,7 +32,7 @@ def results_url(inspection):
     return f"/api/v1/inspections/{inspection.pk}/results/"
 
 
-def test_results_are_the_selectors_results(inspection, lead):
+def test_results_are_the_selectors_results(inspection, lead, token_client):
     add_counted_cases(inspection, 3)
     add_counted_cases(inspection, 1, answer="no")
     OrganisationalRatingFactory(inspection=inspection)
@@ -48,7 +46,7 @@ def test_results_are_the_selectors_results(inspection, lead):
     assert first["ci_lower"] < 75 < first["ci_upper"]
 
 
-def test_a_locked_inspection_serves_its_snapshot(inspection, lead):
+def test_a_locked_inspection_serves_its_snapshot(inspection, lead, token_client):
     add_counted_cases(inspection, 2)
     frozen = results.inspection_result_data(results.inspection_results([inspection])[inspection.pk])
     InspectionSnapshot.objects.create(
@@ -62,7 +60,7 @@ def test_a_locked_inspection_serves_its_snapshot(inspection, lead):
     assert body == {"inspection": inspection.pk, "provisional": False, **frozen}
 
 
-def test_results_as_csv_have_one_row_per_key_question(inspection, lead):
+def test_results_as_csv_have_one_row_per_key_question(inspection, lead, token_client):
     add_counted_cases(inspection, 4)
     response = token_client(lead).get(results_url(inspection) + "?format=csv")
     assert response.status_code == 200
@@ -75,23 +73,23 @@ def test_results_as_csv_have_one_row_per_key_question(inspection, lead):
     assert len([r for r in rows if r["key_question"]]) == 12
 
 
-@pytest.mark.parametrize("role", [Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER])
-def test_the_inspection_team_sees_results(inspection, role):
-    assert token_client(member(inspection, role)).get(results_url(inspection)).status_code == 200
+@pytest.mark.parametrize("member", ["lead", "inspector", "quality_assurer"])
+def test_the_inspection_team_sees_results(inspection, member, token_client, request):
+    assert token_client(request.getfixturevalue(member)).get(results_url(inspection)).status_code == 200
 
 
-def test_a_national_viewer_sees_any_inspections_results(inspection):
-    client = token_client(UserFactory(is_national_viewer=True))
+def test_a_national_viewer_sees_any_inspections_results(inspection, national_viewer, token_client):
+    client = token_client(national_viewer)
     assert client.get(results_url(inspection)).status_code == 200
 
 
-def test_an_assistant_inspector_is_refused_results_with_a_problem(inspection, assistant):
+def test_an_assistant_inspector_is_refused_results_with_a_problem(inspection, assistant, token_client):
     response = token_client(assistant).get(results_url(inspection))
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_results_of_another_inspection_are_not_found(inspection, other_inspection, lead):
+def test_results_of_another_inspection_are_not_found(inspection, other_inspection, lead, token_client):
     response = token_client(lead).get(results_url(other_inspection))
     assert response.status_code == 404
     assert token_client(lead).get(results_url(other_inspection) + "?format=csv").status_code == 404
@@ -101,8 +99,10 @@ def test_anonymous_results_request_is_refused(inspection):
     assert APIClient().get(results_url(inspection)).status_code == 401
 
 
-def test_results_take_the_same_number_of_queries_for_many_cases(inspection, other_inspection, lead):
-    member(other_inspection, Role.LEAD, lead)
+def test_results_take_the_same_number_of_queries_for_many_cases(
+    inspection, other_inspection, lead, token_client
+):
+    team_member(other_inspection, Role.LEAD, lead)
     add_counted_cases(inspection, 1)
     add_counted_cases(other_inspection, 40)
     OrganisationalRatingFactory(inspection=other_inspection)
@@ -116,7 +116,7 @@ def test_results_take_the_same_number_of_queries_for_many_cases(inspection, othe
     assert counts[1] <= 12
 
 
-def test_pdu_ratings_take_the_same_number_of_queries_for_a_long_history(lead):
+def test_pdu_ratings_take_the_same_number_of_queries_for_a_long_history(lead, token_client):
     short, long = PDUFactory(), PDUFactory()
     PublishedRatingFactory(pdu=short)
     for year in range(2000, 2020):

@@ -6,10 +6,8 @@ from django.core.cache import cache
 from api.throttling import PerTokenThrottle, PerUserThrottle
 from tests.factories import UserFactory
 
-from .conftest import token_client
 
-
-def test_a_token_over_its_rate_gets_a_429_problem_with_retry_after(db, monkeypatch):
+def test_a_token_over_its_rate_gets_a_429_problem_with_retry_after(monkeypatch, token_client):
     monkeypatch.setitem(PerTokenThrottle.THROTTLE_RATES, "token", "2/minute")
     client = token_client(UserFactory())
     assert [client.get("/api/v1/regions/").status_code for _ in range(2)] == [200, 200]
@@ -19,7 +17,7 @@ def test_a_token_over_its_rate_gets_a_429_problem_with_retry_after(db, monkeypat
     assert int(response["Retry-After"]) > 0
 
 
-def test_each_token_has_its_own_count_but_the_user_has_one_in_total(db, monkeypatch):
+def test_each_token_has_its_own_count_but_the_user_has_one_in_total(monkeypatch, token_client):
     monkeypatch.setitem(PerTokenThrottle.THROTTLE_RATES, "token", "2/minute")
     monkeypatch.setitem(PerUserThrottle.THROTTLE_RATES, "user", "4/minute")
     user = UserFactory()
@@ -29,7 +27,7 @@ def test_each_token_has_its_own_count_but_the_user_has_one_in_total(db, monkeypa
     assert second.get("/api/v1/regions/").status_code == 429  # the user's total is spent
 
 
-def test_one_users_requests_do_not_throttle_another(db, monkeypatch):
+def test_one_users_requests_do_not_throttle_another(monkeypatch, token_client):
     monkeypatch.setitem(PerUserThrottle.THROTTLE_RATES, "user", "1/minute")
     assert token_client(UserFactory()).get("/api/v1/regions/").status_code == 200
     assert token_client(UserFactory()).get("/api/v1/regions/").status_code == 200
@@ -40,7 +38,9 @@ def test_throttles_count_in_the_default_cache_that_cache_url_configures():
     assert PerTokenThrottle.cache is cache
 
 
-def test_with_redis_as_cache_url_the_counts_live_in_redis_for_every_worker(db, monkeypatch, settings):
+def test_with_redis_as_cache_url_the_counts_live_in_redis_for_every_worker(
+    monkeypatch, settings, token_client
+):
     """Workers share the counts only through a shared cache: with CACHE_URL=redis://... they are kept there."""
     redis = pytest.importorskip("redis")
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -5,26 +5,26 @@ from django.test import RequestFactory
 
 from cases.selectors.case_pages import case_queries
 from cases.services import workflow
-from inspections.models import Role
-from tests.factories import InspectedCaseFactory, InspectionFactory, UserFactory
 
 
 def test_thread_shows_every_query_and_an_answer_form_only_for_open_ones(
-    framework, django_assert_max_num_queries
+    case, assistant, quality_assurer, django_assert_max_num_queries
 ):
-    inspection = InspectionFactory(framework=framework)
-    amira, quinn = UserFactory(username="amira"), UserFactory(username="quinn")
-    inspection.memberships.create(user=amira, role=Role.ASSISTANT_INSPECTOR)
-    case = InspectedCaseFactory(inspection=inspection, assistant_inspector=amira, status="submitted")
-    first = workflow.case_return(case=case, user=quinn, text="Home visits were needed", fact="home_visits")
-    workflow.case_query_answer(query=first, user=amira, answer="Two visits are in the contact log")
+    case.status = "submitted"
+    case.save()
+    first = workflow.case_return(
+        case=case, user=quality_assurer, text="Home visits were needed", fact="home_visits"
+    )
+    workflow.case_query_answer(query=first, user=assistant, answer="Two visits are in the contact log")
     case.refresh_from_db()
     case.status = "submitted"
     case.save()
-    workflow.case_return(case=case, user=quinn, text="Mention the DA history", key_question_code="2.1.3")
+    workflow.case_return(
+        case=case, user=quality_assurer, text="Mention the DA history", key_question_code="2.1.3"
+    )
 
     request = RequestFactory().get(f"/cases/{case.pk}/")
-    request.user = amira
+    request.user = assistant
     with django_assert_max_num_queries(1):
         queries = case_queries(case)
     html = render_to_string(

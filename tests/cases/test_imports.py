@@ -7,23 +7,16 @@ from openpyxl import Workbook
 
 from cases import imports
 from cases.models import InspectedCase
-from inspections.models import Inspection, Role
+from inspections.models import Inspection
 from inspections.services import InspectionLocked
-from tests.factories import InspectedCaseFactory, InspectionFactory, UserFactory
-
-HEADER = "Case reference,Case type,RoSH level,Supervision start date,Assistant inspector\n"
+from tests.factories import SAMPLE_HEADER, InspectedCaseFactory, UserFactory
 
 
-@pytest.fixture
-def inspection(framework):
-    inspection = InspectionFactory(framework=framework, status=Inspection.Status.SETUP)
-    inspection.memberships.create(user=UserFactory(username="amira"), role=Role.ASSISTANT_INSPECTOR)
-    return inspection
-
-
-@pytest.fixture
-def lead(db):
-    return UserFactory(username="lena")
+@pytest.fixture(autouse=True)
+def _inspection_being_set_up(inspection, assistant):
+    """A sample is imported while the inspection is set up; amira, whom the sample files name, is on its team."""
+    inspection.status = Inspection.Status.SETUP
+    inspection.save()
 
 
 def preview(inspection, text: str | bytes, name="sample.csv"):
@@ -38,7 +31,7 @@ def problems(result):
 def test_a_clean_csv_previews_every_row_and_saves_nothing(inspection):
     result = preview(
         inspection,
-        HEADER + "A1,community order,low,2026-03-02,amira\nA2,Licence,Very high,02/03/2026,\n"
+        SAMPLE_HEADER + "A1,community order,low,2026-03-02,amira\nA2,Licence,Very high,02/03/2026,\n"
         "A3,post-sentence supervision,MEDIUM,2026-04-01,\n",
     )
     assert result.is_clean
@@ -54,7 +47,7 @@ def test_preview_lists_every_bad_row_with_line_column_and_message(inspection):
     InspectedCaseFactory(inspection=inspection, reference="OLD1")
     result = preview(
         inspection,
-        HEADER + "B1,caution,low,2026-03-02,\n"  # line 2
+        SAMPLE_HEADER + "B1,caution,low,2026-03-02,\n"  # line 2
         "B2,licence,extreme,2026-02-30,\n"  # line 3
         "B1,licence,low,2026-03-02,zed\n"  # line 4
         "OLD1,licence,low,2026-03-02,\n"  # line 5
@@ -77,7 +70,7 @@ def test_preview_lists_every_bad_row_with_line_column_and_message(inspection):
 
 def test_a_user_who_is_not_an_assistant_inspector_on_the_team_is_unknown(inspection):
     UserFactory(username="stranger")
-    result = preview(inspection, HEADER + "C1,licence,low,2026-03-02,stranger\n")
+    result = preview(inspection, SAMPLE_HEADER + "C1,licence,low,2026-03-02,stranger\n")
     assert problems(result) == [(2, "Assistant inspector", imports.UNKNOWN_USER.format(username="stranger"))]
 
 
@@ -85,7 +78,7 @@ def test_references_differing_only_in_case_are_duplicates_in_the_file_and_the_sa
     InspectedCaseFactory(inspection=inspection, reference="OLD1")
     result = preview(
         inspection,
-        HEADER + "NEW001,licence,low,2026-03-02,\n"  # line 2
+        SAMPLE_HEADER + "NEW001,licence,low,2026-03-02,\n"  # line 2
         "new001,licence,low,2026-03-02,\n"  # line 3
         "old1,licence,low,2026-03-02,\n",  # line 4
     )
@@ -103,7 +96,7 @@ def test_references_differing_only_in_case_are_duplicates_in_the_file_and_the_sa
 def test_a_reference_with_a_line_break_or_hidden_character_is_refused(inspection, reference):
     quoted = '"' + reference + '"'
     result = preview(
-        inspection, HEADER + "OK1,licence,low,2026-03-02,\n" + quoted + ",licence,low,2026-03-02,\n"
+        inspection, SAMPLE_HEADER + "OK1,licence,low,2026-03-02,\n" + quoted + ",licence,low,2026-03-02,\n"
     )
     assert problems(result) == [(3, "Case reference", imports.REFERENCE_HIDDEN_CHARACTERS)]
 
@@ -113,7 +106,7 @@ def test_a_supervision_start_after_today_is_refused_and_today_or_earlier_accepte
     tomorrow = today + datetime.timedelta(days=1)
     result = preview(
         inspection,
-        HEADER + f"T1,licence,low,{today.isoformat()},\n"  # line 2
+        SAMPLE_HEADER + f"T1,licence,low,{today.isoformat()},\n"  # line 2
         f"T2,licence,low,{tomorrow.isoformat()},\n"  # line 3
         "T3,licence,low,01/01/2099,\n"  # line 4
         "T4,licence,low,2019-06-30,\n",  # line 5
@@ -129,13 +122,13 @@ def test_a_supervision_start_after_today_is_refused_and_today_or_earlier_accepte
     [
         (b"", [(None, "", imports.EMPTY_FILE)]),
         (b"\n\n  \n", [(None, "", imports.EMPTY_FILE)]),
-        (HEADER.encode(), [(None, "", imports.NO_ROWS)]),
+        (SAMPLE_HEADER.encode(), [(None, "", imports.NO_ROWS)]),
         (b"Case reference,Case type\nA,licence\n", [
             (1, "RoSH level", imports.MISSING_COLUMN.format(column="RoSH level")),
             (1, "Supervision start date", imports.MISSING_COLUMN.format(column="Supervision start date")),
         ]),
-        ((HEADER + "Zoë,licence,low,2026-03-02,\n").encode("utf-16"), [(None, "", imports.WRONG_ENCODING)]),
-        ((HEADER + "Zoë,licence,low,2026-03-02,\n").encode("latin-1"), [(None, "", imports.WRONG_ENCODING)]),
+        ((SAMPLE_HEADER + "Zoë,licence,low,2026-03-02,\n").encode("utf-16"), [(None, "", imports.WRONG_ENCODING)]),
+        ((SAMPLE_HEADER + "Zoë,licence,low,2026-03-02,\n").encode("latin-1"), [(None, "", imports.WRONG_ENCODING)]),
         (b"x" * (imports.MAX_UPLOAD_BYTES + 1), [(None, "", imports.TOO_LARGE)]),
     ],
     ids=["empty", "blank-lines", "no-rows", "missing-columns", "utf-16", "latin-1", "too-large"],
@@ -169,7 +162,7 @@ def test_a_corrupt_xlsx_is_refused(inspection):
 def test_importing_a_clean_sample_saves_every_case_with_its_assistant_inspector(inspection, lead):
     rows, _ = imports.sample_read(
         name="s.csv",
-        data=(HEADER + "D1,licence,low,2026-03-02,amira\nD2,licence,high,2026-03-02,\n").encode(),
+        data=(SAMPLE_HEADER + "D1,licence,low,2026-03-02,amira\nD2,licence,high,2026-03-02,\n").encode(),
     )
     imports.sample_import(inspection=inspection, rows=rows, user=lead)
     cases = InspectedCase.objects.order_by("reference")
@@ -182,7 +175,8 @@ def test_importing_a_clean_sample_saves_every_case_with_its_assistant_inspector(
 
 def test_import_saves_nothing_if_any_row_is_bad(inspection, lead):
     rows, _ = imports.sample_read(
-        name="s.csv", data=(HEADER + "E1,licence,low,2026-03-02,\nE2,licence,low,yesterday,\n").encode()
+        name="s.csv",
+        data=(SAMPLE_HEADER + "E1,licence,low,2026-03-02,\nE2,licence,low,yesterday,\n").encode(),
     )
     with pytest.raises(imports.SampleInvalid) as refused:
         imports.sample_import(inspection=inspection, rows=rows, user=lead)
@@ -191,7 +185,9 @@ def test_import_saves_nothing_if_any_row_is_bad(inspection, lead):
 
 
 def test_import_refuses_a_case_added_meanwhile_under_another_case(inspection, lead):
-    rows, _ = imports.sample_read(name="s.csv", data=(HEADER + "h1,licence,low,2026-03-02,\n").encode())
+    rows, _ = imports.sample_read(
+        name="s.csv", data=(SAMPLE_HEADER + "h1,licence,low,2026-03-02,\n").encode()
+    )
     InspectedCaseFactory(inspection=inspection, reference="H1")
     with pytest.raises(imports.SampleInvalid) as refused:
         imports.sample_import(inspection=inspection, rows=rows, user=lead)
@@ -204,7 +200,9 @@ def test_import_refuses_a_case_added_meanwhile_under_another_case(inspection, le
 def test_import_into_a_locked_inspection_is_refused(inspection, lead):
     inspection.status = Inspection.Status.LOCKED
     inspection.save()
-    rows, _ = imports.sample_read(name="s.csv", data=(HEADER + "F1,licence,low,2026-03-02,\n").encode())
+    rows, _ = imports.sample_read(
+        name="s.csv", data=(SAMPLE_HEADER + "F1,licence,low,2026-03-02,\n").encode()
+    )
     with pytest.raises(InspectionLocked):
         imports.sample_import(inspection=inspection, rows=rows, user=lead)
     assert not InspectedCase.objects.exists()
@@ -212,7 +210,7 @@ def test_import_into_a_locked_inspection_is_refused(inspection, lead):
 
 def test_validation_runs_a_fixed_number_of_queries(inspection, django_assert_max_num_queries):
     body = "".join(f"G{n},licence,low,2026-03-02,amira\n" for n in range(500))
-    rows, _ = imports.sample_read(name="s.csv", data=(HEADER + body).encode())
+    rows, _ = imports.sample_read(name="s.csv", data=(SAMPLE_HEADER + body).encode())
     with django_assert_max_num_queries(2):
         result = imports.sample_validate(inspection=inspection, rows=rows)
     assert result.is_clean

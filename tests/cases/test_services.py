@@ -2,42 +2,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases import errors, fields
-from cases.models import Answer, InspectedCase, Judgement, Need
+from cases.models import InspectedCase, Judgement, Need
 from cases.services import answers
-from tests.factories import InspectedCaseFactory, InspectionFactory, UserFactory
 
 
-@pytest.fixture
-def case(framework):
-    return InspectedCaseFactory(inspection=InspectionFactory(framework=framework))
-
-
-@pytest.fixture
-def user(db):
-    return UserFactory()
-
-
-def complete_answers(framework):
-    codes = framework.standards.filter(key_questions__isnull=False).values_list(
-        "key_questions__code", flat=True
-    )
-    judgements = {code: {"answer": Answer.YES, "rationale": "Evidence in the notes."} for code in codes}
-    facts = {
-        "rosh_level": "high",
-        "rosh_classified_correctly": True,
-        "domestic_abuse_enquiries": "made",
-        "child_safeguarding_enquiries": "not_needed",
-        "home_visits": "not_made",
-        "management_oversight": "insufficient",
-    }
-    needs = {need: {"linked_to_offending": False} for need in Need.values}
-    return judgements, facts, needs
-
-
-def test_saving_a_draft_records_answers_and_bumps_the_version(case, user):
+def test_saving_a_draft_records_answers_and_bumps_the_version(case, assistant):
     saved = answers.case_save(
         case=case,
-        user=user,
+        user=assistant,
         expected_version=1,
         judgements={"2.1.1": {"answer": "yes", "rationale": "  Good induction.  "}},
         facts={"rosh_classified_correctly": False},
@@ -47,31 +19,37 @@ def test_saving_a_draft_records_answers_and_bumps_the_version(case, user):
     assert saved.status == InspectedCase.Status.IN_PROGRESS
     assert saved.rosh_classified_correctly is False
     judgement = Judgement.objects.get(case=case, key_question__code="2.1.1")
-    assert (judgement.answer, judgement.rationale, judgement.updated_by) == ("yes", "Good induction.", user)
-    assert judgement.history.first().history_user == user
+    assert (judgement.answer, judgement.rationale, judgement.updated_by) == (
+        "yes",
+        "Good induction.",
+        assistant,
+    )
+    assert judgement.history.first().history_user == assistant
     assert saved.needs.get(need="drugs").sufficiently_addressed is False
 
 
-def test_a_save_from_an_older_version_is_refused_and_changes_nothing(case, user):
-    answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+def test_a_save_from_an_older_version_is_refused_and_changes_nothing(case, assistant):
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     with pytest.raises(errors.CaseConflict) as conflict:
-        answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "no"}})
+        answers.case_save(
+            case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "no"}}
+        )
     assert conflict.value.current.version == 2
     assert Judgement.objects.get(case=case).answer == "yes"
 
 
-def test_an_unchanged_answer_adds_no_history(case, user):
+def test_an_unchanged_answer_adds_no_history(case, assistant):
     values = {"2.1.1": {"answer": "yes", "rationale": "Evidence."}}
-    answers.case_save(case=case, user=user, expected_version=1, judgements=values)
-    answers.case_save(case=case, user=user, expected_version=2, judgements=values)
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements=values)
+    answers.case_save(case=case, user=assistant, expected_version=2, judgements=values)
     assert Judgement.objects.get(case=case).history.count() == 1
 
 
-def test_values_that_are_not_allowed_are_refused_with_field_errors(case, user):
+def test_values_that_are_not_allowed_are_refused_with_field_errors(case, assistant):
     with pytest.raises(ValidationError) as error:
         answers.case_save(
             case=case,
-            user=user,
+            user=assistant,
             expected_version=1,
             judgements={"9.9.9": {"answer": "yes"}, "2.1.1": {"answer": "maybe"}},
             facts={"status": "approved"},
@@ -80,11 +58,11 @@ def test_values_that_are_not_allowed_are_refused_with_field_errors(case, user):
     assert InspectedCase.objects.get(pk=case.pk).version == 1
 
 
-def test_a_need_not_linked_to_offending_cannot_be_marked_addressed(case, user):
+def test_a_need_not_linked_to_offending_cannot_be_marked_addressed(case, assistant):
     with pytest.raises(ValidationError) as error:
         answers.case_save(
             case=case,
-            user=user,
+            user=assistant,
             expected_version=1,
             needs={"alcohol": {"linked_to_offending": False, "sufficiently_addressed": True}},
         )
@@ -93,9 +71,9 @@ def test_a_need_not_linked_to_offending_cannot_be_marked_addressed(case, user):
     }
 
 
-def test_submitting_an_incomplete_case_lists_every_missing_item(case, user):
+def test_submitting_an_incomplete_case_lists_every_missing_item(case, assistant):
     with pytest.raises(errors.CaseIncomplete) as incomplete:
-        answers.case_submit(case=case, user=user, expected_version=1)
+        answers.case_submit(case=case, user=assistant, expected_version=1)
     missing = [problem.field for problem in incomplete.value.problems]
     assert len(missing) == 12 * 2 + len(fields.FACT_FIELDS) - 1 + len(
         Need.values
@@ -104,41 +82,41 @@ def test_submitting_an_incomplete_case_lists_every_missing_item(case, user):
     assert "need_accommodation_linked" in missing
 
 
-def test_a_complete_case_is_submitted_and_then_read_only(case, user, framework):
-    judgements, facts, needs = complete_answers(framework)
+def test_a_complete_case_is_submitted_and_then_read_only(case, assistant, complete_answers):
+    judgements, facts, needs = complete_answers
     case = answers.case_save(
-        case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
+        case=case, user=assistant, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
-    submitted = answers.case_submit(case=case, user=user, expected_version=case.version)
+    submitted = answers.case_submit(case=case, user=assistant, expected_version=case.version)
     assert submitted.status == InspectedCase.Status.SUBMITTED
     with pytest.raises(errors.CaseNotEditable):
         answers.case_save(
-            case=submitted, user=user, expected_version=submitted.version, facts={"home_visits": "made"}
+            case=submitted, user=assistant, expected_version=submitted.version, facts={"home_visits": "made"}
         )
 
 
-def test_a_linked_need_needs_an_addressed_answer_before_submission(case, user, framework):
-    judgements, facts, needs = complete_answers(framework)
+def test_a_linked_need_needs_an_addressed_answer_before_submission(case, assistant, complete_answers):
+    judgements, facts, needs = complete_answers
     needs["drugs"] = {"linked_to_offending": True}
     case = answers.case_save(
-        case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
+        case=case, user=assistant, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
     assert [p.field for p in answers.case_problems(case)] == ["need_drugs_addressed"]
 
 
-def test_a_case_in_a_locked_inspection_cannot_be_saved(case, user):
+def test_a_case_in_a_locked_inspection_cannot_be_saved(case, assistant):
     case.inspection.status = "locked"
     case.inspection.save()
     with pytest.raises(errors.CaseNotEditable):
-        answers.case_save(case=case, user=user, expected_version=1, facts={"home_visits": "made"})
+        answers.case_save(case=case, user=assistant, expected_version=1, facts={"home_visits": "made"})
 
 
-def test_missing_needs_are_named_grammatically_whatever_the_need(case, user, framework):
-    judgements, facts, needs = complete_answers(framework)
+def test_missing_needs_are_named_grammatically_whatever_the_need(case, assistant, complete_answers):
+    judgements, facts, needs = complete_answers
     del needs["drugs"]
     needs["attitudes"] = {"linked_to_offending": True}
     case = answers.case_save(
-        case=case, user=user, expected_version=1, judgements=judgements, facts=facts, needs=needs
+        case=case, user=assistant, expected_version=1, judgements=judgements, facts=facts, needs=needs
     )
     assert [p.message for p in answers.case_problems(case)] == [
         "Select yes if the drugs need is linked to offending",
@@ -146,11 +124,11 @@ def test_missing_needs_are_named_grammatically_whatever_the_need(case, user, fra
     ]
 
 
-def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, user):
+def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, assistant):
     with pytest.raises(ValidationError) as error:
         answers.case_save(
             case=case,
-            user=user,
+            user=assistant,
             expected_version=1,
             judgements={"2.1.1": {"answer": "yes", "rationale": "x" * (answers.EVIDENCE_MAX_LENGTH + 1)}},
         )
@@ -161,13 +139,15 @@ def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, user)
     assert InspectedCase.objects.get(pk=case.pk).version == 1
 
     padded = " " * 10 + "x" * answers.EVIDENCE_MAX_LENGTH + " " * 10  # spaces around it are not kept
-    answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"rationale": padded}})
+    answers.case_save(
+        case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"rationale": padded}}
+    )
     assert len(Judgement.objects.get(case=case).rationale) == answers.EVIDENCE_MAX_LENGTH
 
 
-def test_evidence_saved_before_the_limit_does_not_stop_other_changes(case, user):
-    answers.case_save(case=case, user=user, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+def test_evidence_saved_before_the_limit_does_not_stop_other_changes(case, assistant):
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
     Judgement.objects.filter(case=case).update(rationale="x" * 200_000)
-    answers.case_save(case=case, user=user, expected_version=2, judgements={"2.1.1": {"answer": "no"}})
+    answers.case_save(case=case, user=assistant, expected_version=2, judgements={"2.1.1": {"answer": "no"}})
     judgement = Judgement.objects.get(case=case)
     assert (judgement.answer, len(judgement.rationale)) == ("no", 200_000)

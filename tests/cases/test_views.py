@@ -7,25 +7,8 @@ from cases.forms.case_page import CaseForm
 from cases.models import InspectedCase, Judgement, Need
 from cases.selectors.case_pages import case_page
 from cases.services import answers, workflow
-from inspections.models import Inspection, Role
+from inspections.models import Inspection
 from tests.factories import InspectedCaseFactory, InspectionFactory, MembershipFactory, UserFactory
-
-
-@pytest.fixture
-def inspection(framework):
-    return InspectionFactory(framework=framework)
-
-
-@pytest.fixture
-def assistant(inspection):
-    user = UserFactory(username="amira", first_name="Amira", last_name="Hussain")
-    MembershipFactory(inspection=inspection, user=user, role=Role.ASSISTANT_INSPECTOR)
-    return user
-
-
-@pytest.fixture
-def case(inspection, assistant):
-    return InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant, reference="DBY0001")
 
 
 def form_data(case, **changes):
@@ -33,27 +16,6 @@ def form_data(case, **changes):
     data = dict(CaseForm(page=case_page(case)).initial)
     data.update(changes)
     return data
-
-
-def complete(case, user):
-    codes = case.inspection.framework.standards.filter(key_questions__isnull=False).values_list(
-        "key_questions__code", flat=True
-    )
-    answers.case_save(
-        case=case,
-        user=user,
-        expected_version=case.version,
-        judgements={code: {"answer": "yes", "rationale": "Evidence in the notes."} for code in codes},
-        facts={
-            "rosh_classified_correctly": True,
-            "domestic_abuse_enquiries": "made",
-            "child_safeguarding_enquiries": "not_needed",
-            "home_visits": "not_made",
-            "management_oversight": "sufficient",
-        },
-        needs={need: {"linked_to_offending": False} for need in Need.values},
-    )
-    return InspectedCase.objects.get(pk=case.pk)
 
 
 # Your cases
@@ -65,7 +27,7 @@ def test_your_cases_lists_assigned_cases_with_status_and_progress(client, case, 
     response = client.get(reverse("case_list"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "DBY0001" in html
+    assert case.reference in html
     assert "1 of 12 key questions answered" in html
     assert "In progress" in html
 
@@ -79,7 +41,7 @@ def test_your_cases_leaves_out_other_inspectors_cases_and_locked_inspections(cli
     InspectedCaseFactory(inspection=not_member, assistant_inspector=assistant, reference="NOTMEMBER01")
     client.force_login(assistant)
     html = client.get(reverse("case_list")).content.decode()
-    assert "DBY0001" in html
+    assert case.reference in html
     assert "OTHER01" not in html
     assert "LOCKED01" not in html
     assert "NOTMEMBER01" not in html
@@ -179,8 +141,8 @@ def test_submitting_an_incomplete_case_lists_every_missing_item_linked_to_its_fi
     assert "<title>Error:" in html
 
 
-def test_submitting_a_complete_case_makes_it_read_only(client, case, assistant):
-    case = complete(case, assistant)
+def test_submitting_a_complete_case_makes_it_read_only(client, case, assistant, complete_case):
+    case = complete_case(case)
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
     response = client.post(url, form_data(case, action="submit"))
@@ -193,9 +155,8 @@ def test_submitting_a_complete_case_makes_it_read_only(client, case, assistant):
     assert "Evidence in the notes." in html
 
 
-def test_a_submitted_case_cannot_be_saved(client, case, assistant):
-    case = complete(case, assistant)
-    answers.case_submit(case=case, user=assistant, expected_version=case.version)
+def test_a_submitted_case_cannot_be_saved(client, case, assistant, submit_case):
+    case = submit_case(case)
     client.force_login(assistant)
     response = client.post(reverse("case_detail", args=[case.pk]), form_data(case, kq_2_1_1_answer="no"))
     assert response.status_code == 404
@@ -286,12 +247,14 @@ def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assista
     assert "Kept text" in html
 
 
-def test_case_page_runs_a_fixed_number_of_queries(client, case, assistant, django_assert_max_num_queries):
+def test_case_page_runs_a_fixed_number_of_queries(
+    client, case, assistant, complete_case, django_assert_max_num_queries
+):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
     with django_assert_max_num_queries(11) as few:
         client.get(url)
-    complete(case, assistant)
+    complete_case(case)
     for version in range(2, 5):
         answers.case_save(
             case=case,
@@ -316,10 +279,8 @@ def test_anonymous_users_are_sent_to_sign_in(client, case, method):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_another_inspectors_case_is_not_found(client, case, inspection, method):
-    other = UserFactory()
-    MembershipFactory(inspection=inspection, user=other, role=Role.ASSISTANT_INSPECTOR)
-    client.force_login(other)
+def test_another_inspectors_case_is_not_found(client, case, second_assistant, method):
+    client.force_login(second_assistant)
     assert getattr(client, method)(reverse("case_detail", args=[case.pk])).status_code == 404
 
 
@@ -344,9 +305,7 @@ def test_a_case_in_a_locked_inspection_is_read_only(client, case, assistant, ins
     assert client.post(url, form_data(case)).status_code == 404
 
 
-def test_the_lead_reads_a_case_but_cannot_change_it(client, case, inspection):
-    lead = UserFactory()
-    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+def test_the_lead_reads_a_case_but_cannot_change_it(client, case, lead):
     client.force_login(lead)
     url = reverse("case_detail", args=[case.pk])
     response = client.get(url)
@@ -382,16 +341,15 @@ def test_history_shows_who_changed_an_answer_and_what_it_was_before(client, case
     assert "Amira Hussain" in response.content.decode()
 
 
-def test_history_includes_changes_made_in_the_admin(client, case, assistant):
+def test_history_includes_changes_made_in_the_admin(client, case, assistant, superuser):
     answers.case_save(
         case=case,
         user=assistant,
         expected_version=1,
         judgements={"2.1.1": {"answer": "yes", "rationale": "Mine."}},
     )
-    admin = UserFactory(is_superuser=True, is_staff=True, first_name="Ada", last_name="Admin")
     judgement = Judgement.objects.get(case=case)
-    client.force_login(admin)
+    client.force_login(superuser)
     url = reverse("admin:cases_judgement_change", args=[judgement.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
@@ -450,13 +408,11 @@ def test_demo_answers_are_recorded_as_given_by_their_assistant_inspector(db):
     assert judgement.history.get().history_user == judgement.case.assistant_inspector
 
 
-def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(client, case, assistant, inspection):
-    case = complete(case, assistant)
-    case = answers.case_submit(case=case, user=assistant, expected_version=case.version)
-    lead = UserFactory()
-    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(
+    client, case, assistant, lead, submit_case
+):
     workflow.case_return(
-        case=case, user=lead, text="Say what the police told you.", key_question_code="2.1.3"
+        case=submit_case(case), user=lead, text="Say what the police told you.", key_question_code="2.1.3"
     )
     client.force_login(assistant)
     html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
@@ -465,20 +421,15 @@ def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(client, 
     assert "<textarea" in html  # the case itself is editable again
 
 
-def returned_with_query(case, assistant, inspection):
-    case = complete(case, assistant)
-    case = answers.case_submit(case=case, user=assistant, expected_version=case.version)
-    lead = UserFactory()
-    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+@pytest.fixture
+def query(case, lead, submit_case):
+    """The lead's query on home visits, with which `case` was returned to its assistant inspector."""
     return workflow.case_return(
-        case=case, user=lead, text="Say what the police told you.", fact="home_visits"
+        case=submit_case(case), user=lead, text="Say what the police told you.", fact="home_visits"
     )
 
 
-def test_an_empty_query_answer_shows_an_error_summary_and_an_inline_error(
-    client, case, assistant, inspection
-):
-    query = returned_with_query(case, assistant, inspection)
+def test_an_empty_query_answer_shows_an_error_summary_and_an_inline_error(client, case, assistant, query):
     client.force_login(assistant)
     response = client.post(
         reverse("inspections:query_answer", args=[query.pk]), {"answer": "  ", "next": f"/cases/{case.pk}/"}
@@ -496,8 +447,7 @@ def test_an_empty_query_answer_shows_an_error_summary_and_an_inline_error(
     assert query.is_open
 
 
-def test_a_refused_query_answer_keeps_what_the_user_typed(client, case, assistant, inspection):
-    query = returned_with_query(case, assistant, inspection)
+def test_a_refused_query_answer_keeps_what_the_user_typed(client, assistant, query):
     client.force_login(assistant)
     typed = "The police said " + "x" * answers.EVIDENCE_MAX_LENGTH
     response = client.post(reverse("inspections:query_answer", args=[query.pk]), {"answer": typed})
@@ -510,8 +460,7 @@ def test_a_refused_query_answer_keeps_what_the_user_typed(client, case, assistan
     assert query.is_open
 
 
-def test_a_query_answer_saves_and_goes_back_to_the_case_page(client, case, assistant, inspection):
-    query = returned_with_query(case, assistant, inspection)
+def test_a_query_answer_saves_and_goes_back_to_the_case_page(client, case, assistant, query):
     client.force_login(assistant)
     response = client.post(
         reverse("inspections:query_answer", args=[query.pk]),
@@ -526,8 +475,8 @@ def test_a_query_answer_saves_and_goes_back_to_the_case_page(client, case, assis
 
 
 def stale_submit(client, case, assistant, saved_by):
-    """Load the complete case page, let saved_by save it meanwhile, then press "Submit case" on the stale page."""
-    case = complete(case, assistant)
+    """Load the page of the complete case, let saved_by save it meanwhile, then press "Submit case" on the stale
+    page."""
     loaded = form_data(case)
     answers.case_save(
         case=case,
@@ -542,8 +491,10 @@ def stale_submit(client, case, assistant, saved_by):
     )
 
 
-def test_keeping_my_version_after_a_conflicting_submit_submits_the_case(client, case, assistant):
-    response = stale_submit(client, case, assistant, saved_by=assistant)
+def test_keeping_my_version_after_a_conflicting_submit_submits_the_case(
+    client, case, assistant, complete_case
+):
+    response = stale_submit(client, complete_case(case), assistant, saved_by=assistant)
     assert response.status_code == 409
     html = response.content.decode()
     assert hidden_inputs(html)["action"] == "submit"
@@ -585,17 +536,19 @@ def test_the_conflict_page_keeps_save_and_continue_and_ignores_unknown_actions(c
     assert "Keep my version and submit" not in html
 
 
-def test_the_conflict_page_says_you_saved_it_when_it_was_your_other_tab(client, case, assistant):
-    html = stale_submit(client, case, assistant, saved_by=assistant).content.decode()
+def test_the_conflict_page_says_you_saved_it_when_it_was_your_other_tab(
+    client, case, assistant, complete_case
+):
+    html = stale_submit(client, complete_case(case), assistant, saved_by=assistant).content.decode()
     assert "This case was saved after you opened it" in html
     assert "You saved it at" in html
     assert "Amira Hussain saved it" not in html
     assert "Someone else" not in html
 
 
-def test_the_conflict_page_names_whoever_else_saved_it(client, case, assistant):
+def test_the_conflict_page_names_whoever_else_saved_it(client, case, assistant, complete_case):
     other = UserFactory(first_name="Ben", last_name="Okafor")
-    html = stale_submit(client, case, assistant, saved_by=other).content.decode()
+    html = stale_submit(client, complete_case(case), assistant, saved_by=other).content.decode()
     assert "This case was saved after you opened it" in html
     assert "Ben Okafor saved it at" in html
     assert "You saved it" not in html

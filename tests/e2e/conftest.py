@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Every page a journey visits is checked with axe (`assert_accessible`). Set REQUIRE_BROWSER=1 (CI does) to fail,
+Every page a journey visits is checked with axe (the `assert_accessible` fixture). Set REQUIRE_BROWSER=1 (CI does) to fail,
 rather than skip, where Chromium is missing.
 """
 
@@ -68,22 +68,34 @@ def new_page(browser, live_server):
         context.close()
 
 
-def assert_accessible(page):
-    """No serious or critical axe violations on the page as it is now."""
+@pytest.fixture
+def assert_accessible():
+    """Check a page as it is now: no serious or critical axe violations."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
-    problems = [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} – "
-        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert not problems, f"axe found on {page.url}:\n" + "\n".join(problems)
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        problems = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} – "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+            for violation in results.response["violations"]
+            if violation["impact"] in {"serious", "critical"}
+        ]
+        assert not problems, f"axe found on {page.url}:\n" + "\n".join(problems)
+
+    return check
 
 
-def sign_in(page, username, password):
-    page.goto("/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+@pytest.fixture
+def sign_in():
+    """Sign a page in through the sign-in form."""
+
+    def sign_in_as(page, username, password):
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in_as

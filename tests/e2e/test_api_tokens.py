@@ -1,10 +1,11 @@
 import httpx
 
-from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
-def test_a_user_creates_uses_and_revokes_an_api_token(page, live_server, transactional_db):
+def test_a_user_creates_uses_and_revokes_an_api_token(
+    page, live_server, transactional_db, sign_in, assert_accessible
+):
     UserFactory(username="analyst")
     sign_in(page, "analyst", DEFAULT_PASSWORD)
     page.get_by_role("link", name="API tokens").click()
@@ -45,7 +46,9 @@ def test_a_user_creates_uses_and_revokes_an_api_token(page, live_server, transac
     assert response.headers["content-type"] == "application/problem+json"
 
 
-def test_the_api_documentation_page_is_accessible_without_javascript(browser, live_server, transactional_db):
+def test_the_api_documentation_page_is_accessible_without_javascript(
+    browser, live_server, transactional_db, assert_accessible
+):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/api/docs/")

@@ -14,14 +14,14 @@ from cases.fields import FACT_FIELDS
 from cases.models import InspectedCase, Judgement, Need
 from cases.services.workflow import case_return
 from inspections.models import Inspection, Role
-from tests.e2e.conftest import assert_accessible, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 KEY_QUESTIONS = [f"2.{stage}.{number}" for stage in range(1, 5) for number in range(1, 4)]
 
 
 @pytest.fixture
-def case(transactional_db):
+def demo_case(transactional_db):
+    """The demo data, and one of amira's cases she has not started."""
     seed_demo()
     return InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
 
@@ -42,7 +42,9 @@ def screenshot(page, name, **options):
         page.screenshot(path=str(SCREENSHOTS / name), **options)
 
 
-def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(page, case):
+def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
+    page, demo_case, assert_accessible
+):
     page.goto("/cases/")
     assert "/sign-in/" in page.url
     page.get_by_label("Username").fill("amira")
@@ -51,15 +53,15 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
 
     page.get_by_role("heading", name="Your cases").wait_for()  # back where they were going
     assert_accessible(page)
-    page.get_by_role("link", name=case.reference, exact=True).click()
-    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    page.get_by_role("link", name=demo_case.reference, exact=True).click()
+    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
     assert_accessible(page)
 
     answer(page, "2.1.1", "Motivation explored at induction.")
     answer(page, "2.1.2", "Offending-related factors not analysed.", choice=2)
     answer(page, "2.1.3", "Risk of harm analysed with police information.")
     page.locator("#section-assessment").get_by_role("button", name="Save draft").click()
-    page.get_by_text(f"Your answers for {case.reference} have been saved.").wait_for()
+    page.get_by_text(f"Your answers for {demo_case.reference} have been saved.").wait_for()
     page.reload()
     assert page.is_checked(field("2.1.1", "answer"))
     assert page.is_checked(field("2.1.2", "answer") + "-2")
@@ -92,11 +94,11 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
         page.check(f"#need_{need}_linked-2")  # not linked to offending
     page.get_by_role("button", name="Submit case").click()
 
-    page.get_by_text(f"{case.reference} has been submitted for quality assurance.").wait_for()
+    page.get_by_text(f"{demo_case.reference} has been submitted for quality assurance.").wait_for()
     assert page.locator("textarea").count() == 0
     assert "Offending-related factors not analysed." in page.content()
     assert_accessible(page)
-    assert InspectedCase.objects.get(pk=case.pk).status == InspectedCase.Status.SUBMITTED
+    assert InspectedCase.objects.get(pk=demo_case.pk).status == InspectedCase.Status.SUBMITTED
 
     history = page.get_by_role("link", name="history of 2.1.2")
     assert history.inner_text().startswith("Changed 1 time")
@@ -104,7 +106,7 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
     page.get_by_role("heading", name="History of 2.1.2").wait_for()
     assert "Offending-related factors not analysed." in page.locator("table").inner_text()
     assert_accessible(page)
-    page.get_by_role("link", name=f"Back to case {case.reference}").click()
+    page.get_by_role("link", name=f"Back to case {demo_case.reference}").click()
     page.get_by_role("link", name="history of home visits").click()
     page.get_by_role("heading", name="History of home visits").wait_for()
     assert_accessible(page)
@@ -115,10 +117,10 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(p
     assert_accessible(page)
 
 
-def test_the_case_page_in_a_screenshot(page, case):
+def test_the_case_page_in_a_screenshot(page, demo_case, sign_in, assert_accessible):
     """The case page part-answered, as docs/screenshots/case-page.png shows it."""
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/")
     answer(page, "2.1.1", "The practitioner explored motivation and barriers at induction.")
     answer(page, "2.1.2", "The plan lists needs but sets no actions or timescales.", choice=2)
     assert page.locator("#need_drugs_addressed").is_hidden()
@@ -141,7 +143,7 @@ def tab_to(page, selector, limit=300):
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
-def test_the_journey_works_by_keyboard_alone(page, case):
+def test_the_journey_works_by_keyboard_alone(page, demo_case):
     page.goto("/cases/")
     tab_to(page, "#id_username")
     page.keyboard.type("amira")
@@ -150,9 +152,9 @@ def test_the_journey_works_by_keyboard_alone(page, case):
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Your cases").wait_for()
 
-    tab_to(page, f'a[href="/cases/{case.pk}/"]')
+    tab_to(page, f'a[href="/cases/{demo_case.pk}/"]')
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
     tab_to(page, "#kq_2_1_1_answer")
     page.keyboard.press("Space")
     tab_to(page, "#kq_2_1_1_rationale")
@@ -160,7 +162,7 @@ def test_the_journey_works_by_keyboard_alone(page, case):
     tab_to(page, 'button[value="save"]')
     page.keyboard.press("Enter")
     page.get_by_text("have been saved").wait_for()
-    judgement = Judgement.objects.get(case=case, key_question__code="2.1.1")
+    judgement = Judgement.objects.get(case=demo_case, key_question__code="2.1.1")
     assert (judgement.answer, judgement.rationale) == ("yes", "Typed without a mouse.")
 
     tab_to(page, 'button[value="submit"]')
@@ -171,12 +173,14 @@ def test_the_journey_works_by_keyboard_alone(page, case):
     assert page.evaluate("document.activeElement.id") == "kq_2_1_2_answer"
 
 
-def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(page, new_page, case):
+def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(
+    page, new_page, demo_case, sign_in, assert_accessible
+):
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/")
     other = new_page()  # the same inspector on another device
     sign_in(other, "amira", DEMO_PASSWORD)
-    other.goto(f"/cases/{case.pk}/")
+    other.goto(f"/cases/{demo_case.pk}/")
 
     answer(other, "2.1.1", "Saved first, on the laptop.")
     other.get_by_role("button", name="Save draft").first.click()
@@ -194,20 +198,20 @@ def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(page
     assert "Typed on the tablet." in row.inner_text()
     assert "Saved first, on the laptop." in row.inner_text()
     assert_accessible(page)
-    assert Judgement.objects.get(case=case).rationale == "Saved first, on the laptop."
+    assert Judgement.objects.get(case=demo_case).rationale == "Saved first, on the laptop."
 
     page.get_by_role("button", name="Keep my version").click()
     page.get_by_text("have been saved").wait_for()
-    judgement = Judgement.objects.get(case=case)
+    judgement = Judgement.objects.get(case=demo_case)
     assert (judgement.answer, judgement.rationale) == ("no", "Typed on the tablet.")
 
 
-def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_page, case):
+def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_page, demo_case, sign_in):
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/")
     other = new_page()
     sign_in(other, "amira", DEMO_PASSWORD)
-    other.goto(f"/cases/{case.pk}/")
+    other.goto(f"/cases/{demo_case.pk}/")
     answer(other, "2.1.1", "Theirs.")
     other.get_by_role("button", name="Save draft").first.click()
     other.get_by_text("have been saved").wait_for()
@@ -215,12 +219,12 @@ def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_
     answer(page, "2.1.1", "Mine.")
     page.get_by_role("button", name="Save draft").first.click()
     page.get_by_role("link", name="Take the saved version").click()
-    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
     assert page.input_value(field("2.1.1", "rationale")) == "Theirs."
     assert page.locator("#restore-draft").is_hidden()
 
 
-def test_an_empty_query_answer_is_shown_against_the_answer_box(page, case):
+def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, sign_in, assert_accessible):
     submitted = (
         InspectedCase.objects.filter(assistant_inspector__username="amira", status="submitted")
         .exclude(inspection__status=Inspection.Status.LOCKED)
@@ -248,9 +252,9 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, case):
     assert page.url.endswith(f"/cases/{submitted.pk}/")
 
 
-def test_typed_answers_survive_an_expired_session(page, case):
+def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, assert_accessible):
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/")
     answer(page, "2.2.1", "Typed before the session expired.")
     Session.objects.all().delete()  # the session expires on the server while they type
 
@@ -259,7 +263,7 @@ def test_typed_answers_survive_an_expired_session(page, case):
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
     banner = page.locator("#restore-draft")
     banner.wait_for()
     assert page.input_value(field("2.2.1", "rationale")) == ""
@@ -273,23 +277,23 @@ def test_typed_answers_survive_an_expired_session(page, case):
     page.locator("#section-planning").get_by_role("button", name="Save draft").click()
     page.get_by_text("have been saved").wait_for()
     assert page.locator("#restore-draft").is_hidden()
-    assert Judgement.objects.get(case=case, key_question__code="2.2.1").rationale == (
+    assert Judgement.objects.get(case=demo_case, key_question__code="2.2.1").rationale == (
         "Typed before the session expired."
     )
 
 
-def test_the_case_page_works_without_javascript(browser, live_server, case):
+def test_the_case_page_works_without_javascript(browser, live_server, demo_case, sign_in):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
         sign_in(page, "amira", DEMO_PASSWORD)
-        page.goto(f"/cases/{case.pk}/")
+        page.goto(f"/cases/{demo_case.pk}/")
         answer(page, "2.4.1", "Reviewed after the further arrest.", choice=2)
         assert page.locator("#need_drugs_addressed").is_visible()  # every question shows without JavaScript
         page.locator("#section-reviewing").get_by_role("button", name="Save and continue").click()
         page.get_by_text("have been saved").wait_for()
-        assert page.url.endswith(f"/cases/{case.pk}/#section-case-facts")
+        assert page.url.endswith(f"/cases/{demo_case.pk}/#section-case-facts")
         assert page.is_checked(field("2.4.1", "answer") + "-2")
 
         page.get_by_role("button", name="Submit case").click()

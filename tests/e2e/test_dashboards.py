@@ -6,7 +6,6 @@ from pathlib import Path
 
 from cases.demo import DEMO_PASSWORD, seed_demo
 from inspections.models import Inspection
-from tests.e2e.conftest import assert_accessible, sign_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = bool(
@@ -24,7 +23,9 @@ def _screenshot(page, name):
         Image.open(path).convert("RGB").quantize(colors=256).save(path, optimize=True)
 
 
-def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(page, transactional_db):
+def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(
+    page, transactional_db, sign_in, assert_accessible
+):
     seed_demo()
     gateshead = Inspection.objects.get(pdu__name="Gateshead and South Tyneside")
     sign_in(page, "lead", DEMO_PASSWORD)
@@ -44,7 +45,9 @@ def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(page, transac
     assert download.value.suggested_filename.endswith("case-facts.csv")
 
 
-def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(page, transactional_db):
+def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(
+    page, transactional_db, sign_in, assert_accessible
+):
     seed_demo()
     sign_in(page, "lead", DEMO_PASSWORD)
     page.goto("/dashboards/national/")
@@ -66,7 +69,7 @@ def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(page, transa
     assert_accessible(page)
 
 
-def test_the_national_dashboard_works_without_javascript(browser, live_server, transactional_db):
+def test_the_national_dashboard_works_without_javascript(browser, live_server, transactional_db, sign_in):
     seed_demo()
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()

@@ -1,8 +1,9 @@
 from cases.demo import DEMO_PASSWORD, seed_demo
-from tests.e2e.conftest import assert_accessible, sign_in
 
 
-def test_lead_signs_in_and_sees_pdus_with_provisional_ratings(page, transactional_db):
+def test_lead_signs_in_and_sees_pdus_with_provisional_ratings(
+    page, transactional_db, sign_in, assert_accessible
+):
     seed_demo()
     page.goto("/")
     assert "/sign-in/" in page.url
@@ -17,7 +18,9 @@ def test_lead_signs_in_and_sees_pdus_with_provisional_ratings(page, transactiona
     assert "out of 27" in gateshead.get_by_role("cell").nth(3).inner_text()
 
 
-def test_wrong_password_shows_error_summary_and_keeps_username(page, transactional_db):
+def test_wrong_password_shows_error_summary_and_keeps_username(
+    page, transactional_db, sign_in, assert_accessible
+):
     seed_demo()
     sign_in(page, "lead", "not-the-password")
     summary = page.locator(".govuk-error-summary")

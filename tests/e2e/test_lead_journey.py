@@ -6,27 +6,25 @@ on the case page."""
 import datetime
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from cases.demo import DEMO_PASSWORD, demo_users_create
 from cases.models import InspectedCase
-from cases.services import answers
 from inspections import services
 from inspections.frameworks import frameworks_load_all
 from inspections.models import Inspection
 from pdus.loading import published_ratings_load
 from pdus.models import PDU
 from reports.models import InspectionSnapshot
-from tests.cases.test_services import complete_answers
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import SAMPLE_HEADER
 
-HEADER = "Case reference,Case type,RoSH level,Supervision start date,Assistant inspector\n"
 BAD_CSV = (
-    HEADER
+    SAMPLE_HEADER
     + "E2E1,community order,low,2026-03-02,amira\nE2E2,caution,high,2026-03-09,\nE2E1,licence,medium,31/02/2026,zed\n"
 )
 GOOD_CSV = (
-    HEADER
+    SAMPLE_HEADER
     + "E2E1,community order,low,2026-03-02,amira\nE2E2,licence,high,2026-03-09,\nE2E3,post-sentence supervision,very high,09/03/2026,\n"
 )
 
@@ -35,19 +33,11 @@ def csv_file(text):
     return {"name": "sample.csv", "mimeType": "text/csv", "buffer": text.encode()}
 
 
-def submit_as(case, username, framework):
-    user = case.assistant_inspector
-    assert user.username == username
-    judgements, facts, needs = complete_answers(framework)
-    case = answers.case_save(
-        case=case, user=user, expected_version=case.version, judgements=judgements, facts=facts, needs=needs
-    )
-    return answers.case_submit(case=case, user=user, expected_version=case.version)
-
-
-def test_lead_runs_an_inspection_from_creation_to_lock(page, new_page, transactional_db):
+@pytest.mark.usefixtures("framework")
+def test_lead_runs_an_inspection_from_creation_to_lock(
+    page, new_page, transactional_db, sign_in, assert_accessible, submit_case
+):
     published_ratings_load()
-    framework = frameworks_load_all()[-1]
     demo_users_create()
 
     sign_in(page, "lead", DEMO_PASSWORD)
@@ -115,9 +105,9 @@ def test_lead_runs_an_inspection_from_creation_to_lock(page, new_page, transacti
 
     # The assistant inspectors complete and submit their cases (the case page's journey is in test_cases.py).
     cases = {case.reference: case for case in inspection.cases.select_related("assistant_inspector")}
-    submit_as(cases["E2E1"], "amira", framework)
-    submit_as(cases["E2E2"], "ben", framework)
-    submit_as(cases["E2E3"], "ben", framework)
+    for reference, username in (("E2E1", "amira"), ("E2E2", "ben"), ("E2E3", "ben")):
+        assert cases[reference].assistant_inspector.username == username
+        submit_case(cases[reference])
 
     # Quality assurance, by the quality assurer: return one case with a query, approve the others.
     qa = new_page()
@@ -199,9 +189,10 @@ def test_lead_runs_an_inspection_from_creation_to_lock(page, new_page, transacti
     expect(page.get_by_text("Case E2E3 belongs to another PDU")).to_be_visible()
 
 
-def test_moderation_and_blind_second_marking_pages(page, new_page, transactional_db):
+def test_moderation_and_blind_second_marking_pages(
+    page, new_page, transactional_db, framework, sign_in, assert_accessible, submit_case
+):
     published_ratings_load()
-    framework = frameworks_load_all()[-1]
     users = demo_users_create()
     lead, amira, ben = users["lead"], users["amira"], users["ben"]
     inspection = services.inspection_create(
@@ -221,7 +212,7 @@ def test_moderation_and_blind_second_marking_pages(page, new_page, transactional
         supervision_start=datetime.date(2026, 3, 2),
         assistant_inspector=amira,
     )
-    submit_as(case, "amira", framework)
+    submit_case(case)
 
     sign_in(page, "lead", DEMO_PASSWORD)
     page.goto(f"/inspections/{inspection.pk}/moderation/")
@@ -280,7 +271,9 @@ def inspection_with_two_unassigned_cases():
     return inspection, users
 
 
-def test_assignment_errors_are_announced_with_their_fields_and_lead_to_them(page, transactional_db):
+def test_assignment_errors_are_announced_with_their_fields_and_lead_to_them(
+    page, transactional_db, sign_in, assert_accessible
+):
     inspection, _ = inspection_with_two_unassigned_cases()
     sign_in(page, "lead", DEMO_PASSWORD)
     page.goto(f"/inspections/{inspection.pk}/assignment/")
@@ -301,7 +294,7 @@ def test_assignment_errors_are_announced_with_their_fields_and_lead_to_them(page
     expect(page.get_by_label("Assign the selected cases to")).to_be_focused()
 
 
-def test_assignment_works_by_keyboard_without_javascript(browser, live_server, transactional_db):
+def test_assignment_works_by_keyboard_without_javascript(browser, live_server, transactional_db, sign_in):
     inspection, users = inspection_with_two_unassigned_cases()
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.set_default_timeout(15_000)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from inspections.models import Role
 from inspections.permissions import LEAD_INSPECTORS_GROUP
-from tests.factories import InspectionFactory, MembershipFactory, UserFactory
+from tests.factories import UserFactory, user_with_roles
 
 pytestmark = pytest.mark.usefixtures("framework")
 
@@ -17,13 +17,6 @@ def _sections(client, user) -> list[str]:
     client.force_login(user)
     page = client.get(reverse("api_tokens")).content.decode()
     return re.findall(r'class="govuk-service-navigation__link"[^>]*>([^<]+)</a>', page)
-
-
-def _member(*roles):
-    user = UserFactory()
-    for role in roles:
-        MembershipFactory(inspection=InspectionFactory(), user=user, role=role)
-    return user
 
 
 @pytest.mark.parametrize(
@@ -43,11 +36,11 @@ def _member(*roles):
     ],
 )
 def test_the_navigation_offers_the_sections_of_the_users_roles(client, roles, sections):
-    assert _sections(client, _member(*roles)) == sections
+    assert _sections(client, user_with_roles(*roles)) == sections
 
 
-def test_a_national_viewer_is_offered_the_national_dashboard_but_no_inspection_work(client):
-    assert _sections(client, UserFactory(is_national_viewer=True)) == [
+def test_a_national_viewer_is_offered_the_national_dashboard_but_no_inspection_work(client, national_viewer):
+    assert _sections(client, national_viewer) == [
         "Case Assessment",
         "PDUs",
         "National dashboard",
@@ -61,8 +54,8 @@ def test_a_lead_inspector_with_no_team_yet_is_offered_inspections_to_set_one_up(
     assert "Inspections" in _sections(client, user)
 
 
-def test_a_superuser_is_offered_every_section(client):
-    assert _sections(client, UserFactory(is_superuser=True, is_staff=True)) == [
+def test_a_superuser_is_offered_every_section(client, superuser):
+    assert _sections(client, superuser) == [
         "Case Assessment",
         "PDUs",
         "National dashboard",
@@ -73,7 +66,7 @@ def test_a_superuser_is_offered_every_section(client):
 
 
 def test_the_roles_are_read_with_the_user(client, django_assert_num_queries):
-    client.force_login(_member(Role.LEAD, Role.ASSISTANT_INSPECTOR))
+    client.force_login(user_with_roles(Role.LEAD, Role.ASSISTANT_INSPECTOR))
     client.get(reverse("api_tokens"))
     with django_assert_num_queries(3):  # session, user with roles, the user's tokens
         response = client.get(reverse("api_tokens"))

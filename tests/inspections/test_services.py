@@ -12,24 +12,11 @@ from reports.models import InspectionSnapshot
 from reports.selectors import overview
 from tests.factories import (
     InspectedCaseFactory,
-    InspectionFactory,
     JudgementFactory,
     OrganisationalRatingFactory,
     PDUFactory,
     UserFactory,
 )
-
-
-@pytest.fixture
-def lead(db):
-    return UserFactory(username="lena")
-
-
-@pytest.fixture
-def inspection(framework, lead):
-    inspection = InspectionFactory(framework=framework)
-    inspection.memberships.create(user=lead, role=Role.LEAD)
-    return inspection
 
 
 def rate_all_organisational(inspection):
@@ -63,7 +50,8 @@ def test_creating_an_inspection_starts_in_set_up_with_its_team(framework, lead):
     assert inspection.history.first().history_user == lead
 
 
-def test_creating_an_inspection_refuses_fieldwork_ending_before_it_starts(framework, lead):
+def test_creating_an_inspection_refuses_fieldwork_ending_before_it_starts(framework):
+    lead = UserFactory()  # not the shared lead, whose inspection would exist already
     with pytest.raises(ValidationError) as error:
         services.inspection_create(
             pdu=PDUFactory(),

@@ -12,57 +12,15 @@ from cases.services import answers, moderation, workflow
 from inspections.models import Inspection, OrganisationalRating, Role
 from inspections.permissions import LEAD_INSPECTORS_GROUP
 from reports.models import InspectionSnapshot
-from tests.cases.test_imports import HEADER
-from tests.cases.test_services import complete_answers
 from tests.factories import (
+    SAMPLE_HEADER,
     InspectedCaseFactory,
     InspectionFactory,
     OrganisationalRatingFactory,
     PDUFactory,
     UserFactory,
+    team_member,
 )
-
-
-@pytest.fixture
-def inspection(framework):
-    return InspectionFactory(framework=framework)
-
-
-def member(inspection, role, username):
-    user = UserFactory(username=username)
-    inspection.memberships.create(user=user, role=role)
-    return user
-
-
-@pytest.fixture
-def lead(inspection):
-    return member(inspection, Role.LEAD, "lena")
-
-
-@pytest.fixture
-def quality_assurer(inspection):
-    return member(inspection, Role.QUALITY_ASSURER, "quinn")
-
-
-@pytest.fixture
-def amira(inspection):
-    return member(inspection, Role.ASSISTANT_INSPECTOR, "amira")
-
-
-@pytest.fixture
-def case(inspection):
-    return InspectedCaseFactory(inspection=inspection, reference="CASE1")
-
-
-def submit(case, user, framework):
-    judgements, facts, needs = complete_answers(framework)
-    case.assistant_inspector = user
-    case.save()
-    saved = answers.case_save(
-        case=case, user=user, expected_version=case.version, judgements=judgements, facts=facts, needs=needs
-    )
-    return answers.case_submit(case=saved, user=user, expected_version=saved.version)
-
 
 LEAD_PAGES = [
     ("inspections:detail", {}),
@@ -104,14 +62,14 @@ def test_the_lead_sees_every_page(client, inspection, case, lead, name, kwargs):
 
 
 @pytest.mark.parametrize(("name", "kwargs"), LEAD_PAGES)
-def test_assistant_inspectors_never_see_the_leads_pages(client, inspection, case, amira, name, kwargs):
-    client.force_login(amira)
+def test_assistant_inspectors_never_see_the_leads_pages(client, inspection, case, assistant, name, kwargs):
+    client.force_login(assistant)
     assert client.get(url(name, inspection, kwargs, case)).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "kwargs"), LEAD_PAGES)
-def test_the_lead_of_another_inspection_gets_404(client, inspection, case, framework, name, kwargs):
-    other_lead = member(InspectionFactory(framework=framework), Role.LEAD, "olga")
+def test_the_lead_of_another_inspection_gets_404(client, inspection, other_inspection, case, name, kwargs):
+    other_lead = team_member(other_inspection, Role.LEAD)
     client.force_login(other_lead)
     assert client.get(url(name, inspection, kwargs, case)).status_code == 404
 
@@ -132,9 +90,11 @@ def test_quality_assurers_see_the_overview_queue_and_cases(
     assert client.get(url(name, inspection, kwargs, case)).status_code == 200
 
 
-def test_quality_assurer_of_another_inspection_cannot_approve(client, inspection, framework, amira):
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-    outsider = member(InspectionFactory(framework=framework), Role.QUALITY_ASSURER, "oscar")
+def test_quality_assurer_of_another_inspection_cannot_approve(
+    client, inspection, other_inspection, submit_case, case
+):
+    case = submit_case(case)
+    outsider = team_member(other_inspection, Role.QUALITY_ASSURER)
     client.force_login(outsider)
     response = client.post(
         reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk})
@@ -144,8 +104,10 @@ def test_quality_assurer_of_another_inspection_cannot_approve(client, inspection
     assert case.status == InspectedCase.Status.SUBMITTED
 
 
-def test_a_case_of_another_inspection_is_not_found_through_this_one(client, inspection, lead, framework):
-    other = InspectedCaseFactory(inspection=InspectionFactory(framework=framework))
+def test_a_case_of_another_inspection_is_not_found_through_this_one(
+    client, inspection, other_inspection, lead
+):
+    other = InspectedCaseFactory(inspection=other_inspection)
     client.force_login(lead)
     response = client.get(
         reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": other.pk})
@@ -224,7 +186,7 @@ def test_create_form_errors_keep_the_input_and_show_the_summary(client, framewor
 
 def test_upload_with_errors_shows_every_problem_and_saves_nothing(client, inspection, lead):
     client.force_login(lead)
-    data = HEADER + "A1,caution,low,2026-03-02,\nA2,licence,low,31/02/2026,\n"
+    data = SAMPLE_HEADER + "A1,caution,low,2026-03-02,\nA2,licence,low,31/02/2026,\n"
     response = client.post(
         reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
         {"file": SimpleUploadedFile("sample.csv", data.encode(), content_type="text/csv")},
@@ -255,9 +217,9 @@ def test_upload_problems_name_each_column_by_its_documented_heading(client, insp
     assert "rosh level" not in response.text
 
 
-def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspection, lead, amira):
+def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspection, lead, assistant):
     client.force_login(lead)
-    data = HEADER + "A1,licence,low,2026-03-02,amira\nA2,community order,high,2026-03-09,\n"
+    data = SAMPLE_HEADER + "A1,licence,low,2026-03-02,amira\nA2,community order,high,2026-03-09,\n"
     response = client.post(
         reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
         {"file": SimpleUploadedFile("sample.csv", data.encode(), content_type="text/csv")},
@@ -271,7 +233,7 @@ def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspect
     assert list(
         InspectedCase.objects.order_by("reference").values_list("reference", "assistant_inspector")
     ) == [
-        ("A1", amira.pk),
+        ("A1", assistant.pk),
         ("A2", None),
     ]
     summary = client.get(response.url)
@@ -279,11 +241,11 @@ def test_clean_upload_is_previewed_then_imported_on_confirmation(client, inspect
     assert "±69.3 percentage points" in summary.text
 
 
-def test_counts_of_one_case_are_singular(client, inspection, lead, amira):
-    member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
+@pytest.mark.usefixtures("second_assistant")
+def test_counts_of_one_case_are_singular(client, inspection, lead, assistant):
     client.force_login(lead)
     upload = reverse("inspections:sample_import", kwargs={"pk": inspection.pk})
-    data = HEADER + "S1,licence,low,2026-03-02,\n"
+    data = SAMPLE_HEADER + "S1,licence,low,2026-03-02,\n"
     preview = client.post(upload, {"file": SimpleUploadedFile("sample.csv", data.encode())})
     assert "The file is ready: 1 case and no problems" in preview.text
     assert re.search(r">Import 1 case</button>", preview.text)
@@ -298,7 +260,7 @@ def test_counts_of_one_case_are_singular(client, inspection, lead, amira):
 
     case = InspectedCase.objects.get()
     assignment = reverse("inspections:assignment", kwargs={"pk": inspection.pk})
-    assigned = client.post(assignment, {"cases": [case.pk], "assistant_inspector": amira.pk}, follow=True)
+    assigned = client.post(assignment, {"cases": [case.pk], "assistant_inspector": assistant.pk}, follow=True)
     assert "1 case assigned to" in assigned.text
     assert ">1 case</caption>" in assigned.text
 
@@ -316,15 +278,15 @@ def test_an_upload_over_the_limit_is_refused(client, inspection, lead, settings)
     assert "The file must be smaller than 5 MB" in response.text
 
 
-def test_bulk_assignment_page_shows_loads_and_reassigns(client, inspection, lead, amira):
+def test_bulk_assignment_page_shows_loads_and_reassigns(client, inspection, lead, assistant):
     cases = InspectedCaseFactory.create_batch(3, inspection=inspection)
     client.force_login(lead)
     response = client.post(
         reverse("inspections:assignment", kwargs={"pk": inspection.pk}),
-        {"cases": [cases[0].pk, cases[2].pk], "assistant_inspector": amira.pk},
+        {"cases": [cases[0].pk, cases[2].pk], "assistant_inspector": assistant.pk},
     )
     assert response.status_code == 302
-    assert InspectedCase.objects.filter(assistant_inspector=amira).count() == 2
+    assert InspectedCase.objects.filter(assistant_inspector=assistant).count() == 2
     page = client.get(response.url)
     assert "2 cases assigned to" in page.text
 
@@ -380,9 +342,9 @@ def test_assignment_errors_are_tied_to_their_fields_in_page_order(client, inspec
 
 
 def test_assignment_page_runs_a_fixed_number_of_queries(
-    client, inspection, lead, amira, django_assert_max_num_queries
+    client, inspection, lead, assistant, django_assert_max_num_queries
 ):
-    InspectedCaseFactory.create_batch(30, inspection=inspection, assistant_inspector=amira)
+    InspectedCaseFactory.create_batch(30, inspection=inspection, assistant_inspector=assistant)
     client.force_login(lead)
     with django_assert_max_num_queries(12):
         client.get(reverse("inspections:assignment", kwargs={"pk": inspection.pk}))
@@ -405,9 +367,9 @@ def test_a_case_sample_standard_cannot_be_rated_by_the_lead(client, inspection, 
 
 
 def test_quality_assurer_returns_a_case_with_a_query_then_approves_it(
-    client, inspection, framework, quality_assurer, amira
+    client, inspection, quality_assurer, assistant, submit_case, case
 ):
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    case = submit_case(case)
     client.force_login(quality_assurer)
     review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
     response = client.post(
@@ -418,14 +380,14 @@ def test_quality_assurer_returns_a_case_with_a_query_then_approves_it(
     assert query.key_question.code == "2.1.3"
 
     # The assistant inspector answers through the include's form and resubmits.
-    client.force_login(amira)
+    client.force_login(assistant)
     answer = client.post(
         reverse("inspections:query_answer", kwargs={"query_pk": query.pk}),
         {"answer": "Added the history to the rationale.", "next": "/"},
     )
     assert answer.url == "/"
     case.refresh_from_db()
-    answers.case_submit(case=case, user=amira, expected_version=case.version)
+    answers.case_submit(case=case, user=assistant, expected_version=case.version)
 
     client.force_login(quality_assurer)
     page = client.get(review)
@@ -435,8 +397,10 @@ def test_quality_assurer_returns_a_case_with_a_query_then_approves_it(
     assert case.status == InspectedCase.Status.APPROVED
 
 
-def test_return_without_a_subject_or_text_shows_errors(client, inspection, framework, quality_assurer, amira):
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+def test_return_without_a_subject_or_text_shows_errors(
+    client, inspection, quality_assurer, submit_case, case
+):
+    case = submit_case(case)
     client.force_login(quality_assurer)
     review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
     response = client.post(review, {"subject": "", "text": ""})
@@ -457,9 +421,9 @@ def test_approving_a_draft_through_the_page_is_refused(client, inspection, case,
 
 
 def test_only_the_cases_assistant_inspector_may_answer_its_query(
-    client, inspection, framework, quality_assurer, amira
+    client, inspection, quality_assurer, submit_case, case
 ):
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    case = submit_case(case)
     query = workflow.case_return(case=case, user=quality_assurer, text="Why?", fact="home_visits")
     client.force_login(quality_assurer)
     path = reverse("inspections:query_answer", kwargs={"query_pk": query.pk})
@@ -509,10 +473,11 @@ def test_lock_page_lists_what_is_missing_and_locks_when_ready(client, inspection
     ],
 )
 def test_a_locked_inspection_sends_the_lead_back_with_the_locked_message_before_any_form(
-    client, inspection, case, lead, amira, name, kwargs
+    client, inspection, lead, assistant, name, kwargs
 ):
     from inspections.services import LOCKED
 
+    case = InspectedCaseFactory(inspection=inspection)  # not yet assigned
     inspection.status = Inspection.Status.LOCKED
     inspection.save()
     client.force_login(lead)
@@ -524,7 +489,7 @@ def test_a_locked_inspection_sends_the_lead_back_with_the_locked_message_before_
     assert LOCKED in page.text
 
     if name != "inspections:rating_edit":  # a rating sent after the lock keeps its text: see below
-        posted = client.post(path, {"cases": [case.pk], "assistant_inspector": amira.pk})
+        posted = client.post(path, {"cases": [case.pk], "assistant_inspector": assistant.pk})
         assert posted.url == detail
     case.refresh_from_db()
     assert case.assistant_inspector is None
@@ -554,16 +519,18 @@ def test_a_locked_sample_offers_no_assignment(client, inspection, case, lead):
     assert reverse("inspections:assignment", kwargs={"pk": inspection.pk}) not in page.text
 
 
-def test_moderation_choose_second_mark_blind_and_agree(client, inspection, framework, lead, amira):
-    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+def test_moderation_choose_second_mark_blind_and_agree(
+    client, inspection, framework, lead, second_assistant, submit_case, case
+):
+    case = submit_case(case)
     client.force_login(lead)
     client.post(
-        reverse("inspections:moderation", kwargs={"pk": inspection.pk}), {"case": case.pk, "marker": ben.pk}
+        reverse("inspections:moderation", kwargs={"pk": inspection.pk}),
+        {"case": case.pk, "marker": second_assistant.pk},
     )
     marking = SecondMarking.objects.get(case=case)
 
-    client.force_login(ben)
+    client.force_login(second_assistant)
     marking_url = reverse(
         "inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}
     )
@@ -590,16 +557,17 @@ def test_moderation_choose_second_mark_blind_and_agree(client, inspection, frame
     assert case.judgements.get(key_question__code="2.1.1").answer == "no"
 
 
-def test_second_marking_page_is_only_for_the_chosen_marker(client, inspection, framework, lead, amira):
-    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-    marking = moderation.second_marking_choose(case=case, marker=ben, user=lead)
+def test_second_marking_page_is_only_for_the_chosen_marker(
+    client, inspection, lead, assistant, second_assistant, submit_case, case
+):
+    case = submit_case(case)
+    marking = moderation.second_marking_choose(case=case, marker=second_assistant, user=lead)
     path = reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk})
-    client.force_login(amira)
+    client.force_login(assistant)
     assert client.get(path).status_code == 404
     client.force_login(lead)
     assert client.get(path).status_code == 404
-    client.force_login(ben)
+    client.force_login(second_assistant)
     assert client.get(path).status_code == 200
 
 
@@ -608,31 +576,33 @@ def test_second_marking_page_is_only_for_the_chosen_marker(client, inspection, f
     ["inspections:detail", "inspections:sample", "inspections:quality_assurance", "inspections:moderation"],
 )
 def test_lead_pages_run_a_fixed_number_of_queries_whatever_the_sample_size(
-    client, inspection, lead, amira, framework, name, django_assert_max_num_queries
+    client, inspection, lead, assistant, name, django_assert_max_num_queries, second_assistant, submit_case
 ):
     client.force_login(lead)
     path = reverse(name, kwargs={"pk": inspection.pk})
-    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    cases = [submit(InspectedCaseFactory(inspection=inspection), amira, framework) for _ in range(2)]
-    moderation.second_marking_choose(case=cases[0], marker=ben, user=lead)
+    cases = [
+        submit_case(InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant))
+        for _ in range(2)
+    ]
+    moderation.second_marking_choose(case=cases[0], marker=second_assistant, user=lead)
     with django_assert_max_num_queries(30) as few:
         client.get(path)
     for _ in range(8):
-        more = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-        moderation.second_marking_choose(case=more, marker=ben, user=lead)
+        more = submit_case(InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant))
+        moderation.second_marking_choose(case=more, marker=second_assistant, user=lead)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(path)
 
 
 def test_case_review_runs_a_fixed_number_of_queries(
-    client, inspection, quality_assurer, amira, framework, django_assert_max_num_queries
+    client, inspection, quality_assurer, assistant, django_assert_max_num_queries, submit_case, case
 ):
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    case = submit_case(case)
     for n in range(3):
         query = workflow.case_return(case=case, user=quality_assurer, text=f"Query {n}", fact="home_visits")
-        workflow.case_query_answer(query=query, user=amira, answer="See the notes of 3 May")
+        workflow.case_query_answer(query=query, user=assistant, answer="See the notes of 3 May")
         case.refresh_from_db()
-        case = answers.case_submit(case=case, user=amira, expected_version=case.version)
+        case = answers.case_submit(case=case, user=assistant, expected_version=case.version)
     client.force_login(quality_assurer)
     with django_assert_max_num_queries(16):
         response = client.get(
@@ -641,16 +611,19 @@ def test_case_review_runs_a_fixed_number_of_queries(
     assert response.text.count("See the notes of 3 May") == 3
 
 
-def test_second_markers_find_their_cases_on_the_inspections_page(client, inspection, framework, lead, amira):
-    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    case = submit(InspectedCaseFactory(inspection=inspection, reference="SECOND1"), amira, framework)
-    marking = moderation.second_marking_choose(case=case, marker=ben, user=lead)
-    client.force_login(ben)
+def test_second_markers_find_their_cases_on_the_inspections_page(
+    client, inspection, lead, assistant, second_assistant, submit_case
+):
+    case = submit_case(
+        InspectedCaseFactory(inspection=inspection, reference="SECOND1", assistant_inspector=assistant)
+    )
+    marking = moderation.second_marking_choose(case=case, marker=second_assistant, user=lead)
+    client.force_login(second_assistant)
     response = client.get(reverse("inspections:list"))
     assert reverse("inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}) in (
         response.text
     )
-    client.force_login(amira)
+    client.force_login(assistant)
     assert "SECOND1" not in client.get(reverse("inspections:list")).text
 
 
@@ -667,9 +640,9 @@ def test_quality_assurance_queue_lists_submitted_cases_first(client, inspection,
     assert text.index("C-SUBMITTED") < text.index("B-RETURNED") < text.index("A-APPROVED")
 
 
-def test_lead_chooses_a_random_share_for_second_marking(client, inspection, lead, amira):
-    member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    InspectedCaseFactory.create_batch(20, inspection=inspection, assistant_inspector=amira)
+@pytest.mark.usefixtures("second_assistant")
+def test_lead_chooses_a_random_share_for_second_marking(client, inspection, lead, assistant):
+    InspectedCaseFactory.create_batch(20, inspection=inspection, assistant_inspector=assistant)
     client.force_login(lead)
     path = reverse("inspections:moderation", kwargs={"pk": inspection.pk})
     invalid = client.post(path, {"percentage": "0"})
@@ -704,9 +677,11 @@ def test_anonymous_posts_change_nothing_and_go_to_sign_in(client, inspection, ca
     assert not OrganisationalRating.objects.exists()
 
 
-def test_assistant_inspectors_cannot_post_any_lead_or_quality_action(client, inspection, framework, amira):
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
-    client.force_login(amira)
+def test_assistant_inspectors_cannot_post_any_lead_or_quality_action(
+    client, inspection, assistant, submit_case, case
+):
+    case = submit_case(case)
+    client.force_login(assistant)
     for path in post_actions(inspection, case):
         response = client.post(
             path, {"rating": "good", "rationale": "x", "subject": "fact:home_visits", "text": "x"}
@@ -731,7 +706,7 @@ def test_a_large_clean_file_previews_the_first_200_rows_with_labels(client, insp
     body = "".join(f"L{n:04d},post-sentence supervision,very high,2026-03-02,\n" for n in range(300))
     response = client.post(
         reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
-        {"file": SimpleUploadedFile("sample.csv", (HEADER + body).encode(), content_type="text/csv")},
+        {"file": SimpleUploadedFile("sample.csv", (SAMPLE_HEADER + body).encode(), content_type="text/csv")},
     )
     assert "Import 300 cases" in response.text
     assert "(the first 200 of 300)" in response.text
@@ -763,7 +738,7 @@ def assert_error_links_land_on_fields(html: str) -> None:
 
 
 def test_every_error_summary_link_lands_on_its_field(
-    client, inspection, framework, lead, quality_assurer, amira
+    client, inspection, lead, quality_assurer, second_assistant, submit_case, case
 ):
     InspectedCaseFactory(inspection=inspection)
     client.force_login(lead)
@@ -774,14 +749,13 @@ def test_every_error_summary_link_lands_on_its_field(
     assert_error_links_land_on_fields(client.post(rating, {}).text)
     lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
     assert_error_links_land_on_fields(client.post(reverse("inspections:create"), {}).text)
-    case = submit(InspectedCaseFactory(inspection=inspection), amira, framework)
+    case = submit_case(case)
     client.force_login(quality_assurer)
     review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
     assert_error_links_land_on_fields(client.post(review, {"subject": "", "text": ""}).text)
 
-    ben = member(inspection, Role.ASSISTANT_INSPECTOR, "ben")
-    marking = moderation.second_marking_choose(case=case, marker=ben, user=lead)
-    client.force_login(ben)
+    marking = moderation.second_marking_choose(case=case, marker=second_assistant, user=lead)
+    client.force_login(second_assistant)
     marking_url = reverse(
         "inspections:second_marking", kwargs={"pk": inspection.pk, "marking_pk": marking.pk}
     )

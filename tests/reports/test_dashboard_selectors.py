@@ -205,16 +205,13 @@ def test_a_locked_inspection_shows_its_latest_snapshot_not_live_figures(framewor
     assert dashboard.overall_rating is rules.Rating.GOOD
 
 
-def test_dashboard_inspection_is_none_for_users_who_may_not_see_it(framework):
-    inspection = InspectionFactory()
-    assistant = UserFactory()
-    MembershipFactory(inspection=inspection, user=assistant, role=Role.ASSISTANT_INSPECTOR)
-    lead = UserFactory()
-    MembershipFactory(inspection=inspection, user=lead, role=Role.LEAD)
+def test_dashboard_inspection_is_none_for_users_who_may_not_see_it(
+    inspection, assistant, lead, national_viewer
+):
     assert dashboards.dashboard_inspection(assistant, inspection.pk) is None
     assert dashboards.dashboard_inspection(UserFactory(), inspection.pk) is None
     assert dashboards.dashboard_inspection(lead, inspection.pk) == inspection
-    assert dashboards.dashboard_inspection(UserFactory(is_national_viewer=True), inspection.pk) == inspection
+    assert dashboards.dashboard_inspection(national_viewer, inspection.pk) == inspection
 
 
 # --- National and regional ---------------------------------------------------------------------------------------
@@ -246,8 +243,8 @@ def _rate(dashboard, code):
     return next(kq for kq in dashboard.key_questions if kq.code == code).rates
 
 
-def test_national_rates_are_pooled_over_cases_of_each_pdus_latest_inspection(two_regions):
-    dashboard = dashboards.national_dashboard(UserFactory(is_national_viewer=True))
+def test_national_rates_are_pooled_over_cases_of_each_pdus_latest_inspection(two_regions, national_viewer):
+    dashboard = dashboards.national_dashboard(national_viewer)
     rows = {row.pdu: row for row in dashboard.rows}
     assert [row.pdu for row in dashboard.rows] == ["Alpha", "Beta", "Gamma"]
     assert rows["Alpha"].inspection_id == two_regions["a"].pk
@@ -262,28 +259,24 @@ def test_national_rates_are_pooled_over_cases_of_each_pdus_latest_inspection(two
     assert [period.slug for period in dashboard.periods] == ["2026-27", "2025-26"]
 
 
-def test_the_region_filter_limits_rows_and_pooled_rates(two_regions):
-    dashboard = dashboards.national_dashboard(
-        UserFactory(is_national_viewer=True), region=two_regions["south"].pk
-    )
+def test_the_region_filter_limits_rows_and_pooled_rates(two_regions, national_viewer):
+    dashboard = dashboards.national_dashboard(national_viewer, region=two_regions["south"].pk)
     assert dashboard.region == two_regions["south"]
     assert [row.pdu for row in dashboard.rows] == ["Beta", "Gamma"]
     overall = _rate(dashboard, "2.1.1").overall
     assert (overall.sufficient, overall.total) == (1, 3)
 
 
-def test_the_period_filter_picks_each_pdus_latest_inspection_in_that_year(two_regions):
-    dashboard = dashboards.national_dashboard(UserFactory(is_national_viewer=True), period="2025-26")
+def test_the_period_filter_picks_each_pdus_latest_inspection_in_that_year(two_regions, national_viewer):
+    dashboard = dashboards.national_dashboard(national_viewer, period="2025-26")
     assert [row.inspection_id for row in dashboard.rows if row.inspection_id] == [two_regions["old_a"].pk]
     overall = _rate(dashboard, "2.1.1").overall
     assert (overall.sufficient, overall.total) == (0, 5)
-    assert (
-        dashboards.national_dashboard(UserFactory(is_national_viewer=True), period="nonsense").period is None
-    )
+    assert dashboards.national_dashboard(national_viewer, period="nonsense").period is None
 
 
-def test_a_year_with_no_inspections_stays_a_choice_when_it_is_chosen(two_regions):
-    empty_year = dashboards.national_dashboard(UserFactory(is_national_viewer=True), period="2022-23")
+def test_a_year_with_no_inspections_stays_a_choice_when_it_is_chosen(two_regions, national_viewer):
+    empty_year = dashboards.national_dashboard(national_viewer, period="2022-23")
     assert empty_year.inspected == []
     assert empty_year.period in empty_year.periods
 
@@ -351,9 +344,9 @@ def test_reversed_sorts_put_lowest_first_unrated_still_last_and_ties_by_name(two
     assert [row.pdu for row in dashboards.sort_pdu_results(rows, "composite")] == ["D", "A", "C", "B", "E"]
 
 
-def test_the_national_dashboard_with_no_inspections_lists_pdus_and_counts_nothing(framework):
+def test_the_national_dashboard_with_no_inspections_lists_pdus_and_counts_nothing(framework, national_viewer):
     PublishedRatingFactory(pdu=PDUFactory(name="Only"), composite_score=4, composite_max=24)
-    dashboard = dashboards.national_dashboard(UserFactory(is_national_viewer=True))
+    dashboard = dashboards.national_dashboard(national_viewer)
     assert [(row.pdu, row.inspection_id, row.published_overall) for row in dashboard.rows] == [
         ("Only", None, rules.Rating.INADEQUATE)
     ]

@@ -23,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationalRatingFactory,
     UserFactory,
+    team_member,
 )
 
 
@@ -45,14 +46,9 @@ def _inspection_with_cases(framework, cases, **fields):
     return inspection
 
 
-def _member(inspection, role):
-    user = UserFactory()
-    MembershipFactory(inspection=inspection, user=user, role=role)
-    return user
-
-
 @pytest.fixture
 def inspection(framework):
+    """This module's inspection has three counted cases and rated organisational standards; the team joins it."""
     return _inspection_with_cases(framework, 3)
 
 
@@ -81,22 +77,24 @@ def test_anonymous_users_are_sent_to_sign_in_from_every_dashboard_and_export(cli
 
 @pytest.mark.parametrize("role", [Role.ASSISTANT_INSPECTOR, None])
 def test_assistant_inspectors_and_outsiders_get_not_found_from_every_dashboard(client, inspection, role):
-    user = _member(inspection, role) if role else UserFactory()
+    user = team_member(inspection, role) if role else UserFactory()
     client.force_login(user)
     for url in [*_inspection_urls(inspection.pk), *NATIONAL_URLS]:
         assert client.get(url).status_code == 404, url
 
 
-def test_a_lead_of_another_inspection_cannot_see_this_inspections_dashboard(client, inspection, framework):
-    other_lead = _member(InspectionFactory(), Role.LEAD)
+def test_a_lead_of_another_inspection_cannot_see_this_inspections_dashboard(
+    client, inspection, other_inspection
+):
+    other_lead = team_member(other_inspection, Role.LEAD)
     client.force_login(other_lead)
     for url in _inspection_urls(inspection.pk):
         assert client.get(url).status_code == 404, url
     assert client.get(reverse("national_dashboard")).status_code == 200
 
 
-def test_the_lead_sees_the_provisional_dashboard_of_their_inspection(client, inspection):
-    client.force_login(_member(inspection, Role.LEAD))
+def test_the_lead_sees_the_provisional_dashboard_of_their_inspection(client, inspection, lead):
+    client.force_login(lead)
     response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert response.status_code == 200
     page = response.content.decode()
@@ -110,13 +108,13 @@ def test_the_lead_sees_the_provisional_dashboard_of_their_inspection(client, ins
 
 def test_a_locked_inspections_dashboard_says_final(client, framework):
     inspection = _inspection_with_cases(framework, 3, status=Inspection.Status.LOCKED)
-    client.force_login(_member(inspection, Role.LEAD))
+    client.force_login(team_member(inspection, Role.LEAD))
     response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert "Final: the inspection is locked" in response.content.decode()
 
 
-def test_national_viewers_see_every_dashboard_but_no_case_evidence(client, inspection):
-    client.force_login(UserFactory(is_national_viewer=True))
+def test_national_viewers_see_every_dashboard_but_no_case_evidence(client, inspection, national_viewer):
+    client.force_login(national_viewer)
     for url in [*_inspection_urls(inspection.pk)[:2], *NATIONAL_URLS[:2]]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -131,7 +129,7 @@ def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
     client, framework, django_assert_max_num_queries, cases, locked
 ):
     inspection = _inspection_with_cases(framework, cases)
-    lead = _member(inspection, Role.LEAD)
+    lead = team_member(inspection, Role.LEAD)
     if locked:
         result = results.inspection_results([inspection])[inspection.pk]
         InspectionSnapshot.objects.create(
@@ -165,10 +163,10 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
     assert len(response.context["dashboard"].inspected) == inspections
 
 
-def test_the_national_dashboard_filters_by_region(client, framework):
+def test_the_national_dashboard_filters_by_region(client, framework, national_viewer):
     published_ratings_load()
     inspection = _inspection_with_cases(framework, 2)
-    client.force_login(UserFactory(is_national_viewer=True))
+    client.force_login(national_viewer)
     region = inspection.pdu.region
     response = client.get(reverse("national_dashboard"), {"region": region.pk})
     assert response.context["dashboard"].region == region
@@ -179,17 +177,17 @@ def test_the_national_dashboard_filters_by_region(client, framework):
 @pytest.mark.parametrize(
     "query", ["period=9999-00", "period=0000-01", "period=²⁰²⁶-27", "region=²", "region=x"]
 )
-def test_the_national_dashboard_ignores_filters_it_cannot_read(client, framework, query):
-    client.force_login(UserFactory(is_national_viewer=True))
+def test_the_national_dashboard_ignores_filters_it_cannot_read(client, framework, query, national_viewer):
+    client.force_login(national_viewer)
     page = client.get(f"{reverse('national_dashboard')}?{query}")
     assert page.status_code == 200
     assert (page.context["dashboard"].period, page.context["dashboard"].region) == (None, None)
     assert client.get(f"{reverse('national_dashboard_xlsx')}?{query}").status_code == 200
 
 
-def test_a_sorted_column_header_says_its_order_and_links_to_the_reverse(client, framework):
+def test_a_sorted_column_header_says_its_order_and_links_to_the_reverse(client, framework, national_viewer):
     inspection = _inspection_with_cases(framework, 2)
-    client.force_login(UserFactory(is_national_viewer=True))
+    client.force_login(national_viewer)
     region = inspection.pdu.region.pk
     url = reverse("national_dashboard")
     headers = {
@@ -211,8 +209,8 @@ def test_a_sorted_column_header_says_its_order_and_links_to_the_reverse(client, 
     assert '<option value="-composite" selected>' in reversed_page.content.decode()
 
 
-def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection):
-    client.force_login(_member(inspection, Role.LEAD))
+def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection, lead):
+    client.force_login(lead)
     response = client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "organisational"]))
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())
@@ -222,13 +220,13 @@ def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection):
     assert rows[1][3] == '\'=HYPERLINK("x")'
 
 
-def test_an_unknown_table_is_not_found(client, inspection):
-    client.force_login(_member(inspection, Role.LEAD))
+def test_an_unknown_table_is_not_found(client, inspection, lead):
+    client.force_login(lead)
     assert client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "nope"])).status_code == 404
 
 
-def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, inspection):
-    client.force_login(_member(inspection, Role.LEAD))
+def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, inspection, lead):
+    client.force_login(lead)
     response = client.get(reverse("inspection_dashboard_xlsx", args=[inspection.pk]))
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
@@ -252,10 +250,10 @@ def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, insp
     assert workbook["organisational"]["D3"].value == '\'=HYPERLINK("x")'
 
 
-def test_the_national_xlsx_export_has_every_national_table(client, framework):
+def test_the_national_xlsx_export_has_every_national_table(client, framework, national_viewer):
     published_ratings_load()
     _inspection_with_cases(framework, 2)
-    client.force_login(UserFactory(is_national_viewer=True))
+    client.force_login(national_viewer)
     workbook = load_workbook(io.BytesIO(client.get(reverse("national_dashboard_xlsx")).content))
     assert workbook.sheetnames == [
         "pdus",
@@ -307,8 +305,8 @@ def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
     assert len(images) == 3
 
 
-def test_the_pdf_download_is_a_tagged_pdf(client, inspection):
-    client.force_login(_member(inspection, Role.LEAD))
+def test_the_pdf_download_is_a_tagged_pdf(client, inspection, lead):
+    client.force_login(lead)
     response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -317,9 +315,9 @@ def test_the_pdf_download_is_a_tagged_pdf(client, inspection):
     assert any(b"/StructTreeRoot" in zlib.decompress(stream) for stream in streams)
 
 
-def test_every_table_of_each_dashboard_is_on_its_page_with_a_csv_link(client, inspection):
+def test_every_table_of_each_dashboard_is_on_its_page_with_a_csv_link(client, inspection, national_viewer):
     published_ratings_load()
-    client.force_login(UserFactory(is_national_viewer=True))
+    client.force_login(national_viewer)
     pages = [
         (reverse("inspection_dashboard", args=[inspection.pk]), "inspection_tables"),
         (reverse("national_dashboard"), "national_tables"),

@@ -2,13 +2,11 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Answer, InspectedCase
-from inspections.models import Role
 from pdus.loading import published_ratings_load
 from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
     JudgementFactory,
-    MembershipFactory,
     OrganisationalRatingFactory,
     UserFactory,
 )
@@ -37,30 +35,26 @@ def test_the_pdu_list_shows_every_pdu_with_its_published_composite_and_band(clie
     assert "15 out of 27" in response.content.decode()
 
 
-def test_members_see_provisional_ratings_of_their_inspections_only(client, framework, published):
-    lead = UserFactory()
-    mine = InspectionFactory()
-    others = InspectionFactory()
-    MembershipFactory(inspection=mine, user=lead, role=Role.LEAD)
+def test_members_see_provisional_ratings_of_their_inspections_only(
+    client, inspection, other_inspection, lead, published
+):
     client.force_login(lead)
     response = client.get(reverse("home"))
     shown = [result.inspection for row in response.context["rows"] for result in row.inspections]
-    assert shown == [mine]
-    assert others not in shown
+    assert shown == [inspection]
+    assert other_inspection not in shown
 
 
-def test_assistant_inspectors_do_not_see_inspection_ratings(client, framework, published):
-    assistant = UserFactory()
-    MembershipFactory(user=assistant, role=Role.ASSISTANT_INSPECTOR)
+def test_assistant_inspectors_do_not_see_inspection_ratings(client, assistant, published):
     client.force_login(assistant)
     response = client.get(reverse("home"))
     assert not any(row.inspections for row in response.context["rows"])
 
 
-def test_national_viewers_see_every_inspection(client, framework, published):
-    InspectionFactory()
-    InspectionFactory()
-    client.force_login(UserFactory(is_national_viewer=True))
+def test_national_viewers_see_every_inspection(
+    client, inspection, other_inspection, national_viewer, published
+):
+    client.force_login(national_viewer)
     response = client.get(reverse("home"))
     assert sum(len(row.inspections) for row in response.context["rows"]) == 2
 
@@ -81,11 +75,11 @@ def _inspection_with_cases(framework, cases):
 
 @pytest.mark.parametrize("cases", [1, 6])
 def test_the_pdu_list_runs_a_fixed_number_of_queries(
-    client, framework, published, django_assert_max_num_queries, cases
+    client, framework, published, superuser, django_assert_max_num_queries, cases
 ):
     for _ in range(2):
         _inspection_with_cases(framework, cases)
-    client.force_login(UserFactory(is_superuser=True))
+    client.force_login(superuser)
     with django_assert_max_num_queries(11):
         response = client.get(reverse("home"))
     results = [result for row in response.context["rows"] for result in row.inspections]
