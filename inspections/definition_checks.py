@@ -280,7 +280,9 @@ def _facts(
         for name, chosen in (("sufficient", sufficient), ("counted", counted)):
             for unknown in [v for v in chosen if v not in known]:
                 reader.problem(
-                    f"{at}.{name}", f'"{unknown}" is not one of its options.', f"Use: {', '.join(known)}."
+                    f"{at}.{name}",
+                    f'"{unknown}" is not one of its options.',
+                    f"Use: {', '.join(option.value for option in options)}.",
                 )
         if not set(sufficient) <= set(counted):
             reader.problem(
