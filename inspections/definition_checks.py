@@ -766,3 +766,45 @@ def _overall(reader: _Reader, value: Any, standards: Sequence[Standard]) -> Over
                     f'Add "{maximum}": {{"outstanding": ..., "good": ..., "requires_improvement": ...}}.',
                 )
     return OverallRule(rule, bands)
+
+
+def check_pools(definition: Definition, sources: Iterable[Definition]) -> None:
+    """A pooled standard's `pool_from` names a framework among `sources` (those loaded) and each of its key
+    questions pools key questions that framework has: DefinitionInvalid lists every one that does not."""
+    by_slug = {source.slug: source for source in sources}
+    problems = []
+    for index, standard in enumerate(definition.standards):
+        if standard.rated_by != "pooled":
+            continue
+        source = by_slug.get(standard.pool_from)
+        if source is None:
+            problems.append(
+                Problem(
+                    f"standards[{index}].pool_from",
+                    f'"{standard.pool_from}" is not a framework that is loaded.',
+                    "Load the framework whose cases it pools first, or use one of: "
+                    f"{', '.join(sorted(by_slug)) or 'none loaded'}.",
+                )
+            )
+            continue
+        if source.unit == definition.unit:
+            problems.append(
+                Problem(
+                    f"standards[{index}].pool_from",
+                    f'"{source.slug}" inspects {source.unit}s too: a standard pools the cases of other units.',
+                    "Name the framework of the units inside this one, e.g. the PDUs of a region.",
+                )
+            )
+        known = {key_question.code for _, key_question in source.key_questions()}
+        for kq_index, key_question in enumerate(standard.key_questions):
+            for code in key_question.pools:
+                if code not in known:
+                    problems.append(
+                        Problem(
+                            f"standards[{index}].key_questions[{kq_index}].pools",
+                            f'"{code}" is not a key question of {source.slug}.',
+                            f"Use its key question codes, e.g. {', '.join(sorted(known)[:4])}.",
+                        )
+                    )
+    if problems:
+        raise DefinitionInvalid(problems)

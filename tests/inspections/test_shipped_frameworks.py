@@ -1,12 +1,13 @@
 """The framework documents shipped with the app and the test fixtures that prove the format general: each parses, and
 each has the structure its sources give it (methodology section 2)."""
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from inspections.definition_checks import parse
+from inspections.definition_checks import DefinitionInvalid, check_pools, parse
 from inspections.definitions import Definition, document
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -180,3 +181,32 @@ def test_questions_and_facts_can_apply_to_some_case_types_only():
     assert conditional.case_kinds[0].fact("oversight").applies_when is None
     assert conditional.standard("2.1").key_questions[1].record_prompts
     assert conditional.possible_maxima() == [6, 9]
+
+
+def test_the_region_pools_only_key_questions_its_pdu_framework_has():
+    region, pdu = _load("region-2023-v1.json"), _load("pdu-2023-v1.json")
+    check_pools(region, [pdu])
+    renumbered = dataclasses.replace(
+        pdu,
+        standards=tuple(
+            dataclasses.replace(s, key_questions=s.key_questions[:2]) if s.code == "2.1" else s
+            for s in pdu.standards
+        ),
+    )
+    with pytest.raises(DefinitionInvalid) as invalid:
+        check_pools(region, [renumbered])
+    assert [str(p) for p in invalid.value.problems] == [
+        'standards[3].key_questions[0].pools: "2.1.3" is not a key question of pdu-2023. '
+        "Use its key question codes, e.g. 2.1.1, 2.1.2, 2.2.1, 2.2.2."
+    ]
+    with pytest.raises(DefinitionInvalid) as invalid:
+        check_pools(region, [])
+    assert {p.where for p in invalid.value.problems} == {
+        "standards[2].pool_from",
+        "standards[3].pool_from",
+        "standards[4].pool_from",
+        "standards[6].pool_from",
+    }
+    with pytest.raises(DefinitionInvalid) as invalid:
+        check_pools(region, [dataclasses.replace(pdu, unit="region")])
+    assert "a standard pools the cases of other units" in str(invalid.value)
