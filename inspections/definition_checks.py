@@ -530,6 +530,12 @@ def _standards(
                 "A pooled standard must name the framework whose cases it pools.",
                 'Add "pool_from": "<slug>".',
             )
+        if known_rating and rated_by != "pooled" and pool_from:
+            reader.problem(
+                f"{at}.pool_from",
+                "Only a pooled standard pools other units' cases.",
+                'Remove "pool_from", or set "rated_by": "pooled".',
+            )
         optional = reader.flag(data, "optional", at, default=False)
         standards.append(
             Standard(

@@ -255,6 +255,11 @@ MISTAKES = [
         'standards[1].pool_from: A pooled standard must name the framework whose cases it pools. Add "pool_from"',
     ),
     (
+        "a standard that pools but is not pooled",
+        _set(["standards", 1, "pool_from"], "pdu-2023"),
+        'standards[1].pool_from: Only a pooled standard pools other units\' cases. Remove "pool_from"',
+    ),
+    (
         "a date that does not exist",
         _set(["effective_from"], "2024-02-30"),
         "framework.effective_from: '2024-02-30' is not a date. Write it as YYYY-MM-DD.",
