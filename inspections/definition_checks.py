@@ -118,11 +118,10 @@ class _Reader:
     ) -> str:
         value = self.text(data, key, where, default=default)
         if value and value not in choices:
-            close = _closest(value, choices)
             self.problem(
                 f"{where}.{key}",
                 f'"{value}" is not allowed.',
-                (f'Did you mean "{close}"? ' if close else "") + f"Use one of: {', '.join(choices)}.",
+                _suggest(value, choices) + f"Use one of: {', '.join(choices)}.",
             )
         return value
 
@@ -171,6 +170,11 @@ class _Reader:
                 "Each is the lowest value for that rating, e.g. outstanding 80, good 65, requires improvement 50.",
             )
         return bands
+
+
+def _suggest(word: str, candidates: Sequence[str]) -> str:
+    close = _closest(word, candidates)
+    return f'Did you mean "{close}"? ' if close else ""
 
 
 def _missing(value: Any) -> bool:
@@ -246,11 +250,10 @@ def _condition(reader: _Reader, value: Any, where: str, attributes: Sequence[Att
     elif attribute is not None and attribute.options:
         known = [option.value for option in attribute.options]
         for unknown in [v for v in values if v not in known]:
-            close = _closest(unknown, known)
             reader.problem(
                 f"{where}.in",
                 f'"{unknown}" is not a value of {key}.',
-                (f'Did you mean "{close}"? ' if close else "") + f"Use: {', '.join(known)}.",
+                _suggest(unknown, known) + f"Use: {', '.join(known)}.",
             )
     return Condition(key, values) if key else None
 
@@ -322,7 +325,7 @@ def _facts(
                     f'"{unknown}" is not one of its options.',
                     f"Use: {', '.join(option.value for option in options)}.",
                 )
-        if not set(sufficient) <= set(counted):
+        if not {v for v in sufficient if v in known} <= set(counted):  # an unknown answer is reported above
             reader.problem(
                 f"{at}.sufficient",
                 "Every sufficient answer must also be counted.",
@@ -492,7 +495,7 @@ def _standards(
             reader.problem(
                 f"{at}.case_kind",
                 f'"{case_kind}" is not one of the case kinds.',
-                f"Use one of: {', '.join(sorted(kind_slugs))}."
+                _suggest(case_kind, sorted(kind_slugs)) + f"Use one of: {', '.join(sorted(kind_slugs))}."
                 if kind_slugs
                 else f'Define it in "case_kinds" (slug "{case_kind}").',
             )

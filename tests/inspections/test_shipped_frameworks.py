@@ -3,11 +3,12 @@ each has the structure its sources give it (methodology section 2)."""
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from inspections.definition_checks import DefinitionInvalid, check_pools, parse
+from inspections.definition_checks import DefinitionInvalid, check_pools, parse, parse_json
 from inspections.definitions import Definition, document
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -210,3 +211,97 @@ def test_the_region_pools_only_key_questions_its_pdu_framework_has():
     with pytest.raises(DefinitionInvalid) as invalid:
         check_pools(region, [dataclasses.replace(pdu, unit="region")])
     assert "a standard pools the cases of other units" in str(invalid.value)
+
+
+DOCS = (REPOSITORY / "docs" / "frameworks.md").read_text(encoding="utf-8")
+EXAMPLE = re.search(r"## A worked example.*?```json\n(.*?)```", DOCS, re.S).group(1)
+
+
+def test_the_worked_example_in_the_docs_parses_and_gives_what_the_docs_say():
+    example = parse_json(EXAMPLE)
+    assert example.possible_maxima() == [9, 12]
+    assert [kq.code for _, kq in example.key_questions("court_report")] == ["2.1.1"]
+    asked = {
+        case_type: [
+            kq.code
+            for _, kq in example.key_questions("supervision")
+            if kq.applies_to({"case_type": case_type})
+        ]
+        for case_type in ("community_order", "licence")
+    }
+    assert asked == {"community_order": ["2.2.1", "2.3.1"], "licence": ["2.2.1", "2.2.2", "2.3.1"]}
+    bands = example.overall.bands
+    assert bands["9"] == {"outstanding": 8, "good": 5, "requires_improvement": 2}
+    assert bands["12"] == {"outstanding": 11, "good": 7, "requires_improvement": 3}
+    assert example.case_kinds[0].attribute("case_type").options[0].aliases == ("CO",)
+
+
+def _messages(change=None, *, text=None):
+    try:
+        if text is not None:
+            parse_json(text)
+        else:
+            data = json.loads(EXAMPLE)
+            change(data)
+            parse(data)
+    except DefinitionInvalid as invalid:
+        return [str(problem) for problem in invalid.problems]
+    return []
+
+
+def _setting(path, value):
+    def change(data):
+        *parents, last = path
+        for part in parents:
+            data = data[part]
+        if value is None:
+            del data[last]
+        else:
+            data[last] = value
+
+    return change
+
+
+def _pooled_without_pool_from(data):
+    reviewing = data["standards"][3]
+    reviewing["rated_by"] = "pooled"
+    del reviewing["case_kind"]
+    reviewing["key_questions"][0]["pools"] = ["2.3.1"]
+
+
+def _pooling_what_the_pdu_lacks():
+    pdu = _load("pdu-2023-v1.json")
+    without = tuple(
+        dataclasses.replace(s, key_questions=s.key_questions[:2]) if s.code == "2.1" else s
+        for s in pdu.standards
+    )
+    try:
+        check_pools(_load("region-2023-v1.json"), [dataclasses.replace(pdu, standards=without)])
+    except DefinitionInvalid as invalid:
+        return [str(problem) for problem in invalid.problems]
+    return []
+
+
+def test_the_messages_the_docs_show_are_the_messages_given():
+    documented = re.findall(r"^\| [^|]+ \| `(.+)` \|$", DOCS.split("## When the file has mistakes")[1], re.M)
+    given = [
+        *_messages(text=EXAMPLE.replace('"slug": "example",', '"slug": "example"', 1)),
+        *_messages(text=EXAMPLE.replace('"name": "A worked example",', '"name": "A", "name": "B",', 1)),
+        *_messages(_setting(["standards", 2, "key_questions", 0, "critrion"], "x")),
+        *_messages(_setting(["standards", 2, "rated_by"], "lowest_keyquestion")),
+        *_messages(_setting(["standards", 3, "code"], "2.2")),
+        *_messages(_setting(["overall", "bands", "12"], None)),
+        *_messages(_setting(["standards", 2, "key_questions", 1, "applies_when", "attribute"], "sex")),
+        *_messages(_setting(["case_kinds", 0, "facts", 0, "sufficient"], ["yes"])),
+        *_messages(
+            _setting(["standards", 0, "key_questions"], [{"code": "1", "criterion": "x", "wording": "y"}])
+        ),
+        *_messages(_setting(["standards", 2, "case_kind"], "supervison")),
+        *_messages(_pooled_without_pool_from),
+        *_messages(_setting(["effective_from"], "2024-02-30")),
+        *_messages(_setting(["key_question_bands", "good"], 90)),
+        *_messages(_setting(["standards", 3, "key_questions"], [])),
+        *_pooling_what_the_pdu_lacks(),
+    ]
+    assert len(documented) == 15
+    assert documented == given
