@@ -7,6 +7,7 @@ A framework's authors are not developers: each message names the place in the fi
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,10 +71,14 @@ class _Reader:
         self, value: Any, where: str, allowed: Iterable[str], required: Iterable[str]
     ) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.problem(where, f"must be an object ({{...}}), not {_kind(value)}.")
+            self.problem(
+                where,
+                f"must be an object ({{...}}), not {_kind(value)}.",
+                'Write its fields between { and }, each as "name": value.',
+            )
             return {}
         allowed_keys = set(allowed)
-        for key in value:
+        for key in map(str, value):
             if key not in allowed_keys:
                 close = _closest(key, allowed_keys)
                 self.problem(
@@ -84,7 +89,7 @@ class _Reader:
                     else f"Use one of: {', '.join(sorted(allowed_keys))}.",
                 )
         for key in required:
-            if value.get(key) in (None, "", [], {}):
+            if _missing(value.get(key)):
                 self.problem(f"{where}.{key}", "is missing.", f'Add "{key}" here.')
         return value
 
@@ -93,14 +98,18 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, str):
-            self.problem(f"{where}.{key}", f"must be text, not {_kind(value)}.")
+            self.problem(f"{where}.{key}", f"must be text, not {_kind(value)}.", "Put it in quotation marks.")
             return default
         return value.strip()
 
     def flag(self, data: dict[str, Any], key: str, where: str, *, default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.problem(f"{where}.{key}", f"must be true or false, not {value!r}.")
+            self.problem(
+                f"{where}.{key}",
+                f"must be true or false, not {value!r}.",
+                "Write true or false, without quotes.",
+            )
             return default
         return value
 
@@ -109,7 +118,11 @@ class _Reader:
     ) -> str:
         value = self.text(data, key, where, default=default)
         if value and value not in choices:
-            self.problem(f"{where}.{key}", f'"{value}" is not allowed.', f"Use one of: {', '.join(choices)}.")
+            self.problem(
+                f"{where}.{key}",
+                f'"{value}" is not allowed.',
+                _suggest(value, choices) + f"Use one of: {', '.join(choices)}.",
+            )
         return value
 
     def items(self, data: dict[str, Any], key: str, where: str) -> list[Any]:
@@ -117,7 +130,11 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(f"{where}.{key}", f"must be a list ([...]), not {_kind(value)}.")
+            self.problem(
+                f"{where}.{key}",
+                f"must be a list ([...]), not {_kind(value)}.",
+                "Put its items between [ and ], separated by commas.",
+            )
             return []
         return value
 
@@ -140,7 +157,9 @@ class _Reader:
                 continue
             if isinstance(number, bool) or not isinstance(number, int | float) or not 0 < number <= maximum:
                 self.problem(
-                    f"{where}.{rating}", f"must be a number above 0 and at most {maximum:g}, not {number!r}."
+                    f"{where}.{rating}",
+                    f"must be a number above 0 and at most {maximum:g}, not {number!r}.",
+                    f"It is the lowest value rated {rating.replace('_', ' ')}; write it without quotes.",
                 )
                 continue
             bands[rating] = number
@@ -153,6 +172,16 @@ class _Reader:
         return bands
 
 
+def _suggest(word: str, candidates: Sequence[str]) -> str:
+    close = _closest(word, candidates)
+    return f'Did you mean "{close}"? ' if close else ""
+
+
+def _missing(value: Any) -> bool:
+    """A required part left out or left empty (reported once, as missing, and not checked further)."""
+    return value is None or (isinstance(value, str | list | dict) and not value)
+
+
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "true or false", type(None): "nothing"}.get(
         type(value), "a number" if isinstance(value, int | float) else type(value).__name__
@@ -161,8 +190,9 @@ def _kind(value: Any) -> str:
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
     """A known field the unknown one is probably a misspelling of (same letters, or off by a letter or two)."""
+    squashed = word.lower().replace("_", "").replace("-", "").replace(" ", "")
     for candidate in sorted(candidates):
-        if candidate.replace("_", "") == word.lower().replace("_", "").replace("-", "").replace(" ", ""):
+        if candidate.replace("_", "") == squashed:
             return candidate
         if _distance(word.lower(), candidate) <= 2:
             return candidate
@@ -179,6 +209,9 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+_SLUG_FIX = 'Use lower case letters, digits and _, starting with a letter, e.g. "community_order".'
+
+
 def _options(reader: _Reader, values: list[Any], where: str) -> tuple[Option, ...]:
     options = []
     for index, value in enumerate(values):
@@ -186,9 +219,7 @@ def _options(reader: _Reader, values: list[Any], where: str) -> tuple[Option, ..
         data = reader.mapping(value, at, ("value", "label", "aliases"), ("value", "label"))
         option_value = reader.text(data, "value", at)
         if option_value and not SLUG.fullmatch(option_value):
-            reader.problem(
-                f"{at}.value", f'"{option_value}" is not a stored value.', "Use lower case, digits and _."
-            )
+            reader.problem(f"{at}.value", f'"{option_value}" cannot be a stored value.', _SLUG_FIX)
         aliases = tuple(str(alias) for alias in reader.items(data, "aliases", at))
         options.append(Option(option_value, reader.text(data, "label", at), aliases))
     reader.unique(((f"{where}[{i}].value", o.value) for i, o in enumerate(options)), "The value")
@@ -202,17 +233,27 @@ def _condition(reader: _Reader, value: Any, where: str, attributes: Sequence[Att
     key = reader.text(data, "attribute", where)
     values = tuple(str(v) for v in reader.items(data, "in", where))
     attribute = next((a for a in attributes if a.key == key), None)
-    if key and attribute is None:
+    if not attributes:
+        pass  # the case kind is unknown or has no attributes: that is reported where it is, once
+    elif key and attribute is None:
         reader.problem(
             f"{where}.attribute",
             f'"{key}" is not an attribute of this case kind.',
-            f"Use one of: {', '.join(a.key for a in attributes) or 'none defined'}.",
+            f"Use one of: {', '.join(a.key for a in attributes)}.",
         )
-    elif attribute is not None:
-        known = {option.value for option in attribute.options}
+    elif attribute is not None and attribute.type != "choice":
+        reader.problem(
+            f"{where}.attribute",
+            f"{key} is a {attribute.type}: a condition needs an attribute with options.",
+            "Name a choice attribute, such as the case type.",
+        )
+    elif attribute is not None and attribute.options:
+        known = [option.value for option in attribute.options]
         for unknown in [v for v in values if v not in known]:
             reader.problem(
-                f"{where}.in", f'"{unknown}" is not a value of {key}.', f"Use: {', '.join(sorted(known))}."
+                f"{where}.in",
+                f'"{unknown}" is not a value of {key}.',
+                _suggest(unknown, known) + f"Use: {', '.join(known)}.",
             )
     return Condition(key, values) if key else None
 
@@ -238,7 +279,7 @@ def _attributes(reader: _Reader, values: list[Any], where: str) -> tuple[Attribu
             )
         key = reader.text(data, "key", at)
         if key and not SLUG.fullmatch(key):
-            reader.problem(f"{at}.key", f'"{key}" cannot be a key.', "Use lower case letters, digits and _.")
+            reader.problem(f"{at}.key", f'"{key}" cannot be a key.', _SLUG_FIX)
         if key == "reference":
             reader.problem(
                 f"{at}.key", "Every case has its reference already.", "Leave it out of the attributes."
@@ -278,13 +319,13 @@ def _facts(
         sufficient = tuple(str(v) for v in reader.items(data, "sufficient", at))
         counted = tuple(str(v) for v in reader.items(data, "counted", at))
         for name, chosen in (("sufficient", sufficient), ("counted", counted)):
-            for unknown in [v for v in chosen if v not in known]:
+            for unknown in [v for v in chosen if v not in known and options]:
                 reader.problem(
                     f"{at}.{name}",
                     f'"{unknown}" is not one of its options.',
                     f"Use: {', '.join(option.value for option in options)}.",
                 )
-        if not set(sufficient) <= set(counted):
+        if not {v for v in sufficient if v in known} <= set(counted):  # an unknown answer is reported above
             reader.problem(
                 f"{at}.sufficient",
                 "Every sufficient answer must also be counted.",
@@ -292,7 +333,7 @@ def _facts(
             )
         key = reader.text(data, "key", at)
         if key and not SLUG.fullmatch(key):
-            reader.problem(f"{at}.key", f'"{key}" cannot be a key.', "Use lower case letters, digits and _.")
+            reader.problem(f"{at}.key", f'"{key}" cannot be a key.', _SLUG_FIX)
         facts.append(
             Fact(
                 key=key,
@@ -321,7 +362,9 @@ def _case_kinds(reader: _Reader, values: list[Any]) -> tuple[CaseKind, ...]:
         slug = reader.text(data, "slug", at)
         if slug and not SLUG.fullmatch(slug):
             reader.problem(
-                f"{at}.slug", f'"{slug}" cannot be a slug.', "Use lower case letters, digits, - and _."
+                f"{at}.slug",
+                f'"{slug}" cannot be a slug.',
+                'Use lower case letters, digits, - and _, starting with a letter, e.g. "court_report".',
             )
         attributes = _attributes(reader, reader.items(data, "attributes", at), f"{at}.attributes")
         facts = _facts(reader, reader.items(data, "facts", at), f"{at}.facts", attributes)
@@ -349,7 +392,13 @@ def _case_kinds(reader: _Reader, values: list[Any]) -> tuple[CaseKind, ...]:
 
 
 def _key_questions(
-    reader: _Reader, values: list[Any], where: str, attributes: Sequence[Attribute], *, pooled: bool
+    reader: _Reader,
+    values: list[Any],
+    where: str,
+    attributes: Sequence[Attribute],
+    *,
+    pooled: bool,
+    known_rating: bool = True,
 ) -> tuple[KeyQuestion, ...]:
     questions = []
     allowed = ("code", "criterion", "wording", "prompts", "record_prompts", "applies_when", "pools")
@@ -373,13 +422,13 @@ def _key_questions(
                 f"{at}.record_prompts", "There are no prompts to record.", "Add prompts or set it false."
             )
         pools = tuple(str(code) for code in reader.items(data, "pools", at))
-        if pooled and not pools:
+        if known_rating and pooled and not pools:
             reader.problem(
                 f"{at}.pools",
                 "A pooled standard's key question must say what it pools.",
                 'Add "pools": [...].',
             )
-        if pools and not pooled:
+        if known_rating and pools and not pooled:
             reader.problem(
                 f"{at}.pools",
                 "Only a pooled standard's key questions pool others.",
@@ -423,7 +472,10 @@ def _standards(
         data = reader.mapping(value, at, allowed, ("code", "domain", "title", "rated_by"))
         rated_by = reader.choice(data, "rated_by", at, RATED_BY)
         domain = str(data.get("domain", "")).strip()
-        if domain and domain not in domain_codes:
+        known_rating = (
+            rated_by in RATED_BY
+        )  # if not, that is reported once and what depends on it is not checked
+        if domain and domain_codes and domain not in domain_codes:
             reader.problem(
                 f"{at}.domain",
                 f'"{domain}" is not one of the domains.',
@@ -431,7 +483,9 @@ def _standards(
             )
         case_kind = reader.text(data, "case_kind", at)
         by_cases = rated_by in ("lowest_key_question", "not_rated")
-        if by_cases and not case_kind:
+        if not known_rating:
+            pass
+        elif by_cases and not case_kind:
             reader.problem(
                 f"{at}.case_kind",
                 "A standard rated from cases must name its case kind.",
@@ -441,7 +495,9 @@ def _standards(
             reader.problem(
                 f"{at}.case_kind",
                 f'"{case_kind}" is not one of the case kinds.',
-                f"Use one of: {', '.join(sorted(kind_slugs)) or 'none defined'}.",
+                _suggest(case_kind, sorted(kind_slugs)) + f"Use one of: {', '.join(sorted(kind_slugs))}."
+                if kind_slugs
+                else f'Define it in "case_kinds" (slug "{case_kind}").',
             )
         elif case_kind and not by_cases:
             reader.problem(
@@ -456,18 +512,19 @@ def _standards(
             f"{at}.key_questions",
             kind.attributes if kind else (),
             pooled=rated_by == "pooled",
+            known_rating=known_rating,
         )
         if rated_by in ("lowest_key_question", "pooled", "not_rated") and not key_questions:
             reader.problem(
                 f"{at}.key_questions",
                 "A standard rated from cases needs its key questions.",
-                "Add at least one.",
+                'Add at least one: {"code": ..., "criterion": ..., "wording": ...}.',
             )
         if rated_by == "team_judgement" and key_questions:
             reader.problem(
                 f"{at}.key_questions",
-                "The team's judgement has no key questions.",
-                'Remove them, or set "rated_by".',
+                "A standard rated by the team's judgement has no key questions.",
+                'Remove them, or rate it from cases ("rated_by": "lowest_key_question" and a "case_kind").',
             )
         pool_from = reader.text(data, "pool_from", at)
         if rated_by == "pooled" and not pool_from:
@@ -475,6 +532,12 @@ def _standards(
                 f"{at}.pool_from",
                 "A pooled standard must name the framework whose cases it pools.",
                 'Add "pool_from": "<slug>".',
+            )
+        if known_rating and rated_by != "pooled" and pool_from:
+            reader.problem(
+                f"{at}.pool_from",
+                "Only a pooled standard pools other units' cases.",
+                'Remove "pool_from", or set "rated_by": "pooled".',
             )
         optional = reader.flag(data, "optional", at, default=False)
         standards.append(
@@ -504,6 +567,60 @@ def _standards(
         "The key question code",
     )
     return tuple(standards)
+
+
+def parse_json(text: str | bytes) -> Definition:
+    """The framework a JSON file defines: a file that is not JSON, or has a field twice in one object, is refused
+    with where (line and column) and how to fix it, as DefinitionInvalid like every other mistake."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DefinitionInvalid(
+                [
+                    Problem(
+                        "the file",
+                        f"is not UTF-8 text (byte {error.start + 1} is not readable).",
+                        "Save it as UTF-8 JSON (in Excel, use the workbook upload instead).",
+                    )
+                ]
+            ) from None
+    text = text.lstrip("\ufeff")
+    repeated: list[Problem] = []
+
+    def once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                repeated.append(
+                    Problem(
+                        f'the field "{key}"',
+                        "is given twice in one object; only the last would be read.",
+                        "Keep one of them.",
+                    )
+                )
+            seen[key] = value
+        return seen
+
+    try:
+        document = json.loads(text, object_pairs_hook=once)
+    except json.JSONDecodeError as error:
+        raise DefinitionInvalid(
+            [
+                Problem(
+                    f"line {error.lineno}, column {error.colno}",
+                    f"the file is not valid JSON here ({error.msg}).",
+                    "Look for a missing or extra comma, bracket or quotation mark just before this point.",
+                )
+            ]
+        ) from None
+    try:
+        definition = parse(document)
+    except DefinitionInvalid as invalid:
+        raise DefinitionInvalid(repeated + invalid.problems) from None
+    if repeated:
+        raise DefinitionInvalid(repeated)
+    return definition
 
 
 def parse(document: Any) -> Definition:
@@ -556,21 +673,27 @@ def parse(document: Any) -> Definition:
         )
     version = data.get("version")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
-        reader.problem("framework.version", f"must be a whole number from 1, not {version!r}.")
+        reader.problem(
+            "framework.version",
+            f"must be a whole number from 1, not {version!r}.",
+            "Number a framework's versions 1, 2, 3, ... without quotes.",
+        )
         version = None
     unit = reader.choice(data, "unit", "framework", UNITS)
     effective_from = None
     try:
         effective_from = datetime.date.fromisoformat(str(data.get("effective_from", "")))
     except ValueError:
-        if data.get("effective_from"):
+        if not _missing(data.get("effective_from")):
             reader.problem(
                 "framework.effective_from",
                 f"{data['effective_from']!r} is not a date.",
                 "Write it as YYYY-MM-DD.",
             )
-    key_question_bands = reader.bands(
-        data.get("key_question_bands", {}), "framework.key_question_bands", maximum=100
+    key_question_bands = (
+        {}
+        if _missing(data.get("key_question_bands"))
+        else reader.bands(data["key_question_bands"], "framework.key_question_bands", maximum=100)
     )
 
     domains = []
@@ -617,13 +740,17 @@ def parse(document: Any) -> Definition:
 
 
 def _overall(reader: _Reader, value: Any, standards: Sequence[Standard]) -> OverallRule:
+    if _missing(value):
+        return OverallRule("", {})  # reported as missing
     data = reader.mapping(value, "framework.overall", ("rule", "bands"), ("rule",))
     rule = reader.choice(data, "rule", "framework.overall", OVERALL_RULES)
     bands_data = data.get("bands", {})
     bands: dict[str, dict[str, float]] = {}
     if not isinstance(bands_data, dict):
         reader.problem(
-            "framework.overall.bands", f"must be an object keyed by the maximum, not {_kind(bands_data)}."
+            "framework.overall.bands",
+            f"must be an object keyed by the maximum, not {_kind(bands_data)}.",
+            'Write e.g. {"27": {"outstanding": 23, "good": 14, "requires_improvement": 5}}.',
         )
         bands_data = {}
     for maximum, levels in bands_data.items():
@@ -648,3 +775,45 @@ def _overall(reader: _Reader, value: Any, standards: Sequence[Standard]) -> Over
                     f'Add "{maximum}": {{"outstanding": ..., "good": ..., "requires_improvement": ...}}.',
                 )
     return OverallRule(rule, bands)
+
+
+def check_pools(definition: Definition, sources: Iterable[Definition]) -> None:
+    """A pooled standard's `pool_from` names a framework among `sources` (those loaded) and each of its key
+    questions pools key questions that framework has: DefinitionInvalid lists every one that does not."""
+    by_slug = {source.slug: source for source in sources}
+    problems = []
+    for index, standard in enumerate(definition.standards):
+        if standard.rated_by != "pooled":
+            continue
+        source = by_slug.get(standard.pool_from)
+        if source is None:
+            problems.append(
+                Problem(
+                    f"standards[{index}].pool_from",
+                    f'"{standard.pool_from}" is not a framework that is loaded.',
+                    "Load the framework whose cases it pools first, or use one of: "
+                    f"{', '.join(sorted(by_slug)) or 'none loaded'}.",
+                )
+            )
+            continue
+        if source.unit == definition.unit:
+            problems.append(
+                Problem(
+                    f"standards[{index}].pool_from",
+                    f'"{source.slug}" inspects {source.unit}s too: a standard pools the cases of other units.',
+                    "Name the framework of the units inside this one, e.g. the PDUs of a region.",
+                )
+            )
+        known = {key_question.code for _, key_question in source.key_questions()}
+        for kq_index, key_question in enumerate(standard.key_questions):
+            for code in key_question.pools:
+                if code not in known:
+                    problems.append(
+                        Problem(
+                            f"standards[{index}].key_questions[{kq_index}].pools",
+                            f'"{code}" is not a key question of {source.slug}.',
+                            f"Use its key question codes, e.g. {', '.join(sorted(known)[:4])}.",
+                        )
+                    )
+    if problems:
+        raise DefinitionInvalid(problems)

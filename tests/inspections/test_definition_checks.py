@@ -2,10 +2,11 @@
 where it is, what is wrong and how to fix it, all at once."""
 
 import copy
+import json
 
 import pytest
 
-from inspections.definition_checks import DefinitionInvalid, parse
+from inspections.definition_checks import DefinitionInvalid, parse, parse_json
 from inspections.definitions import document
 
 MINIMAL = {
@@ -74,12 +75,16 @@ MINIMAL = {
 }
 
 
-def _problems(change) -> list[str]:
+def _raw_problems(change):
     data = copy.deepcopy(MINIMAL)
     change(data)
     with pytest.raises(DefinitionInvalid) as invalid:
         parse(data)
-    return [str(problem) for problem in invalid.value.problems]
+    return invalid.value.problems
+
+
+def _problems(change) -> list[str]:
+    return [str(problem) for problem in _raw_problems(change)]
 
 
 def test_a_good_document_is_read_and_given_back_unchanged():
@@ -108,6 +113,17 @@ def _set(path, value):
 
 
 _DELETE = object()
+
+
+def _pooled_without_pool_from(data):
+    standard = data["standards"][1]
+    standard["rated_by"] = "pooled"
+    del standard["case_kind"]
+    for key_question in standard["key_questions"]:
+        key_question.pop("applies_when", None)
+        key_question["pools"] = ["2.1.1"]
+
+
 KQ = ["standards", 1, "key_questions", 0]
 FACT = ["case_kinds", 0, "facts", 0]
 
@@ -166,7 +182,7 @@ MISTAKES = [
     (
         "a judged standard with key questions",
         _set(["standards", 0, "key_questions"], MINIMAL["standards"][1]["key_questions"]),
-        "standards[0].key_questions: The team's judgement has no key questions.",
+        "standards[0].key_questions: A standard rated by the team's judgement has no key questions. Remove them",
     ),
     (
         "two key questions with one code",
@@ -196,7 +212,7 @@ MISTAKES = [
     (
         "an attribute of an unknown type",
         _set(["case_kinds", 0, "attributes", 1, "type"], "datum"),
-        'attributes[1].type: "datum" is not allowed. Use one of: choice, date, text.',
+        'attributes[1].type: "datum" is not allowed. Did you mean "date"? Use one of: choice, date, text.',
     ),
     (
         "a choice without options",
@@ -217,6 +233,81 @@ MISTAKES = [
         "a pooled standard that names nothing to pool",
         _set(["standards", 1, "rated_by"], "pooled"),
         "A pooled standard's key question must say what it pools.",
+    ),
+    (
+        "a misspelt way of rating, with a suggestion",
+        _set(["standards", 1, "rated_by"], "lowest_keyquestion"),
+        'standards[1].rated_by: "lowest_keyquestion" is not allowed. Did you mean "lowest_key_question"?',
+    ),
+    (
+        "two standards with one code",
+        _set(["standards", 1, "code"], "1.1"),
+        'standards[1].code: The standard code "1.1" is used twice (first at standards[0].code). Give each its own.',
+    ),
+    (
+        "two domains with one code",
+        _set(["domains", 1, "code"], "1"),
+        'domains[1].code: The domain code "1" is used twice',
+    ),
+    (
+        "a pooled standard that does not say whose cases it pools",
+        _pooled_without_pool_from,
+        'standards[1].pool_from: A pooled standard must name the framework whose cases it pools. Add "pool_from"',
+    ),
+    (
+        "a standard that pools but is not pooled",
+        _set(["standards", 1, "pool_from"], "pdu-2023"),
+        'standards[1].pool_from: Only a pooled standard pools other units\' cases. Remove "pool_from"',
+    ),
+    (
+        "a date that does not exist",
+        _set(["effective_from"], "2024-02-30"),
+        "framework.effective_from: '2024-02-30' is not a date. Write it as YYYY-MM-DD.",
+    ),
+    (
+        "a case kind that no part of the file defines",
+        _set(["case_kinds"], _DELETE),
+        'standards[1].case_kind: "supervision" is not one of the case kinds. Define it in "case_kinds"',
+    ),
+    (
+        "a condition on an attribute that has no options",
+        _set([*KQ, "applies_when"], {"attribute": "start_date", "in": ["2024-01-01"]}),
+        "applies_when.attribute: start_date is a date: a condition needs an attribute with options.",
+    ),
+    (
+        "a misspelt value in a condition, with a suggestion",
+        _set([*KQ, "applies_when"], {"attribute": "case_type", "in": ["license"]}),
+        '"license" is not a value of case_type. Did you mean "licence"? Use: community, licence.',
+    ),
+    (
+        "a stored value that starts with a digit",
+        _set(["case_kinds", 0, "attributes", 0, "options", 0, "value"], "10_14"),
+        'options[0].value: "10_14" cannot be a stored value. Use lower case letters, digits and _, starting with a letter',
+    ),
+    (
+        "a band written as text",
+        _set(["key_question_bands", "good"], "65"),
+        "framework.key_question_bands.good: must be a number above 0 and at most 100, not '65'.",
+    ),
+    (
+        "a flag written as text",
+        _set(["standards", 1, "optional"], "yes"),
+        "standards[1].optional: must be true or false, not 'yes'. Write true or false, without quotes.",
+    ),
+    (
+        "an overall rule that does not exist",
+        _set(["overall", "rule"], "sum"),
+        'framework.overall.rule: "sum" is not allowed. Use one of: composite, team_judgement.',
+    ),
+    (
+        "key questions that are not a list",
+        _set(["standards", 1, "key_questions"], {"code": "2.1.1"}),
+        "standards[1].key_questions: must be a list ([...]), not an object.",
+    ),
+    (
+        "a standard that is not an object",
+        _set(["standards", 0], "1.1 Leadership"),
+        "standards[0]: must be an object ({...}), not text.",
     ),
     (
         "a document that is not an object",
@@ -244,3 +335,95 @@ def test_a_document_of_the_wrong_kind_is_refused_rather_than_crashing():
         with pytest.raises(DefinitionInvalid) as invalid:
             parse(nonsense)
         assert str(invalid.value.problems[0]).startswith("framework: must be an object")
+
+
+@pytest.mark.parametrize(("_what", "change", "_expected"), MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_every_problem_says_where_it_is_and_how_to_fix_it(_what, change, _expected):
+    for problem in _raw_problems(change):
+        assert problem.where, problem
+        assert problem.message, problem
+        assert problem.fix, problem
+
+
+REQUIRED_PARTS = [
+    (["format"], "framework.format"),
+    (["slug"], "framework.slug"),
+    (["version"], "framework.version"),
+    (["effective_from"], "framework.effective_from"),
+    (["key_question_bands"], "framework.key_question_bands"),
+    (["overall"], "framework.overall"),
+    (["domains"], "framework.domains"),
+    (["standards"], "framework.standards"),
+    (["standards", 1, "rated_by"], "standards[1].rated_by"),
+    (["standards", 1, "case_kind"], "standards[1].case_kind"),
+    (["case_kinds", 0, "attributes"], "case_kinds[0].attributes"),
+    (["case_kinds", 0, "facts", 0, "options"], "case_kinds[0].facts[0].options"),
+    (["case_kinds", 0, "attributes", 0, "options"], "case_kinds[0].attributes[0].options"),
+]
+
+
+@pytest.mark.parametrize(("path", "where"), REQUIRED_PARTS, ids=[where for _, where in REQUIRED_PARTS])
+def test_a_missing_part_is_one_problem_without_follow_on_noise(path, where):
+    problems = _raw_problems(_set(path, _DELETE))
+    assert [problem.where for problem in problems] == [where], [str(p) for p in problems]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, (*path, index))
+
+
+WRONG_VALUES = [None, 0, -1, 2.5, True, "", "x", [], [None], {}, {"1": None}, {1: "a key that is not text"}]
+
+
+def test_any_wrong_value_anywhere_is_a_problem_reported_never_a_crash():
+    for path in list(_paths(MINIMAL))[1:]:
+        for wrong in WRONG_VALUES:
+            data = copy.deepcopy(MINIMAL)
+            _set(list(path), wrong)(data)
+            try:
+                parse(data)
+            except DefinitionInvalid as invalid:
+                problems = invalid.problems
+            else:
+                problems = ["none needed"]
+            assert problems, (path, wrong)
+
+
+def test_a_file_that_is_not_json_is_refused_with_its_line_and_column():
+    text = json.dumps(MINIMAL, indent=2).replace('"slug": "test",', '"slug": "test"', 1)
+    with pytest.raises(DefinitionInvalid) as invalid:
+        parse_json(text)
+    (problem,) = invalid.value.problems
+    assert problem.where == "line 4, column 3"  # where the parser noticed: just after the mistake
+    assert "is not valid JSON here (Expecting ',' delimiter)" in problem.message
+    assert "comma" in problem.fix
+
+
+def test_a_field_given_twice_is_refused_rather_than_silently_read_once():
+    text = json.dumps(MINIMAL).replace('"name": "A small framework"', '"name": "A", "name": "B"', 1)
+    with pytest.raises(DefinitionInvalid) as invalid:
+        parse_json(text)
+    assert [str(problem) for problem in invalid.value.problems] == [
+        'the field "name": is given twice in one object; only the last would be read. Keep one of them.'
+    ]
+
+
+def test_a_json_file_is_read_as_utf8_with_or_without_a_byte_order_mark():
+    text = json.dumps(MINIMAL, ensure_ascii=False)
+    assert parse_json(text.encode("utf-8-sig")) == parse_json(text) == parse(MINIMAL)
+    with pytest.raises(DefinitionInvalid) as invalid:
+        parse_json(text.replace("A small", "A sm\u00e5ll").encode("latin-1"))
+    assert invalid.value.problems[0].where == "the file"
+    assert "not UTF-8" in invalid.value.problems[0].message
+
+
+def test_json_that_is_not_a_framework_object_is_refused_as_a_problem():
+    with pytest.raises(DefinitionInvalid) as invalid:
+        parse_json("[1, 2, 3]")
+    assert str(invalid.value.problems[0]).startswith("framework: must be an object ({...}), not a list.")
