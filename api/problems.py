@@ -51,6 +51,11 @@ HTTP_PROBLEMS = {
     404: ("not-found", "Not found", "No such thing, or not yours to see."),
     405: ("method-not-allowed", "Method not allowed", "This address does not take that method."),
     406: ("not-acceptable", "Not acceptable", "Ask for application/json (or text/csv on aggregates)."),
+    413: (
+        "too-large",
+        "Request body too large",
+        "A body over the API's limit (API_MAX_BODY_BYTES, 2.5 MB); refused unread.",
+    ),
     415: ("unsupported-media-type", "Unsupported media type", "Send JSON."),
     429: ("throttled", "Too many requests", "Too many requests; wait Retry-After seconds."),
     500: ("server-error", "Server error", "Our fault; nothing was saved."),

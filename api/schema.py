@@ -16,7 +16,7 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method == "GET" and (self._is_list_view() or getattr(self.view, "filter_backends", None)):
             codes[400] = TITLES[400]  # bad filter, ordering or page values
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.update({400: TITLES[400], 415: TITLES[415]})
+            codes.update({400: TITLES[400], 413: TITLES[413], 415: TITLES[415]})
         for error in getattr(self.view, "error_responses", {}).get(self.method, []):
             if isinstance(error, int):
                 codes.setdefault(error, TITLES.get(error, "Error"))

@@ -141,6 +141,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the API's browsable documentation is /api/docs/, a GOV.UK page.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only, refused over API_MAX_BODY_BYTES (413) and beyond api.parsers.MAX_DEPTH levels of nesting (400).
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
@@ -156,6 +158,10 @@ REST_FRAMEWORK = {
         "token": env.str("API_THROTTLE_TOKEN", default="1000/hour"),
     },
 }
+# The largest API body read (bytes); larger ones are refused with 413 before they are read. Django's own limit for
+# forms (DATA_UPLOAD_MAX_MEMORY_SIZE) is the same 2.5 MB: a case's evidence at its longest fits in either.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
 KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
