@@ -20,7 +20,9 @@ def patch_raw(client, case, body: bytes):
     )
 
 
-def test_a_body_over_the_limit_is_a_413_problem_and_nothing_is_saved(case, assistant, api_client_for, settings):
+def test_a_body_over_the_limit_is_a_413_problem_and_nothing_is_saved(
+    case, assistant, api_client_for, settings
+):
     settings.API_MAX_BODY_BYTES = 1000
     body = b'{"judgements": {"2.1.1": {"rationale": "' + b"x" * 2000 + b'"}}}'
     response = patch_raw(api_client_for(assistant), case, body)
