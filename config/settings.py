@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "inspections",
     "cases",
     "reports",
+    "config.apps.ConfigConfig",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +88,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds the API throttle counts, which every worker and app host must share: production sets REDIS_URL
+# (or CACHE_URL, which wins) to the one Redis beside PostgreSQL; `check --deploy` refuses a per-process cache
+# (config/shared_state.py). Development and tests keep the in-process default.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL or "locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's model backend, reading the user's roles with the user for the navigation.
