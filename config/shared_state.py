@@ -15,9 +15,7 @@ PER_PROCESS_CACHES = {
     "django.core.cache.backends.dummy.DummyCache": "keeps nothing",
     "django.core.cache.backends.filebased.FileBasedCache": "kept on one host's disk",
 }
-NOT_SHARED = (
-    "The default cache ({backend}) is {where}: API throttles will not hold across gunicorn workers and app hosts."
-)
+NOT_SHARED = "The default cache ({backend}) is {where}: API throttles will not hold across gunicorn workers and app hosts."
 HINT = "Set REDIS_URL (or CACHE_URL) to the Redis every app host shares, e.g. redis://redis:6379/1."
 
 
