@@ -24,6 +24,14 @@ class AutoSchema(SpectacularAutoSchema):
                 codes[error.http_status] = error.problem_title
         return dict(sorted(codes.items()))
 
+    def _resolve_path_parameters(self, variables):
+        """A path's ids are whole numbers from 1: the schema says so, so a client never sends 0 or -1."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"].setdefault("minimum", 1)
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
