@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format e2e bench assets install install-dev clean
+.PHONY: demo test lint format e2e bench load assets install install-dev clean
 
 $(BIN)/python:
 	@python="$(PYTHON)"; \
@@ -64,6 +64,10 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## load: 20 API clients saving for 60 s on gunicorn + PostgreSQL while connections are killed (docs/security.md)
+load: install-dev
+	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/load} $(BIN)/python -m tests.load
 
 ## bench: performance benchmarks on PostgreSQL (DATABASE_URL defaults to the local server's "bench" database)
 bench: install-dev

@@ -25,7 +25,15 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "/api/docs/#problem-"
 
 INVALID_TITLE = "Your request has problems"
-SERVER_ERROR = "Something went wrong on our side. Nothing has been saved."
+# What a 500 can truthfully say depends on the method: a read changed nothing; a failed write may have been
+# committed before the fault (a lost connection at COMMIT, a failure while reading the result back), so it is
+# never told "nothing has been saved". Where an app knows it was saved, its own error says so.
+SERVER_ERROR = "Something went wrong on our side. Nothing was changed. Try again later."
+SERVER_ERROR_WRITE = (
+    "Something went wrong on our side. We cannot tell whether your change was saved: read it again before you "
+    "send it again."
+)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 @runtime_checkable
@@ -51,9 +59,18 @@ HTTP_PROBLEMS = {
     404: ("not-found", "Not found", "No such thing, or not yours to see."),
     405: ("method-not-allowed", "Method not allowed", "This address does not take that method."),
     406: ("not-acceptable", "Not acceptable", "Ask for application/json (or text/csv on aggregates)."),
+    413: (
+        "too-large",
+        "Request body too large",
+        "A body over the API's limit (API_MAX_BODY_BYTES, 2.5 MB); refused unread.",
+    ),
     415: ("unsupported-media-type", "Unsupported media type", "Send JSON."),
     429: ("throttled", "Too many requests", "Too many requests; wait Retry-After seconds."),
-    500: ("server-error", "Server error", "Our fault; nothing was saved."),
+    500: (
+        "server-error",
+        "Server error",
+        "Our fault. A read changed nothing; a change may or may not have been saved: read it again first.",
+    ),
 }
 TYPES = {status: problem[0] for status, problem in HTTP_PROBLEMS.items()}
 TITLES = {status: problem[1] for status, problem in HTTP_PROBLEMS.items()}
@@ -197,7 +214,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return problem(request, exc.status_code, str(detail), headers=headers or None)
 
     logger.exception("Unhandled error in the API", exc_info=exc)
-    return problem(request, 500, SERVER_ERROR)
+    writing = request is not None and request.method not in SAFE_METHODS
+    return problem(request, 500, SERVER_ERROR_WRITE if writing else SERVER_ERROR)
 
 
 @csrf_exempt  # a problem document for any method; nothing is changed, so there is nothing to forge

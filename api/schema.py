@@ -16,13 +16,21 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method == "GET" and (self._is_list_view() or getattr(self.view, "filter_backends", None)):
             codes[400] = TITLES[400]  # bad filter, ordering or page values
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.update({400: TITLES[400], 415: TITLES[415]})
+            codes.update({400: TITLES[400], 413: TITLES[413], 415: TITLES[415]})
         for error in getattr(self.view, "error_responses", {}).get(self.method, []):
             if isinstance(error, int):
                 codes.setdefault(error, TITLES.get(error, "Error"))
             else:
                 codes[error.http_status] = error.problem_title
         return dict(sorted(codes.items()))
+
+    def _resolve_path_parameters(self, variables):
+        """A path's ids are whole numbers from 1: the schema says so, so a client never sends 0 or -1."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"].setdefault("minimum", 1)
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

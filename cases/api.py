@@ -7,11 +7,13 @@ a missing one gets 428 and a stale one 412 (from the service's CaseConflict), ne
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -24,15 +26,25 @@ from api.permissions import allowed_by
 from inspections.models import Inspection
 from inspections.permissions import can_view_case_evidence, inspections_visible_to
 
-from .errors import CaseConflict, CaseError, CaseIncomplete
+from .errors import STALE, CaseConflict, CaseError, CaseIncomplete
 from .fields import FACT_FIELDS, api_field
 from .models import Answer, CaseNeed, Enquiries, InspectedCase, Judgement, Need, Oversight, RoshLevel
 from .permissions import is_assigned_assistant_inspector, viewable_cases
 from .services import answers
 
+logger = logging.getLogger(__name__)
+
 NOT_YOUR_CASE = "Only the assistant inspector the case is assigned to can change or submit it."
 NO_CASE_EVIDENCE = "You can see this inspection's results but not its case-level evidence."
 UNKNOWN_KEYS = "Unknown field: {name}."
+WEAK_ETAG = (
+    'A weak ETag (W/"...") never matches: send the case\'s ETag exactly as you read it. The case is now saved as '
+    "{etag}."
+)
+SAVED_NOT_READ_BACK = (
+    "Your change was saved: the case is now saved as {etag}. It could not be read back because of a fault on our "
+    "side; read the case again (GET) rather than sending the change again."
+)
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -50,10 +62,9 @@ class PreconditionFailed(exceptions.APIException):
     status_code = http_status = 412
     problem_type = "stale-etag"
     problem_title = "The case has changed since you read it"
-    default_detail = CaseConflict.problem_detail
 
-    def __init__(self, etag: str):
-        super().__init__()
+    def __init__(self, etag: str, detail: str | None = None):
+        super().__init__(detail or STALE.format(etag=etag))
         self.etag = etag
 
     def problem_headers(self) -> dict[str, str]:
@@ -77,11 +88,51 @@ def expected_version(request, case: InspectedCase) -> int:
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
-    for tag in header.split(","):
-        match = re.fullmatch(r'(?:W/)?"?(\d+)-(\d+)"?', tag.strip())
+    tags = [tag.strip() for tag in header.split(",")]
+    for tag in tags:
+        match = re.fullmatch(r'"?(\d+)-(\d+)"?', tag)
         if match and int(match[1]) == case.pk:
             return int(match[2])
+    # If-Match compares strongly (RFC 9110, 13.1.1): a weak tag never matches, and is refused with its own reason.
+    if any(tag.startswith("W/") for tag in tags):
+        raise PreconditionFailed(case.etag, WEAK_ETAG.format(etag=case.etag))
     raise PreconditionFailed(case.etag)
+
+
+class SavedButNotReadBack(Exception):
+    """The change was committed, then reading the case back failed: say so, never "nothing has been saved"."""
+
+    http_status = 500
+    problem_type = "saved-not-read-back"
+    problem_title = "Your change was saved but the case could not be read back"
+
+    def __init__(self, saved: InspectedCase):
+        super().__init__(SAVED_NOT_READ_BACK.format(etag=saved.etag))
+        self.etag = saved.etag
+
+    def problem_headers(self) -> dict[str, str]:
+        return {"ETag": self.etag}
+
+
+def _change_already_saved(change: dict, saved: dict) -> bool:
+    """Whether every value of a validated change is what the case (as the API reads it) holds now: a retry of a
+    change whose answer was lost finds it saved (RFC 9110 lets If-Match answer 2xx when "the state change being
+    requested has already succeeded")."""
+    judgements = {j["key_question"]: j for j in saved["judgements"]}
+    for code, values in change.get("judgements", {}).items():
+        current = judgements.get(code, {"answer": "", "rationale": ""})
+        if "answer" in values and values["answer"] != current["answer"]:
+            return False
+        if "rationale" in values and values["rationale"].strip() != current["rationale"]:
+            return False
+    if any(saved["facts"].get(name) != value for name, value in change.get("facts", {}).items()):
+        return False
+    needs = {n["need"]: n for n in saved["needs"]}
+    for need, values in change.get("needs", {}).items():
+        current = needs.get(need, {"linked_to_offending": None, "sufficiently_addressed": None})
+        if any(current[name] != value for name, value in values.items()):
+            return False
+    return True
 
 
 class JudgementSerializer(serializers.ModelSerializer):
@@ -216,9 +267,14 @@ def _case_for_user(view: APIView, request, pk: int) -> InspectedCase:
     return case
 
 
-def _case_response(request, case: InspectedCase) -> Response:
-    case = get_object_or_404(_case_queryset(request.user), pk=case.pk)
-    return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
+def _case_response(request, saved: InspectedCase) -> Response:
+    """The case as saved, read again after the service committed."""
+    try:
+        case = get_object_or_404(_case_queryset(request.user), pk=saved.pk)
+        return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
+    except DatabaseError as error:
+        logger.exception("The case was saved but could not be read back")
+        raise SavedButNotReadBack(saved) from error
 
 
 IF_MATCH = OpenApiParameter(
@@ -265,7 +321,7 @@ class CaseDetail(APIView):
     """Read a case with its judgements, facts and needs; change them (PATCH with If-Match)."""
 
     permission_classes = allowed_by(is_assigned_assistant_inspector, NOT_YOUR_CASE, methods={"PATCH"})
-    error_responses = {"PATCH": [CaseError, CaseConflict, PreconditionRequired]}
+    error_responses = {"PATCH": [CaseError, CaseConflict, PreconditionRequired, SavedButNotReadBack]}
 
     @extend_schema(
         parameters=[ETAG], responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")}
@@ -284,6 +340,16 @@ class CaseDetail(APIView):
         version = expected_version(request, case)
         changes = CaseChangeSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
+        change = {name: value for name, value in changes.validated_data.items() if value}
+        if not change:
+            # Nothing to change is not a save: the version stays, so nobody else gets a spurious 412.
+            if version != case.version:
+                raise PreconditionFailed(case.etag)
+            return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
+        if version != case.version:
+            current = CaseDetailSerializer(case).data
+            if _change_already_saved(change, current):
+                return Response(current, headers={"ETag": case.etag})
         with api_field_names():
             saved = answers.case_save(
                 case=case,
@@ -300,7 +366,9 @@ class CaseSubmit(APIView):
     """Submit a complete case for quality assurance (If-Match required). 422 lists what is still missing."""
 
     permission_classes = allowed_by(is_assigned_assistant_inspector, NOT_YOUR_CASE)
-    error_responses = {"POST": [CaseError, CaseConflict, CaseIncomplete, PreconditionRequired]}
+    error_responses = {
+        "POST": [CaseError, CaseConflict, CaseIncomplete, PreconditionRequired, SavedButNotReadBack]
+    }
 
     @extend_schema(
         request=None,
@@ -310,5 +378,8 @@ class CaseSubmit(APIView):
     def post(self, request, pk: int):
         case = _case_for_user(self, request, pk)
         version = expected_version(request, case)
+        if version != case.version and case.status == InspectedCase.Status.SUBMITTED:
+            # A retried submit whose answer was lost: the case is submitted, as asked.
+            return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
         submitted = answers.case_submit(case=case, user=request.user, expected_version=version)
         return _case_response(request, submitted)

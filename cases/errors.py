@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 
 NOT_EDITABLE = "This case cannot be changed now: it has been submitted, approved or its inspection is locked."
 CONFLICT = "This case was saved after you opened it. Nothing you typed has been saved yet."
+# The API's 412: the saved version, so a client that retried after an unclear failure sees where the case is now.
+STALE = (
+    "The case has changed since you read it: it is now saved as {etag}. Read it again and reapply your changes "
+    "(a change already saved is answered 200, not 412)."
+)
 
 
 class CaseError(Exception):
@@ -36,11 +41,14 @@ class CaseConflict(CaseError):
     http_status = 412
     problem_type = "stale-etag"
     problem_title = "The case has changed since you read it"
-    problem_detail = "The case has changed since you read it. Read it again and reapply your changes."
 
     def __init__(self, current: InspectedCase):
         super().__init__(CONFLICT)
         self.current = current
+
+    @property
+    def problem_detail(self) -> str:
+        return STALE.format(etag=self.current.etag)
 
     def problem_headers(self) -> dict[str, str]:
         return {"ETag": self.current.etag}

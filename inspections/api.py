@@ -1,9 +1,10 @@
 """The API's frameworks (standards, key questions, bands) and inspections, filterable as the dashboards are."""
 
-from django import forms
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
+
+from api.filters import IdFilter
 
 from .models import Framework, Inspection, InspectionMembership, KeyQuestion, Standard
 from .permissions import inspections_visible_to
@@ -83,27 +84,22 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["slug", "-version"]
 
 
+class KeyQuestionFilter(filters.FilterSet):
+    standard__framework = IdFilter(field_name="standard__framework_id")
+
+    class Meta:
+        model = KeyQuestion
+        fields = ["standard__framework", "criterion", "standard__stage"]
+
+
 class KeyQuestionViewSet(viewsets.ReadOnlyModelViewSet):
     """Key questions: their wording, stage and criterion, for every framework version."""
 
     queryset = KeyQuestion.objects.select_related("standard__framework")
     serializer_class = KeyQuestionSerializer
-    filterset_fields = {
-        "standard__framework": ["exact"],
-        "criterion": ["exact"],
-        "standard__stage": ["exact"],
-    }
+    filterset_class = KeyQuestionFilter
     ordering_fields = ["code", "id"]
     ordering = ["standard__framework_id", "standard__order", "order"]
-
-
-class IdFilter(filters.NumberFilter):
-    """An id: a whole number in the database's range (a decimal or a huge number is a 400, not a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 class InspectionFilter(filters.FilterSet):

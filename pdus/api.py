@@ -1,7 +1,10 @@
 """Reference data for the API: regions, PDUs and the ratings the inspectorate published for them."""
 
 from django.db.models import Prefetch
+from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
+
+from api.filters import IdFilter
 
 from .models import PDU, PublishedRating, Region
 
@@ -46,6 +49,14 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
 
 
+class PDUFilter(filters.FilterSet):
+    region = IdFilter(field_name="region_id")
+
+    class Meta:
+        model = PDU
+        fields = ["region", "country"]
+
+
 class PDUViewSet(viewsets.ReadOnlyModelViewSet):
     """Probation Delivery Units, each with the history of its published ratings (newest first)."""
 
@@ -53,6 +64,6 @@ class PDUViewSet(viewsets.ReadOnlyModelViewSet):
         Prefetch("published_ratings", queryset=PublishedRating.objects.order_by("-period_end"))
     )
     serializer_class = PDUSerializer
-    filterset_fields = ["region", "country"]
+    filterset_class = PDUFilter
     ordering_fields = ["name", "id"]
     ordering = ["name"]

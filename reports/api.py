@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -327,7 +328,11 @@ class NationalFilterSerializer(serializers.Serializer):
         required=False, min_value=1, max_value=2**31 - 1, help_text="A region's id: regional figures."
     )
     period = serializers.CharField(
-        required=False, max_length=7, help_text='Inspection year, April to March, e.g. "2026-27".'
+        required=False,
+        max_length=7,
+        # The pattern is in the schema, so a client can tell a period's form before sending it.
+        validators=[RegexValidator(r"^[0-9]{4}-[0-9]{2}$", PERIOD_FORMAT)],
+        help_text='Inspection year, April to March, e.g. "2026-27" (the second year follows the first).',
     )
 
     def validate_period(self, value: str) -> str:

@@ -7,6 +7,7 @@ and the API both call these functions.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,10 @@ NEED_LINKED_MISSING = "Select yes if the {need} need is linked to offending"
 NEED_ADDRESSED_MISSING = "Select yes if the {need} need was sufficiently addressed"
 EVIDENCE_MAX_LENGTH = TEXT_MAX_LENGTH
 EVIDENCE_TOO_LONG = "Evidence for your judgement on {code} must be {limit:,} characters or less"
+EVIDENCE_HIDDEN_CHARACTERS = (
+    "Evidence for your judgement on {code} must not include hidden or text-direction characters (it has "
+    "{found}). Delete them, or paste the text again as plain text"
+)
 
 FACT_QUESTIONS = {
     "rosh_level": "Select the RoSH level",
@@ -47,6 +52,22 @@ FACT_QUESTIONS = {
     "management_oversight": "Select whether management oversight was sufficient",
 }
 OPEN_QUERIES = "Answer every open query before resubmitting the case."
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The invisible and direction-changing characters in text, named, each once, in order: control characters
+    (C0 and C1) other than tab and line breaks, and format characters (Unicode Cf: zero-width spaces and joiners,
+    direction overrides and isolates such as U+202E, the byte-order mark). Such characters hide or reorder what a
+    reader of the evidence sees, so evidence is refused with them rather than kept."""
+    found: dict[str, None] = {}
+    for character in text:
+        if character in "\t\n\r":
+            continue
+        if unicodedata.category(character) in ("Cc", "Cf"):
+            code_point = f"U+{ord(character):04X}"
+            name = unicodedata.name(character, "")
+            found[f"{code_point} {name.lower()}" if name else code_point] = None
+    return list(found)
 
 
 def _claim_version(case: InspectedCase, expected_version: int, **changes: Any) -> InspectedCase:
@@ -167,6 +188,11 @@ def _check_keys(
             if len(judgements[code].get("rationale", "").strip()) > EVIDENCE_MAX_LENGTH:
                 errors[key_question_field(code, "rationale")] = EVIDENCE_TOO_LONG.format(
                     code=code, limit=EVIDENCE_MAX_LENGTH
+                )
+            hidden = hidden_characters(judgements[code].get("rationale", ""))
+            if hidden:
+                errors[key_question_field(code, "rationale")] = EVIDENCE_HIDDEN_CHARACTERS.format(
+                    code=code, found=", ".join(hidden)
                 )
     errors.update({name: UNKNOWN_FACT.format(name=name) for name in facts if name not in FACT_FIELDS})
     errors.update(

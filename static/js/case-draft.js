@@ -22,6 +22,10 @@
   var form = document.querySelector("form[data-draft-key]");
   if (!form) return;
   var key = form.getAttribute("data-draft-key");
+  // Drafts are keyed by user ("case-draft:<user>:<case>"), carry their owner, and expire (js/drafts.js removes
+  // them too): one user's typing is never offered to another, nor a week-old copy to anyone.
+  var owner = document.body.getAttribute("data-user");
+  var DRAFT_DAYS = 7;
   var banner = document.getElementById("restore-draft");
   var skipped = { csrfmiddlewaretoken: true, version: true, loaded: true, action: true };
 
@@ -47,7 +51,9 @@
 
   function read() {
     try {
-      return JSON.parse(storage.getItem(key));
+      var draft = JSON.parse(storage.getItem(key));
+      var fresh = Date.parse(draft && draft.savedAt) > Date.now() - DRAFT_DAYS * 24 * 60 * 60 * 1000;
+      return draft && draft.user === owner && fresh ? draft : null;
     } catch (error) {
       return null;
     }
@@ -75,7 +81,9 @@
     }
     try {
       if (Object.keys(changed).length === 0) storage.removeItem(key);
-      else storage.setItem(key, JSON.stringify({ savedAt: new Date().toISOString(), values: changed }));
+      else storage.setItem(
+          key, JSON.stringify({ user: owner, savedAt: new Date().toISOString(), values: changed })
+        );
     } catch (error) {
       // Storage full or refused: the form still posts normally.
     }

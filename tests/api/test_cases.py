@@ -263,8 +263,14 @@ def test_the_browser_session_works_too(case, assistant):
     assert client.get(case_url(case)).status_code == 200
 
 
-def test_a_weak_or_listed_etag_is_accepted(case, assistant, token_client):
+def test_a_listed_etag_is_accepted(case, assistant, token_client):
     client = token_client(assistant)
-    response = patch(client, case, {"facts": {"home_visits": "made"}}, f'"0-9", W/"{case.pk}-1"')
+    response = patch(client, case, {"facts": {"home_visits": "made"}}, f'"0-9", "{case.pk}-1"')
     assert response.status_code == 200
     assert response["ETag"] == f'"{case.pk}-2"'
+
+
+def test_a_weak_etag_never_matches(case, assistant, token_client):
+    """If-Match compares strongly (RFC 9110): tests/security/test_truthful_faults.py has the message."""
+    response = patch(token_client(assistant), case, {"facts": {"home_visits": "made"}}, f'W/"{case.pk}-1"')
+    assert response.status_code == 412

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from api.problems import exception_handler
+from api.problems import SERVER_ERROR, exception_handler
 from cases.errors import CaseError, CaseIncomplete, Problem
 
 
@@ -59,8 +59,8 @@ def test_any_error_declaring_its_problem_is_answered_as_it_declares():
     assert response["Retry-After"] == "5"
 
 
-def test_an_unexpected_error_is_a_500_problem_that_says_nothing_was_saved():
+def test_an_unexpected_error_in_a_read_is_a_500_problem_that_says_nothing_was_changed():
     response = handle(RuntimeError("boom"))
     assert response.status_code == 500
     assert "boom" not in str(response.data)
-    assert response.data["detail"] == "Something went wrong on our side. Nothing has been saved."
+    assert response.data["detail"] == SERVER_ERROR

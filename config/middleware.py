@@ -1,0 +1,23 @@
+"""Headers every page and API answer carries, whatever app made it."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+class PrivateResponsesMiddleware:
+    """Permissions-Policy on every response, and `Cache-Control: no-store` on every one that did not choose its own
+    caching: case pages, case API answers and the API token page hold evidence and secrets that no browser cache,
+    proxy or back button should keep. Static files never come here (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers:
+            add_never_cache_headers(response)
+        return response

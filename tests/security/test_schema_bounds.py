@@ -1,0 +1,70 @@
+"""Low finding: the schema says what the API takes, so a request that looks valid by it is not refused: ids are
+whole numbers from 1, a period has the form "2026-27", and bodies are limited (413)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from reports.api import PERIOD_FORMAT
+from tests.factories import PDUFactory, RegionFactory
+
+ID_FILTERS = [
+    ("/api/v1/inspections/", "pdu"),
+    ("/api/v1/inspections/", "region"),
+    ("/api/v1/pdus/", "region"),
+    ("/api/v1/key-questions/", "standard__framework"),
+    ("/api/v1/national/pdus/", "region"),
+]
+
+
+@pytest.fixture
+def schema(db):
+    return APIClient().get("/api/schema/?format=json").json()
+
+
+def parameter(schema, path, name, location="query"):
+    operation = schema["paths"][path]["get"]
+    return next(p for p in operation["parameters"] if p["name"] == name and p["in"] == location)
+
+
+@pytest.mark.parametrize(("path", "name"), ID_FILTERS)
+def test_id_filters_are_whole_numbers_from_1(schema, path, name):
+    assert parameter(schema, path, name)["schema"]["type"] == "integer"
+    assert parameter(schema, path, name)["schema"]["minimum"] == 1
+
+
+def test_path_ids_are_whole_numbers_from_1(schema):
+    ids = [
+        p["schema"]
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    ]
+    assert ids
+    assert all(id_schema == {"type": "integer", "minimum": 1} for id_schema in ids)
+
+
+def test_period_has_its_pattern(schema):
+    assert parameter(schema, "/api/v1/national/pdus/", "period")["schema"]["pattern"] == "^[0-9]{4}-[0-9]{2}$"
+
+
+def test_changes_document_413(schema):
+    assert "413" in schema["paths"]["/api/v1/cases/{id}/"]["patch"]["responses"]
+
+
+def test_a_region_that_exists_nowhere_filters_pdus_to_none_rather_than_a_400(national_viewer):
+    PDUFactory(region=RegionFactory())
+    client = APIClient()
+    client.force_login(national_viewer)
+    response = client.get("/api/v1/pdus/?region=987654")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("period", ["2026", "26-27", "2026/27", "abcd-ef"])
+def test_a_period_not_of_the_pattern_is_a_400_saying_the_form(national_viewer, period):
+    client = APIClient()
+    client.force_login(national_viewer)
+    response = client.get("/api/v1/national/pdus/", {"period": period})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == PERIOD_FORMAT
