@@ -213,6 +213,19 @@ def moderation(inspection: Inspection) -> Moderation:
     )
 
 
+def unresolved_disagreements(inspection: Inspection) -> int:
+    """How many double-marked key questions have a second answer unlike the first and no agreed answer yet (one
+    query): locking waits for them."""
+    first_answer = Judgement.objects.filter(
+        case=OuterRef("marking__case"), key_question=OuterRef("key_question")
+    ).values("answer")[:1]
+    return (
+        SecondJudgement.objects.filter(marking__case__inspection=inspection, agreed_answer="")
+        .exclude(answer=Subquery(first_answer))
+        .count()
+    )
+
+
 def second_markings_of(user: User) -> QuerySet[WithAnnotations[SecondMarking, Marked]]:
     """Every case the user is to second-mark, in inspections not yet locked, with whether it is done."""
     return (

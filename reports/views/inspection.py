@@ -13,6 +13,7 @@ from inspections.services import InspectionError
 from .. import services
 from ..forms import UnlockForm
 from ..selectors.overview import inspection_overview, lock_problems
+from ..selectors.results import inspection_results
 
 
 @login_required
@@ -37,10 +38,13 @@ def inspection_lock(request, pk):
         else:
             messages.success(request, "Inspection locked and its results saved")
             return redirect("inspections:detail", pk=pk)
+    problems = lock_problems(inspection)
+    # What locking would freeze, for the lead to check before confirming.
+    results = None if problems or inspection.is_locked else inspection_results([inspection])[inspection.pk]
     return render(
         request,
         "reports/inspection_lock.html",
-        {"inspection": inspection, "problems": lock_problems(inspection)},
+        {"inspection": inspection, "problems": problems, "results": results},
     )
 
 
