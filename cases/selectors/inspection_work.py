@@ -31,12 +31,14 @@ if TYPE_CHECKING:
 
 
 def managed_inspections(user: User) -> QuerySet[Inspection]:
-    """Inspections the user leads or quality-assures (every inspection for a superuser), with case counts."""
+    """Inspections the user leads, inspects or quality-assures (every inspection for a superuser), with case
+    counts."""
     queryset = Inspection.objects.select_related("pdu", "framework")
     if not user.is_superuser:
         queryset = queryset.filter(
             pk__in=Inspection.objects.filter(
-                memberships__user=user, memberships__role__in=[Role.LEAD, Role.QUALITY_ASSURER]
+                memberships__user=user,
+                memberships__role__in=[Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER],
             ).values("pk")
         )
     return queryset.annotate(

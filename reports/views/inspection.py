@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from inspections.access import inspection_for_user, posted
 from inspections.forms import show_refusal
-from inspections.permissions import can_quality_assure
+from inspections.permissions import can_view_inspection
 from inspections.services import InspectionError
 
 from .. import services
@@ -18,8 +18,9 @@ from ..selectors.results import inspection_results
 
 @login_required
 def inspection_detail(request, pk):
-    """The inspection's task list: for its lead every task, for its quality assurers quality assurance."""
-    inspection = inspection_for_user(request, pk, can_quality_assure)
+    """The inspection's task list: for its lead every task, for its quality assurers quality assurance, for its
+    inspectors what it stands at and its dashboard (read-only)."""
+    inspection = inspection_for_user(request, pk, can_view_inspection)
     return render(
         request,
         "reports/inspection_detail.html",
