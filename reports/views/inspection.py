@@ -12,6 +12,7 @@ from inspections.services import InspectionError
 
 from .. import services
 from ..forms import UnlockForm
+from ..models import InspectionSnapshot
 from ..selectors.overview import inspection_overview, lock_problems
 from ..selectors.results import inspection_results
 
@@ -24,7 +25,11 @@ def inspection_detail(request, pk):
     return render(
         request,
         "reports/inspection_detail.html",
-        {"inspection": inspection, "overview": inspection_overview(inspection)},
+        {
+            "inspection": inspection,
+            "overview": inspection_overview(inspection),
+            "snapshots": list(InspectionSnapshot.objects.of_inspection(inspection)),
+        },
     )
 
 

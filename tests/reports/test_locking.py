@@ -1,11 +1,15 @@
 """Locking waits for moderation and shows what it freezes; unlocking lets an approved case be corrected."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from cases.models import Answer, InspectedCase, SecondJudgement, SecondMarking
-from cases.services import moderation
+from cases.services import answers, moderation, workflow
+from inspections.services import InspectionLocked
 from reports import services as lock
+from reports.models import InspectionSnapshot
 from reports.selectors import overview
 from tests.factories import InspectedCaseFactory, JudgementFactory, OrganisationalRatingFactory
 
@@ -55,3 +59,76 @@ def test_lock_page_shows_the_results_it_will_freeze_before_the_lead_confirms(
     assert "Overall rating" in page
     assert "Composite score" in page
     assert "Lock the inspection</button>" in page
+
+
+def _lock_ready(inspection, submit_case, case, quality_assurer):
+    """The case submitted and approved, every organisational standard rated: ready to lock."""
+    workflow.case_approve(case=submit_case(case), user=quality_assurer)
+    for code in ("1.1", "1.2", "1.3", "1.4"):
+        OrganisationalRatingFactory(
+            inspection=inspection, standard=inspection.framework.standards.get(code=code)
+        )
+
+
+def test_unlocking_lets_an_approved_case_be_returned_corrected_and_relocked_beside_the_old_snapshot(
+    inspection, lead, quality_assurer, submit_case, case
+):
+    _lock_ready(inspection, submit_case, case, quality_assurer)
+    first = lock.inspection_lock(inspection=inspection, user=lead)
+    with pytest.raises(InspectionLocked):
+        workflow.case_return(case=case, user=quality_assurer, text="Check 2.1.1", key_question_code="2.1.1")
+
+    lock.inspection_unlock(inspection=inspection, reason="Case evidence misread", user=lead)
+    query = workflow.case_return(
+        case=case, user=quality_assurer, text="Check 2.1.1", key_question_code="2.1.1"
+    )
+
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.RETURNED
+    latest = case.history.order_by("-history_date", "-history_id").first()
+    assert (latest.status, latest.history_user) == (InspectedCase.Status.RETURNED, quality_assurer)
+    assert latest.history_change_reason == workflow.RETURNED_AFTER_APPROVAL.format(text="Check 2.1.1")
+    with pytest.raises(lock.InspectionNotReady):
+        lock.inspection_lock(inspection=inspection, user=lead)
+
+    workflow.case_query_answer(query=query, user=case.assistant_inspector, answer="Corrected")
+    case = answers.case_submit(case=case, user=case.assistant_inspector, expected_version=case.version)
+    workflow.case_approve(case=case, user=quality_assurer)
+    second = lock.inspection_lock(inspection=inspection, user=lead)
+
+    assert list(InspectionSnapshot.objects.of_inspection(inspection)) == [second, first]
+    first.refresh_from_db()
+    assert first.data == second.data  # the answers did not change; the first was kept as it was
+
+
+def test_the_review_page_returns_an_approved_case_of_an_unlocked_inspection_and_shows_it_in_its_history(
+    client, inspection, lead, quality_assurer, submit_case, case
+):
+    _lock_ready(inspection, submit_case, case, quality_assurer)
+    lock.inspection_lock(inspection=inspection, user=lead)
+    client.force_login(quality_assurer)
+    path = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
+    assert "Return this approved case with a query" not in client.get(path).text  # locked
+
+    lock.inspection_unlock(inspection=inspection, reason="Case evidence misread", user=lead)
+    assert "Return this approved case with a query" in client.get(path).text
+    client.post(path, {"subject": "kq:2.1.1", "text": "Check the evidence"})
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.RETURNED
+    history = re.search(r'id="status-history">(.*?)</ul>', client.get(path).text, re.S)[1]
+    assert "Approved by quinn" in history
+    assert "Returned by quinn. Returned after approval with a query: Check the evidence" in history
+
+
+def test_the_inspection_page_lists_every_snapshot_newest_first(
+    client, inspection, lead, quality_assurer, submit_case, case
+):
+    _lock_ready(inspection, submit_case, case, quality_assurer)
+    lock.inspection_lock(inspection=inspection, user=lead)
+    lock.inspection_unlock(inspection=inspection, reason="Recheck", user=lead)
+    lock.inspection_lock(inspection=inspection, user=lead)
+    client.force_login(lead)
+    page = client.get(reverse("inspections:detail", kwargs={"pk": inspection.pk})).text
+    listed = re.search(r'id="snapshots">(.*?)</ul>', page, re.S)[1]
+    assert listed.count("<li>") == 2
+    assert listed.count("(current)") == 1
