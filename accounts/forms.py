@@ -22,6 +22,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its own {% csrf_token %}
         self.helper.layout = Layout("username", "password", Button("submit", "Sign in"))
 
 
@@ -30,6 +31,7 @@ class GovukPasswordChangeForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its own {% csrf_token %}
         self.helper.layout = Layout(
             "old_password", "new_password1", "new_password2", Button("submit", "Change password")
         )
@@ -47,6 +49,7 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its own {% csrf_token %}
         self.helper.layout = Layout("name", Button("submit", "Create token"))
 
     def clean_name(self):

@@ -61,7 +61,10 @@ REFERENCE_HIDDEN_CHARACTERS = "Case reference must be on one line, without tabs 
 FUTURE_DATE = "Supervision start date must be today or in the past"
 DUPLICATE_IN_FILE = "Case reference {reference} appears more than once in the file (first on line {line})"
 DUPLICATE_IN_SAMPLE = "Case reference {reference} is already in this inspection's sample"
-UNKNOWN_USER = "There is no assistant inspector with the username {username} in this inspection's team"
+UNKNOWN_USER = (
+    "There is no assistant inspector with the username {username} in this inspection's team. Add them on the "
+    "inspection's page (Change, beside the fieldwork dates), or leave the column empty and assign the cases later"
+)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@
 service's refusal.
 """
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
@@ -14,8 +13,15 @@ from django.core.validators import MaxLengthValidator
 
 from pdus.models import PDU
 
-from .models import Framework, Rating
-from .services import DATES_OUT_OF_ORDER, RATIONALE_MISSING, TEXT_MAX_LENGTH
+from .dates import DateRange, GovUKDateField
+from .models import Framework, Inspection, Rating, Standard
+from .services import (
+    DATES_OUT_OF_ORDER,
+    FIELDWORK_TOO_LONG,
+    FIELDWORK_WEEKS_MAX,
+    RATIONALE_MISSING,
+    TEXT_MAX_LENGTH,
+)
 
 
 def within_limit(name: str) -> list[MaxLengthValidator]:
@@ -44,8 +50,54 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
 def form_helper(*fields, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
+    helper.disable_csrf = True  # the template's form has its own {% csrf_token %}
     helper.layout = Layout(*fields, Button("submit", button))
     return helper
+
+
+# Fieldwork is recorded for inspections of the last few years and planned a few years ahead, never for 1926 or 2226.
+FIELDWORK_DATES = DateRange(years_before=5, years_after=3)
+
+
+def fieldwork_date_fields() -> tuple[GovUKDateField, GovUKDateField]:
+    return (
+        GovUKDateField(
+            label="Fieldwork start date",
+            name="the fieldwork start date",
+            allowed=FIELDWORK_DATES,
+            help_text="For example, 7 9 2026",
+        ),
+        GovUKDateField(
+            label="Fieldwork end date",
+            name="the fieldwork end date",
+            allowed=FIELDWORK_DATES,
+            help_text="For example, 18 9 2026",
+        ),
+    )
+
+
+def clean_fieldwork(form: forms.Form, data: dict) -> None:
+    """The end on or after the start, and fieldwork no longer than the longest an inspection's fieldwork runs."""
+    start, end = data.get("fieldwork_start"), data.get("fieldwork_end")
+    if start and end and end < start:
+        form.add_error("fieldwork_end", DATES_OUT_OF_ORDER)
+    elif start and end and (end - start).days > FIELDWORK_WEEKS_MAX * 7:
+        form.add_error("fieldwork_end", FIELDWORK_TOO_LONG)
+
+
+TEAM_FIELDS = ("inspectors", "assistant_inspectors", "quality_assurers")
+
+
+def team_fieldset(legend: str) -> Fieldset:
+    return Fieldset(
+        *(Field.checkboxes(name, legend_size=Size.SMALL, small=True) for name in TEAM_FIELDS),
+        legend=legend,
+        legend_size=Size.MEDIUM,
+    )
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
 class InspectionCreateForm(forms.Form):
@@ -61,41 +113,66 @@ class InspectionCreateForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Select the framework version"},
     )
-    fieldwork_start = DateInputField(label="Fieldwork start date", help_text="For example, 7 9 2026")
-    fieldwork_end = DateInputField(label="Fieldwork end date", help_text="For example, 18 9 2026")
+    fieldwork_start, fieldwork_end = fieldwork_date_fields()
     inspectors = UserChoiceField(label="Inspectors", queryset=None, required=False)
     assistant_inspectors = UserChoiceField(label="Assistant inspectors", queryset=None, required=False)
     quality_assurers = UserChoiceField(label="Quality assurers", queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = (
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        )
-        for name in ("inspectors", "assistant_inspectors", "quality_assurers"):
-            self.fields[name].queryset = users
-        self.fields["fieldwork_start"].error_messages["required"] = "Enter the fieldwork start date"
-        self.fields["fieldwork_end"].error_messages["required"] = "Enter the fieldwork end date"
+        for name in TEAM_FIELDS:
+            self.fields[name].queryset = active_users()
         self.helper = form_helper(
             Field.select("pdu"),
             Field.select("framework"),
             Field("fieldwork_start"),
             Field("fieldwork_end"),
-            Fieldset(
-                Field.checkboxes("inspectors", legend_size=Size.SMALL, small=True),
-                Field.checkboxes("assistant_inspectors", legend_size=Size.SMALL, small=True),
-                Field.checkboxes("quality_assurers", legend_size=Size.SMALL, small=True),
-                legend="Team (you are the lead inspector)",
-                legend_size=Size.MEDIUM,
-            ),
+            team_fieldset("Team (you are the lead inspector)"),
             button="Create inspection",
         )
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("fieldwork_start"), data.get("fieldwork_end")
-        if start and end and end < start:
-            self.add_error("fieldwork_end", DATES_OUT_OF_ORDER)
+        clean_fieldwork(self, data)
+        return data
+
+
+class InspectionEditForm(forms.Form):
+    """Change an inspection's fieldwork dates, team and optional standards (its PDU and framework are fixed)."""
+
+    fieldwork_start, fieldwork_end = fieldwork_date_fields()
+    inspectors = UserChoiceField(label="Inspectors", queryset=None, required=False)
+    assistant_inspectors = UserChoiceField(
+        label="Assistant inspectors",
+        queryset=None,
+        required=False,
+        help_text="Add them here before importing a sample that names them.",
+    )
+    quality_assurers = UserChoiceField(label="Quality assurers", queryset=None, required=False)
+    optional_standards = forms.ModelMultipleChoiceField(
+        label="Optional standards this inspection rates",
+        queryset=Standard.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in TEAM_FIELDS:
+            self.fields[name].queryset = active_users()
+        optional = inspection.framework.standards.filter(is_optional=True).order_by("order", "code")
+        self.fields["optional_standards"].queryset = optional
+        self.fields["optional_standards"].label_from_instance = lambda standard: str(standard)
+        layout = [Field("fieldwork_start"), Field("fieldwork_end"), team_fieldset("Team")]
+        if optional:
+            layout.append(Field.checkboxes("optional_standards", legend_size=Size.MEDIUM, small=True))
+        else:
+            del self.fields["optional_standards"]
+        self.helper = form_helper(*layout, button="Save changes")
+
+    def clean(self):
+        data = super().clean()
+        clean_fieldwork(self, data)
         return data
 
 

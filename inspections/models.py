@@ -184,6 +184,10 @@ class Inspection(models.Model):
                 condition=models.Q(fieldwork_end__gte=models.F("fieldwork_start")),
                 name="inspection_fieldwork_dates_in_order",
             ),
+            # One inspection of a PDU per fieldwork period: a duplicate would become the PDU's "latest".
+            models.UniqueConstraint(
+                fields=["pdu", "fieldwork_start"], name="inspection_pdu_fieldwork_start_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=InspectionStatus.values),
                 name="inspection_status_valid",

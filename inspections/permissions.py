@@ -99,6 +99,8 @@ can_view_dashboard = sees_every_result | has_dashboard_role
 can_view_national_dashboard = sees_every_result | sees_ratings_somewhere
 # Case-level evidence: members of the inspection (assistant inspectors only their own cases, checked by cases).
 can_view_case_evidence = is_superuser | is_member
+# The inspection's page (its task list, read-only for inspectors): leads, inspectors and quality assurers of it.
+can_view_inspection = is_superuser | has_dashboard_role
 # Members of the lead inspectors group (and superusers) set up new inspections.
 can_create_inspection = is_superuser | is_in_lead_inspectors_group
 # The inspection's quality assurers and its lead approve or return its cases.
@@ -110,6 +112,7 @@ rules.add_rule("inspections.manage", can_manage_inspection)
 rules.add_rule("inspections.view_dashboard", can_view_dashboard)
 rules.add_rule("inspections.view_national_dashboard", can_view_national_dashboard)
 rules.add_rule("inspections.quality_assure", can_quality_assure)
+rules.add_rule("inspections.view", can_view_inspection)
 rules.add_rule("inspections.create", can_create_inspection)
 
 

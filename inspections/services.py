@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 
 LOCKED = "This inspection is locked. Unlock it, giving a reason, before changing anything."
 DATES_OUT_OF_ORDER = "The fieldwork end date must be the same as or after the start date"
+# Fieldwork runs for weeks, not months: a longer span is a mistyped date.
+FIELDWORK_WEEKS_MAX = 13
+FIELDWORK_TOO_LONG = f"The fieldwork end date must be within {FIELDWORK_WEEKS_MAX} weeks of the start date"
+DUPLICATE_INSPECTION = (
+    "There is already an inspection of {pdu} with fieldwork from {start} to {end}. Open that inspection, or change "
+    "the dates."
+)
 NOT_ORGANISATIONAL = "Standard {code} is rated from the case sample, not by the lead inspector."
 RATIONALE_MISSING = "Enter the rationale for the rating"
 # Free text (evidence, rationales, queries, reasons): long enough for any real evidence; a limit keeps the pages that
@@ -62,6 +69,32 @@ def ensure_not_locked(inspection: Inspection) -> None:
         raise InspectionLocked()
 
 
+def _written(date: datetime.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def ensure_no_overlap(
+    *,
+    pdu: PDU,
+    fieldwork_start: datetime.date,
+    fieldwork_end: datetime.date,
+    exclude: Inspection | None = None,
+) -> None:
+    """Refuse a second inspection of a PDU whose fieldwork overlaps one it already has (the constraint
+    inspection_pdu_fieldwork_start_unique is the database's backstop for the same start)."""
+    others = Inspection.objects.filter(
+        pdu=pdu, fieldwork_start__lte=fieldwork_end, fieldwork_end__gte=fieldwork_start
+    )
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    clash = others.order_by("fieldwork_start").first()
+    if clash is not None:
+        message = DUPLICATE_INSPECTION.format(
+            pdu=pdu.name, start=_written(clash.fieldwork_start), end=_written(clash.fieldwork_end)
+        )
+        raise ValidationError({"fieldwork_start": message})
+
+
 @transaction.atomic
 def inspection_create(
     *,
@@ -78,6 +111,7 @@ def inspection_create(
     """Create an inspection in set-up, with its team. The lead is always a member as lead."""
     if fieldwork_end < fieldwork_start:
         raise ValidationError({"fieldwork_end": DATES_OUT_OF_ORDER})
+    ensure_no_overlap(pdu=pdu, fieldwork_start=fieldwork_start, fieldwork_end=fieldwork_end)
     inspection = Inspection(
         pdu=pdu,
         framework=framework,

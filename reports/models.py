@@ -9,6 +9,14 @@ from django.db import models
 
 from inspections.models import Inspection
 
+from . import rating
+
+
+class InspectionSnapshotQuerySet(models.QuerySet):
+    def of_inspection(self, inspection: Inspection) -> "InspectionSnapshotQuerySet":
+        """Every snapshot of the inspection, newest first: relocking adds one beside the earlier ones."""
+        return self.filter(inspection=inspection).select_related("created_by").order_by("-created_at", "-pk")
+
 
 class InspectionSnapshot(models.Model):
     """The computed results of an inspection, frozen when it is locked; never changed afterwards.
@@ -23,6 +31,8 @@ class InspectionSnapshot(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = InspectionSnapshotQuerySet.as_manager()
+
     class Meta:
         db_table = "inspections_inspectionsnapshot"
         ordering = ["inspection", "-created_at"]
@@ -30,6 +40,12 @@ class InspectionSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Snapshot of {self.inspection} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def overall_label(self) -> str:
+        """The frozen overall rating in words, or "" when there was none."""
+        overall = rating.rating_of(self.data.get("overall_rating"))
+        return overall.label if overall else ""
 
 
 class InspectionUnlock(models.Model):

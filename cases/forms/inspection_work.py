@@ -79,6 +79,7 @@ class ReturnForm(forms.Form):
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its own {% csrf_token %}
         self.helper.layout = Layout(
             Field.select("subject"),
             Field.textarea("text"),
@@ -125,6 +126,7 @@ class SecondMarkingShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its own {% csrf_token %}
         self.helper.layout = Layout(
             Field.text("percentage", field_width=Fixed.TWO),
             Button.secondary("share", "Choose cases at random"),

@@ -3,6 +3,7 @@ work on, the sample, assignment, quality assurance and moderation. Each runs a f
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -31,12 +32,14 @@ if TYPE_CHECKING:
 
 
 def managed_inspections(user: User) -> QuerySet[Inspection]:
-    """Inspections the user leads or quality-assures (every inspection for a superuser), with case counts."""
+    """Inspections the user leads, inspects or quality-assures (every inspection for a superuser), with case
+    counts."""
     queryset = Inspection.objects.select_related("pdu", "framework")
     if not user.is_superuser:
         queryset = queryset.filter(
             pk__in=Inspection.objects.filter(
-                memberships__user=user, memberships__role__in=[Role.LEAD, Role.QUALITY_ASSURER]
+                memberships__user=user,
+                memberships__role__in=[Role.LEAD, Role.INSPECTOR, Role.QUALITY_ASSURER],
             ).values("pk")
         )
     return queryset.annotate(
@@ -136,20 +139,45 @@ def quality_assurance_queue(inspection: Inspection) -> QuerySet[InspectedCase]:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    status: str
+    label: str
+    at: datetime.datetime
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CaseReview:
     case: InspectedCase
     judgements: list[tuple[KeyQuestion, Judgement | None]]
     queries: list[CaseQuery]
+    status_history: list[StatusChange]
+
+
+def status_history(case: InspectedCase) -> list[StatusChange]:
+    """Each change of the case's status, oldest first, with who made it and why (one query over its history)."""
+    rows = case.history.order_by("history_date", "history_id").values_list(
+        "status", "history_date", "history_user__username", "history_change_reason"
+    )
+    changes: list[StatusChange] = []
+    for status, at, by, reason in rows:
+        if not changes or changes[-1].status != status:
+            label = InspectedCase.Status(status).label
+            changes.append(StatusChange(status, label, at, by or "", reason or ""))
+    return changes
 
 
 def case_review(case: InspectedCase) -> CaseReview:
-    """What quality assurance reads: every key question with the assistant inspector's judgement, and the thread."""
+    """What quality assurance reads: every key question with the assistant inspector's judgement, the thread and
+    the case's status history (returned after approval shows there)."""
     judgements = {j.key_question_id: j for j in case.judgements.all()}
     key_questions = KeyQuestion.objects.of_framework(case.inspection.framework_id)
     return CaseReview(
         case=case,
         judgements=[(kq, judgements.get(kq.pk)) for kq in key_questions],
         queries=case_queries(case),
+        status_history=status_history(case),
     )
 
 
@@ -210,6 +238,19 @@ def moderation(inspection: Inspection) -> Moderation:
             KeyQuestionAgreement(kq, statistics.agreement(pairs.get(kq.pk, []))) for kq in key_questions
         ],
         disagreements=disagreements,
+    )
+
+
+def unresolved_disagreements(inspection: Inspection) -> int:
+    """How many double-marked key questions have a second answer unlike the first and no agreed answer yet (one
+    query): locking waits for them."""
+    first_answer = Judgement.objects.filter(
+        case=OuterRef("marking__case"), key_question=OuterRef("key_question")
+    ).values("answer")[:1]
+    return (
+        SecondJudgement.objects.filter(marking__case__inspection=inspection, agreed_answer="")
+        .exclude(answer=Subquery(first_answer))
+        .count()
     )
 
 

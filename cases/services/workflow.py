@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_update_with_history, update_change_reason
 
 from inspections.models import Inspection, InspectionMembership, KeyQuestion, Role
 from inspections.services import InspectionError, ensure_not_locked
@@ -30,6 +30,8 @@ NOT_AN_ASSISTANT_INSPECTOR = "{user} is not an assistant inspector on this inspe
 NO_CASES_SELECTED = "Select at least one case"
 APPROVED_CANNOT_MOVE = "Case {reference} is approved and cannot be reassigned."
 NOT_SUBMITTED = "Only a submitted case can be approved or returned; this one is {status}."
+NOT_RETURNABLE = "Only a submitted or approved case can be returned; this one is {status}."
+RETURNED_AFTER_APPROVAL = "Returned after approval with a query: {text}"
 QUERY_TEXT_MISSING = "Enter your query"
 QUERY_SUBJECT_MISSING = "Select the key question or case fact your query is about"
 QUERY_ANSWER_MISSING = "Enter your answer to the query"
@@ -94,20 +96,26 @@ def cases_assign(
     return len(cases)
 
 
-def _locked_submitted(case: InspectedCase) -> InspectedCase:
+def _locked_submitted(
+    case: InspectedCase,
+    statuses: tuple[str, ...] = (InspectedCase.Status.SUBMITTED,),
+    message: str = NOT_SUBMITTED,
+) -> InspectedCase:
     current = InspectedCase.objects.select_for_update().select_related("inspection").get(pk=case.pk)
     ensure_not_locked(current.inspection)
-    if current.status != InspectedCase.Status.SUBMITTED:
-        raise CaseError(NOT_SUBMITTED.format(status=current.get_status_display().lower()))
+    if current.status not in statuses:
+        raise CaseError(message.format(status=current.get_status_display().lower()))
     return current
 
 
-def _decide(current: InspectedCase, status: str, user: User) -> InspectedCase:
+def _decide(current: InspectedCase, status: str, user: User, reason: str = "") -> InspectedCase:
     """Quality assurance's decision on a locked, submitted case: its new status, a new version, in its history."""
     current.status = status
     current.version += 1
     current._history_user = user
     current.save(update_fields=["status", "version", "updated_at"])
+    if reason:
+        update_change_reason(current, reason)
     return current
 
 
@@ -121,8 +129,15 @@ def case_approve(*, case: InspectedCase, user: User) -> InspectedCase:
 def case_return(
     *, case: InspectedCase, user: User, text: str, key_question_code: str = "", fact: str = ""
 ) -> CaseQuery:
-    """Return a submitted case to its assistant inspector with a query on one key question or case fact."""
-    current = _locked_submitted(case)
+    """Return a submitted case to its assistant inspector with a query on one key question or case fact.
+
+    An approved case can be returned too while the inspection is open (after unlocking it, to correct a case): its
+    history says it was returned after approval, and it needs approving again before the inspection can be locked.
+    """
+    current = _locked_submitted(
+        case, (InspectedCase.Status.SUBMITTED, InspectedCase.Status.APPROVED), NOT_RETURNABLE
+    )
+    was_approved = current.status == InspectedCase.Status.APPROVED
     errors = {}
     if not text.strip():
         errors["text"] = QUERY_TEXT_MISSING
@@ -140,7 +155,8 @@ def case_return(
     query = CaseQuery(case=current, key_question=key_question, fact=fact, text=text.strip(), raised_by=user)
     query._history_user = user
     query.save()
-    _decide(current, InspectedCase.Status.RETURNED, user)
+    reason = RETURNED_AFTER_APPROVAL.format(text=query.text) if was_approved else ""
+    _decide(current, InspectedCase.Status.RETURNED, user, reason)
     return query
 
 

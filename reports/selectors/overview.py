@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import ngettext
 
-from cases.selectors.inspection_work import CaseProgress, case_progress
+from cases.selectors.inspection_work import CaseProgress, case_progress, unresolved_disagreements
 from inspections.models import Inspection, OrganisationalRating
 from inspections.selectors import organisational_standards
 
@@ -17,6 +17,8 @@ CASE_NOT_APPROVED = "{count} case is not yet approved by quality assurance."
 CASES_NOT_APPROVED = "{count} cases are not yet approved by quality assurance."
 STANDARDS_NOT_RATED = "Organisational standards not yet rated: {codes}."
 NO_CASES_TO_LOCK = "An inspection with no cases cannot be locked."
+DISAGREEMENT_UNRESOLVED = "{count} second-marking disagreement is not yet resolved in moderation."
+DISAGREEMENTS_UNRESOLVED = "{count} second-marking disagreements are not yet resolved in moderation."
 
 
 def lock_problems(inspection: Inspection, progress: CaseProgress | None = None) -> list[str]:
@@ -29,6 +31,12 @@ def lock_problems(inspection: Inspection, progress: CaseProgress | None = None) 
     elif progress.unapproved:
         count = progress.unapproved
         problems.append(ngettext(CASE_NOT_APPROVED, CASES_NOT_APPROVED, count).format(count=count))
+    if disagreements := unresolved_disagreements(inspection):
+        problems.append(
+            ngettext(DISAGREEMENT_UNRESOLVED, DISAGREEMENTS_UNRESOLVED, disagreements).format(
+                count=disagreements
+            )
+        )
     rated = OrganisationalRating.objects.filter(inspection=inspection).values("standard_id")
     missing = list(organisational_standards(inspection).exclude(pk__in=rated).values_list("code", flat=True))
     if missing:

@@ -7,22 +7,29 @@ from django.shortcuts import redirect, render
 
 from inspections.access import inspection_for_user, posted
 from inspections.forms import show_refusal
-from inspections.permissions import can_quality_assure
+from inspections.permissions import can_view_inspection
 from inspections.services import InspectionError
 
 from .. import services
 from ..forms import UnlockForm
+from ..models import InspectionSnapshot
 from ..selectors.overview import inspection_overview, lock_problems
+from ..selectors.results import inspection_results
 
 
 @login_required
 def inspection_detail(request, pk):
-    """The inspection's task list: for its lead every task, for its quality assurers quality assurance."""
-    inspection = inspection_for_user(request, pk, can_quality_assure)
+    """The inspection's task list: for its lead every task, for its quality assurers quality assurance, for its
+    inspectors what it stands at and its dashboard (read-only)."""
+    inspection = inspection_for_user(request, pk, can_view_inspection)
     return render(
         request,
         "reports/inspection_detail.html",
-        {"inspection": inspection, "overview": inspection_overview(inspection)},
+        {
+            "inspection": inspection,
+            "overview": inspection_overview(inspection),
+            "snapshots": list(InspectionSnapshot.objects.of_inspection(inspection)),
+        },
     )
 
 
@@ -37,10 +44,13 @@ def inspection_lock(request, pk):
         else:
             messages.success(request, "Inspection locked and its results saved")
             return redirect("inspections:detail", pk=pk)
+    problems = lock_problems(inspection)
+    # What locking would freeze, for the lead to check before confirming.
+    results = None if problems or inspection.is_locked else inspection_results([inspection])[inspection.pk]
     return render(
         request,
         "reports/inspection_lock.html",
-        {"inspection": inspection, "problems": lock_problems(inspection)},
+        {"inspection": inspection, "problems": problems, "results": results},
     )
 
 
