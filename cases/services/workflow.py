@@ -20,7 +20,8 @@ from inspections.services import InspectionError, ensure_not_locked
 
 from ..errors import CaseError
 from ..models import CaseQuery, InspectedCase
-from .answers import EVIDENCE_MAX_LENGTH, case_fact_questions, case_key_questions
+from ..questions import case_fact_questions, case_key_questions
+from .answers import EVIDENCE_MAX_LENGTH
 
 if TYPE_CHECKING:
     from accounts.models import User
