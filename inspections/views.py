@@ -26,6 +26,8 @@ def inspection_create(request):
         try:
             inspection = services.inspection_create(
                 pdu=data["pdu"],
+                region=data["region"],
+                optional_standards=data["optional_standards"],
                 framework=data["framework"],
                 fieldwork_start=data["fieldwork_start"],
                 fieldwork_end=data["fieldwork_end"],
@@ -38,7 +40,7 @@ def inspection_create(request):
         except ValidationError as error:
             forms.show_refusal(form, error)
         else:
-            messages.success(request, f"Inspection of {inspection.pdu} created")
+            messages.success(request, f"Inspection of {inspection.unit} created")
             return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/inspection_create.html", {"form": form})
 

@@ -61,12 +61,16 @@ def inspection_update(
     Refused while locked, for dates that clash with another inspection of the PDU, for removing an assistant
     inspector who still has cases, and for dropping an optional standard that has been rated.
     """
-    inspection = Inspection.objects.select_for_update().select_related("pdu").get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update().select_related("pdu", "region").get(pk=inspection.pk)
     ensure_not_locked(inspection)
     if fieldwork_end < fieldwork_start:
         raise ValidationError({"fieldwork_end": DATES_OUT_OF_ORDER})
     ensure_no_overlap(
-        pdu=inspection.pdu, fieldwork_start=fieldwork_start, fieldwork_end=fieldwork_end, exclude=inspection
+        pdu=inspection.pdu,
+        region=inspection.region,
+        fieldwork_start=fieldwork_start,
+        fieldwork_end=fieldwork_end,
+        exclude=inspection,
     )
     wanted = {
         Role.INSPECTOR: {member.pk for member in inspectors},
@@ -122,7 +126,7 @@ def inspection_delete(*, inspection: Inspection, user: User) -> str:
 
     Returns the confirmation message (the inspection is gone afterwards). Its history records who deleted it.
     """
-    inspection = Inspection.objects.select_for_update().select_related("pdu").get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update().select_related("pdu", "region").get(pk=inspection.pk)
     ensure_not_locked(inspection)
     count = judgement_count(inspection)
     if count:

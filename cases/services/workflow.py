@@ -19,8 +19,8 @@ from inspections.models import Inspection, InspectionMembership, KeyQuestion, Ro
 from inspections.services import InspectionError, ensure_not_locked
 
 from ..errors import CaseError
-from ..fields import FACT_FIELDS
 from ..models import CaseQuery, InspectedCase
+from ..questions import case_fact_questions, case_key_questions
 from .answers import EVIDENCE_MAX_LENGTH
 
 if TYPE_CHECKING:
@@ -81,7 +81,9 @@ def cases_assign(
     ensure_not_locked(inspection)
     if assistant_inspector is not None and assistant_inspector.pk not in assistant_inspector_ids(inspection):
         raise CaseError(NOT_AN_ASSISTANT_INSPECTOR.format(user=assistant_inspector))
-    cases = list(inspection.cases.select_for_update().filter(pk__in=list(case_ids)))
+    # Ordered by reference alone: the default order joins the inspection's PDU, which may be null (a regional
+    # inspection), and PostgreSQL cannot lock the nullable side of an outer join.
+    cases = list(inspection.cases.select_for_update().filter(pk__in=list(case_ids)).order_by("reference"))
     if not cases:
         raise CaseError(NO_CASES_SELECTED)
     approved = [case for case in cases if case.status == InspectedCase.Status.APPROVED]
@@ -142,13 +144,14 @@ def case_return(
     if not text.strip():
         errors["text"] = QUERY_TEXT_MISSING
     key_question = None
-    if key_question_code:
+    if key_question_code in {kq.code for kq in case_key_questions(current)}:
         key_question = (
             KeyQuestion.objects.of_framework(current.inspection.framework_id)
             .filter(code=key_question_code)
             .first()
         )
-    if bool(key_question) == bool(fact in FACT_FIELDS) or (key_question_code and key_question is None):
+    known_fact = fact in {asked.key for asked in case_fact_questions(current)}
+    if bool(key_question) == known_fact or (key_question_code and key_question is None):
         errors["subject"] = QUERY_SUBJECT_MISSING
     if errors:
         raise ValidationError(errors)

@@ -55,7 +55,7 @@ def test_the_same_pdu_and_fieldwork_cannot_be_created_twice(framework, inspectio
         create(framework, inspection.pdu, lead, inspection.fieldwork_start, inspection.fieldwork_end)
     assert refused.value.message_dict["fieldwork_start"] == [
         services.DUPLICATE_INSPECTION.format(
-            pdu=inspection.pdu.name, start="7 September 2026", end="18 September 2026"
+            unit=inspection.pdu.name, start="7 September 2026", end="18 September 2026"
         )
     ]
     with pytest.raises(ValidationError):  # overlapping fieldwork is the same inspection too

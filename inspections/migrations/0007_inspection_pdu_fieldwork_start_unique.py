@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0004_snapshot_and_unlock_to_reports'),
+        ('inspections', '0006_pdu_2021_framework'),
         ('pdus', '0001_initial'),
     ]
 
