@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -485,3 +486,12 @@ def test_a_json_file_with_mistakes_gets_the_framework_checks_problems():
     with pytest.raises(DefinitionInvalid) as invalid:
         document_from_file(json.dumps(data).encode(), "f.json")
     assert [p.where for p in invalid.value.problems] == ["standards[0].rated_by"]
+
+
+SHIPPED = sorted((Path(__file__).resolve().parents[2] / "inspections" / "data" / "frameworks").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[path.name for path in SHIPPED])
+def test_each_shipped_framework_survives_its_workbook(path):
+    definition = parse(json.loads(path.read_text(encoding="utf-8")))
+    assert document_from_workbook(workbook(definition)) == document(definition)
