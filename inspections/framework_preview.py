@@ -95,6 +95,10 @@ class RatingRules:
     composite_bands: tuple[Bands, ...]
     possible_maxima: tuple[int, ...]
 
+    @property
+    def all_bands(self) -> tuple[Bands, ...]:
+        return (self.key_question_bands, *self.composite_bands)
+
 
 def _number(value: float) -> str:
     return f"{value:g}"
