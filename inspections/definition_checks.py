@@ -443,7 +443,7 @@ def _standards(
                 f'"{case_kind}" is not one of the case kinds.',
                 f"Use one of: {', '.join(sorted(kind_slugs)) or 'none defined'}.",
             )
-        elif case_kind and not by_cases:
+        elif case_kind and not by_cases and rated_by in RATED_BY:  # an unknown way is reported once, above
             reader.problem(
                 f"{at}.case_kind",
                 f"A standard rated by {rated_by.replace('_', ' ')} samples no cases.",

@@ -244,3 +244,12 @@ def test_a_document_of_the_wrong_kind_is_refused_rather_than_crashing():
         with pytest.raises(DefinitionInvalid) as invalid:
             parse(nonsense)
         assert str(invalid.value.problems[0]).startswith("framework: must be an object")
+
+
+def test_an_unknown_way_of_rating_is_one_problem_not_two():
+    """A case standard whose rated_by is misspelt is not also told that its way of rating samples no cases."""
+    problems = _problems(_set(["standards", 1, "rated_by"], "lowest key question"))
+    assert [p for p in problems if p.startswith("standards[1]")] == [
+        'standards[1].rated_by: "lowest key question" is not allowed. Use one of: lowest_key_question, '
+        "team_judgement, pooled, not_rated."
+    ]
