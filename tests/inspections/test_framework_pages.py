@@ -173,9 +173,9 @@ def test_an_unknown_version_is_not_found(client, superuser):
 def test_the_navigation_offers_frameworks_to_superusers_only(client, superuser, inspection):
     link = f'href="{reverse("frameworks:list")}"'
     client.force_login(superuser)
-    assert link in client.get(reverse("home")).content.decode()
+    assert link in client.get(reverse("api_tokens")).content.decode()
     client.force_login(team_member(inspection, "lead"))
-    assert link not in client.get(reverse("home")).content.decode()
+    assert link not in client.get(reverse("api_tokens")).content.decode()
 
 
 def test_the_list_shows_each_version_its_status_and_the_inspections_using_it(
