@@ -115,6 +115,29 @@ CHOICES: dict[str, Sequence[str]] = {
 }
 TEXT_COLUMNS = ("code", "domain", "standard", "pools", "slug", "for")  # kept as text, so 2.10 stays 2.10
 MAX_ROWS = 5000  # per sheet; far more than any framework has
+# The framework checks say how to fix a JSON document; in a workbook the same fix is said in its words.
+WORKBOOK_FIXES: tuple[tuple[str, str], ...] = (
+    (r'^Add \[\{"value"', "Write its options as value=Label; value=Label."),
+    (r'^Set "type": "choice"', "Set type to choice, or empty the options cell."),
+    (r'^Set "breakdown": false', "Set breakdown to no."),
+    (r"^Add prompts or set it false", "Write its prompts (one per line) or set record_prompts to no."),
+    (r'^Add "pools"', "Write the codes of the key questions it pools in the pools column."),
+    (r'^Set "rated_by": "pooled"', "Set its standard's rated_by to pooled, or empty the pools cell."),
+    (r'^Remove "case_kind"', "Empty the case_kind cell."),
+    (r"^Add at least one", "Add its key questions on the Key questions sheet."),
+    (
+        r'^Remove them, or set "rated_by"',
+        "Remove its rows from the Key questions sheet, or change its rated_by.",
+    ),
+    (
+        r'^Add "pool_from"',
+        "Write the slug of the framework whose units' cases it pools in the pool_from column.",
+    ),
+    (
+        r'^Add "(\d+)": \{',
+        r"Add a row to the Bands sheet with \1 in the for column and the lowest score of each rating.",
+    ),
+)
 
 NOT_A_WORKBOOK = "is not an Excel workbook (.xlsx)."
 NOT_A_WORKBOOK_FIX = (
@@ -620,7 +643,7 @@ def document_from_workbook(content: bytes) -> dict[str, Any]:
                 lambda match: f"(first at {_place(book.places, match.group(1)) or match.group(1)})",
                 problem.message,
             )
-            fix = (place.missing or problem.fix) if problem.message == "is missing." else problem.fix
+            fix = (place.missing or problem.fix) if problem.message == "is missing." else _fix(problem.fix)
             book.problems.append(Problem(str(place), message, fix))
         for name, column in sorted(unfilled):
             book.problem(
@@ -634,6 +657,14 @@ def document_from_workbook(content: bytes) -> dict[str, Any]:
             unique.setdefault((problem.where, problem.message), problem)
         raise DefinitionInvalid(list(unique.values()))
     return document(parse(raw))
+
+
+def _fix(fix: str) -> str:
+    """The framework checks' fix in the workbook's words."""
+    for pattern, words in WORKBOOK_FIXES:
+        if re.match(pattern, fix):
+            return re.sub(pattern + ".*", words, fix)
+    return fix
 
 
 def _place(places: dict[str, Place], where: str) -> Place | None:

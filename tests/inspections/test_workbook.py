@@ -319,6 +319,18 @@ MISTAKES = [
         'Standards sheet, row 2, column domain: "9" is not one of the domains. Use one of: 1, 2.',
     ),
     (
+        "a choice without options, said in the workbook's words",
+        _set("Attributes", 2, "options", None),
+        "Attributes sheet, row 2, column options: A choice needs its options. Write its options as value=Label; "
+        "value=Label.",
+    ),
+    (
+        "a case kind on a judged standard, said in the workbook's words",
+        _set("Standards", 2, "case_kind", "supervision"),
+        "Standards sheet, row 2, column case_kind: A standard rated by team judgement samples no cases. Empty the "
+        "case_kind cell.",
+    ),
+    (
         "bands in the wrong order",
         _set("Bands", 2, "good", 90),
         "Bands sheet, row 2: The lowest values must rise from requires improvement to good to outstanding.",
@@ -326,7 +338,8 @@ MISTAKES = [
     (
         "no bands for a maximum the standards can give",
         _set("Bands", 3, "for", 9),
-        "Bands sheet: There are no bands for a composite out of 6, which these standards can give.",
+        "Bands sheet: There are no bands for a composite out of 6, which these standards can give. Add a row to "
+        "the Bands sheet with 6 in the for column and the lowest score of each rating.",
     ),
     (
         "a band that is not a number",
