@@ -15,6 +15,7 @@ import difflib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -115,6 +116,8 @@ CHOICES: dict[str, Sequence[str]] = {
 }
 TEXT_COLUMNS = ("code", "domain", "standard", "pools", "slug", "for")  # kept as text, so 2.10 stays 2.10
 MAX_ROWS = 5000  # per sheet; far more than any framework has
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a workbook is a zip: the shipped framework unpacks to about 0.1 MB
+TOO_LARGE_UNPACKED = "is too large once unpacked to be a framework workbook."
 # The framework checks say how to fix a JSON document; in a workbook the same fix is said in its words.
 WORKBOOK_FIXES: tuple[tuple[str, str], ...] = (
     (r'^Add \[\{"value"', "Write its options as value=Label; value=Label."),
@@ -532,6 +535,15 @@ def _read(content: bytes) -> tuple[dict[str, list[_Row]], dict[str, tuple[str, .
     problems: list[Problem] = []
     sheets: dict[str, list[_Row]] = {}
     headings: dict[str, tuple[str, ...]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _not_a_workbook(content) from error
+    if unpacked > MAX_UNPACKED_BYTES:  # refused before openpyxl reads a byte of it
+        raise DefinitionInvalid(
+            [Problem("The file", TOO_LARGE_UNPACKED, "Remove anything but the framework's sheets from it.")]
+        )
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook

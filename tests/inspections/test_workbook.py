@@ -18,6 +18,7 @@ from inspections.workbook import (
     NOT_A_FRAMEWORK_WORKBOOK,
     NOT_A_WORKBOOK,
     NOT_JSON,
+    TOO_LARGE_UNPACKED,
     document_from_file,
     document_from_workbook,
     workbook,
@@ -445,6 +446,15 @@ def test_a_damaged_workbook_is_one_clear_problem(minimal_workbook):
     with pytest.raises(DefinitionInvalid) as invalid:
         document_from_workbook(minimal_workbook[: len(minimal_workbook) // 2])
     assert [p.message for p in invalid.value.problems] == [NOT_A_WORKBOOK]
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_a_framework_is_refused_unread(
+    minimal_workbook, monkeypatch
+):
+    monkeypatch.setattr("inspections.workbook.MAX_UNPACKED_BYTES", 10_000)
+    with pytest.raises(DefinitionInvalid) as invalid:
+        document_from_workbook(minimal_workbook)
+    assert [p.message for p in invalid.value.problems] == [TOO_LARGE_UNPACKED]
 
 
 def test_a_workbook_of_something_else_is_one_clear_problem():
