@@ -191,10 +191,9 @@ def rated_text(definition: Definition, standard: Standard) -> str:
     if standard.rated_by == "lowest_key_question":
         kind = definition.case_kind(standard.case_kind)
         cases = kind.plural.lower() if kind else standard.case_kind
-        return (
-            f"The lowest of its {len(standard.key_questions)} key question(s)' rates over the {cases}, "
-            "banded by the key-question bands"
-        )
+        count = len(standard.key_questions)
+        rates = "Its key question's rate" if count == 1 else f"The lowest of its {count} key questions' rates"
+        return f"{rates} over the {cases}, banded by the key-question bands"
     if standard.rated_by == "team_judgement":
         return "The team's judgement, with its rationale"
     if standard.rated_by == "pooled":

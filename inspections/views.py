@@ -22,7 +22,7 @@ from .models import Framework, OrganisationalRating
 from .permissions import can_create_inspection, can_manage_frameworks
 from .workbook import document_from_file, workbook
 
-FRAMEWORK_FILE_HAS_PROBLEMS = "The file has {count} problem(s), listed below. Nothing was loaded: correct them and upload the file again"
+FRAMEWORK_FILE_HAS_PROBLEMS = "The file has {count} problem{s}, listed below. Nothing was loaded: correct {them} and upload the file again"
 
 
 @login_required
@@ -122,7 +122,13 @@ def framework_upload(request):
             framework, changed = frameworks.framework_upload(document=document, user=request.user)
         except DefinitionInvalid as invalid:
             problems = invalid.problems
-            form.add_error("file", FRAMEWORK_FILE_HAS_PROBLEMS.format(count=len(problems)))
+            many = len(problems) != 1
+            form.add_error(
+                "file",
+                FRAMEWORK_FILE_HAS_PROBLEMS.format(
+                    count=len(problems), s="s" if many else "", them="them" if many else "it"
+                ),
+            )
         except (frameworks.FrameworkInUse, frameworks.FrameworkPublished) as refusal:
             form.add_error("file", str(refusal))
         else:

@@ -140,7 +140,7 @@ def test_an_administrator_uploads_a_framework_with_mistakes_fixes_it_and_publish
     expect(page.get_by_text("Does assessment plan for the child's release?")).to_be_visible()
     expect(page.get_by_text("Applies to: Only where Disposal is Custody.")).to_be_visible()
     expect(page.get_by_role("table", name="How each standard is rated")).to_contain_text(
-        "The lowest of its 2 key question(s)' rates over the court disposal cases"
+        "The lowest of its 2 key questions' rates over the court disposal cases"
     )
     assert_accessible(page)
 

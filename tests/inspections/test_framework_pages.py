@@ -276,7 +276,7 @@ def test_a_file_with_mistakes_lists_every_one_and_loads_nothing(client, superuse
     page = response.content.decode()
     assert "<title>Error: " in page
     assert "govuk-error-summary" in page
-    assert "The file has 4 problem(s)" in page
+    assert "The file has 4 problems, listed below. Nothing was loaded: correct them" in page
     for problem in problems:
         assert problem.where in page
         assert problem.message.replace('"', "&quot;") in page

@@ -127,9 +127,7 @@ def test_the_rating_rules_say_how_each_standard_is_rated_the_bands_and_the_maxim
     leadership, assessment = rules.standards
     assert leadership.rated == "The team's judgement, with its rationale"
     assert leadership.optional == "Optional: rated unless the inspection's set-up leaves it out"
-    assert assessment.rated.startswith(
-        "The lowest of its 2 key question(s)' rates over the supervision cases"
-    )
+    assert assessment.rated.startswith("The lowest of its 2 key questions' rates over the supervision cases")
     assert (assessment.domain, assessment.optional) == ("Cases", "")
     assert rules.key_question_bands.lowest == (
         ("Outstanding", "80%"),
@@ -146,3 +144,13 @@ def test_a_framework_without_a_published_rule_says_the_team_judges_overall():
     data = _framework()
     data["overall"]["rule"] = "team_judgement"
     assert rating_rules(parse(data)).overall.startswith("The team's overall judgement")
+
+
+def test_a_standard_with_one_key_question_is_rated_by_that_question():
+    data = _framework()
+    del data["standards"][1]["key_questions"][1]
+    assert (
+        rating_rules(parse(data))
+        .standards[1]
+        .rated.startswith("Its key question's rate over the supervision")
+    )
