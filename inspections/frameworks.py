@@ -134,7 +134,7 @@ class FrameworkPublished(Exception):
 
 
 @transaction.atomic
-def framework_upload(*, document: dict[str, Any], user: User) -> tuple[Framework, bool]:
+def framework_upload(*, document: dict[str, Any], user: User | None) -> tuple[Framework, bool]:
     """Load an uploaded document as a draft (unless that version is loaded already, unchanged); the version and
     whether anything changed. DefinitionInvalid lists its mistakes; a published version is never changed by an
     upload (FrameworkPublished), nor one an inspection uses (FrameworkInUse)."""

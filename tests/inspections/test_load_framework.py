@@ -9,7 +9,7 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 
 from inspections.definition_checks import parse
-from inspections.frameworks import IN_USE
+from inspections.frameworks import IN_USE, PUBLISHED_UNCHANGEABLE
 from inspections.models import Framework
 from inspections.workbook import workbook
 from tests.factories import InspectionFactory
@@ -147,3 +147,12 @@ def test_the_command_exits_non_zero_on_mistakes(db, json_file):
     with pytest.raises(SystemExit) as exited:
         execute_from_command_line(["manage.py", "load_framework", str(json_file(data))])
     assert exited.value.code != 0
+
+
+def test_a_draft_never_changes_a_published_version(db, json_file):
+    _run(str(json_file(_framework())))
+    changed = dict(_framework(), name="Changed")
+    with pytest.raises(CommandError) as refused:
+        _run(str(json_file(changed)), "--draft")
+    assert str(refused.value) == PUBLISHED_UNCHANGEABLE.format(version=1, slug="small")
+    assert Framework.objects.get(slug="small").name == "A small framework"

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections.definition_checks import DefinitionInvalid
-from inspections.frameworks import FrameworkInUse, framework_load
+from inspections.frameworks import FrameworkInUse, FrameworkPublished, framework_load, framework_upload
 from inspections.models import Framework
 from inspections.workbook import document_from_file
 
@@ -42,8 +42,11 @@ class Command(BaseCommand):
             ) from invalid
         before = Framework.objects.filter(slug=document["slug"], version=document["version"]).first()
         try:
-            framework = framework_load(document=document, publish=not draft)
-        except FrameworkInUse as refusal:
+            if draft:  # as the upload page: a draft never changes a published version
+                framework, _ = framework_upload(document=document, user=None)
+            else:
+                framework = framework_load(document=document, publish=True)
+        except (FrameworkInUse, FrameworkPublished) as refusal:
             raise CommandError(str(refusal)) from refusal
         definition = framework.definition
         if (
