@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("inspections/", include((inspection_pages, "inspections"))),
+    path("frameworks/", include((inspections_urls.framework_urlpatterns, "frameworks"))),
     path("", include("cases.urls")),
     path("account/", include("accounts.urls")),
     path("api/", include("api.urls")),

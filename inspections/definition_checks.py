@@ -499,7 +499,7 @@ def _standards(
                 if kind_slugs
                 else f'Define it in "case_kinds" (slug "{case_kind}").',
             )
-        elif case_kind and not by_cases:
+        elif case_kind and not by_cases and rated_by in RATED_BY:  # an unknown way is reported once, above
             reader.problem(
                 f"{at}.case_kind",
                 f"A standard rated by {rated_by.replace('_', ' ')} samples no cases.",

@@ -253,3 +253,30 @@ class OrganisationalRatingForm(forms.Form):
         self.helper = form_helper(
             Field.radios("rating", legend_size=Size.MEDIUM), Field.textarea("rationale"), button="Save rating"
         )
+
+
+FRAMEWORK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the shipped framework is 40 KB as JSON, 20 KB as a workbook
+FRAMEWORK_FILE_TOO_BIG = "The selected file must be smaller than 2 MB"
+FRAMEWORK_FILE_WRONG_TYPE = "The selected file must be a JSON file (.json) or an Excel workbook (.xlsx)"
+
+
+class FrameworkUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a framework file",
+        help_text="The framework's JSON file (.json) or its workbook (.xlsx), smaller than 2 MB. It is loaded as a "
+        "draft: you can check it before publishing it.",
+        error_messages={"required": "Select a framework file", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field("file"), button="Upload the framework")
+        self.fields["file"].widget.attrs["accept"] = ".json,.xlsx"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > FRAMEWORK_FILE_MAX_BYTES:
+            raise ValidationError(FRAMEWORK_FILE_TOO_BIG)
+        if not upload.name.lower().endswith((".json", ".xlsx")):
+            raise ValidationError(FRAMEWORK_FILE_WRONG_TYPE)
+        return upload

@@ -114,3 +114,64 @@ def frameworks_load_all() -> list[Framework]:
     return [
         framework_load(document=json.loads(path.read_text(encoding="utf-8"))) for path in framework_files()
     ]
+
+
+# The administrators' pages: a version is uploaded as a draft, previewed, then published or discarded.
+
+PUBLISHED_UNCHANGEABLE = (
+    "Version {version} of {slug} is already published, so uploading it again cannot change it. Give the changed "
+    "framework a new version number."
+)
+DISCARD_PUBLISHED = "Version {version} of {slug} is published, so it cannot be discarded."
+
+
+class FrameworkPublished(Exception):
+    """Refused: a published version is changed only by a new version."""
+
+    http_status = 409
+    problem_type = "framework-published"
+    problem_title = "The framework version is published"
+
+
+@transaction.atomic
+def framework_upload(*, document: dict[str, Any], user: User | None) -> tuple[Framework, bool]:
+    """Load an uploaded document as a draft (unless that version is loaded already, unchanged); the version and
+    whether anything changed. DefinitionInvalid lists its mistakes; a published version is never changed by an
+    upload (FrameworkPublished), nor one an inspection uses (FrameworkInUse)."""
+    stored = normalised(parse(document))
+    existing = (
+        Framework.objects.select_for_update().filter(slug=stored["slug"], version=stored["version"]).first()
+    )
+    if existing is not None and existing.document == stored:
+        return existing, False
+    if existing is not None and existing.is_published:
+        in_use = Inspection.objects.filter(framework=existing).count()
+        if in_use:
+            raise FrameworkInUse(IN_USE.format(version=existing.version, slug=existing.slug, count=in_use))
+        raise FrameworkPublished(PUBLISHED_UNCHANGEABLE.format(version=existing.version, slug=existing.slug))
+    return framework_load(document=stored, user=user, publish=False), True
+
+
+@transaction.atomic
+def framework_publish(*, framework: Framework, user: User) -> Framework:
+    """Make a draft available to new inspections, recording who published it and when (idempotent)."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if framework.is_published:
+        return framework
+    framework.published_at, framework.published_by = timezone.now(), user
+    framework._history_user = user
+    framework.save(update_fields=["published_at", "published_by"])
+    return framework
+
+
+@transaction.atomic
+def framework_discard(*, framework: Framework, user: User) -> None:
+    """Delete a draft nobody uses; a published version or one in use stays (FrameworkPublished, FrameworkInUse)."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    in_use = Inspection.objects.filter(framework=framework).count()
+    if in_use:
+        raise FrameworkInUse(IN_USE.format(version=framework.version, slug=framework.slug, count=in_use))
+    if framework.is_published:
+        raise FrameworkPublished(DISCARD_PUBLISHED.format(version=framework.version, slug=framework.slug))
+    framework._history_user = user
+    framework.delete()

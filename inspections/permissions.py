@@ -114,6 +114,9 @@ rules.add_rule("inspections.view_national_dashboard", can_view_national_dashboar
 rules.add_rule("inspections.quality_assure", can_quality_assure)
 rules.add_rule("inspections.view", can_view_inspection)
 rules.add_rule("inspections.create", can_create_inspection)
+# Superusers load, publish and discard framework versions (the administrators' Frameworks pages).
+can_manage_frameworks = is_superuser
+rules.add_rule("inspections.manage_frameworks", can_manage_frameworks)
 
 
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:

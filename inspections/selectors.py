@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from .models import Inspection, OrganisationalRating, Role, Standard
+from .models import Framework, Inspection, OrganisationalRating, Role, Standard
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,3 +31,24 @@ def organisational_ratings(inspection: Inspection) -> list[tuple[Standard, Organ
     """Each organisational standard of the inspection with the lead's rating of it, if any (two queries)."""
     ratings = {r.standard_id: r for r in OrganisationalRating.objects.filter(inspection=inspection)}
     return [(standard, ratings.get(standard.pk)) for standard in organisational_standards(inspection)]
+
+
+def framework_versions() -> QuerySet[Framework]:
+    """Every framework version, the newest first within each framework, with who published it and the inspections
+    that use it (`inspections_using`): two queries whatever their number."""
+    return (
+        Framework.objects.select_related("published_by")
+        .prefetch_related(
+            Prefetch(
+                "inspections",
+                queryset=Inspection.objects.select_related("pdu", "region").order_by("-fieldwork_start"),
+                to_attr="inspections_using",
+            )
+        )
+        .order_by("slug", "-version")
+    )
+
+
+def framework_version(pk: int) -> Framework | None:
+    """One framework version with who published it and the inspections that use it (two queries)."""
+    return framework_versions().filter(pk=pk).first()

@@ -427,3 +427,12 @@ def test_json_that_is_not_a_framework_object_is_refused_as_a_problem():
     with pytest.raises(DefinitionInvalid) as invalid:
         parse_json("[1, 2, 3]")
     assert str(invalid.value.problems[0]).startswith("framework: must be an object ({...}), not a list.")
+
+
+def test_an_unknown_way_of_rating_is_one_problem_not_two():
+    """A case standard whose rated_by is misspelt is not also told that its way of rating samples no cases."""
+    problems = _problems(_set(["standards", 1, "rated_by"], "lowest key question"))
+    assert [p for p in problems if p.startswith("standards[1]")] == [
+        'standards[1].rated_by: "lowest key question" is not allowed. Did you mean "lowest_key_question"? Use one '
+        "of: lowest_key_question, team_judgement, pooled, not_rated."
+    ]

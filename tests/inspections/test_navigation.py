@@ -61,6 +61,7 @@ def test_a_superuser_is_offered_every_section(client, superuser):
         "National dashboard",
         "Inspections",
         "Your cases",
+        "Frameworks",
         "API tokens",
     ]
 
