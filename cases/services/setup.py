@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 HAS_CASES = "{names} cannot leave the team: they have cases in this inspection. Assign their cases to someone else first."
 OPTIONAL_STANDARD_RATED = (
-    "Standard {code} has a rating, so it stays rated. Delete the rating in the organisational ratings first."
+    "Standard {code} has been judged (a rating, or judgements on its key questions), so it stays rated. Delete "
+    "the rating, or clear the judgements, first."
 )
 HAS_JUDGEMENTS = (
     "This inspection cannot be deleted: it has {count} judgement{s}. An inspection is deleted only before any case "
@@ -89,18 +90,16 @@ def inspection_update(
         raise ValidationError({"assistant_inspectors": HAS_CASES.format(names=names)})
     if optional_standards is not None:
         chosen = {standard.pk for standard in optional_standards}
-        dropped_rated = (
-            OrganisationalRating.objects.filter(
-                inspection=inspection, standard__in=inspection.optional_standards.all()
-            )
-            .exclude(standard__in=chosen)
-            .select_related("standard")
+        dropped = inspection.optional_standards.exclude(pk__in=chosen)
+        rating = OrganisationalRating.objects.filter(inspection=inspection, standard__in=dropped).first()
+        judgement = (
+            Judgement.objects.filter(case__inspection=inspection, key_question__standard__in=dropped)
+            .exclude(answer="")
             .first()
         )
-        if dropped_rated is not None:
-            raise ValidationError(
-                {"optional_standards": OPTIONAL_STANDARD_RATED.format(code=dropped_rated.standard.code)}
-            )
+        judged = rating.standard if rating else judgement.key_question.standard if judgement else None
+        if judged is not None:
+            raise ValidationError({"optional_standards": OPTIONAL_STANDARD_RATED.format(code=judged.code)})
         inspection.optional_standards.set(chosen)
 
     inspection.fieldwork_start, inspection.fieldwork_end = fieldwork_start, fieldwork_end

@@ -92,7 +92,7 @@ def test_the_create_page_says_the_inspection_exists_with_the_input_kept(client, 
 
 def test_the_lead_changes_dates_team_and_optional_standards_recorded_in_history(inspection, lead, assistant):
     newcomer, quality = UserFactory(), UserFactory()
-    unpaid_work = inspection.framework.standards.get(code="3.1")
+    court_work = inspection.framework.standards.get(code="2.1")
     update(
         inspection,
         lead,
@@ -100,7 +100,7 @@ def test_the_lead_changes_dates_team_and_optional_standards_recorded_in_history(
         fieldwork_end=datetime.date(2026, 9, 25),
         assistant_inspectors=[assistant, newcomer],
         quality_assurers=[quality],
-        optional_standards=[unpaid_work],
+        optional_standards=[court_work],
     )
     inspection.refresh_from_db()
     assert (inspection.fieldwork_start, inspection.fieldwork_end) == (
@@ -113,7 +113,7 @@ def test_the_lead_changes_dates_team_and_optional_standards_recorded_in_history(
         (newcomer.pk, Role.ASSISTANT_INSPECTOR),
         (quality.pk, Role.QUALITY_ASSURER),
     }
-    assert list(inspection.optional_standards.all()) == [unpaid_work]
+    assert list(inspection.optional_standards.all()) == [court_work]
     assert inspection.history.first().history_user == lead
 
     update(inspection, lead, assistant_inspectors=[assistant], optional_standards=[])
@@ -130,10 +130,13 @@ def test_changing_the_set_up_keeps_whoever_has_cases_and_any_rated_optional_stan
     assert refused.value.message_dict["assistant_inspectors"] == [
         setup.HAS_CASES.format(names=assistant.get_full_name())
     ]
-    unpaid_work = inspection.framework.standards.get(code="3.1")
-    inspection.optional_standards.add(unpaid_work)
-    OrganisationalRatingFactory(inspection=inspection, standard=unpaid_work)
-    with pytest.raises(ValidationError, match=r"Standard 3\.1 has a rating"):
+    court_work = inspection.framework.standards.get(code="2.1")
+    inspection.optional_standards.add(court_work)
+    court_report = InspectedCaseFactory(
+        inspection=inspection, assistant_inspector=assistant, kind="court_report"
+    )
+    JudgementFactory(case=court_report, key_question=court_work.key_questions.first(), answer="yes")
+    with pytest.raises(ValidationError, match=r"Standard 2\.1 has been judged"):
         update(inspection, lead, assistant_inspectors=[assistant], optional_standards=[])
     other = InspectionFactory(
         pdu=inspection.pdu,

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("framework")
 
 
 def _second_marking_form(data):
-    key_question = KeyQuestion.objects.get(code="2.2.1")
+    key_question = KeyQuestion.objects.get(code="2.2.1", standard__framework__slug="pdu-2021")
     return inspection_work.second_marking_form_class([key_question])(data)
 
 
