@@ -1,5 +1,8 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+
+from accounts.admin_site import HistoryAdmin, ReadOnlyAdminMixin
 
 from .models import (
     Framework,
@@ -84,37 +87,83 @@ class KeyQuestionAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
         return key_question.standard.framework_id
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The team, to read: a change needs a reason, given on the membership's own admin page."""
+
     model = InspectionMembership
-    extra = 1
-    autocomplete_fields = ["user"]
+    extra = 0
 
 
-class OrganisationalRatingInline(admin.StackedInline):
+class OrganisationalRatingInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = OrganisationalRating
     extra = 0
     fields = ["standard", "rating", "rationale", "rated_by"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["pdu", "framework", "fieldwork_start", "fieldwork_end", "status"]
     list_filter = ["status", "framework", "pdu__region"]
     list_select_related = ["pdu", "framework"]
     search_fields = ["pdu__name"]
-    filter_horizontal = ["optional_standards"]
+    # Locking (with its snapshot), the framework and the standards rated decide the results: the app's pages
+    # change them, through the services that keep the snapshot and the log.
+    readonly_fields = ["status", "framework", "optional_standards"]
     inlines = [MembershipInline, OrganisationalRatingInline]
 
 
+REASON_REQUIRED = "Enter the reason for this change to the team"
+REASON_HELP = "Kept in the membership's history with your name."
+REASON_MAX_LENGTH = 100  # django-simple-history's history_change_reason
+
+
+class MembershipChangeForm(forms.ModelForm):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        help_text=REASON_HELP,
+        error_messages={"required": REASON_REQUIRED},
+    )
+
+    class Meta:
+        model = InspectionMembership
+        fields = ["inspection", "user", "role"]
+
+
 @admin.register(InspectionMembership)
-class InspectionMembershipAdmin(SimpleHistoryAdmin):
+class InspectionMembershipAdmin(HistoryAdmin):
+    """Who is on which team: every change, removal included, records who made it (the history's user) and why
+    (its change reason)."""
+
+    form = MembershipChangeForm
     list_display = ["user", "role", "inspection"]
     list_filter = ["role"]
     list_select_related = ["user", "inspection__pdu"]
+    autocomplete_fields = ["user"]
+    actions = None  # no bulk delete: each removal needs its reason
+    delete_confirmation_template = "admin/inspections/inspectionmembership/delete_confirmation.html"
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data["reason"]
+        super().save_model(request, obj, form, change)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            reason = MembershipChangeForm.base_fields["reason"]
+            try:
+                request.removal_reason = reason.clean(request.POST.get("reason", ""))
+            except forms.ValidationError as error:
+                messages.error(request, error.messages[0])
+                return HttpResponseRedirect(request.get_full_path())
+        extra_context = {**(extra_context or {}), "reason_max_length": REASON_MAX_LENGTH}
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = request.removal_reason
+        super().delete_model(request, obj)
 
 
 @admin.register(OrganisationalRating)
-class OrganisationalRatingAdmin(SimpleHistoryAdmin):
+class OrganisationalRatingAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["inspection", "standard", "rating", "rated_by", "updated_at"]
     list_filter = ["rating"]
     list_select_related = ["inspection__pdu", "standard", "rated_by"]
