@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "rules",
+    "axes",
     "accounts",
     "pdus",
     "inspections",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row, whichever view or admin page wrote it.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Answers a sign-in refused by django-axes (too many failures) with the sign-in page and 429; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,7 +89,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's model backend, reading the user's roles with the user for the navigation.
-AUTHENTICATION_BACKENDS = ["inspections.backends.MembershipBackend"]
+# axes first: it refuses a locked-out username or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "inspections.backends.MembershipBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -98,6 +102,19 @@ LOGIN_REDIRECT_URL = "start"  # cases.views.case_pages.start: by what the user w
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_ENGINE = "accounts.sessions"  # database sessions that refuse malformed keys (a 500 otherwise)
+
+# Sign-in throttling (django-axes, see accounts/throttling.py and docs/security.md): failures counted in the
+# database by username and, separately, by address; API token failures by address.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = "accounts.throttling.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
+# How many proxies (load balancers) stand before the app and append to X-Forwarded-For; 0 when clients reach
+# gunicorn directly. The client's address is the one the outermost trusted proxy saw.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -136,7 +153,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.ThrottledTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the API's browsable documentation is /api/docs/, a GOV.UK page.
