@@ -16,4 +16,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
 USER app
 
 EXPOSE 8000
+# /healthz: the database and Redis answer (config/health.py).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 CMD ["python", "-m", "config.healthcheck"]
 CMD ["sh", "-c", "python manage.py migrate --no-input && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]

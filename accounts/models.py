@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -11,8 +12,22 @@ class User(AbstractUser):
         help_text="Sees every aggregate and dashboard, but no case-level evidence.",
     )
 
+    password_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the password was last set; API tokens made before it no longer work.",
+    )
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        # Every way of changing a password (the account page, the admin, changepassword) goes through here.
+        # Django's re-hash of an unchanged password at sign-in saves the password field alone, so it leaves this
+        # date, and the user's tokens, as they were.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class ApiTokenName(models.Model):

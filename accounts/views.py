@@ -33,13 +33,15 @@ def api_tokens(request):
     else:
         form = ApiTokenForm()
     created = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    tokens = list(services.api_tokens_for_user(request.user))
     return render(
         request,
         "accounts/api_tokens.html",
         {
             "form": form,
             "created": created,
-            "tokens": services.api_tokens_for_user(request.user),
+            "tokens": tokens,
+            "stopped": [token for token in tokens if token.stopped],
             "token_days": services.token_lifetime_days(),
         },
     )

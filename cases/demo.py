@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -171,13 +171,11 @@ LEAD_GROUP = "Lead inspectors"
 
 
 def lead_group_create():
-    """A group letting lead inspectors use the Django admin for inspections and cases (no deleting)."""
+    """The group whose members may create inspections (inspections.permissions). It grants no model permission:
+    leads work in the app's pages, and the Django admin is for superusers only. A group an older seed gave admin
+    permissions loses them here."""
     group, _ = Group.objects.get_or_create(name=LEAD_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["pdus", "inspections", "cases"]).exclude(
-            codename__startswith="delete_"
-        )
-    )
+    group.permissions.clear()
     return group
 
 
@@ -194,7 +192,7 @@ def demo_users_create() -> dict:
                 "email": f"{demo.username}@example.org",
                 "is_national_viewer": demo.is_national_viewer,
                 "is_superuser": demo.is_superuser,
-                "is_staff": demo.is_superuser or demo.username == "lead",
+                "is_staff": demo.is_superuser,
             },
         )
         if created:

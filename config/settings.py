@@ -15,13 +15,15 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A development key: production sets SECRET_KEY (check --deploy refuses this one).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key-change-me")
+# Without SECRET_KEY, a development key for tests and management commands; config/wsgi.py refuses to serve with it
+# unless DEBUG is on, and check --deploy warns of it (security.W009).
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-change-me"  # noqa: S105 (refused in production)
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.AdministratorsAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules",
     "csp",
+    "axes",
     "accounts",
     "pdus",
     "inspections",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row, whichever view or admin page wrote it.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Answers a sign-in refused by django-axes (too many failures) with the sign-in page and 429; last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,7 +101,8 @@ CACHES = {"default": env.cache("CACHE_URL", default=REDIS_URL or "locmemcache://
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's model backend, reading the user's roles with the user for the navigation.
-AUTHENTICATION_BACKENDS = ["inspections.backends.MembershipBackend"]
+# axes first: it refuses a locked-out username or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "inspections.backends.MembershipBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -108,6 +114,19 @@ LOGIN_REDIRECT_URL = "start"  # cases.views.case_pages.start: by what the user w
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_ENGINE = "accounts.sessions"  # database sessions that refuse malformed keys (a 500 otherwise)
+
+# Sign-in throttling (django-axes, see accounts/throttling.py and docs/security.md): failures counted in the
+# database by username and, separately, by address; API token failures by address.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = "accounts.throttling.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
+# How many proxies (load balancers) stand before the app and append to X-Forwarded-For; 0 when clients reach
+# gunicorn directly. The client's address is the one the outermost trusted proxy saw.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -138,8 +157,10 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# With HSTS on, its subdomains and preloading too, as GOV.UK services are asked to (check --deploy W005, W021);
+# either can be turned off on its own.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, images and fonts from this site only; no inline script or style (GOV.UK's js-enabled snippet is
@@ -167,7 +188,7 @@ PERMISSIONS_POLICY = (
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.ThrottledTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the API's browsable documentation is /api/docs/, a GOV.UK page.

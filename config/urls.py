@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.forms import GovukPasswordChangeForm
 from accounts.views import SignInView
 from cases import urls as cases_urls
+from config.health import healthz
 from inspections import urls as inspections_urls
 from reports import urls as reports_urls
 
@@ -17,6 +18,7 @@ inspection_pages = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,6 +7,7 @@ and the team joins that one. Such an override builds its own inspection: one tha
 the tables are missing; change the shared one in an autouse fixture instead (see tests/cases/test_imports.py)."""
 
 import pytest
+from axes.utils import reset as axes_reset
 
 from cases.models import Answer
 from cases.services import answers
@@ -28,6 +29,18 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_sign_ins_counted(request):
+    """django-axes counts failed sign-ins and wrong API tokens, and locks a username or address out past a limit:
+    a test that uses the database starts with none counted, so no test is locked out by another's failures
+    (a transactional test's rows are not rolled back, and e2e tests all sign in from 127.0.0.1)."""
+    for database in ("transactional_db", "db"):
+        if database in request.fixturenames:
+            request.getfixturevalue(database)
+            axes_reset()
+            break
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The Django admin works for every registered model, for administrators and for the demo lead inspector."""
+"""The Django admin works for every registered model, for administrators (who may use it: tests/security/test_admin.py)."""
 
 import pytest
 from django.contrib import admin
@@ -20,35 +20,6 @@ def test_every_model_has_a_working_admin_list(client, demo, model, django_user_m
     meta = model._meta
     response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
     assert response.status_code == 200
-
-
-@pytest.mark.parametrize(
-    ("model_name", "allowed"),
-    [("inspections_inspection", True), ("cases_judgement", True), ("accounts_user", False)],
-)
-def test_the_lead_inspector_can_use_the_admin_for_inspections_but_not_users(
-    client, demo, django_user_model, model_name, allowed
-):
-    client.force_login(django_user_model.objects.get(username="lead"))
-    response = client.get(reverse(f"admin:{model_name}_changelist"))
-    assert response.status_code == (200 if allowed else 403)
-
-
-def test_a_judgement_changed_in_the_admin_is_recorded_with_who_changed_it(client, demo, django_user_model):
-    from cases.models import Judgement
-
-    lead = django_user_model.objects.get(username="lead")
-    judgement = Judgement.objects.filter(answer="no").first()
-    client.force_login(lead)
-    url = reverse("admin:cases_judgement_change", args=[judgement.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(answer="yes", rationale="Changed after moderation.")
-    response = client.post(url, data)
-    assert response.status_code == 302
-    latest = judgement.history.first()
-    assert (latest.answer, latest.history_user) == ("yes", lead)
-    assert judgement.history.all()[1].answer == "no"
 
 
 @pytest.mark.parametrize("model_name", ["framework", "standard", "keyquestion"])

@@ -54,8 +54,11 @@ def test_the_sign_in_page_does_not_move_focus_past_the_skip_link(client):
     assert "autofocus" not in page
 
 
-@pytest.mark.parametrize(("is_staff", "shown"), [(False, False), (True, True)])
-def test_only_staff_see_the_administration_link(client, is_staff, shown):
-    client.force_login(UserFactory(is_staff=is_staff))
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [({}, False), ({"is_staff": True}, False), ({"is_staff": True, "is_superuser": True}, True)],
+)
+def test_only_administrators_see_the_administration_link(client, flags, shown):
+    client.force_login(UserFactory(**flags))
     page = client.get(reverse("case_list")).content.decode()
     assert (reverse("admin:index") in page) is shown

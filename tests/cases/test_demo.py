@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from cases.demo import DEMO_INSPECTIONS, DEMO_PASSWORD, DEMO_USERS
 from cases.models import Answer, CaseFact, InspectedCase, Judgement
@@ -16,7 +17,7 @@ def test_seed_demo_is_idempotent_and_prints_the_sign_ins(db, capsys):
     assert (Inspection.objects.count(), InspectedCase.objects.count(), Judgement.objects.count()) == counts
     assert DEMO_PASSWORD in first
     assert all(user.username in first for user in DEMO_USERS)
-    assert authenticate(username="lead", password=DEMO_PASSWORD)
+    assert authenticate(RequestFactory().post("/sign-in/"), username="lead", password=DEMO_PASSWORD)
 
 
 def test_demo_inspections_are_realistic(db):

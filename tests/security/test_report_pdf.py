@@ -1,0 +1,50 @@
+"""Finding 4 of issue 15: the tagged PDF report answered 500 for two of the three demo inspections.
+
+WeasyPrint tags a table through its wrapper box; when a page broke between a table's caption and its rows, the
+wrapper on the first page held the caption alone and tagging failed ("Table wrapper without a table")."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.template.loader import get_template
+from django.urls import reverse
+from weasyprint import HTML
+
+from cases.demo import seed_demo
+from inspections.models import Inspection
+
+
+@pytest.fixture
+def demo(db):
+    seed_demo()
+
+
+def test_every_demo_inspection_has_a_tagged_pdf_report(client, demo):
+    client.force_login(get_user_model().objects.get(username="lead"))
+    inspections = list(Inspection.objects.order_by("pk"))
+    assert len(inspections) == 3
+    for inspection in inspections:
+        response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
+        assert response.status_code == 200, inspection
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+
+
+def _report_styles() -> str:
+    """The report's own stylesheet, taken from its template."""
+    source = get_template("reports/inspection_report_pdf.html").template.source
+    return re.search(r"<style>(.*?)</style>", source, re.DOTALL).group(1)
+
+
+def test_a_captioned_table_is_tagged_wherever_the_page_breaks(db):
+    """The caption falls at every height of an A4 page in turn, including its foot."""
+    styles = _report_styles()
+    rows = "".join(f"<tr><th>Row {n}</th><td>{n}</td></tr>" for n in range(12))
+    for spacer_mm in range(200, 272, 3):
+        html = (
+            f"<html><head><style>{styles}</style></head><body>"
+            f'<div style="height: {spacer_mm}mm"></div>'
+            f"<table><caption>Key questions by case type</caption>{rows}</table></body></html>"
+        )
+        assert HTML(string=html).write_pdf(pdf_tags=True).startswith(b"%PDF"), spacer_mm
