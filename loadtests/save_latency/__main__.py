@@ -4,7 +4,8 @@
    inspections and cases (prepare.py);
 2. serves the application with gunicorn as in production (DEBUG off, persistent connections, the cache in Redis);
 3. for each N, runs locust headless (locustfile.py): N assistant inspectors each saving a judgement about every 15 s,
-   spawned over one think time, statistics reset once all are running, then measured for --duration seconds;
+   spawned over one think time (or faster than --max-spawn-rate), statistics reset --settle seconds after the last
+   has started (its reads to start have drained), then measured for --duration seconds;
 4. a ramp: more and more assistant inspectors at the same pace, step by step, until the saves' p95 passes the
    target (or errors pass 1%, or the server no longer keeps up with what is offered): the saturation throughput is
    the most saves per second served within the target, per core;
@@ -141,19 +142,20 @@ def run_stage(
 ) -> Stage:
     """Spawn stage.users over one think time, reset the statistics, measure for stage.duration seconds."""
     spawn_seconds = max(stage.think_seconds, stage.users / arguments.max_spawn_rate, 1.0)
-    settle_seconds = 2.0
+    measure_after = spawn_seconds + arguments.settle
     csv_prefix = arguments.results / "locust" / stage.label
     csv_prefix.parent.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
         "--host", host, "--users", str(stage.users), "--spawn-rate", f"{stage.users / spawn_seconds:.3f}",
-        "--run-time", f"{int(spawn_seconds + settle_seconds + stage.duration)}s", "--reset-stats",
+        "--run-time", f"{int(measure_after + stage.duration)}s",
         "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5",
     ]  # fmt: skip
     env = {
         **os.environ,
         "SAVE_LATENCY_CREDENTIALS": str(credentials),
         "SAVE_THINK_SECONDS": str(stage.think_seconds),
+        "SAVE_LATENCY_MEASURE_AFTER": str(measure_after),
     }
     started = time.monotonic()
     locust = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # noqa: S603
@@ -165,8 +167,12 @@ def run_stage(
     finally:
         if locust.poll() is None:  # interrupted: stop locust too
             locust.terminate()
+            try:
+                locust.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                locust.kill()
         sampler.stop()
-    cores, busy = sampler.between(started + spawn_seconds + settle_seconds)
+    cores, busy = sampler.between(started + measure_after)
     stage.gunicorn_cores, stage.postgres_cores, stage.locust_cores = (
         cores["gunicorn"], cores["postgres"], cores["locust"]
     )  # fmt: skip
@@ -298,6 +304,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (2 × cores + 1)")
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--settle", type=float, default=30, help="seconds after the last user starts before measuring"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--max-spawn-rate", type=float, default=40, help="users started per second, at most")
     parser.add_argument("--cache-url", default=os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/7"))

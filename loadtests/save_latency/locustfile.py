@@ -11,6 +11,7 @@ Written against the public REST API only (docs/api.md), so model changes do not 
 
 Requests are named so the statistics separate the saves ("save") from the reads made to start ("start: ...").
 SAVE_LATENCY_CREDENTIALS names the JSON file from prepare.py; each user takes the next token in it.
+SAVE_LATENCY_MEASURE_AFTER: seconds after which the statistics are reset, so that they cover the steady state.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 import random
 
+import gevent
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
@@ -49,6 +51,16 @@ def _read_credentials(environment, **_kwargs) -> None:
     if path:
         with open(path) as file:
             _credentials.extend(json.load(file))
+
+
+@events.test_start.add_listener
+def _measure_the_steady_state(environment, **_kwargs) -> None:
+    """Reset the statistics SAVE_LATENCY_MEASURE_AFTER seconds into the run: once every user has started and the
+    reads made to start have drained, so that what is measured is the steady state of saves (locust's own
+    --reset-stats resets when the last user is spawned, while the last ones are still reading their cases)."""
+    delay = float(os.environ.get("SAVE_LATENCY_MEASURE_AFTER", "0"))
+    if delay > 0:
+        gevent.spawn_later(delay, environment.stats.reset_all)
 
 
 class AssistantInspector(FastHttpUser):
