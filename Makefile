@@ -83,3 +83,10 @@ assets:
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+## save-latency: save latency at realistic load: locust against gunicorn + PostgreSQL for 100, 300 and 1,000
+## assistant inspectors, then a ramp to saturation (LOAD_ARGS="--help" for the options; docs/performance.md)
+.PHONY: save-latency
+save-latency: install-dev
+	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/save_latency} \
+		$(BIN)/python -m loadtests.save_latency $(LOAD_ARGS)

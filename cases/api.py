@@ -250,22 +250,22 @@ class CaseChangeSerializer(RejectUnknownFields, serializers.Serializer):
     )
 
 
-def _case_queryset(user) -> QuerySet[InspectedCase]:
-    return (
-        viewable_cases(user)
-        .select_related("inspection", "assistant_inspector", "inspection__framework")
-        .prefetch_related(
-            Prefetch("judgements", queryset=Judgement.objects.select_related("key_question__standard")),
-            "needs",
-            Prefetch("facts", queryset=CaseFact.objects.order_by("key")),
-        )
+def _case_queryset(user, *, with_answers: bool = True) -> QuerySet[InspectedCase]:
+    cases = viewable_cases(user).select_related("inspection", "assistant_inspector", "inspection__framework")
+    if not with_answers:
+        return cases
+    return cases.prefetch_related(
+        Prefetch("judgements", queryset=Judgement.objects.select_related("key_question__standard")),
+        "needs",
+        Prefetch("facts", queryset=CaseFact.objects.order_by("key")),
     )
 
 
-def _case_for_user(view: APIView, request, pk: int) -> InspectedCase:
+def _case_for_user(view: APIView, request, pk: int, *, with_answers: bool = True) -> InspectedCase:
     """The case if the user may read it, 404 otherwise (whether it exists is not theirs to know), checked against
-    the view's permissions (403 for a change the user may not make)."""
-    case = get_object_or_404(_case_queryset(request.user), pk=pk)
+    the view's permissions (403 for a change the user may not make). A change reads the case without its answers
+    (with_answers=False): the service reads what it changes, and the answer is read again once it has saved."""
+    case = get_object_or_404(_case_queryset(request.user, with_answers=with_answers), pk=pk)
     view.check_object_permissions(request, case)
     return case
 
@@ -339,7 +339,7 @@ class CaseDetail(APIView):
         responses={200: OpenApiResponse(CaseDetailSerializer, description="The case as saved.")},
     )
     def patch(self, request, pk: int):
-        case = _case_for_user(self, request, pk)
+        case = _case_for_user(self, request, pk, with_answers=False)
         version = expected_version(request, case)
         changes = CaseChangeSerializer(data=request.data)
         changes.is_valid(raise_exception=True)

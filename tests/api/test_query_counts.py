@@ -42,3 +42,15 @@ def test_reference_and_inspection_lists_run_the_same_queries_for_one_or_many(fra
         team_member(InspectionFactory(framework=framework), Role.LEAD, user)
         PublishedRatingFactory(pdu=PDUFactory())
     assert count(client, url) == few
+
+
+def test_a_save_runs_a_fixed_number_of_queries(case, assistant, token_client, django_assert_num_queries):
+    """A PATCH reads the case without its answers (the service reads what it changes) and skips full_clean's
+    existence query per foreign key; the answer reads the case again with its answers."""
+    client = token_client(assistant)
+    url = f"/api/v1/cases/{case.pk}/"
+    body = {"judgements": {"2.1.1": {"answer": "yes", "rationale": "Evidence."}}}
+    etag = client.patch(url, body, format="json", HTTP_IF_MATCH=case.etag).headers["ETag"]
+    body["judgements"]["2.1.1"]["answer"] = "no"
+    with django_assert_num_queries(19):
+        assert client.patch(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 200

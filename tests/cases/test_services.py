@@ -152,3 +152,17 @@ def test_evidence_saved_before_the_limit_does_not_stop_other_changes(case, assis
     answers.case_save(case=case, user=assistant, expected_version=2, judgements={"2.2.1": {"answer": "no"}})
     judgement = Judgement.objects.get(case=case)
     assert (judgement.answer, len(judgement.rationale)) == ("no", 200_000)
+
+
+def test_saving_a_judgement_does_not_read_again_the_rows_it_points_to(
+    case, assistant, django_assert_num_queries
+):
+    """full_clean would check that the case, key question and user exist with a query each (five per save): they
+    were read in the same transaction and the database enforces the foreign keys. The save is, in order: the key
+    questions' codes, claim the version, the case again, the case's row and its history, the key question, the
+    case's judgement, the judgement's row and its history (and a savepoint around them in a test)."""
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    with django_assert_num_queries(11):
+        answers.case_save(
+            case=case, user=assistant, expected_version=2, judgements={"2.1.1": {"rationale": "Evidence."}}
+        )
