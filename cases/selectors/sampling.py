@@ -134,10 +134,12 @@ class ShareLine:
     caseload_share: float
     sample: int
     sample_share: float
+    difference: float = 0.0
 
-    @property
-    def difference(self) -> float:
-        return self.sample_share - self.caseload_share
+    def __post_init__(self) -> None:
+        self.difference = round(self.sample_share - self.caseload_share, 1)
+        self.caseload_share = round(self.caseload_share, 1)
+        self.sample_share = round(self.sample_share, 1)
 
 
 @dataclass
@@ -160,6 +162,7 @@ class DesignPlan:
     shares: list[VariableShares]
     shortfall: int
     algorithm: str
+    achieved_margin_points: float | None = None
     selected: dict[str, list[str]] = field(default_factory=dict)
     reserve: dict[str, list[str]] = field(default_factory=dict)
 
@@ -261,11 +264,13 @@ def design_plan(design: SampleDesign, kind: CaseKind) -> DesignPlan:
     ]
     chosen = sum(selected_counts.values())
     sampled = {key for keys in drawn.selected.values() for key in keys}
+    margin = rules.achieved_margin(chosen, len(records), design.confidence) if records else None
     return DesignPlan(
         population=len(records),
         formula_size=formula,
         size=size,
-        achieved_margin=rules.achieved_margin(chosen, len(records), design.confidence) if records else None,
+        achieved_margin=margin,
+        achieved_margin_points=None if margin is None else round(100 * margin, 1),
         strata=lines,
         shares=_shares(kind, strata, rows, sampled),
         shortfall=sum(line.shortfall for line in lines),
@@ -275,9 +280,14 @@ def design_plan(design: SampleDesign, kind: CaseKind) -> DesignPlan:
     )
 
 
-def recorded_plan(design: SampleDesign) -> dict[str, Any]:
-    """The plan the draw recorded, as the page shows it."""
-    return design.drawn_design
+def as_page(plan: DesignPlan) -> dict[str, Any]:
+    """The plan as the page, the API and the draw's record show it."""
+    return plan.as_record()
+
+
+def strata_labels(kind: CaseKind, strata: Sequence[str]) -> list[str]:
+    labels = dict(strata_choices(kind))
+    return [labels.get(variable, variable) for variable in strata]
 
 
 def design_for_inspection(inspection: Inspection, kind: str) -> SampleDesign | None:
