@@ -160,6 +160,11 @@ class CaseloadRead:
         return self._second_pass()
 
 
+def start_attribute(kind: CaseKind) -> str:
+    """The case kind's date attribute the caseload's start date fills (supervision start, report date), or ''."""
+    return next((attribute.key for attribute in kind.attributes if attribute.type == "date"), "")
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 
@@ -205,7 +210,7 @@ class _Columns:
         self.kind = kind
         headings = [_normalise(cell) for cell in header]
         wanted = dict(CORE_HEADINGS)
-        self.start_attribute = next((a.key for a in kind.attributes if a.type == "date"), "")
+        self.start_attribute = start_attribute(kind)
         for attribute in kind.attributes:
             target = "start_date" if attribute.key == self.start_attribute else f"attribute:{attribute.key}"
             for spelling in (attribute.label, attribute.key):

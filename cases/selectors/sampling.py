@@ -15,17 +15,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from inspections.definitions import Attribute, CaseKind, Option
+from inspections.definitions import CaseKind
 from inspections.models import Inspection
 
 from .. import sample_design as rules
 from ..caseload import CASE_TYPE
-from ..models import CaseType, RoshLevel
 from ..sample_models import CaseloadCase, SampleDesign, SampleRole, SamplingMethod
 
 DEFAULT_STRATA = "default"
 ROSH_LEVEL = "rosh_level"
-SUPERVISION = "supervision"
 DEFAULT_STRATA_LABEL = "The inspectorate's five strata (gender, sentence type and RoSH level)"
 DEFAULT_STRATA_ORDER = (
     rules.FEMALE,
@@ -39,27 +37,8 @@ GENDER_LABELS = {"female": "Female", "male": "Male"}
 
 
 def case_kinds(inspection: Inspection) -> tuple[CaseKind, ...]:
-    """The case kinds a caseload can be uploaded for.
-
-    Until cases carry their framework's case kinds, the one kind is the supervision case with the sample
-    import's attributes (case type, RoSH level and the supervision start date).
-    """
-
-    def choice(key: str, label: str, choices: Any) -> Attribute:
-        options = tuple(Option(value, text) for value, text in choices.choices)
-        return Attribute(key=key, label=label, type="choice", required=True, options=options, breakdown=True)
-
-    supervision = CaseKind(
-        slug=SUPERVISION,
-        name="Supervision case",
-        plural="Supervision cases",
-        attributes=(
-            choice(CASE_TYPE, "Case type", CaseType),
-            choice(ROSH_LEVEL, "RoSH level", RoshLevel),
-            Attribute(key="start_date", label="Supervision start date", type="date", required=True),
-        ),
-    )
-    return (supervision,)
+    """The case kinds a caseload can be uploaded for: the inspection's framework's."""
+    return inspection.framework.definition.case_kinds
 
 
 def case_kind(inspection: Inspection, slug: str) -> CaseKind | None:

@@ -21,7 +21,7 @@ from inspections.definitions import CaseKind
 from inspections.models import Inspection
 from inspections.services import ensure_not_locked
 
-from ..caseload import CaseloadRead, CaseloadRow, Eligibility, batched, caseload_read
+from ..caseload import CaseloadRead, CaseloadRow, Eligibility, batched, caseload_read, start_attribute
 from ..errors import CaseError
 from ..models import InspectedCase
 from ..sample_models import CaseloadCase, SampleDesign, SampleRole, SamplingMethod
@@ -212,14 +212,13 @@ def design_update(
     return design
 
 
-def _inspected_case(design: SampleDesign, row: CaseloadCase) -> InspectedCase:
-    """The inspection's case for a drawn caseload row."""
+def _inspected_case(design: SampleDesign, kind: CaseKind, row: CaseloadCase) -> InspectedCase:
+    """The inspection's case for a drawn caseload row: its kind, and its attributes with the start date."""
+    attributes = dict(row.attributes)
+    if start := start_attribute(kind):
+        attributes[start] = row.start_date.isoformat()
     return InspectedCase(
-        inspection_id=design.inspection_id,
-        reference=row.reference,
-        case_type=row.attributes["case_type"],
-        rosh_level=row.attributes["rosh_level"],
-        supervision_start=row.start_date,
+        inspection_id=design.inspection_id, reference=row.reference, kind=kind.slug, attributes=attributes
     )
 
 
@@ -249,7 +248,10 @@ def sample_draw(*, design: SampleDesign, kind: CaseKind, user: User) -> DesignPl
             row.stratum, row.role, row.position = stratum, SampleRole.RESERVE, position
             spare.append(row)
     cases = bulk_create_with_history(
-        [_inspected_case(design, row) for row in chosen], InspectedCase, batch_size=500, default_user=user
+        [_inspected_case(design, kind, row) for row in chosen],
+        InspectedCase,
+        batch_size=500,
+        default_user=user,
     )
     # bulk_create returns primary keys on PostgreSQL and SQLite 3.35+; read them back to be engine-neutral.
     ids = dict(
@@ -268,7 +270,7 @@ def sample_draw(*, design: SampleDesign, kind: CaseKind, user: User) -> DesignPl
 
 
 @transaction.atomic
-def case_replace(*, row: CaseloadCase, reason: str, user: User) -> CaseloadCase:
+def case_replace(*, row: CaseloadCase, kind: CaseKind, reason: str, user: User) -> CaseloadCase:
     """Replace a selected case found ineligible by the next reserve case of its stratum; returns the replacement.
 
     Its inspection case is removed and the replacement's added, with the same assistant inspector.
@@ -294,7 +296,7 @@ def case_replace(*, row: CaseloadCase, reason: str, user: User) -> CaseloadCase:
     if old is not None:
         old._history_user = user
         old.delete()
-    case = _inspected_case(row.design, spare)
+    case = _inspected_case(row.design, kind, spare)
     case.assistant_inspector = assistant
     case._history_user = user
     case.full_clean()

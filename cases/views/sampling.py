@@ -190,7 +190,9 @@ def replace(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespon
     form = ReplacementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            spare = services.case_replace(row=row, reason=form.cleaned_data["reason"], user=request.user)  # type: ignore[arg-type]
+            spare = services.case_replace(
+                row=row, kind=case_kind, reason=form.cleaned_data["reason"], user=request.user
+            )  # type: ignore[arg-type]
         except (services.SampleError, InspectionError) as error:
             form.add_error(None, str(error))
         else:

@@ -6,7 +6,6 @@ import pytest
 
 from cases import caseload
 from cases.caseload import Eligibility, caseload_read
-from cases.selectors.sampling import SUPERVISION, case_kinds
 from tests.factories import CASELOAD_HEADER, caseload_csv, caseload_row
 
 TODAY = datetime.date(2026, 6, 1)
@@ -16,16 +15,41 @@ RULES = Eligibility(
 
 
 @pytest.fixture
-def kind():
-    return case_kinds(None)[0]  # type: ignore[arg-type]
+def kind(framework):
+    return framework.definition.case_kind("supervision")
+
+
+@pytest.fixture
+def court_report_kind(framework):
+    return framework.definition.case_kind("court_report")
 
 
 def read(kind, data, rules=RULES, name="caseload.csv"):
     return caseload_read(name=name, data=data, kind=kind, rules=rules)
 
 
-def test_supervision_is_the_one_case_kind_until_cases_have_kinds(kind):
-    assert kind.slug == SUPERVISION
+def test_a_court_report_caseload_reads_its_own_columns_and_its_report_date_as_the_start(court_report_kind):
+    header = (
+        "CRN",
+        "Name",
+        "Date of birth",
+        "Report date",
+        "Report type",
+        "Court",
+        "Gender",
+        "Team",
+        "Practitioner",
+    )
+    rows = [
+        ["R1", "A B", "1990-01-01", "2026-03-02", "fast delivery", "", "female", "Court team", "Officer 1"],
+        ["R2", "C D", "1991-01-01", "2026-03-03", "oral", "crown court", "male", "Court team", "Officer 2"],
+    ]
+    result = read(court_report_kind, caseload_csv(rows, header=header))
+    assert result.problems == []
+    assert [(row.start_date, row.attributes, row.ethnicity) for row in result.eligible()] == [
+        (datetime.date(2026, 3, 2), {"report_type": "short_format"}, "Not recorded"),
+        (datetime.date(2026, 3, 3), {"report_type": "oral", "court": "crown"}, "Not recorded"),
+    ]
 
 
 def test_a_clean_caseload_yields_every_eligible_case_without_name_date_of_birth_or_pnc(kind):

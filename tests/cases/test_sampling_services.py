@@ -9,9 +9,14 @@ from cases.models import InspectedCase
 from cases.sample_models import CaseloadCase, SampleDesign, SampleRole
 from cases.selectors.sampling import DEFAULT_STRATA, case_kinds, design_plan
 from cases.services import sampling
-from cases.services.workflow import cases_assign
 from inspections.services import InspectionLocked
 from tests.factories import InspectedCaseFactory, caseload_csv, caseload_row
+
+
+def assign(case_id, assistant):
+    """Assign a case as the assignment page does (the workflow service is tested on its own)."""
+    InspectedCase.objects.filter(pk=case_id).update(assistant_inspector=assistant)
+
 
 WINDOW = {"window_start": datetime.date(2025, 10, 1), "window_end": datetime.date(2026, 5, 31)}
 
@@ -102,6 +107,49 @@ def test_the_draw_makes_the_selected_cases_the_inspections_and_deletes_the_unsam
     assert not design.caseload.filter(role=SampleRole.UNSAMPLED).exists()
     case = InspectedCase.objects.get(reference=selected[0])
     assert case.caseload_row.role == SampleRole.SELECTED
+    row = case.caseload_row
+    assert case.kind == "supervision"
+    assert case.attributes == {**row.attributes, "start_date": row.start_date.isoformat()}
+
+
+def test_a_court_report_sample_is_drawn_from_its_own_caseload_into_court_report_cases(inspection, lead):
+    kind = inspection.framework.definition.case_kind("court_report")
+    header = ("CRN", "Report date", "Report type", "Gender", "Ethnicity group", "Team", "Practitioner")
+    types = ("oral", "short format written report", "standard")
+    rows = [
+        [
+            f"R{i}",
+            f"2026-03-{i % 28 + 1:02d}",
+            types[i % 3],
+            "male" if i % 3 else "female",
+            "White",
+            "Court",
+            f"P{i % 9}",
+        ]
+        for i in range(60)
+    ]
+    design = sampling.caseload_upload(
+        inspection=inspection,
+        kind=kind,
+        name="court.csv",
+        data=caseload_csv(rows, header=header),
+        case_types=[],
+        user=lead,
+        seed=3,
+        **WINDOW,
+    )
+    assert design.strata == []
+    design = update(design, kind, lead, strata=["report_type"])
+    plan = sampling.sample_draw(design=design, kind=kind, user=lead)
+    assert {line.name for line in plan.strata} == {
+        "Oral report",
+        "Short-format written report",
+        "Standard written report",
+    }
+    case = inspection.cases.get(reference=plan.selected["Oral report"][0])
+    assert case.kind == "court_report"
+    assert case.attributes["report_type"] == "oral"
+    assert "report_date" in case.attributes
 
 
 def test_the_same_file_seed_and_design_reproduce_the_same_sample(inspection, other_inspection, kind, lead):
@@ -183,8 +231,8 @@ def test_a_replacement_is_the_next_reserve_case_of_the_stratum_with_the_reason(
     plan = sampling.sample_draw(design=design, kind=kind, user=lead)
     stratum = next(s for s, keys in plan.reserve.items() if len(keys) >= 2)
     out = design.caseload.get(reference=plan.selected[stratum][0])
-    cases_assign(inspection=inspection, case_ids=[out.case_id], assistant_inspector=assistant, user=lead)
-    spare = sampling.case_replace(row=out, reason="Transferred out before the window", user=lead)
+    assign(out.case_id, assistant)
+    spare = sampling.case_replace(kind=kind, row=out, reason="Transferred out before the window", user=lead)
     assert spare.reference == plan.reserve[stratum][0]
     assert spare.role == SampleRole.SELECTED
     out.refresh_from_db()
@@ -197,7 +245,8 @@ def test_a_replacement_is_the_next_reserve_case_of_the_stratum_with_the_reason(
     assert inspection.cases.get(reference=spare.reference).assistant_inspector == assistant
     second = design.caseload.get(reference=plan.selected[stratum][1])
     assert (
-        sampling.case_replace(row=second, reason="Deceased", user=lead).reference == plan.reserve[stratum][1]
+        sampling.case_replace(kind=kind, row=second, reason="Deceased", user=lead).reference
+        == plan.reserve[stratum][1]
     )
 
 
@@ -207,9 +256,9 @@ def test_replacement_needs_a_reason_a_selected_case_and_a_reserve(inspection, ki
     keys = next(iter(plan.selected.values()))
     row = design.caseload.get(reference=keys[0])
     with pytest.raises(sampling.DesignInvalid, match=sampling.REASON_REQUIRED):
-        sampling.case_replace(row=row, reason="  ", user=lead)
+        sampling.case_replace(kind=kind, row=row, reason="  ", user=lead)
     with pytest.raises(sampling.SampleError, match="No reserve case is left"):
-        sampling.case_replace(row=row, reason="Deceased", user=lead)
+        sampling.case_replace(kind=kind, row=row, reason="Deceased", user=lead)
 
 
 def test_a_started_case_cannot_be_replaced(inspection, kind, lead):
@@ -218,7 +267,7 @@ def test_a_started_case_cannot_be_replaced(inspection, kind, lead):
     row = design.caseload.get(reference=next(iter(plan.selected.values()))[0])
     InspectedCase.objects.filter(pk=row.case_id).update(status=InspectedCase.Status.IN_PROGRESS)
     with pytest.raises(sampling.SampleError, match="has been started"):
-        sampling.case_replace(row=row, reason="Deceased", user=lead)
+        sampling.case_replace(kind=kind, row=row, reason="Deceased", user=lead)
 
 
 def test_starting_again_is_allowed_until_a_case_is_assigned(inspection, kind, lead, assistant):
@@ -231,7 +280,7 @@ def test_starting_again_is_allowed_until_a_case_is_assigned(inspection, kind, le
     design = upload(inspection, kind, lead)
     sampling.sample_draw(design=design, kind=kind, user=lead)
     case = inspection.cases.first()
-    cases_assign(inspection=inspection, case_ids=[case.pk], assistant_inspector=assistant, user=lead)
+    assign(case.pk, assistant)
     assert sampling.is_frozen(design)
     with pytest.raises(sampling.SampleError, match="frozen"):
         sampling.sample_discard(design=design, user=lead)

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_case_reference_unique_ignoring_case'),
-        ('inspections', '0004_snapshot_and_unlock_to_reports'),
+        ('cases', '0006_remove_old_case_columns'),
+        ('inspections', '0006_pdu_2021_framework'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
