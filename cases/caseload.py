@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import unicodedata
@@ -108,6 +109,17 @@ def _cell_text(value: object) -> str:
 
 
 def _parse_date(text: str) -> datetime.date | None:
+    # The two documented forms without strptime, which is slow enough to matter over a whole caseload.
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
+        try:
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            return None
     for date_format in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, date_format).date()
@@ -117,6 +129,8 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def _has_hidden_characters(text: str) -> bool:
+    if text.isprintable():  # no control, format or separator character other than the space: the usual case
+        return False
     return any(unicodedata.category(character) in HIDDEN_CHARACTER_CATEGORIES for character in text)
 
 
@@ -167,6 +181,10 @@ def start_attribute(kind: CaseKind) -> str:
 
 def _normalise(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+# For columns with few distinct values (gender, case type, RoSH level): each spelling is normalised once.
+_normalise_choice = functools.lru_cache(maxsize=1024)(_normalise)
 
 
 def _table(name: str, data: bytes) -> Iterator[list[str]]:
@@ -296,7 +314,7 @@ def _parse(line: int, values: dict[str, str], columns: _Columns, problems: list[
     gender_text = values.get("gender", "").strip()
     if not gender_text:
         problem("gender", MISSING_VALUE.format(column="gender"))
-    elif (gender := GENDERS.get(_normalise(gender_text))) is None:
+    elif (gender := GENDERS.get(_normalise_choice(gender_text))) is None:
         problem("gender", UNKNOWN_GENDER)
     else:
         parsed.gender = gender
@@ -314,7 +332,7 @@ def _parse(line: int, values: dict[str, str], columns: _Columns, problems: list[
                     column, MISSING_VALUE.format(column=attribute.label[:1].lower() + attribute.label[1:])
                 )
         elif attribute.type == "choice":
-            if (option := columns.choice_lookups[attribute.key].get(_normalise(value))) is None:
+            if (option := columns.choice_lookups[attribute.key].get(_normalise_choice(value))) is None:
                 options = ", ".join(option.label.lower() for option in attribute.options)
                 problem(column, UNKNOWN_OPTION.format(column=attribute.label, options=options))
             else:

@@ -65,7 +65,7 @@ class SampleDesign(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["inspection", "case_kind"]
+        ordering = ["inspection_id", "case_kind"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "case_kind"], name="sample_design_one_per_kind"),
             models.CheckConstraint(
@@ -119,8 +119,10 @@ class CaseloadCase(models.Model):
     case = models.OneToOneField(
         InspectedCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="caseload_row"
     )
+    # DO_NOTHING so the draw deletes the unsampled rows in one statement (a replacement is never unsampled; the
+    # database's foreign key still refuses to delete a row another row was replaced by).
     replaced_by = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
+        "self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="replaces"
     )
     replacement_reason = models.TextField(blank=True)
     replaced_at = models.DateTimeField(null=True, blank=True)
@@ -129,7 +131,7 @@ class CaseloadCase(models.Model):
     )
 
     class Meta:
-        ordering = ["design", "stratum", "role", "position", "line"]
+        ordering = ["design_id", "stratum", "role", "position", "line"]
         constraints = [
             models.UniqueConstraint(fields=["design", "line"], name="caseload_line_unique"),
             models.CheckConstraint(

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['inspection', 'case_kind'],
+                'ordering': ['inspection_id', 'case_kind'],
             },
         ),
         migrations.CreateModel(
@@ -66,12 +66,12 @@ class Migration(migrations.Migration):
                 ('replacement_reason', models.TextField(blank=True)),
                 ('replaced_at', models.DateTimeField(blank=True, null=True)),
                 ('case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='caseload_row', to='cases.inspectedcase')),
-                ('replaced_by', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='cases.caseloadcase')),
+                ('replaced_by', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='replaces', to='cases.caseloadcase')),
                 ('replaced_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('design', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='caseload', to='cases.sampledesign')),
             ],
             options={
-                'ordering': ['design', 'stratum', 'role', 'position', 'line'],
+                'ordering': ['design_id', 'stratum', 'role', 'position', 'line'],
             },
         ),
         migrations.AddConstraint(

@@ -8,11 +8,12 @@ replacements.
 from __future__ import annotations
 
 import datetime
+import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -68,7 +69,7 @@ class CaseloadInvalid(SampleError):
 
     def problem_errors(self) -> list[dict[str, Any]]:
         return [
-            {"line": problem.line, "column": problem.column, "message": problem.message}
+            {"field": problem.column, "line": problem.line, "message": problem.message}
             for problem in self.read.problems
         ]
 
@@ -163,9 +164,54 @@ def caseload_upload(
     )
     design.full_clean()
     design.save()
-    for batch in batched(read.eligible(), BATCH):
-        CaseloadCase.objects.bulk_create([_row(design, row) for row in batch])
+    _save_rows(design, read.eligible())
     return design
+
+
+# The columns COPY fills; the rest keep their database defaults (none: every column is listed or nullable).
+_COPY_COLUMNS = (
+    "design_id",
+    "line",
+    "reference",
+    "start_date",
+    "gender",
+    "ethnicity",
+    "team",
+    "practitioner",
+    "attributes",
+    "stratum",
+    "role",
+    "replacement_reason",
+)
+
+
+def _save_rows(design: SampleDesign, rows: Iterable[CaseloadRow]) -> None:
+    """Save the eligible cases as they stream from the file: COPY on PostgreSQL (a 50,000-row caseload in a
+    fraction of the time bulk_create takes), batched bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        for batch in batched(rows, BATCH):
+            CaseloadCase.objects.bulk_create([_row(design, row) for row in batch])
+        return
+    table = connection.ops.quote_name(CaseloadCase._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _COPY_COLUMNS)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                (
+                    design.pk,
+                    row.line,
+                    row.reference,
+                    row.start_date,
+                    row.gender,
+                    row.ethnicity,
+                    row.team,
+                    row.practitioner,
+                    json.dumps(row.attributes),
+                    "",
+                    SampleRole.UNSAMPLED.value,
+                    "",
+                )
+            )
 
 
 @transaction.atomic
@@ -231,7 +277,8 @@ def sample_draw(*, design: SampleDesign, kind: CaseKind, user: User) -> DesignPl
     if design.is_drawn:
         raise SampleError(ALREADY_DRAWN)
     plan = design_plan(design, kind)
-    rows = {row.reference: row for row in design.caseload.all()}
+    wanted = [key for keys in (*plan.selected.values(), *plan.reserve.values()) for key in keys]
+    rows = {row.reference: row for row in design.caseload.filter(reference__in=wanted)}
     taken = {reference.casefold() for reference in inspection.cases.values_list("reference", flat=True)}
     chosen: list[CaseloadCase] = []
     for stratum, keys in plan.selected.items():
