@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from api.spreadsheets import csv_safe
-from cases.models import CaseType, RoshLevel
 from inspections import statistics
-from inspections.models import Criterion
 
 from . import rating as rules
+from .legacy_shape import CaseType, Criterion, RoshLevel
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
 from .selectors.rates import CaseFacts, KeyQuestionRate
 

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery, Value
 
-from inspections.models import Framework, Inspection, RatedFrom
+from inspections.models import Framework, Inspection
 from inspections.permissions import dashboard_membership, inspections_with_visible_results, sees_every_result
 from pdus.models import PDU, PublishedRating, Region
 
 from .. import rating as rules
+from ..legacy_shape import RatedFrom
 from ..models import InspectionSnapshot
 from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
 from .results import (

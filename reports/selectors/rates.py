@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from cases.models import CaseNeed, CaseType, Enquiries, InspectedCase, Need, Oversight, RoshLevel
+from cases.models import CaseNeed, InspectedCase
 from inspections import statistics
 from inspections.models import KeyQuestion, Standard
+
+from ..legacy_shape import CaseType, Enquiries, Need, Oversight, RoshLevel
 
 
 @dataclass(frozen=True)

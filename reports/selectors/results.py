@@ -13,9 +13,10 @@ from django.db.models import Count, Q
 
 from cases.models import Answer, InspectedCase, Judgement
 from inspections import statistics
-from inspections.models import Framework, Inspection, KeyQuestion, OrganisationalRating, RatedFrom, Standard
+from inspections.models import Framework, Inspection, KeyQuestion, OrganisationalRating, Standard
 
 from .. import rating as rules
+from ..legacy_shape import RatedFrom
 
 
 def framework_bands(framework: Framework) -> rules.FrameworkBands:
