@@ -179,6 +179,34 @@ def start_attribute(kind: CaseKind) -> str:
     return next((attribute.key for attribute in kind.attributes if attribute.type == "date"), "")
 
 
+def documented_columns(kind: CaseKind) -> list[tuple[str, bool, str]]:
+    """The caseload's columns for a case kind, as the upload page lists them: (heading, required, what it is)."""
+    start = kind.attribute(start_attribute(kind))
+    columns = [
+        ("CRN", True, "The case reference; also “Case reference”."),
+        ("PNC", False, "To find one person's several cases; not kept."),
+        (
+            "Name",
+            False,
+            "To find one person's several cases (with the date of birth); not kept. A * marks it redacted.",
+        ),
+        ("Date of birth", False, "With the name, to find one person's several cases; not kept."),
+        (start.label if start else "Start date", True, "Also “Start date”. Like 2026-03-02 or 02/03/2026."),
+        ("Gender", True, "Female or male."),
+        ("Ethnicity group", False, "Shown against the caseload; “Not recorded” if empty."),
+        ("Team", True, "The practitioner's team."),
+        ("Practitioner", True, "Also “Responsible officer”."),
+    ]
+    for attribute in kind.attributes:
+        if attribute.key == start_attribute(kind):
+            continue
+        options = ", ".join(option.label for option in attribute.options)
+        columns.append(
+            (attribute.label, attribute.required, f"One of: {options}." if options else attribute.hint)
+        )
+    return columns
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 

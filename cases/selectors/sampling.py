@@ -277,13 +277,25 @@ def designs_of(inspection: Inspection) -> list[SampleDesign]:
     return list(SampleDesign.objects.filter(inspection=inspection))
 
 
-def sample_rows(design: SampleDesign) -> list[CaseloadCase]:
-    """The selected, reserve and replaced cases, by stratum then position (one query)."""
-    return list(
+def kind_columns(kind: CaseKind) -> list[tuple[str, str]]:
+    """The case kind's choice attributes, (key, label), as the sample table's columns."""
+    return [(attribute.key, attribute.label) for attribute in kind.attributes if attribute.type == "choice"]
+
+
+def sample_rows(design: SampleDesign, kind: CaseKind | None = None) -> list[CaseloadCase]:
+    """The selected, reserve and replaced cases, by stratum then position (one query); with a kind, each row's
+    `attribute_labels` are its values of the kind's choice attributes, in kind_columns order."""
+    rows = list(
         design.caseload.exclude(role=SampleRole.UNSAMPLED)
         .select_related("case__assistant_inspector", "replaced_by")
         .order_by("stratum", "role", "position", "line")
     )
+    if kind is not None:
+        for row in rows:
+            row.attribute_labels = [  # type: ignore[attr-defined]
+                value_label(kind, key, row.attributes.get(key, "")) for key, _ in kind_columns(kind)
+            ]
+    return rows
 
 
 def exclusion_counts(design: SampleDesign) -> list[tuple[str, int]]:

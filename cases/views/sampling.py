@@ -15,7 +15,7 @@ from inspections.definitions import CaseKind
 from inspections.models import Inspection
 from inspections.services import InspectionError
 
-from ..caseload import MAX_CASELOAD_BYTES, TOO_LARGE
+from ..caseload import MAX_CASELOAD_BYTES, TOO_LARGE, documented_columns
 from ..forms.sampling import CaseloadUploadForm, DesignForm, ReplacementForm
 from ..sample_models import CaseloadCase, SampleDesign, SampleRole
 from ..selectors import sampling as selectors
@@ -89,7 +89,13 @@ def caseload_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(
         request,
         "cases/sampling/upload.html",
-        {"inspection": inspection, "kind": case_kind, "form": form, "problems": problems},
+        {
+            "inspection": inspection,
+            "kind": case_kind,
+            "form": form,
+            "problems": problems,
+            "columns": documented_columns(case_kind),
+        },
     )
 
 
@@ -119,7 +125,7 @@ def design(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     return redirect("inspections:sample_design", pk=pk, kind=kind)
     if sample_design.is_drawn:
         plan = sample_design.drawn_design
-        rows = selectors.sample_rows(sample_design)
+        rows = selectors.sample_rows(sample_design, case_kind)
     else:
         plan = selectors.as_page(selectors.design_plan(sample_design, case_kind))
         rows = []
@@ -135,6 +141,7 @@ def design(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "frozen": sample_design.is_drawn and services.is_frozen(sample_design),
+            "kind_columns": selectors.kind_columns(case_kind),
             "exclusions": selectors.exclusion_counts(sample_design),
         },
         status=status,

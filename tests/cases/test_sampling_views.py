@@ -277,3 +277,30 @@ def test_the_task_list_links_to_the_designer(client, inspection, lead):
     client.force_login(lead)
     html = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
     assert reverse("inspections:sample_designer", args=[inspection.pk]) in html
+
+
+def test_the_upload_page_lists_the_columns_of_its_case_kind(client, inspection, lead):
+    client.force_login(lead)
+    court = client.get(reverse("inspections:caseload_upload", args=[inspection.pk, "court_report"]))
+    html = court.content.decode()
+    assert "Report type" in html
+    assert "Report date" in html
+    assert "RoSH level" not in html
+    supervision = client.get(
+        reverse("inspections:caseload_upload", args=[inspection.pk, KIND])
+    ).content.decode()
+    assert "RoSH level" in supervision
+    assert "Case types to sample" in supervision
+    assert "Case types to sample" not in html
+
+
+def test_the_drawn_sample_shows_the_case_kinds_attributes(client, inspection, lead, drawn):
+    client.force_login(lead)
+    html = client.get(reverse("inspections:sample_design", args=[inspection.pk, KIND])).content.decode()
+    row = drawn.caseload.filter(role=SampleRole.SELECTED).first()
+    sample = html[html.index('id="sample"') :]
+    assert '<th scope="col" class="govuk-table__header">RoSH level</th>' in sample
+    rosh = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}[
+        row.attributes["rosh_level"]
+    ]
+    assert f'<td class="govuk-table__cell">{rosh}</td>' in sample
