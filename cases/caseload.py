@@ -165,6 +165,7 @@ class CaseloadRead:
     problems: list[ImportProblem] = field(default_factory=list)
     exclusions: list[tuple[int, str]] = field(default_factory=list)
     eligible_lines: set[int] = field(default_factory=set)
+    duplicate_lines: set[int] = field(default_factory=set)
     _second_pass: Callable[[], Iterator[CaseloadRow]] | None = None
 
     def eligible(self) -> Iterator[CaseloadRow]:
@@ -405,8 +406,20 @@ def _data_rows(name: str, data: bytes, kind: CaseKind) -> Iterator[tuple[int, di
         yield line, columns.values(row)
 
 
-def caseload_read(*, name: str, data: bytes, kind: CaseKind, rules: Eligibility) -> CaseloadRead:
-    """First pass over an uploaded caseload: every problem, every exclusion with its reason, the eligible lines."""
+def caseload_read(
+    *,
+    name: str,
+    data: bytes,
+    kind: CaseKind,
+    rules: Eligibility,
+    sink: Callable[[CaseloadRow], None] | None = None,
+) -> CaseloadRead:
+    """First pass over an uploaded caseload: every problem, every exclusion with its reason, the eligible lines.
+
+    With a `sink`, every row that passes the eligibility rules is given to it as it is read, until a problem is
+    found; the duplicates are known only at the end (`duplicate_lines`), so the caller removes those afterwards.
+    This saves a caseload in one pass; without a sink, `eligible()` reads the file again.
+    """
     result = CaseloadRead(sha256=hashlib.sha256(data).hexdigest())
     if len(data) > MAX_CASELOAD_BYTES:
         result.problems.append(ImportProblem(None, "", TOO_LARGE))
@@ -463,6 +476,19 @@ def caseload_read(*, name: str, data: bytes, kind: CaseKind, rules: Eligibility)
                         parent[mine] = other
                 else:
                     first_with[key] = line
+            if sink is not None:
+                sink(
+                    CaseloadRow(
+                        line,
+                        parsed.reference,
+                        parsed.start,
+                        parsed.gender,
+                        parsed.ethnicity,
+                        parsed.team,
+                        parsed.practitioner,
+                        parsed.attributes,
+                    )
+                )
     except ValueError as error:
         result.problems.append(ImportProblem(None, "", str(error)))
         return result
@@ -485,6 +511,7 @@ def caseload_read(*, name: str, data: bytes, kind: CaseKind, rules: Eligibility)
         if kept == line:
             result.eligible_lines.add(line)
         else:
+            result.duplicate_lines.add(line)
             key = linked_by.get(line) or linked_by.get(kept) or "CRN, PNC or name and date of birth"
             result.exclusions.append((line, DUPLICATE.format(line=kept, key=key)))
     result.exclusions.sort()

@@ -8,12 +8,14 @@ lead sees before drawing is exactly what the draw records. It reads the caseload
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from inspections.definitions import CaseKind
 from inspections.models import Inspection
@@ -164,34 +166,34 @@ def _size(design: SampleDesign, population: int) -> tuple[int, int]:
 
 
 def _shares(
-    kind: CaseKind, strata: Sequence[str], rows: Iterable[Mapping[str, Any]], sampled: set[str]
+    kind: CaseKind,
+    strata: Sequence[str],
+    profiles: Mapping[Profile, Mapping[str, Any]],
+    caseload: Counter[Profile],
+    sample: Counter[Profile],
 ) -> list[VariableShares]:
+    """Expected (caseload) against achieved (sample) shares for every variable, from the counts of each profile."""
     stratified = set(strata)
     if DEFAULT_STRATA in stratified:
         stratified |= {"gender", CASE_TYPE, ROSH_LEVEL}
-    counts: dict[str, Counter[str]] = {variable: Counter() for variable in variables(kind)}
-    in_sample: dict[str, Counter[str]] = {variable: Counter() for variable in variables(kind)}
-    total = chosen = 0
-    for row in rows:
-        total += 1
-        picked = row["reference"] in sampled
-        chosen += picked
-        for variable in counts:
-            value = _value_of(row, variable)
-            counts[variable][value] += 1
-            if picked:
-                in_sample[variable][value] += 1
+    total, chosen = sum(caseload.values()), sum(sample.values())
     result = []
     for variable, label in variables(kind).items():
+        counts: Counter[str] = Counter()
+        in_sample: Counter[str] = Counter()
+        for profile, count in caseload.items():
+            value = _value_of(profiles[profile], variable)
+            counts[value] += count
+            in_sample[value] += sample.get(profile, 0)
         lines = [
             ShareLine(
                 value=value_label(kind, variable, value),
                 caseload=count,
                 caseload_share=100 * count / total if total else 0.0,
-                sample=in_sample[variable][value],
-                sample_share=100 * in_sample[variable][value] / chosen if chosen else 0.0,
+                sample=in_sample[value],
+                sample_share=100 * in_sample[value] / chosen if chosen else 0.0,
             )
-            for value, count in sorted(counts[variable].items(), key=lambda item: (-item[1], item[0]))
+            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         result.append(VariableShares(variable, label, variable in stratified, lines))
     return result
@@ -202,20 +204,39 @@ def _ordered(names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
+# What a case is stratified and described by, apart from its reference, team and practitioner's cases: (gender,
+# ethnicity, team, attributes as JSON text). Cases share few profiles, so each is decoded and placed once.
+Profile = tuple[str, str, str, str]
+
+
 def caseload_rows(design: SampleDesign) -> QuerySet[CaseloadCase, Any]:
-    return design.caseload.values(
-        "reference", "gender", "ethnicity", "team", "practitioner", "attributes", "start_date"
+    """(reference, team, practitioner, profile fields...) of each eligible case; attributes as JSON text."""
+    return design.caseload.values_list(
+        "reference", "team", "practitioner", "gender", "ethnicity", Cast("attributes", TextField())
     )
 
 
 def design_plan(design: SampleDesign, kind: CaseKind) -> DesignPlan:
     """Size, allocation over the strata, the seeded draw and the shares, from the eligible caseload (one query)."""
-    rows = list(caseload_rows(design))
     strata = list(design.strata)
-    records = [
-        rules.CaseRecord(row["reference"], stratum_of(kind, strata, row), row["team"], row["practitioner"])
-        for row in rows
-    ]
+    profiles: dict[Profile, dict[str, Any]] = {}
+    placed: dict[Profile, str] = {}
+    of_case: dict[str, Profile] = {}
+    records = []
+    for reference, team, practitioner, gender, ethnicity, attributes in caseload_rows(design):
+        profile = (gender, ethnicity, team, attributes)
+        stratum = placed.get(profile)
+        if stratum is None:
+            row = {
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "team": team,
+                "attributes": json.loads(attributes),
+            }
+            profiles[profile] = row
+            stratum = placed[profile] = stratum_of(kind, strata, row)
+        of_case[reference] = profile
+        records.append(rules.CaseRecord(reference, stratum, team, practitioner))
     formula, size = _size(design, len(records))
     allocate = rules.allocate_representing_all if design.represent_every_stratum else rules.allocate
     nested = rules.nested_allocation(records, size, design.practitioner_cap, allocate)
@@ -242,7 +263,8 @@ def design_plan(design: SampleDesign, kind: CaseKind) -> DesignPlan:
         for stratum in _ordered(set(stratum_counts) | set(drawn.selected))
     ]
     chosen = sum(selected_counts.values())
-    sampled = {key for keys in drawn.selected.values() for key in keys}
+    caseload = Counter(of_case.values())
+    sample = Counter(of_case[key] for keys in drawn.selected.values() for key in keys)
     margin = rules.achieved_margin(chosen, len(records), design.confidence) if records else None
     return DesignPlan(
         population=len(records),
@@ -251,7 +273,7 @@ def design_plan(design: SampleDesign, kind: CaseKind) -> DesignPlan:
         achieved_margin=margin,
         achieved_margin_points=None if margin is None else round(100 * margin, 1),
         strata=lines,
-        shares=_shares(kind, strata, rows, sampled),
+        shares=_shares(kind, strata, profiles, caseload, sample),
         shortfall=sum(line.shortfall for line in lines),
         algorithm=drawn.algorithm,
         selected=drawn.selected,

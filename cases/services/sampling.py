@@ -8,9 +8,11 @@ replacements.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -22,7 +24,7 @@ from inspections.definitions import CaseKind
 from inspections.models import Inspection
 from inspections.services import ensure_not_locked
 
-from ..caseload import CaseloadRead, CaseloadRow, Eligibility, batched, caseload_read, start_attribute
+from ..caseload import CaseloadRead, CaseloadRow, Eligibility, caseload_read, start_attribute
 from ..errors import CaseError
 from ..models import InspectedCase
 from ..sample_models import CaseloadCase, SampleDesign, SampleRole, SamplingMethod
@@ -143,28 +145,31 @@ def caseload_upload(
         case_types=frozenset(case_types),
         existing_references=existing,
     )
-    read = caseload_read(name=name, data=data, kind=kind, rules=rules)
-    if read.problems:
-        raise CaseloadInvalid(read)
     if current is not None:
         current.delete()
     design = SampleDesign(
         inspection=inspection,
         case_kind=kind.slug,
         file_name=name[:255],
-        file_sha256=read.sha256,
-        rows_read=read.rows_read,
+        file_sha256=hashlib.sha256(data).hexdigest(),
         window_start=window_start,
         window_end=window_end,
         case_types=sorted(case_types),
-        exclusions=[list(item) for item in read.exclusions],
         strata=[DEFAULT_STRATA] if has_default_strata(kind) else [],
         seed=secrets.randbelow(SEED_LIMIT) if seed is None else seed,
         uploaded_by=user,
     )
     design.full_clean()
     design.save()
-    _save_rows(design, read.eligible())
+    # One pass: the rows are saved as they are read; a file with problems rolls all of it back.
+    with _row_writer(design) as write:
+        read = caseload_read(name=name, data=data, kind=kind, rules=rules, sink=write)
+    if read.problems:
+        raise CaseloadInvalid(read)
+    design.caseload.filter(line__in=sorted(read.duplicate_lines)).delete()
+    design.rows_read = read.rows_read
+    design.exclusions = [list(item) for item in read.exclusions]
+    design.save(update_fields=["rows_read", "exclusions"])
     return design
 
 
@@ -185,17 +190,27 @@ _COPY_COLUMNS = (
 )
 
 
-def _save_rows(design: SampleDesign, rows: Iterable[CaseloadRow]) -> None:
-    """Save the eligible cases as they stream from the file: COPY on PostgreSQL (a 50,000-row caseload in a
+@contextmanager
+def _row_writer(design: SampleDesign) -> Iterator[Callable[[CaseloadRow], None]]:
+    """A function that saves one eligible case, as the file streams: COPY on PostgreSQL (a 50,000-row caseload in a
     fraction of the time bulk_create takes), batched bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        for batch in batched(rows, BATCH):
-            CaseloadCase.objects.bulk_create([_row(design, row) for row in batch])
+        batch: list[CaseloadCase] = []
+
+        def add(row: CaseloadRow) -> None:
+            batch.append(_row(design, row))
+            if len(batch) == BATCH:
+                CaseloadCase.objects.bulk_create(batch)
+                batch.clear()
+
+        yield add
+        CaseloadCase.objects.bulk_create(batch)
         return
     table = connection.ops.quote_name(CaseloadCase._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in _COPY_COLUMNS)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
+
+        def write(row: CaseloadRow) -> None:
             copy.write_row(
                 (
                     design.pk,
@@ -212,6 +227,8 @@ def _save_rows(design: SampleDesign, rows: Iterable[CaseloadRow]) -> None:
                     "",
                 )
             )
+
+        yield write
 
 
 @transaction.atomic

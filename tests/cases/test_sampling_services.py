@@ -297,3 +297,24 @@ def test_a_locked_inspection_refuses_an_upload(inspection, kind, lead):
     inspection.save()
     with pytest.raises(InspectionLocked):
         upload(inspection, kind, lead)
+
+
+def test_a_bad_file_leaves_the_previous_caseload_as_it_was(inspection, kind, lead):
+    design = upload(inspection, kind, lead)
+    count = design.caseload.count()
+    rows = [caseload_row(i) for i in range(1, 50)]
+    rows[40][6] = "?"  # a problem after rows that were already saved while reading
+    with pytest.raises(sampling.CaseloadInvalid):
+        upload(inspection, kind, lead, rows)
+    assert SampleDesign.objects.get() == design
+    assert design.caseload.count() == count
+
+
+def test_duplicates_read_after_their_keeper_are_not_kept(inspection, kind, lead):
+    rows = [caseload_row(i) for i in range(1, 6)]
+    rows[4][1] = rows[0][1]  # line 6 has line 2's PNC and starts later
+    rows[4][4] = "2026-03-31"
+    rows[0][4] = "2026-01-01"
+    design = upload(inspection, kind, lead, rows)
+    assert sorted(design.caseload.values_list("line", flat=True)) == [2, 3, 4, 5]
+    assert design.exclusions == [[6, "Same person as line 2 (same PNC): the earliest start is kept"]]
