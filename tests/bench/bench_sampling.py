@@ -60,7 +60,7 @@ def run() -> None:
     data = _csv()
     window = {"window_start": datetime.date(2025, 9, 1), "window_end": datetime.date(2026, 5, 31)}
     try:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         design = sampling.caseload_upload(
             inspection=inspection,
             kind=kind,
@@ -76,11 +76,11 @@ def run() -> None:
         designed = time.perf_counter()
         sampling.sample_draw(design=design, kind=kind, user=lead)
         drawn = time.perf_counter()
-        total = drawn - began
+        total, cpu = drawn - began, time.process_time() - cpu
         print(
             f"{ROWS:,} rows ({len(data) / 1e6:.1f} MB), {plan.population:,} eligible, sample {plan.size} "
             f"in {len(plan.strata)} strata: upload {uploaded - began:.2f} s, design {designed - uploaded:.2f} s, "
-            f"draw {drawn - designed:.2f} s; total {total:.2f} s "
+            f"draw {drawn - designed:.2f} s; total {total:.2f} s ({cpu:.2f} s of this process's CPU) "
             f"({'within' if total <= TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS:.0f} s target)"
         )
         tracemalloc.start()
