@@ -39,6 +39,21 @@ v1 = [
         cases_api.InspectionCaseList.as_view(),
         name="inspection-cases",
     ),
+    path(
+        "inspections/<int:inspection_pk>/sample-designs/<slug:kind>/",
+        cases_api.SampleDesignDetail.as_view(),
+        name="sample-design",
+    ),
+    path(
+        "inspections/<int:inspection_pk>/sample-designs/<slug:kind>/caseload/",
+        cases_api.CaseloadUpload.as_view(),
+        name="sample-caseload",
+    ),
+    path(
+        "inspections/<int:inspection_pk>/sample-designs/<slug:kind>/draw/",
+        cases_api.SampleDraw.as_view(),
+        name="sample-draw",
+    ),
     path("cases/<int:pk>/", cases_api.CaseDetail.as_view(), name="case-detail"),
     path("cases/<int:pk>/submit/", cases_api.CaseSubmit.as_view(), name="case-submit"),
     path("", include(router.urls)),

@@ -19,18 +19,24 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import allowed_by
+from inspections.definitions import CaseKind
 from inspections.models import Inspection
-from inspections.permissions import can_view_case_evidence, inspections_visible_to
+from inspections.permissions import can_manage_inspection, can_view_case_evidence, inspections_visible_to
 
+from .caseload import MAX_CASELOAD_BYTES
+from .caseload import TOO_LARGE as CASELOAD_TOO_LARGE
 from .errors import STALE, CaseConflict, CaseError, CaseIncomplete
 from .fields import api_field
 from .models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from .permissions import is_assigned_assistant_inspector, viewable_cases
-from .services import answers
+from .sample_models import SampleDesign, SamplingMethod
+from .selectors import sampling as sampling_selectors
+from .services import answers, sampling
 
 logger = logging.getLogger(__name__)
 
@@ -386,3 +392,165 @@ class CaseSubmit(APIView):
             return Response(CaseDetailSerializer(case).data, headers={"ETag": case.etag})
         submitted = answers.case_submit(case=case, user=request.user, expected_version=version)
         return _case_response(request, submitted)
+
+
+# The sample designer (cases.services.sampling): upload a caseload, read and change the design, draw. Lead only.
+
+NOT_THE_LEAD = "Only the inspection's lead inspector designs and draws its sample."
+
+
+class CaseloadUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The caseload, CSV (UTF-8) or Excel (.xlsx).")
+    window_start = serializers.DateField(help_text="Cases starting on or after this date are eligible.")
+    window_end = serializers.DateField(help_text="Cases starting on or before this date are eligible.")
+    case_types = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="Case types to sample; none for all.",
+    )
+
+
+class DesignChangeSerializer(RejectUnknownFields, serializers.Serializer):
+    confidence = serializers.FloatField(min_value=0.5, max_value=0.99, required=False)
+    margin = serializers.FloatField(min_value=0.01, max_value=0.5, required=False)
+    minimum = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    maximum = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    practitioner_cap = serializers.IntegerField(min_value=1, max_value=50, required=False)
+    reserve_per_stratum = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    strata = serializers.ListField(child=serializers.CharField(), required=False)
+    represent_every_stratum = serializers.BooleanField(required=False)
+    method = serializers.ChoiceField(choices=SamplingMethod.values, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=sampling.SEED_LIMIT - 1, required=False)
+
+
+DESIGN_FIELDS = list(DesignChangeSerializer._declared_fields)
+
+
+def _design_for_user(
+    view: APIView, request, inspection_pk: int, kind: str
+) -> tuple[SampleDesign | None, CaseKind]:
+    """The inspection's design of a case kind (None if no caseload yet): 404 unless the user sees the inspection,
+    403 unless they lead it."""
+    inspection = get_object_or_404(inspections_visible_to(request.user), pk=inspection_pk)
+    view.check_object_permissions(request, inspection)
+    case_kind = sampling_selectors.case_kind(inspection, kind)
+    if case_kind is None:
+        raise exceptions.NotFound("The inspection's framework has no such case kind.")
+    return sampling_selectors.design_for_inspection(inspection, kind), case_kind
+
+
+def _design_data(design: SampleDesign, kind: CaseKind) -> dict:
+    """The design, its parameters and the plan (as computed now, or as the draw recorded it) with its sample."""
+    data = {field: getattr(design, field) for field in DESIGN_FIELDS}
+    data.update(
+        case_kind=design.case_kind,
+        file_name=design.file_name,
+        file_sha256=design.file_sha256,
+        rows_read=design.rows_read,
+        window_start=design.window_start,
+        window_end=design.window_end,
+        case_types=design.case_types,
+        exclusions=[{"line": line, "reason": reason} for line, reason in design.exclusions],
+        algorithm=design.algorithm,
+        drawn_at=design.drawn_at,
+        frozen=design.is_drawn and sampling.is_frozen(design),
+    )
+    if design.is_drawn:
+        data["plan"] = design.drawn_design
+        data["sample"] = [
+            {
+                "reference": row.reference,
+                "stratum": row.stratum,
+                "role": row.role,
+                "position": row.position,
+                "case": row.case_id,
+                "replaced_by": row.replaced_by.reference if row.replaced_by else None,
+                "replacement_reason": row.replacement_reason,
+            }
+            for row in sampling_selectors.sample_rows(design)
+        ]
+    else:
+        plan = sampling_selectors.design_plan(design, kind)
+        data["plan"] = sampling_selectors.as_page(plan)
+        data["sample"] = None
+    return data
+
+
+class SampleDesignDetail(APIView):
+    """An inspection's sample design for one case kind: GET the design and its plan (the draw the seed gives),
+    PATCH its parameters before the draw."""
+
+    permission_classes = allowed_by(can_manage_inspection, NOT_THE_LEAD)
+    error_responses = {"PATCH": [sampling.SampleError, sampling.DesignInvalid]}
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The design and plan.")})
+    def get(self, request, inspection_pk: int, kind: str):
+        design, case_kind = _design_for_user(self, request, inspection_pk, kind)
+        if design is None:
+            raise exceptions.NotFound("No caseload has been uploaded for this case kind.")
+        return Response(_design_data(design, case_kind))
+
+    @extend_schema(
+        request=DesignChangeSerializer,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The design as changed.")},
+    )
+    def patch(self, request, inspection_pk: int, kind: str):
+        design, case_kind = _design_for_user(self, request, inspection_pk, kind)
+        if design is None:
+            raise exceptions.NotFound("No caseload has been uploaded for this case kind.")
+        changes = DesignChangeSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        values = {field: getattr(design, field) for field in DESIGN_FIELDS} | changes.validated_data
+        design = sampling.design_update(design=design, kind=case_kind, user=request.user, **values)
+        return Response(_design_data(design, case_kind))
+
+
+class CaseloadUpload(APIView):
+    """Upload a caseload for a case kind (multipart): 201 with the design; 422 lists every problem in the file
+    with its line and column."""
+
+    permission_classes = allowed_by(can_manage_inspection, NOT_THE_LEAD)
+    parser_classes = [MultiPartParser]
+    error_responses = {"POST": [sampling.SampleError, sampling.CaseloadInvalid, sampling.DesignInvalid]}
+
+    @extend_schema(
+        request={"multipart/form-data": CaseloadUploadSerializer},
+        responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="The new design and its plan.")},
+    )
+    def post(self, request, inspection_pk: int, kind: str):
+        _, case_kind = _design_for_user(self, request, inspection_pk, kind)
+        upload = CaseloadUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > MAX_CASELOAD_BYTES:
+            raise exceptions.ValidationError({"file": [CASELOAD_TOO_LARGE]})
+        design = sampling.caseload_upload(
+            inspection=Inspection.objects.get(pk=inspection_pk),
+            kind=case_kind,
+            name=file.name,
+            data=file.read(),
+            window_start=upload.validated_data["window_start"],
+            window_end=upload.validated_data["window_end"],
+            case_types=upload.validated_data["case_types"],
+            user=request.user,
+        )
+        return Response(_design_data(design, case_kind), status=201)
+
+
+class SampleDraw(APIView):
+    """Draw the sample as designed: 201 with the drawn sample and reserve lists; its cases join the inspection."""
+
+    permission_classes = allowed_by(can_manage_inspection, NOT_THE_LEAD)
+    error_responses = {"POST": [sampling.SampleError]}
+
+    @extend_schema(
+        request=None, responses={201: OpenApiResponse(OpenApiTypes.OBJECT, description="The drawn design.")}
+    )
+    def post(self, request, inspection_pk: int, kind: str):
+        design, case_kind = _design_for_user(self, request, inspection_pk, kind)
+        if design is None:
+            raise exceptions.NotFound("No caseload has been uploaded for this case kind.")
+        sampling.sample_draw(design=design, kind=case_kind, user=request.user)
+        design.refresh_from_db()
+        return Response(_design_data(design, case_kind), status=201)

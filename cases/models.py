@@ -317,3 +317,6 @@ class SecondJudgement(models.Model):
 
     def __str__(self) -> str:
         return f"Second marking {self.marking.case} {self.key_question.code}: {self.answer}"
+
+
+from .sample_models import CaseloadCase, SampleDesign  # noqa: E402, F401  (the sample designer's models)

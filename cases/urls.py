@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case_pages, fieldwork, moderation, quality_assurance, sample
+from .views import case_pages, fieldwork, moderation, quality_assurance, sample, sampling
 
 urlpatterns = [
     path("start/", case_pages.start, name="start"),
@@ -21,6 +21,17 @@ inspection_urlpatterns = [
     path("<int:pk>/sample/import/", sample.sample_import, name="sample_import"),
     path("<int:pk>/sample/import/confirm/", sample.sample_import_confirm, name="sample_import_confirm"),
     path("<int:pk>/assignment/", sample.assignment, name="assignment"),
+    # The sample designer, one design per case kind (cases/views/sampling.py).
+    path("<int:pk>/sample/designer/", sampling.designer, name="sample_designer"),
+    path("<int:pk>/sample/designer/<slug:kind>/", sampling.design, name="sample_design"),
+    path("<int:pk>/sample/designer/<slug:kind>/caseload/", sampling.caseload_upload, name="caseload_upload"),
+    path("<int:pk>/sample/designer/<slug:kind>/exclusions/", sampling.exclusions, name="sample_exclusions"),
+    path("<int:pk>/sample/designer/<slug:kind>/draw/", sampling.draw, name="sample_draw"),
+    path("<int:pk>/sample/designer/<slug:kind>/discard/", sampling.discard, name="sample_discard"),
+    path("<int:pk>/sample/designer/<slug:kind>/reproduce/", sampling.reproduce, name="sample_reproduce"),
+    path(
+        "<int:pk>/sample/designer/<slug:kind>/replace/<int:row_pk>/", sampling.replace, name="sample_replace"
+    ),
     path("<int:pk>/quality-assurance/", quality_assurance.quality_assurance, name="quality_assurance"),
     path("<int:pk>/quality-assurance/<int:case_pk>/", quality_assurance.case_review, name="case_review"),
     path(

@@ -164,3 +164,52 @@ class OrganisationalRatingFactory(factory.django.DjangoModelFactory):
 
 # What a case sample file starts with: the documented headings, in order.
 SAMPLE_HEADER = "Case reference,Case type,RoSH level,Supervision start date,Assistant inspector\n"
+
+
+# A PDU caseload for the sample designer: the documented headings, and rows spread over the strata, teams and
+# practitioners in a fixed pattern.
+CASELOAD_HEADER = (
+    "CRN",
+    "PNC",
+    "Name",
+    "Date of birth",
+    "Start date",
+    "Sentence type",
+    "Gender",
+    "Ethnicity group",
+    "RoSH level",
+    "Team",
+    "Practitioner",
+)
+CASELOAD_SENTENCES = ("community order", "licence", "community order", "post-sentence supervision", "licence")
+CASELOAD_ROSH = ("low", "medium", "high", "medium", "very high", "low")
+CASELOAD_ETHNICITY = ("White", "White", "White", "Asian", "Black", "Mixed", "Other")
+
+
+def caseload_row(i: int, start: datetime.date = datetime.date(2026, 3, 31)) -> list[str]:
+    """Caseload row number i: a different person each, starting up to 150 days before `start`."""
+    return [
+        f"X{i:06d}",
+        f"2020/{i:07d}A",
+        f"Person {i}",
+        (datetime.date(1970, 1, 1) + datetime.timedelta(days=i * 7)).isoformat(),
+        (start - datetime.timedelta(days=i % 150)).isoformat(),
+        CASELOAD_SENTENCES[i % len(CASELOAD_SENTENCES)],
+        "female" if i % 6 == 0 else "male",
+        CASELOAD_ETHNICITY[i % len(CASELOAD_ETHNICITY)],
+        CASELOAD_ROSH[i % len(CASELOAD_ROSH)],
+        f"Team {i % 4 + 1}",
+        f"Officer {i % 4 + 1}-{(i // 4) % 15 + 1}",
+    ]
+
+
+def caseload_csv(rows, header=CASELOAD_HEADER) -> bytes:
+    """A caseload CSV file from rows of cells (written with the csv module, so commas are quoted)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
