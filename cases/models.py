@@ -5,37 +5,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from inspections.definitions import CaseKind
 from inspections.models import Inspection, KeyQuestion
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-class CaseType(models.TextChoices):
-    COMMUNITY_ORDER = "community_order", "Community order"
-    LICENCE = "licence", "Licence"
-    POST_SENTENCE_SUPERVISION = "post_sentence_supervision", "Post-sentence supervision"
-
-
-class RoshLevel(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    VERY_HIGH = "very_high", "Very high"
-
-
-class Enquiries(models.TextChoices):
-    """Whether enquiries (domestic abuse, child safeguarding) or home visits were made where needed."""
-
-    MADE = "made", "Made"
-    NOT_MADE = "not_made", "Not made"
-    NOT_NEEDED = "not_needed", "Not needed"
-
-
-class Oversight(models.TextChoices):
-    SUFFICIENT = "sufficient", "Sufficient"
-    INSUFFICIENT = "insufficient", "Insufficient, ineffective or absent"
-    NOT_REQUIRED = "not_required", "Not required"
 
 
 class Answer(models.TextChoices):
@@ -44,21 +18,6 @@ class Answer(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
-
-
-class Need(models.TextChoices):
-    """Criminogenic needs, in the order the inspectorate publishes them."""
-
-    ACCOMMODATION = "accommodation", "Accommodation"
-    ETE = "ete", "Education, training and employment"
-    FINANCE = "finance", "Finance"
-    RELATIONSHIPS = "relationships", "Relationships"
-    LIFESTYLE = "lifestyle", "Lifestyle"
-    DRUGS = "drugs", "Drugs"
-    ALCOHOL = "alcohol", "Alcohol"
-    THINKING_AND_BEHAVIOUR = "thinking_and_behaviour", "Thinking and behaviour"
-    ATTITUDES = "attitudes", "Attitudes"
-    HEALTH_AND_WELLBEING = "health_and_wellbeing", "Health and well-being"
 
 
 class InspectedCaseQuerySet(models.QuerySet):
@@ -88,9 +47,10 @@ class InspectedCase(models.Model):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="cases")
     reference = models.CharField(max_length=50)
-    case_type = models.CharField(max_length=30, choices=CaseType.choices)
-    rosh_level = models.CharField("RoSH level", max_length=20, choices=RoshLevel.choices)
-    supervision_start = models.DateField()
+    kind = models.SlugField(max_length=50, help_text="Its case kind in the inspection's framework.")
+    # Attribute key → value as imported (dates as ISO text), e.g. {"case_type": "licence", "rosh_level": "high"};
+    # the framework's case kind says which there are.
+    attributes = models.JSONField(default=dict, blank=True)
     assistant_inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -101,13 +61,6 @@ class InspectedCase(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     # Optimistic locking: every save through a service bumps it; a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
-
-    # Case facts.
-    rosh_classified_correctly = models.BooleanField("RoSH classified correctly", null=True, blank=True)
-    domestic_abuse_enquiries = models.CharField(max_length=20, choices=Enquiries.choices, blank=True)
-    child_safeguarding_enquiries = models.CharField(max_length=20, choices=Enquiries.choices, blank=True)
-    home_visits = models.CharField(max_length=20, choices=Enquiries.choices, blank=True)
-    management_oversight = models.CharField(max_length=20, choices=Oversight.choices, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -127,23 +80,9 @@ class InspectedCase(models.Model):
                 name="case_reference_unique_ignoring_case",
                 violation_error_message="This inspection's sample already has a case with this reference.",
             ),
-            models.CheckConstraint(condition=models.Q(case_type__in=CaseType.values), name="case_type_valid"),
-            models.CheckConstraint(
-                condition=models.Q(rosh_level__in=RoshLevel.values), name="case_rosh_valid"
-            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=CaseStatus.values),
                 name="case_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(domestic_abuse_enquiries__in=["", *Enquiries.values])
-                & models.Q(child_safeguarding_enquiries__in=["", *Enquiries.values])
-                & models.Q(home_visits__in=["", *Enquiries.values]),
-                name="case_enquiries_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(management_oversight__in=["", *Oversight.values]),
-                name="case_oversight_valid",
             ),
         ]
         indexes = [models.Index(fields=["inspection", "status"])]
@@ -160,6 +99,36 @@ class InspectedCase(models.Model):
         """The version as an HTTP entity tag: a client sends it back in If-Match to change the case."""
         return f'"{self.pk}-{self.version}"'
 
+    @property
+    def case_kind(self) -> CaseKind:
+        """Its kind as the inspection's framework defines it (attributes, facts, needs)."""
+        kind = self.inspection.framework.definition.case_kind(self.kind)
+        assert kind is not None  # the import and the services only make cases of the framework's kinds
+        return kind
+
+
+class CaseFact(models.Model):
+    """The answer to one of the framework's case facts for one case (e.g. domestic-abuse enquiries: made)."""
+
+    case = models.ForeignKey(InspectedCase, on_delete=models.CASCADE, related_name="facts")
+    key = models.SlugField(max_length=50)
+    value = models.CharField(max_length=50)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
+
+    class Meta:
+        ordering = ["case", "key"]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="case_fact_unique")]
+        indexes = [models.Index(fields=["key", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.key}: {self.value}"
+
 
 class Judgement(models.Model):
     """The answer to one key question for one case: sufficient or not, with the evidence for it."""
@@ -168,6 +137,8 @@ class Judgement(models.Model):
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="judgements")
     answer = models.CharField(max_length=20, choices=Answer.choices, blank=True)
     rationale = models.TextField(blank=True)
+    # Prompt index (as text) → yes / no / not_applicable, where the key question says its prompts are recorded.
+    prompt_answers = models.JSONField(default=dict, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -194,7 +165,7 @@ class CaseNeed(models.Model):
     """One criminogenic need of a case: whether it is linked to offending and, if so, sufficiently addressed."""
 
     case = models.ForeignKey(InspectedCase, on_delete=models.CASCADE, related_name="needs")
-    need = models.CharField(max_length=30, choices=Need.choices)
+    need = models.SlugField(max_length=50, help_text="The need's key in the case kind's needs.")
     linked_to_offending = models.BooleanField(null=True, blank=True)
     sufficiently_addressed = models.BooleanField(null=True, blank=True)
 
@@ -205,7 +176,6 @@ class CaseNeed(models.Model):
         ordering = ["case", "need"]
         constraints = [
             models.UniqueConstraint(fields=["case", "need"], name="case_need_unique"),
-            models.CheckConstraint(condition=models.Q(need__in=Need.values), name="case_need_valid"),
             models.CheckConstraint(
                 condition=models.Q(sufficiently_addressed__isnull=True) | models.Q(linked_to_offending=True),
                 name="case_need_addressed_only_if_linked",
@@ -227,7 +197,7 @@ class CaseQuery(models.Model):
         KeyQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     fact = models.CharField(
-        max_length=40, blank=True, help_text="The case fact queried, if not a key question."
+        max_length=50, blank=True, help_text="The key of the case fact queried, if not a key question."
     )
     text = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -269,9 +239,9 @@ class CaseQuery(models.Model):
         """What the query is about, as the case page words it."""
         if self.key_question is not None:
             return f"{self.key_question.code} {self.key_question.wording}"
-        fact_field = InspectedCase._meta.get_field(self.fact)
-        assert isinstance(fact_field, models.Field)  # a case fact is a column of the case
-        return "Case fact: " + str(fact_field.verbose_name)
+        fact = self.case.case_kind.fact(self.fact)
+        attribute = self.case.case_kind.attribute(self.fact)
+        return "Case fact: " + (fact.label if fact else attribute.label if attribute else self.fact)
 
 
 class SecondMarking(models.Model):

@@ -22,7 +22,7 @@ def inspection_for_user(
     request: HttpRequest, pk: int, predicate: Callable[[Any, Inspection], bool] = can_manage_inspection
 ) -> Inspection:
     """The inspection, if this user may act on it by the predicate; otherwise 404 so its existence is not revealed."""
-    inspection = get_object_or_404(Inspection.objects.select_related("pdu", "framework"), pk=pk)
+    inspection = get_object_or_404(Inspection.objects.select_related("pdu", "region", "framework"), pk=pk)
     if not predicate(request.user, inspection):
         raise Http404
     return inspection

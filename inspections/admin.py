@@ -11,77 +11,58 @@ from .models import (
 )
 
 
-class PinnedFrameworkMixin:
-    """Read-only once an inspection uses the framework version: editing it would change that inspection's results.
-
-    `framework_id_of(obj)` names the framework of the page's object (for an inline, of its parent). A change to the
-    methodology is a new framework version.
-    """
-
-    def framework_id_of(self, obj) -> int:
-        raise NotImplementedError
-
-    def _pinned(self, obj) -> bool:
-        return obj is not None and Inspection.objects.filter(framework_id=self.framework_id_of(obj)).exists()
-
-    def has_change_permission(self, request, obj=None):
-        return not self._pinned(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._pinned(obj) and super().has_delete_permission(request, obj)
-
-
-class PinnedInlineMixin(PinnedFrameworkMixin):
-    """For an inline, where `obj` is the parent: no new rows in a pinned framework either."""
+class ReadOnlyFrameworkMixin:
+    """Frameworks are data: a version is changed only by loading its document (load_framework), which checks it and
+    refuses to change a version an inspection uses. The admin shows them; it does not edit them."""
 
     def has_add_permission(self, request, obj=None):
-        return not self._pinned(obj) and super().has_add_permission(request, obj)
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class StandardInline(PinnedInlineMixin, admin.TabularInline):
+class StandardInline(ReadOnlyFrameworkMixin, admin.TabularInline):
     model = Standard
     extra = 0
-    fields = ["code", "title", "domain", "rated_from", "stage", "is_optional", "order"]
-
-    def framework_id_of(self, framework):
-        return framework.pk
+    fields = [
+        "code",
+        "title",
+        "domain",
+        "rated_by",
+        "case_kind",
+        "is_optional",
+        "counts_in_composite",
+        "order",
+    ]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "version", "effective_from"]
+class FrameworkAdmin(ReadOnlyFrameworkMixin, SimpleHistoryAdmin):
+    list_display = ["name", "slug", "version", "unit", "effective_from", "published_at"]
     inlines = [StandardInline]
 
-    def framework_id_of(self, framework):
-        return framework.pk
 
-
-class KeyQuestionInline(PinnedInlineMixin, admin.StackedInline):
+class KeyQuestionInline(ReadOnlyFrameworkMixin, admin.StackedInline):
     model = KeyQuestion
     extra = 0
 
-    def framework_id_of(self, standard):
-        return standard.framework_id
-
 
 @admin.register(Standard)
-class StandardAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
-    list_display = ["code", "title", "framework", "domain", "rated_from", "is_optional"]
-    list_filter = ["framework", "domain", "rated_from"]
+class StandardAdmin(ReadOnlyFrameworkMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "framework", "domain", "rated_by", "is_optional"]
+    list_filter = ["framework", "domain", "rated_by"]
     inlines = [KeyQuestionInline]
-
-    def framework_id_of(self, standard):
-        return standard.framework_id
 
 
 @admin.register(KeyQuestion)
-class KeyQuestionAdmin(PinnedFrameworkMixin, admin.ModelAdmin):
+class KeyQuestionAdmin(ReadOnlyFrameworkMixin, admin.ModelAdmin):
     list_display = ["code", "criterion", "wording", "standard"]
     list_filter = ["standard__framework", "criterion"]
     list_select_related = ["standard"]
-
-    def framework_id_of(self, key_question):
-        return key_question.standard.framework_id
 
 
 class MembershipInline(admin.TabularInline):
@@ -98,10 +79,10 @@ class OrganisationalRatingInline(admin.StackedInline):
 
 @admin.register(Inspection)
 class InspectionAdmin(SimpleHistoryAdmin):
-    list_display = ["pdu", "framework", "fieldwork_start", "fieldwork_end", "status"]
+    list_display = ["__str__", "framework", "fieldwork_start", "fieldwork_end", "status"]
     list_filter = ["status", "framework", "pdu__region"]
-    list_select_related = ["pdu", "framework"]
-    search_fields = ["pdu__name"]
+    list_select_related = ["pdu", "region", "framework"]
+    search_fields = ["pdu__name", "region__name"]
     filter_horizontal = ["optional_standards"]
     inlines = [MembershipInline, OrganisationalRatingInline]
 
@@ -110,11 +91,11 @@ class InspectionAdmin(SimpleHistoryAdmin):
 class InspectionMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "inspection"]
     list_filter = ["role"]
-    list_select_related = ["user", "inspection__pdu"]
+    list_select_related = ["user", "inspection__pdu", "inspection__region"]
 
 
 @admin.register(OrganisationalRating)
 class OrganisationalRatingAdmin(SimpleHistoryAdmin):
     list_display = ["inspection", "standard", "rating", "rated_by", "updated_at"]
     list_filter = ["rating"]
-    list_select_related = ["inspection__pdu", "standard", "rated_by"]
+    list_select_related = ["inspection__pdu", "inspection__region", "standard", "rated_by"]

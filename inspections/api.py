@@ -1,7 +1,7 @@
 """The API's frameworks (standards, key questions, bands) and inspections, filterable as the dashboards are."""
 
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
@@ -11,12 +11,23 @@ from .permissions import inspections_visible_to
 
 class KeyQuestionSerializer(serializers.ModelSerializer):
     standard = serializers.CharField(source="standard.code", read_only=True)
-    stage = serializers.CharField(source="standard.stage", read_only=True)
+    standard_title = serializers.CharField(source="standard.title", read_only=True)
+    case_kind = serializers.CharField(source="standard.case_kind", read_only=True)
     framework_version = serializers.IntegerField(source="standard.framework.version", read_only=True)
 
     class Meta:
         model = KeyQuestion
-        fields = ["id", "code", "standard", "stage", "criterion", "wording", "prompts", "framework_version"]
+        fields = [
+            "id",
+            "code",
+            "standard",
+            "standard_title",
+            "case_kind",
+            "criterion",
+            "wording",
+            "prompts",
+            "framework_version",
+        ]
 
 
 class StandardKeyQuestionSerializer(serializers.ModelSerializer):
@@ -36,9 +47,10 @@ class StandardSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "domain",
-            "rated_from",
-            "stage",
+            "rated_by",
+            "case_kind",
             "is_optional",
+            "counts_in_composite",
             "key_questions",
         ]
 
@@ -46,11 +58,14 @@ class StandardSerializer(serializers.ModelSerializer):
 class FrameworkSerializer(serializers.ModelSerializer):
     standards = StandardSerializer(many=True)
     key_question_bands = serializers.JSONField(
-        help_text='Lowest sufficiency percentage for each rating, e.g. {"outstanding": 80, "good": 65, ...}.'
+        source="document.key_question_bands",
+        help_text='Lowest sufficiency percentage for each rating, e.g. {"outstanding": 80, "good": 65, ...}.',
     )
-    composite_bands = serializers.JSONField(
-        help_text="Per maximum composite score, the lowest composite score for each overall rating."
+    overall = serializers.JSONField(
+        source="document.overall",
+        help_text="The overall rule: composite bands keyed by the maximum, or the team's judgement.",
     )
+    document = serializers.JSONField(help_text="The whole framework document (docs/frameworks.md).")
 
     class Meta:
         model = Framework
@@ -59,17 +74,20 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "slug",
             "name",
             "version",
+            "unit",
             "effective_from",
+            "published_at",
             "key_question_bands",
-            "composite_bands",
+            "overall",
             "standards",
+            "document",
         ]
 
 
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     """Versioned inspection frameworks with their standards, key questions and rating bands."""
 
-    queryset = Framework.objects.prefetch_related(
+    queryset = Framework.objects.published().prefetch_related(
         Prefetch(
             "standards",
             queryset=Standard.objects.order_by("order", "code").prefetch_related(
@@ -84,14 +102,17 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class KeyQuestionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Key questions: their wording, stage and criterion, for every framework version."""
+    """Key questions: their wording, standard and criterion, for every framework version."""
 
-    queryset = KeyQuestion.objects.select_related("standard__framework")
+    queryset = KeyQuestion.objects.filter(standard__framework__published_at__isnull=False).select_related(
+        "standard__framework"
+    )
     serializer_class = KeyQuestionSerializer
     filterset_fields = {
         "standard__framework": ["exact"],
         "criterion": ["exact"],
-        "standard__stage": ["exact"],
+        "standard__code": ["exact"],
+        "standard__case_kind": ["exact"],
     }
     ordering_fields = ["code", "id"]
     ordering = ["standard__framework_id", "standard__order", "order"]
@@ -108,7 +129,7 @@ class IdFilter(filters.NumberFilter):
 
 class InspectionFilter(filters.FilterSet):
     pdu = IdFilter(field_name="pdu_id")
-    region = IdFilter(field_name="pdu__region_id")
+    region = IdFilter(method="in_region", label="Inspections of this region or of its PDUs")
     status = filters.ChoiceFilter(choices=Inspection.Status.choices)
     fieldwork_from = filters.DateFilter(
         field_name="fieldwork_end", lookup_expr="gte", label="Fieldwork ending on or after this date"
@@ -121,6 +142,9 @@ class InspectionFilter(filters.FilterSet):
         model = Inspection
         fields = ["pdu", "region", "status", "fieldwork_from", "fieldwork_to"]
 
+    def in_region(self, queryset, name, value):
+        return queryset.filter(Q(region_id=value) | Q(pdu__region_id=value))
+
 
 class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username")
@@ -131,9 +155,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class InspectionSerializer(serializers.ModelSerializer):
-    pdu = serializers.CharField(source="pdu.name")
-    pdu_id = serializers.IntegerField()
-    region = serializers.CharField(source="pdu.region.name")
+    unit = serializers.CharField(source="framework.unit", help_text="What is inspected: pdu or region.")
+    pdu = serializers.CharField(source="pdu.name", allow_null=True, default=None)
+    pdu_id = serializers.IntegerField(allow_null=True)
+    region = serializers.SerializerMethodField()
     framework_version = serializers.IntegerField(source="framework.version")
     framework_id = serializers.IntegerField()
 
@@ -141,6 +166,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         model = Inspection
         fields = [
             "id",
+            "unit",
             "pdu",
             "pdu_id",
             "region",
@@ -150,6 +176,10 @@ class InspectionSerializer(serializers.ModelSerializer):
             "fieldwork_end",
             "status",
         ]
+
+    def get_region(self, inspection: Inspection) -> str:
+        """The region inspected, or the PDU's region."""
+        return (inspection.region or inspection.pdu.region).name
 
 
 class InspectionDetailSerializer(InspectionSerializer):

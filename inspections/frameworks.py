@@ -1,66 +1,116 @@
-"""Loading versioned frameworks from their data files (inspections/data/frameworks/*.json)."""
+"""Loading framework versions: a document (docs/frameworks.md) is checked, stored normalised, and its standards and
+key questions written as rows so SQL can join on them. The shipped versions are inspections/data/frameworks/*.json.
+"""
+
+from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Framework, KeyQuestion, RatedFrom, Standard
+from .definition_checks import parse
+from .definitions import Definition
+from .definitions import document as normalised
+from .models import Framework, Inspection, KeyQuestion, Standard
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "data" / "frameworks"
+
+IN_USE = (
+    "Version {version} of {slug} is used by {count} inspection(s), so it cannot change: their results must stay "
+    "as they were judged. Give the changed framework a new version number."
+)
+
+
+class FrameworkInUse(Exception):
+    """Refused: the version is used by an inspection and the document differs. Carries its meaning for the API."""
+
+    http_status = 409
+    problem_type = "framework-in-use"
+    problem_title = "The framework version is in use"
 
 
 def framework_files() -> list[Path]:
     return sorted(FRAMEWORKS_DIR.glob("*.json"))
 
 
-@transaction.atomic
-def framework_load(*, data: dict) -> Framework:
-    """Create or update one framework version from its data; idempotent, so loading twice changes nothing."""
-    framework, _ = Framework.objects.update_or_create(
-        slug=data["slug"],
-        version=data["version"],
-        defaults={
-            "name": data["name"],
-            "effective_from": data["effective_from"],
-            "key_question_bands": data["key_question_bands"],
-            "composite_bands": data["composite_bands"],
-            "source": data.get("source", ""),
-        },
-    )
-    for standard_order, standard_data in enumerate(data["standards"], start=1):
-        standard, _ = Standard.objects.update_or_create(
+def _rows_write(framework: Framework, definition: Definition) -> None:
+    framework.standards.all().delete()
+    for order, standard in enumerate(definition.standards, start=1):
+        row = Standard(
             framework=framework,
-            code=standard_data["code"],
-            defaults={
-                "domain": standard_data["domain"],
-                "title": standard_data["title"],
-                "description": standard_data.get("description", ""),
-                "rated_from": standard_data["rated_from"],
-                "stage": standard_data.get("stage", ""),
-                "is_optional": standard_data.get("is_optional", False),
-                "order": standard_order,
-            },
+            code=standard.code,
+            domain=standard.domain,
+            title=standard.title,
+            description=standard.description,
+            rated_by=standard.rated_by,
+            case_kind=standard.case_kind,
+            is_optional=standard.optional,
+            counts_in_composite=standard.counts_in_composite,
+            order=order,
         )
-        standard.full_clean()
-        if standard.rated_from == RatedFrom.CASE_SAMPLE and not standard_data.get("key_questions"):
-            raise ValueError(
-                f"Standard {standard.code} is rated from the case sample but has no key questions"
+        row.full_clean(exclude=["framework"])
+        row.save()
+        KeyQuestion.objects.bulk_create(
+            KeyQuestion(
+                standard=row,
+                code=key_question.code,
+                criterion=key_question.criterion,
+                wording=key_question.wording,
+                prompts=list(key_question.prompts),
+                order=question_order,
             )
-        for question_order, question in enumerate(standard_data.get("key_questions", []), start=1):
-            KeyQuestion.objects.update_or_create(
-                standard=standard,
-                criterion=question["criterion"],
-                defaults={
-                    "code": question["code"],
-                    "wording": question["wording"],
-                    "prompts": question.get("prompts", []),
-                    "order": question_order,
-                },
+            for question_order, key_question in enumerate(standard.key_questions, start=1)
+        )
+
+
+@transaction.atomic
+def framework_load(*, document: dict[str, Any], user: User | None = None, publish: bool = True) -> Framework:
+    """Create or update one framework version from its document; DefinitionInvalid lists every mistake in it.
+
+    Loading the same document again changes nothing. A version an inspection uses is never changed (FrameworkInUse):
+    its results must stay as they were judged. `publish` makes a draft available to new inspections.
+    """
+    definition = parse(document)
+    stored = normalised(definition)
+    framework = (
+        Framework.objects.select_for_update().filter(slug=definition.slug, version=definition.version).first()
+    )
+    if framework is not None and framework.document == stored:
+        if publish and not framework.is_published:
+            framework.published_at, framework.published_by = timezone.now(), user
+            if user is not None:
+                framework._history_user = user
+            framework.save(update_fields=["published_at", "published_by"])
+        return framework
+    if framework is not None:
+        in_use = Inspection.objects.filter(framework=framework).count()
+        if in_use:
+            raise FrameworkInUse(
+                IN_USE.format(version=definition.version, slug=definition.slug, count=in_use)
             )
+    framework = framework or Framework(slug=definition.slug, version=definition.version)
+    framework.name = definition.name
+    framework.unit = definition.unit
+    framework.effective_from = definition.effective_from
+    framework.document = stored
+    if publish and not framework.is_published:
+        framework.published_at, framework.published_by = timezone.now(), user
+    framework.full_clean(validate_unique=False)
+    if user is not None:
+        framework._history_user = user
+    framework.save()
+    _rows_write(framework, definition)
     return framework
 
 
 def frameworks_load_all() -> list[Framework]:
-    """Load every framework data file shipped with the app."""
-    return [framework_load(data=json.loads(path.read_text(encoding="utf-8"))) for path in framework_files()]
+    """Load and publish every framework file shipped with the app."""
+    return [
+        framework_load(document=json.loads(path.read_text(encoding="utf-8"))) for path in framework_files()
+    ]

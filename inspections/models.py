@@ -1,10 +1,15 @@
+import functools
+import json
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from pdus.models import PDU
+from pdus.models import PDU, Region
+
+from .definition_checks import parse
+from .definitions import RATED_BY, Definition
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -19,86 +24,97 @@ class Rating(models.TextChoices):
     INADEQUATE = "inadequate", "Inadequate"
 
 
+class Unit(models.TextChoices):
+    """What a framework inspects."""
+
+    PDU = "pdu", "Probation Delivery Unit"
+    REGION = "region", "Region"
+
+
+@functools.lru_cache(maxsize=64)
+def _definition_of(document_json: str) -> Definition:
+    return parse(json.loads(document_json))
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def published(self) -> "FrameworkQuerySet":
+        """Versions an inspection may use: drafts are still being checked."""
+        return self.filter(published_at__isnull=False)
+
+
 class Framework(models.Model):
-    """A versioned inspection framework: its standards, key questions and rating bands.
+    """A versioned inspection framework: the validated document (inspections.definitions) and rows derived from it
+    (standards, key questions) so SQL can join on them.
 
     An inspection is pinned to one version, so next year's wording or bands never change last year's results.
     """
 
-    slug = models.SlugField(max_length=50, help_text='Family of frameworks, e.g. "pdu".')
+    slug = models.SlugField(max_length=50, help_text='Family of frameworks, e.g. "pdu-2021".')
     name = models.CharField(max_length=200)
     version = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PDU)
     effective_from = models.DateField()
-    key_question_bands = models.JSONField(
-        help_text='Lowest sufficiency percentage for each rating, e.g. {"outstanding": 80, "good": 65, ...}.'
+    document = models.JSONField(
+        default=dict, help_text="The framework document, normalised (docs/frameworks.md)."
     )
-    composite_bands = models.JSONField(
-        help_text='Per maximum composite score, the lowest score for each rating, e.g. {"27": {"good": 14, ...}}.'
+    published_at = models.DateTimeField(null=True, blank=True, help_text="Empty while a draft.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    source = models.TextField(blank=True)
+
+    objects = FrameworkQuerySet.as_manager()
+    history = HistoricalRecords()
+    _history_user: "User"
 
     class Meta:
         ordering = ["slug", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["slug", "version"], name="framework_version_unique"),
+            models.CheckConstraint(condition=models.Q(unit__in=Unit.values), name="framework_unit_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
 
+    @property
+    def definition(self) -> Definition:
+        """The framework as data. Parsed once per process for each document, so a list page never parses twice."""
+        cached = self.__dict__.get("_definition")
+        if cached is not None and cached[0] is self.document:
+            return cached[1]
+        definition = _definition_of(json.dumps(self.document, sort_keys=True))
+        self.__dict__["_definition"] = (self.document, definition)
+        return definition
 
-class Domain(models.IntegerChoices):
-    ORGANISATIONAL_DELIVERY = 1, "Organisational delivery"
-    CASE_SUPERVISION = 2, "Case supervision"
-    OTHER = 3, "Other rated work"
-
-
-class Stage(models.TextChoices):
-    ASSESSMENT = "assessment", "Assessment"
-    PLANNING = "planning", "Planning"
-    IMPLEMENTATION = "implementation", "Implementation and delivery"
-    REVIEWING = "reviewing", "Reviewing"
-
-
-class Criterion(models.TextChoices):
-    ENGAGEMENT = "engagement", "Engagement"
-    DESISTANCE = "desistance", "Desistance"
-    SAFETY = "safety", "Keeping other people safe"
-
-
-class RatedFrom(models.TextChoices):
-    CASE_SAMPLE = "case_sample", "Case sample"
-    LEAD_JUDGEMENT = "lead_judgement", "Lead inspector's judgement"
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Standard(models.Model):
+    """A framework's standard, derived from its document when it is loaded."""
+
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
-    domain = models.PositiveSmallIntegerField(choices=Domain.choices)
-    code = models.CharField(max_length=10, help_text='As published, e.g. "2.2".')
+    code = models.CharField(max_length=12, help_text='As published, e.g. "2.2".')
+    domain = models.CharField(max_length=12, help_text="The code of its domain in the framework.")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    rated_from = models.CharField(max_length=20, choices=RatedFrom.choices)
-    stage = models.CharField(
-        max_length=20, choices=Stage.choices, blank=True, help_text="Case-supervision standards only."
+    rated_by = models.CharField(
+        max_length=30, choices=[(value, value.replace("_", " ")) for value in RATED_BY]
     )
+    case_kind = models.SlugField(max_length=50, blank=True, help_text="The kind of case it samples, if any.")
     is_optional = models.BooleanField(
         default=False,
-        help_text="Rated only where the inspection's set-up includes it (e.g. unpaid work): 9 standards, not 8.",
+        help_text="Rated only where the inspection's set-up includes it (e.g. court work): 9 standards, not 8.",
     )
+    counts_in_composite = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["framework", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="standard_code_unique"),
-            models.CheckConstraint(
-                condition=models.Q(rated_from__in=RatedFrom.values), name="standard_rated_from_valid"
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(rated_from=RatedFrom.CASE_SAMPLE) & ~models.Q(stage=""))
-                | (models.Q(rated_from=RatedFrom.LEAD_JUDGEMENT) & models.Q(stage="")),
-                name="standard_stage_only_for_case_sample",
-            ),
+            models.CheckConstraint(condition=models.Q(rated_by__in=RATED_BY), name="standard_rated_by_valid"),
         ]
 
     def __str__(self) -> str:
@@ -113,8 +129,8 @@ class KeyQuestionQuerySet(models.QuerySet):
 
 class KeyQuestion(models.Model):
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="key_questions")
-    criterion = models.CharField(max_length=20, choices=Criterion.choices)
-    code = models.CharField(max_length=12, help_text='e.g. "2.1.3".')
+    code = models.CharField(max_length=12, help_text='e.g. "2.2.3".')
+    criterion = models.CharField(max_length=100, help_text='As the framework labels it, e.g. "Desistance".')
     wording = models.TextField()
     prompts = models.JSONField(
         default=list, blank=True, help_text="The prompts inspectors consider, in order."
@@ -126,19 +142,11 @@ class KeyQuestion(models.Model):
     class Meta:
         ordering = ["standard__order", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["standard", "criterion"], name="key_question_one_per_criterion"),
             models.UniqueConstraint(fields=["standard", "code"], name="key_question_code_unique"),
-            models.CheckConstraint(
-                condition=models.Q(criterion__in=Criterion.values), name="key_question_criterion_valid"
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.wording}"
-
-    @property
-    def stage(self) -> str:
-        return self.standard.stage
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -157,7 +165,11 @@ class InspectionStatus(models.TextChoices):
 class Inspection(models.Model):
     Status = InspectionStatus
 
-    pdu = models.ForeignKey(PDU, on_delete=models.PROTECT, related_name="inspections")
+    # The unit inspected: a PDU or a region, as its framework's unit says.
+    pdu = models.ForeignKey(PDU, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections"
+    )
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="inspections")
     fieldwork_start = models.DateField()
     fieldwork_end = models.DateField()
@@ -166,7 +178,7 @@ class Inspection(models.Model):
         Standard,
         blank=True,
         related_name="+",
-        help_text="Optional standards this inspection rates as well (e.g. unpaid work).",
+        help_text="Optional standards this inspection rates as well (e.g. court work).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -188,10 +200,23 @@ class Inspection(models.Model):
                 condition=models.Q(status__in=InspectionStatus.values),
                 name="inspection_status_valid",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(pdu__isnull=False) & models.Q(region__isnull=True))
+                | (models.Q(pdu__isnull=True) & models.Q(region__isnull=False)),
+                name="inspection_one_unit",
+                violation_error_message="An inspection inspects either a PDU or a region.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pdu} ({self.fieldwork_start:%B %Y})"
+        return f"{self.unit} ({self.fieldwork_start:%B %Y})"
+
+    @property
+    def unit(self) -> PDU | Region:
+        """The PDU or region inspected."""
+        unit = self.pdu if self.pdu_id is not None else self.region
+        assert unit is not None  # a database constraint: exactly one of them
+        return unit
 
     @property
     def is_locked(self) -> bool:
@@ -238,7 +263,7 @@ class InspectionMembership(models.Model):
 
 
 class OrganisationalRating(models.Model):
-    """The lead inspector's rating of a standard judged from evidence rather than the case sample."""
+    """The team's judgement of a standard rated by judgement (not from cases), with its rationale."""
 
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="organisational_ratings"

@@ -115,7 +115,7 @@ rules.add_rule("inspections.create", can_create_inspection)
 
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     """Inspections the user may see at all: their own (any role); every one for national viewers and superusers."""
-    queryset = Inspection.objects.select_related("pdu__region", "framework")
+    queryset = Inspection.objects.select_related("pdu__region", "region", "framework")
     if sees_every_result(user):
         return queryset
     return queryset.filter(pk__in=InspectionMembership.objects.filter(user=user).values("inspection_id"))
@@ -129,7 +129,7 @@ def dashboard_membership(user: User) -> QuerySet[InspectionMembership]:
 
 def inspections_with_visible_results(user: User | AnonymousUser) -> QuerySet[Inspection]:
     """Inspections whose ratings this user may see: can_view_dashboard as a filter."""
-    queryset = Inspection.objects.select_related("pdu__region", "framework")
+    queryset = Inspection.objects.select_related("pdu__region", "region", "framework")
     if sees_every_result(user):
         return queryset
     if not user.is_authenticated:

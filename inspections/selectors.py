@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from .models import Inspection, OrganisationalRating, RatedFrom, Role, Standard
+from .models import Inspection, OrganisationalRating, Role, Standard
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,8 +23,8 @@ def works_only_on_cases(user: User) -> bool:
 
 
 def organisational_standards(inspection: Inspection) -> QuerySet[Standard]:
-    """The standards of this inspection that its lead rates by judgement, in order."""
-    return inspection.rated_standards().filter(rated_from=RatedFrom.LEAD_JUDGEMENT).order_by("order")
+    """The standards of this inspection rated by the team's judgement, in order."""
+    return inspection.rated_standards().filter(rated_by="team_judgement").order_by("order")
 
 
 def organisational_ratings(inspection: Inspection) -> list[tuple[Standard, OrganisationalRating | None]]:

@@ -19,18 +19,21 @@ from .models import (
     Inspection,
     InspectionMembership,
     OrganisationalRating,
-    RatedFrom,
     Role,
     Standard,
+    Unit,
 )
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from pdus.models import PDU
+    from pdus.models import PDU, Region
 
 LOCKED = "This inspection is locked. Unlock it, giving a reason, before changing anything."
 DATES_OUT_OF_ORDER = "The fieldwork end date must be the same as or after the start date"
-NOT_ORGANISATIONAL = "Standard {code} is rated from the case sample, not by the lead inspector."
+NOT_ORGANISATIONAL = "Standard {code} is not rated by the team's judgement."
+WRONG_UNIT = "A {framework} inspects a {unit}: choose one."
+NOT_OPTIONAL = "Standard {code} is not an optional standard of this framework."
+NOT_PUBLISHED = "This framework version is a draft: publish it before an inspection uses it."
 RATIONALE_MISSING = "Enter the rationale for the rating"
 # Free text (evidence, rationales, queries, reasons): long enough for any real evidence; a limit keeps the pages that
 # show it (history, quality assurance, reports) readable.
@@ -65,21 +68,44 @@ def ensure_not_locked(inspection: Inspection) -> None:
 @transaction.atomic
 def inspection_create(
     *,
-    pdu: PDU,
     framework: Framework,
     fieldwork_start: datetime.date,
     fieldwork_end: datetime.date,
     lead: User,
+    pdu: PDU | None = None,
+    region: Region | None = None,
+    optional_standards: Iterable[Standard] | None = None,
     inspectors: Iterable[User] = (),
     assistant_inspectors: Iterable[User] = (),
     quality_assurers: Iterable[User] = (),
     user: User,
 ) -> Inspection:
-    """Create an inspection in set-up, with its team. The lead is always a member as lead."""
+    """Create an inspection in set-up, with its team. The lead is always a member as lead.
+
+    The unit is a PDU or a region, as the framework inspects. The optional standards it rates are those given, or
+    else those the framework rates by default.
+    """
     if fieldwork_end < fieldwork_start:
         raise ValidationError({"fieldwork_end": DATES_OUT_OF_ORDER})
+    if not framework.is_published:
+        raise ValidationError({"framework": NOT_PUBLISHED})
+    unit = {"pdu": pdu, "region": region}
+    if unit[framework.unit] is None or any(v is not None for k, v in unit.items() if k != framework.unit):
+        label = dict(Unit.choices)[framework.unit]
+        raise ValidationError({framework.unit: WRONG_UNIT.format(framework=framework.name, unit=label)})
+    definition = framework.definition
+    optional = framework.standards.filter(is_optional=True)
+    if optional_standards is None:
+        defaults = [s.code for s in definition.standards if s.optional and s.rated_by_default]
+        chosen = list(optional.filter(code__in=defaults))
+    else:
+        chosen = list(optional_standards)
+        for standard in chosen:
+            if standard.framework_id != framework.pk or not standard.is_optional:
+                raise ValidationError({"optional_standards": NOT_OPTIONAL.format(code=standard.code)})
     inspection = Inspection(
         pdu=pdu,
+        region=region,
         framework=framework,
         fieldwork_start=fieldwork_start,
         fieldwork_end=fieldwork_end,
@@ -88,6 +114,7 @@ def inspection_create(
     inspection.full_clean()
     inspection._history_user = user
     inspection.save()
+    inspection.optional_standards.set(chosen)
     team = [(lead, Role.LEAD)]
     team += [(member, Role.INSPECTOR) for member in inspectors]
     team += [(member, Role.ASSISTANT_INSPECTOR) for member in assistant_inspectors]
@@ -103,9 +130,9 @@ def inspection_create(
 def organisational_rating_save(
     *, inspection: Inspection, standard: Standard, rating: str, rationale: str, user: User
 ) -> OrganisationalRating:
-    """Record (or change) the lead's rating of an organisational standard, with its rationale."""
+    """Record (or change) the team's judgement of a standard rated by judgement, with its rationale."""
     ensure_not_locked(inspection)
-    if standard.rated_from != RatedFrom.LEAD_JUDGEMENT or standard.framework_id != inspection.framework_id:
+    if standard.rated_by != "team_judgement" or standard.framework_id != inspection.framework_id:
         raise InspectionError(NOT_ORGANISATIONAL.format(code=standard.code))
     if not rationale.strip():
         raise ValidationError({"rationale": RATIONALE_MISSING})

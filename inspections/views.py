@@ -38,7 +38,7 @@ def inspection_create(request):
         except ValidationError as error:
             forms.show_refusal(form, error)
         else:
-            messages.success(request, f"Inspection of {inspection.pdu} created")
+            messages.success(request, f"Inspection of {inspection.unit} created")
             return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/inspection_create.html", {"form": form})
 

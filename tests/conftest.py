@@ -8,7 +8,7 @@ the tables are missing; change the shared one in an autouse fixture instead (see
 
 import pytest
 
-from cases.models import Answer, Need
+from cases.models import Answer
 from cases.services import answers
 from inspections.models import Role
 from tests.factories import (
@@ -104,22 +104,34 @@ def case(inspection, assistant):
     return InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant)
 
 
+# A supervision case's facts as complete_answers gives them (and the RoSH level, recorded on the case).
+SUPERVISION_FACTS = {
+    "rosh_level": "high",
+    "rosh_classified_correctly": "yes",
+    "domestic_abuse_enquiries": "made",
+    "child_safeguarding_enquiries": "not_needed",
+    "home_visits": "not_made",
+    "management_oversight": "insufficient",
+}
+COURT_REPORT_FACTS = {"domestic_abuse_enquiries": "made", "child_safeguarding_enquiries": "not_made"}
+
+
 @pytest.fixture
 def complete_answers(framework):
-    """Every key question, case fact and need answered, so a case can be submitted: (judgements, facts, needs)."""
-    codes = framework.standards.filter(key_questions__isnull=False).values_list(
-        "key_questions__code", flat=True
-    )
-    judgements = {code: {"answer": Answer.YES, "rationale": "Evidence in the notes."} for code in codes}
-    facts = {
-        "rosh_level": "high",
-        "rosh_classified_correctly": True,
-        "domestic_abuse_enquiries": "made",
-        "child_safeguarding_enquiries": "not_needed",
-        "home_visits": "not_made",
-        "management_oversight": "insufficient",
+    """Every key question, case fact and need of a supervision case answered, so it can be submitted:
+    (judgements, facts, needs). `answers_for(kind)` gives them for another case kind."""
+    return answers_for("supervision", framework)
+
+
+def answers_for(kind: str, framework) -> tuple[dict, dict, dict]:
+    definition = framework.definition
+    judgements = {
+        kq.code: {"answer": Answer.YES, "rationale": "Evidence in the notes."}
+        for _, kq in definition.key_questions(kind)
     }
-    needs = {need: {"linked_to_offending": False} for need in Need.values}
+    facts = dict(SUPERVISION_FACTS if kind == "supervision" else COURT_REPORT_FACTS)
+    case_kind = definition.case_kind(kind)
+    needs = {need.key: {"linked_to_offending": False} for need in case_kind.needs}
     return judgements, facts, needs
 
 
@@ -128,7 +140,7 @@ def complete_case(complete_answers):
     """Save complete answers to a case, as its assistant inspector would; returns the saved case."""
 
     def complete(case):
-        judgements, facts, needs = complete_answers
+        judgements, facts, needs = answers_for(case.kind, case.inspection.framework)
         return answers.case_save(
             case=case,
             user=case.assistant_inspector,

@@ -7,7 +7,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from cases.models import Answer, CaseNeed, CaseType, InspectedCase, Judgement, RoshLevel
+from cases.models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from inspections.models import Framework, Inspection, InspectionMembership, OrganisationalRating, Role
 from pdus.models import PDU, PublishedRating, Region
 
@@ -60,11 +60,15 @@ class PublishedRatingFactory(factory.django.DjangoModelFactory):
     composite_max = 27
 
 
+CURRENT_FRAMEWORK = "pdu-2021"
+
+
 def current_framework() -> Framework:
-    """The PDU framework as shipped, loaded once per test database."""
+    """The 2021-23 PDU framework as shipped, loaded once per test database."""
     from inspections.frameworks import frameworks_load_all
 
-    return Framework.objects.filter(slug="pdu").order_by("-version").first() or frameworks_load_all()[-1]
+    found = Framework.objects.filter(slug=CURRENT_FRAMEWORK).order_by("-version").first()
+    return found or next(f for f in frameworks_load_all() if f.slug == CURRENT_FRAMEWORK)
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):
@@ -106,9 +110,14 @@ class InspectedCaseFactory(factory.django.DjangoModelFactory):
 
     inspection = factory.SubFactory(InspectionFactory)
     reference = factory.Sequence(lambda n: f"CASE{n:05d}")
-    case_type = CaseType.COMMUNITY_ORDER
-    rosh_level = RoshLevel.MEDIUM
-    supervision_start = datetime.date(2026, 3, 2)
+    kind = "supervision"
+    attributes = factory.LazyAttribute(
+        lambda case: (
+            {"case_type": "community_order", "rosh_level": "medium", "start_date": "2026-03-02"}
+            if case.kind == "supervision"
+            else {"report_type": "standard", "court": "magistrates", "report_date": "2026-03-02"}
+        )
+    )
     status = InspectedCase.Status.NOT_STARTED
 
 
@@ -118,10 +127,19 @@ class JudgementFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(InspectedCaseFactory)
     key_question = factory.LazyAttribute(
-        lambda judgement: judgement.case.inspection.framework.standards.get(code="2.1").key_questions.first()
+        lambda judgement: judgement.case.inspection.framework.standards.get(code="2.2").key_questions.first()
     )
     answer = Answer.YES
     rationale = "Evidence recorded in the case notes."
+
+
+class CaseFactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseFact
+
+    case = factory.SubFactory(InspectedCaseFactory)
+    key = "domestic_abuse_enquiries"
+    value = "made"
 
 
 class CaseNeedFactory(factory.django.DjangoModelFactory):

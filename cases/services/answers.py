@@ -15,38 +15,64 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from inspections.definitions import PROMPT_ANSWERS, CaseKind
+from inspections.definitions import KeyQuestion as KeyQuestionDefinition
 from inspections.models import KeyQuestion
 from inspections.services import TEXT_MAX_LENGTH
 
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable, Problem
-from ..fields import FACT_FIELDS, key_question_field, need_field
-from ..models import Answer, CaseNeed, InspectedCase, Judgement, Need
+from ..fields import fact_field, key_question_field, need_field
+from ..models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-UNKNOWN_KEY_QUESTION = "There is no key question {code} in this inspection's framework."
-UNKNOWN_NEED = "There is no criminogenic need called {need}."
-UNKNOWN_FACT = "{name} is not a case fact."
+UNKNOWN_KEY_QUESTION = "There is no key question {code} for this case in this inspection's framework."
+UNKNOWN_NEED = "There is no criminogenic need called {need} for this case."
+UNKNOWN_FACT = "{name} is not a case fact of this case."
+UNKNOWN_FACT_VALUE = "Select one of the answers to “{question}”"
+UNKNOWN_PROMPT = "{code} has no prompt {index} to answer."
+UNKNOWN_PROMPT_ANSWER = "Select yes, no or not applicable for prompt {number} of {code}"
 ADDRESSED_WITHOUT_LINK = (
     "Only say whether the {need} need was sufficiently addressed if it is linked to offending."
 )
 ANSWER_MISSING = "Select whether the work was sufficient for {code}"
 EVIDENCE_MISSING = "Enter the evidence for your judgement on {code}"
+PROMPT_MISSING = "Select yes, no or not applicable for prompt {number} of {code}"
+FACT_MISSING = "Select an answer to “{question}”"
+ATTRIBUTE_MISSING = "Select the {label}"
 NEED_LINKED_MISSING = "Select yes if the {need} need is linked to offending"
 NEED_ADDRESSED_MISSING = "Select yes if the {need} need was sufficiently addressed"
 EVIDENCE_MAX_LENGTH = TEXT_MAX_LENGTH
 EVIDENCE_TOO_LONG = "Evidence for your judgement on {code} must be {limit:,} characters or less"
-
-FACT_QUESTIONS = {
-    "rosh_level": "Select the RoSH level",
-    "rosh_classified_correctly": "Select yes if RoSH was classified correctly",
-    "domestic_abuse_enquiries": "Select whether domestic abuse enquiries were made",
-    "child_safeguarding_enquiries": "Select whether child safeguarding enquiries were made",
-    "home_visits": "Select whether home visits were made",
-    "management_oversight": "Select whether management oversight was sufficient",
-}
 OPEN_QUERIES = "Answer every open query before resubmitting the case."
+
+
+def case_key_questions(case: InspectedCase) -> list[KeyQuestionDefinition]:
+    """The key questions this case answers: those of its kind's standards that apply to its attributes."""
+    definition = case.inspection.framework.definition
+    return [kq for _, kq in definition.key_questions(case.kind) if kq.applies_to(case.attributes)]
+
+
+def case_fact_questions(case: InspectedCase) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """What the case page asks about the case besides key questions and needs, in order: (key, question, options)
+    for each attribute recorded on the case (e.g. the RoSH level) and each fact that applies to it."""
+    kind = case.case_kind
+    asked = [
+        (a.key, a.label, tuple((o.value, o.label) for o in a.options))
+        for a in kind.attributes
+        if a.recorded_on_case and a.type == "choice"
+    ]
+    asked += [
+        (f.key, f.question, tuple((o.value, o.label) for o in f.options))
+        for f in kind.facts
+        if f.applies_when is None or f.applies_when.holds(case.attributes)
+    ]
+    return asked
+
+
+def _recorded_attributes(kind: CaseKind) -> set[str]:
+    return {a.key for a in kind.attributes if a.recorded_on_case and a.type == "choice"}
 
 
 def _claim_version(case: InspectedCase, expected_version: int, **changes: Any) -> InspectedCase:
@@ -64,7 +90,7 @@ def _claim_version(case: InspectedCase, expected_version: int, **changes: Any) -
     return current
 
 
-def _validated(instance: InspectedCase | Judgement | CaseNeed, user: User) -> None:
+def _validated(instance: InspectedCase | Judgement | CaseNeed | CaseFact, user: User) -> None:
     instance.full_clean(validate_unique=False, validate_constraints=False)
     instance._history_user = user
 
@@ -75,15 +101,17 @@ def case_save(
     case: InspectedCase,
     user: User,
     expected_version: int,
-    judgements: Mapping[str, Mapping[str, str]] | None = None,
+    judgements: Mapping[str, Mapping[str, Any]] | None = None,
     facts: Mapping[str, Any] | None = None,
     needs: Mapping[str, Mapping[str, bool | None]] | None = None,
 ) -> InspectedCase:
     """Save any subset of a case's answers as a draft.
 
-    judgements: {key question code: {"answer": "yes" | "no" | "not_applicable" | "", "rationale": str}}
-    facts: {fact field name: value}; needs: {need: {"linked_to_offending": bool | None,
-    "sufficiently_addressed": bool | None}}. Keys left out are left as they are.
+    judgements: {key question code: {"answer": "yes" | "no" | "not_applicable" | "", "rationale": str,
+    "prompts": {prompt index: "yes" | "no" | "not_applicable" | ""}}} (prompts where the framework records them);
+    facts: {fact or recorded attribute key: option value, "" to clear}; needs: {need key: {"linked_to_offending":
+    bool | None, "sufficiently_addressed": bool | None}}. Which there are is the case kind's, in the inspection's
+    framework. Keys left out are left as they are.
     Raises CaseNotEditable, CaseConflict, or ValidationError (with field errors) for values that are not allowed,
     evidence longer than EVIDENCE_MAX_LENGTH included.
     """
@@ -94,10 +122,30 @@ def case_save(
     )
     current = _claim_version(case, expected_version, status=new_status)
 
-    for name, value in facts.items():
-        setattr(current, name, value)
-    _validated(current, user)
-    current.save()
+    attributes = _recorded_attributes(current.case_kind)
+    if any(key in attributes for key in facts):
+        current.attributes = {
+            **current.attributes,
+            **{key: value for key, value in facts.items() if key in attributes and value},
+        }
+        _validated(current, user)
+        current.save(update_fields=["attributes"])
+    fact_values = {key: value for key, value in facts.items() if key not in attributes}
+    if fact_values:
+        existing_facts = {f.key: f for f in current.facts.filter(key__in=fact_values)}
+        for key, value in fact_values.items():
+            fact = existing_facts.get(key)
+            if not value:
+                if fact is not None:
+                    fact._history_user = user
+                    fact.delete()
+                continue
+            if fact is not None and fact.value == value:
+                continue
+            fact = fact or CaseFact(case=current, key=key)
+            fact.value, fact.updated_by = value, user
+            _validated(fact, user)
+            fact.save()
 
     if judgements:
         key_questions = {
@@ -116,9 +164,20 @@ def case_save(
                 values.get("answer", judgement.answer),
                 values.get("rationale", judgement.rationale),
             )
-            if judgement.pk and (answer, rationale) == (judgement.answer, judgement.rationale):
+            prompts = {
+                **judgement.prompt_answers,
+                **{str(i): v for i, v in values.get("prompts", {}).items()},
+            }
+            prompts = {index: value for index, value in prompts.items() if value}
+            unchanged = (answer, rationale.strip(), prompts) == (
+                judgement.answer,
+                judgement.rationale,
+                judgement.prompt_answers,
+            )
+            if judgement.pk and unchanged:
                 continue
             judgement.answer, judgement.rationale, judgement.updated_by = answer, rationale.strip(), user
+            judgement.prompt_answers = prompts
             _validated(judgement, user)
             judgement.save()
 
@@ -130,12 +189,9 @@ def case_save(
             addressed = need_values.get("sufficiently_addressed", row.sufficiently_addressed)
             if linked is not True:
                 if addressed is not None and "sufficiently_addressed" in need_values:
+                    label = next(n.label for n in current.case_kind.needs if n.key == need)
                     raise ValidationError(
-                        {
-                            need_field(need, "addressed"): ADDRESSED_WITHOUT_LINK.format(
-                                need=Need(need).label.lower()
-                            )
-                        }
+                        {need_field(need, "addressed"): ADDRESSED_WITHOUT_LINK.format(need=label.lower())}
                     )
                 addressed = None
             if row.pk and (linked, addressed) == (row.linked_to_offending, row.sufficiently_addressed):
@@ -148,32 +204,45 @@ def case_save(
 
 def _check_keys(
     case: InspectedCase,
-    judgements: Mapping[str, Mapping[str, str]],
+    judgements: Mapping[str, Mapping[str, Any]],
     facts: Mapping[str, Any],
     needs: Mapping[str, Mapping[str, bool | None]],
 ) -> None:
     errors: dict[str, str] = {}
-    if judgements:
-        known = set(
-            KeyQuestion.objects.of_framework(case.inspection.framework_id).values_list("code", flat=True)
-        )
-        for code in judgements:
-            if code not in known:
-                errors[key_question_field(code, "answer")] = UNKNOWN_KEY_QUESTION.format(code=code)
-                continue
-            if judgements[code].get("answer", "") not in ("", *Answer.values):
-                errors[key_question_field(code, "answer")] = "Select yes, no or not applicable"
-            # Only the evidence being written is checked: longer evidence saved before the limit stays as it is.
-            if len(judgements[code].get("rationale", "").strip()) > EVIDENCE_MAX_LENGTH:
-                errors[key_question_field(code, "rationale")] = EVIDENCE_TOO_LONG.format(
-                    code=code, limit=EVIDENCE_MAX_LENGTH
+    kind = case.case_kind
+    key_questions = {kq.code: kq for kq in case_key_questions(case)}
+    for code, values in judgements.items():
+        key_question = key_questions.get(code)
+        if key_question is None:
+            errors[key_question_field(code, "answer")] = UNKNOWN_KEY_QUESTION.format(code=code)
+            continue
+        if values.get("answer", "") not in ("", *Answer.values):
+            errors[key_question_field(code, "answer")] = "Select yes, no or not applicable"
+        # Only the evidence being written is checked: longer evidence saved before the limit stays as it is.
+        if len(values.get("rationale", "").strip()) > EVIDENCE_MAX_LENGTH:
+            errors[key_question_field(code, "rationale")] = EVIDENCE_TOO_LONG.format(
+                code=code, limit=EVIDENCE_MAX_LENGTH
+            )
+        for index, value in dict(values.get("prompts") or {}).items():
+            recorded = key_question.record_prompts and str(index).isdigit()
+            if not recorded or int(index) >= len(key_question.prompts):
+                errors[key_question_field(code, "answer")] = UNKNOWN_PROMPT.format(code=code, index=index)
+            elif value not in ("", *PROMPT_ANSWERS):
+                errors[key_question_field(code, f"prompt_{index}")] = UNKNOWN_PROMPT_ANSWER.format(
+                    number=int(index) + 1, code=code
                 )
-    errors.update({name: UNKNOWN_FACT.format(name=name) for name in facts if name not in FACT_FIELDS})
+    asked = {key: (question, options) for key, question, options in case_fact_questions(case)}
+    for key, value in facts.items():
+        if key not in asked:
+            errors[fact_field(key)] = UNKNOWN_FACT.format(name=key)
+        elif value not in ("", *(option for option, _ in asked[key][1])):
+            errors[fact_field(key)] = UNKNOWN_FACT_VALUE.format(question=asked[key][0])
+    known_needs = {need.key for need in kind.needs}
     errors.update(
         {
             need_field(need, "linked"): UNKNOWN_NEED.format(need=need)
             for need in needs
-            if need not in Need.values
+            if need not in known_needs
         }
     )
     if errors:
@@ -183,41 +252,49 @@ def _check_keys(
 def case_problems(case: InspectedCase) -> list[Problem]:
     """Everything still missing before the case can be submitted, in the order of the case page."""
     problems = []
-    judgements = {j.key_question_id: j for j in case.judgements.all()}
-    for key_question in KeyQuestion.objects.of_framework(case.inspection.framework_id):
-        judgement = judgements.get(key_question.pk)
+    kind = case.case_kind
+    judgements = {
+        j.key_question.code: j
+        for j in case.judgements.select_related("key_question").filter(
+            key_question__standard__framework_id=case.inspection.framework_id
+        )
+    }
+    for key_question in case_key_questions(case):
+        judgement = judgements.get(key_question.code)
+        code = key_question.code
         if not judgement or not judgement.answer:
-            problems.append(
+            problems.append(Problem(key_question_field(code, "answer"), ANSWER_MISSING.format(code=code)))
+        if key_question.record_prompts:
+            answered = judgement.prompt_answers if judgement else {}
+            problems += [
                 Problem(
-                    key_question_field(key_question.code, "answer"),
-                    ANSWER_MISSING.format(code=key_question.code),
+                    key_question_field(code, f"prompt_{i}"), PROMPT_MISSING.format(number=i + 1, code=code)
                 )
-            )
+                for i in range(len(key_question.prompts))
+                if not answered.get(str(i))
+            ]
         if not judgement or not judgement.rationale.strip():
             problems.append(
-                Problem(
-                    key_question_field(key_question.code, "rationale"),
-                    EVIDENCE_MISSING.format(code=key_question.code),
-                )
+                Problem(key_question_field(code, "rationale"), EVIDENCE_MISSING.format(code=code))
             )
-    for name in FACT_FIELDS:
-        if getattr(case, name) in (None, ""):
-            problems.append(Problem(name, FACT_QUESTIONS[name]))
+    attributes = _recorded_attributes(kind)
+    recorded_facts = dict(case.facts.values_list("key", "value"))
+    for key, question, _ in case_fact_questions(case):
+        if key in attributes and not case.attributes.get(key):
+            problems.append(Problem(fact_field(key), ATTRIBUTE_MISSING.format(label=question)))
+        elif key not in attributes and not recorded_facts.get(key):
+            problems.append(Problem(fact_field(key), FACT_MISSING.format(question=question)))
     recorded = {n.need: n for n in case.needs.all()}
-    for need in Need:
-        row = recorded.get(need.value)
+    for need in kind.needs:
+        row = recorded.get(need.key)
         if row is None or row.linked_to_offending is None:
             problems.append(
-                Problem(
-                    need_field(need.value, "linked"),
-                    NEED_LINKED_MISSING.format(need=need.label.lower()),
-                )
+                Problem(need_field(need.key, "linked"), NEED_LINKED_MISSING.format(need=need.label.lower()))
             )
         elif row.linked_to_offending and row.sufficiently_addressed is None:
             problems.append(
                 Problem(
-                    need_field(need.value, "addressed"),
-                    NEED_ADDRESSED_MISSING.format(need=need.label.lower()),
+                    need_field(need.key, "addressed"), NEED_ADDRESSED_MISSING.format(need=need.label.lower())
                 )
             )
     return problems

@@ -1,62 +1,161 @@
+"""The shipped frameworks and loading them: the 2021-23 PDU framework as methodology 2a has it, and a version is
+stored whole, loaded idempotently and never changed once an inspection uses it."""
+
+import copy
 import json
 
 import pytest
 from django.db import IntegrityError
 
-from inspections.frameworks import framework_files, frameworks_load_all
-from inspections.models import Criterion, Framework, KeyQuestion, RatedFrom, Standard
+from inspections.definition_checks import DefinitionInvalid
+from inspections.frameworks import (
+    IN_USE,
+    FrameworkInUse,
+    framework_files,
+    framework_load,
+    frameworks_load_all,
+)
+from inspections.models import Framework, KeyQuestion, Standard
 from reports import rating
+from tests.factories import InspectionFactory, UserFactory
 
 
-def test_the_pdu_framework_has_eight_mandatory_standards_and_twelve_key_questions(framework):
-    mandatory = framework.standards.filter(is_optional=False)
-    assert list(mandatory.values_list("code", flat=True)) == [
-        "1.1",
-        "1.2",
-        "1.3",
-        "1.4",
-        "2.1",
-        "2.2",
-        "2.3",
-        "2.4",
+def _shipped(slug: str) -> dict:
+    path = next(path for path in framework_files() if path.name.startswith(f"{slug}-v"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_2021_framework_has_court_work_and_four_stages_from_two_case_kinds(framework):
+    standards = list(framework.standards.values_list("code", "title", "rated_by", "case_kind", "is_optional"))
+    assert standards == [
+        ("1.1", "Leadership", "team_judgement", "", False),
+        ("1.2", "Staff", "team_judgement", "", False),
+        ("1.3", "Services", "team_judgement", "", False),
+        ("1.4", "Information and facilities", "team_judgement", "", False),
+        ("2.1", "Court work", "lowest_key_question", "court_report", True),
+        ("2.2", "Assessment", "lowest_key_question", "supervision", False),
+        ("2.3", "Planning", "lowest_key_question", "supervision", False),
+        ("2.4", "Implementation and delivery", "lowest_key_question", "supervision", False),
+        ("2.5", "Reviewing", "lowest_key_question", "supervision", False),
     ]
-    assert KeyQuestion.objects.filter(standard__framework=framework).count() == 12
-    for standard in mandatory.filter(rated_from=RatedFrom.CASE_SAMPLE):
-        assert sorted(standard.key_questions.values_list("criterion", flat=True)) == sorted(Criterion.values)
-        assert all(kq.prompts for kq in standard.key_questions.all())
-    assert framework.standards.get(is_optional=True).code == "3.1"
+    definition = framework.definition
+    assert len(definition.key_questions("supervision")) == 12
+    assert [kq.code for _, kq in definition.key_questions("court_report")] == ["2.1.1", "2.1.2"]
+    for code in ("2.2", "2.3", "2.4", "2.5"):
+        criteria = [kq.criterion for kq in definition.standard(code).key_questions]
+        assert criteria == ["Engagement", "Desistance", "Keeping other people safe"]
+    assert definition.standard("2.1").rated_by_default
+    assert definition.possible_maxima() == [24, 27]
+    assert not any(s.title == "Unpaid work" for s in definition.standards)
 
 
-def test_key_question_wording_is_exactly_as_published(framework):
+def test_the_2021_key_question_wording_is_exactly_as_published(framework):
     wording = dict(KeyQuestion.objects.filter(standard__framework=framework).values_list("code", "wording"))
-    assert wording["2.1.1"] == "Does assessment focus sufficiently on engaging the person on probation?"
-    assert wording["2.2.2"] == (
+    assert wording["2.2.1"] == "Does assessment focus sufficiently on engaging the person on probation?"
+    assert wording["2.3.2"] == (
         "Does planning focus sufficiently on reducing reoffending and supporting the person on probation's desistance?"
     )
-    assert wording["2.3.3"] == (
+    assert wording["2.4.3"] == (
         "Does the implementation and delivery of services effectively support the safety of other people?"
     )
-    assert wording["2.4.1"] == (
+    assert wording["2.5.1"] == (
         "Does reviewing focus sufficiently on supporting the person on probation's compliance and engagement?"
     )
 
 
-def test_loading_frameworks_twice_changes_nothing(framework):
-    counts = (Framework.objects.count(), Standard.objects.count(), KeyQuestion.objects.count())
-    frameworks_load_all()
-    assert (Framework.objects.count(), Standard.objects.count(), KeyQuestion.objects.count()) == counts
+def test_the_court_work_wording_is_marked_unconfirmed(framework):
+    notes = [(note.status, note.about) for note in framework.definition.notes]
+    assert ("unconfirmed", "key questions 2.1") in notes
+    assert ("inferred", "overall bands") in notes
+
+
+def test_the_case_kinds_have_their_attributes_facts_and_needs(framework):
+    supervision = framework.definition.case_kind("supervision")
+    assert [a.key for a in supervision.attributes] == ["case_type", "rosh_level", "start_date"]
+    assert [a.key for a in supervision.attributes if a.breakdown] == ["case_type", "rosh_level"]
+    assert [f.key for f in supervision.facts] == [
+        "rosh_classified_correctly",
+        "domestic_abuse_enquiries",
+        "child_safeguarding_enquiries",
+        "home_visits",
+        "management_oversight",
+    ]
+    assert len(supervision.needs) == 10
+    court_report = framework.definition.case_kind("court_report")
+    assert [f.key for f in court_report.facts] == ["domestic_abuse_enquiries", "child_safeguarding_enquiries"]
+    assert court_report.needs == ()
 
 
 def test_the_shipped_framework_has_the_methodologys_bands(framework):
-    data = json.loads(framework_files()[-1].read_text())
+    data = _shipped("pdu-2021")
     assert data["key_question_bands"] == {"outstanding": 80, "good": 65, "requires_improvement": 50}
     # Overall bands at one sixth, one half and five sixths of each maximum (methodology, section 3.6).
-    assert data["composite_bands"] == {
-        "24": {"outstanding": 21, "good": 13, "requires_improvement": 5},
-        "27": {"outstanding": 23, "good": 14, "requires_improvement": 5},
-        "36": {"outstanding": 31, "good": 19, "requires_improvement": 7},
+    assert data["overall"] == {
+        "rule": "composite",
+        "bands": {
+            "24": {"outstanding": 21, "good": 13, "requires_improvement": 5},
+            "27": {"outstanding": 23, "good": 14, "requires_improvement": 5},
+        },
     }
-    assert framework.key_question_bands == data["key_question_bands"]
+    assert framework.definition.key_question_bands == data["key_question_bands"]
+
+
+def test_loading_frameworks_twice_changes_nothing(framework):
+    counts = (Framework.objects.count(), Standard.objects.count(), KeyQuestion.objects.count())
+    pks = set(Standard.objects.values_list("pk", flat=True))
+    frameworks_load_all()
+    assert (Framework.objects.count(), Standard.objects.count(), KeyQuestion.objects.count()) == counts
+    assert set(Standard.objects.values_list("pk", flat=True)) == pks
+
+
+def test_a_framework_is_stored_normalised_and_published(db):
+    user = UserFactory()
+    framework = framework_load(document=_shipped("pdu-2021"), user=user)
+    assert framework.is_published
+    assert framework.published_by == user
+    assert framework.document["format"] == 2
+    assert framework.definition.slug == "pdu-2021"
+    assert Framework.objects.published().filter(pk=framework.pk).exists()
+
+
+def test_a_draft_is_not_offered_until_published(db):
+    draft = framework_load(document=_shipped("pdu-2021"), publish=False)
+    assert not Framework.objects.published().filter(pk=draft.pk).exists()
+    assert framework_load(document=_shipped("pdu-2021")).is_published
+
+
+def test_a_version_no_inspection_uses_can_be_changed_by_loading_it_again(db):
+    document = _shipped("pdu-2021")
+    framework_load(document=document)
+    changed = copy.deepcopy(document)
+    changed["standards"][5]["key_questions"][0]["wording"] = "A new wording?"
+    framework = framework_load(document=changed)
+    assert KeyQuestion.objects.get(standard__framework=framework, code="2.2.1").wording == "A new wording?"
+
+
+def test_a_version_an_inspection_uses_is_never_changed(framework):
+    InspectionFactory(framework=framework)
+    changed = copy.deepcopy(framework.document)
+    changed["standards"][5]["key_questions"][0]["wording"] = "A new wording?"
+    with pytest.raises(FrameworkInUse) as refused:
+        framework_load(document=changed)
+    assert str(refused.value) == IN_USE.format(version=1, slug="pdu-2021", count=1)
+    framework.refresh_from_db()
+    assert framework.definition.standard("2.2").key_questions[0].wording != "A new wording?"
+    assert framework_load(document=framework.document) == framework  # the same document again: allowed
+
+
+def test_a_document_with_mistakes_loads_nothing(db):
+    document = _shipped("pdu-2021")
+    document["standards"][0]["rated_by"] = "lead"
+    with pytest.raises(DefinitionInvalid):
+        framework_load(document=document)
+    assert not Framework.objects.exists()
+
+
+def test_a_definition_is_parsed_once_for_every_copy_of_a_framework(framework, django_assert_num_queries):
+    copies = list(Framework.objects.filter(pk=framework.pk)) + list(Framework.objects.filter(pk=framework.pk))
+    assert copies[0].definition is copies[1].definition
 
 
 def test_the_stored_rating_values_are_the_engines():
@@ -72,6 +171,4 @@ def test_a_framework_version_is_unique(framework):
             name="Copy",
             version=framework.version,
             effective_from=framework.effective_from,
-            key_question_bands={},
-            composite_bands={},
         )

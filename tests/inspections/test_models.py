@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from cases.models import CaseNeed
 from tests.factories import (
+    CaseFactFactory,
     InspectedCaseFactory,
     InspectionFactory,
     JudgementFactory,
@@ -21,7 +22,35 @@ def test_an_inspection_rates_its_mandatory_standards_and_the_optional_ones_it_ch
     inspection = InspectionFactory()
     assert inspection.rated_standards().count() == 8
     inspection.optional_standards.set(framework.standards.filter(is_optional=True))
-    assert inspection.rated_standards().count() == 9
+    assert list(inspection.rated_standards().values_list("code", flat=True)) == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "2.5",
+    ]
+
+
+def test_an_inspection_inspects_a_pdu_or_a_region_never_both_nor_neither(framework):
+    inspection = InspectionFactory()
+    assert inspection.unit == inspection.pdu
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InspectionFactory(region=inspection.pdu.region)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InspectionFactory(pdu=None)
+    regional = InspectionFactory(pdu=None, region=inspection.pdu.region)
+    assert regional.unit == inspection.pdu.region
+    assert str(regional).startswith(inspection.pdu.region.name)
+
+
+def test_a_case_fact_is_one_row_per_case_and_key(framework):
+    fact = CaseFactFactory()
+    with pytest.raises(IntegrityError):
+        CaseFactFactory(case=fact.case, key=fact.key, value="not_made")
 
 
 def test_a_case_reference_is_unique_within_an_inspection(framework):
@@ -40,8 +69,6 @@ def test_one_judgement_per_case_and_key_question(framework):
 @pytest.mark.parametrize(
     ("model_kwargs", "factory"),
     [
-        ({"case_type": "prison"}, InspectedCaseFactory),
-        ({"rosh_level": "extreme"}, InspectedCaseFactory),
         ({"status": "deleted"}, InspectedCaseFactory),
         ({"answer": "perhaps"}, JudgementFactory),
         ({"role": "boss"}, MembershipFactory),
