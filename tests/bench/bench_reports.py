@@ -99,7 +99,9 @@ def _pandas(inspection_ids: list[int], attributes: list[str]) -> None:
             "FROM cases_caseneed n JOIN cases_inspectedcase c ON c.id = n.case_id WHERE c.inspection_id = ANY(%s)",
             [inspection_ids],
         )
-        needs = pd.DataFrame(cursor.fetchall(), columns=["case", "kind", "status", "need", "linked", "addressed"])
+        needs = pd.DataFrame(
+            cursor.fetchall(), columns=["case", "kind", "status", "need", "linked", "addressed"]
+        )
     counted = judgements[judgements["status"].isin(["submitted", "approved"])]
     parsed = counted["attributes"].map(json.loads)
     columns = {key: parsed.map(lambda values, key=key: values.get(key)) for key in attributes}

@@ -127,12 +127,11 @@ def build_dataset(*, cases: int = CASES, pdus: int = PDUS, seed: int = 2026) -> 
         inspections = _inspections(pdu_list, framework, users, rng)
         case_frame = _cases(inspections, cases, definition, users, rng)
         _copy("cases_inspectedcase", case_frame.drop(columns=["quality"]))
-        key_questions = {
-            code: pk
-            for code, pk in framework.standards.filter(key_questions__isnull=False).values_list(
+        key_questions = dict(
+            framework.standards.filter(key_questions__isnull=False).values_list(
                 "key_questions__code", "key_questions__pk"
             )
-        }
+        )
         judgements = _judgements(case_frame, definition, key_questions, users, rng)
         _copy("cases_judgement", judgements)
         facts = _facts(case_frame, definition, users, rng)

@@ -20,7 +20,9 @@ def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_d
     kinds = dict(InspectedCase.objects.values_list("kind").annotate(n=Count("pk")).order_by())
     assert set(kinds) == {kind.slug for kind in definition.case_kinds}
     expected = {
-        "judgements": sum(kinds[k.slug] * len(definition.key_questions(k.slug)) for k in definition.case_kinds),
+        "judgements": sum(
+            kinds[k.slug] * len(definition.key_questions(k.slug)) for k in definition.case_kinds
+        ),
         "facts": sum(kinds[k.slug] * len(k.facts) for k in definition.case_kinds),
         "needs": sum(kinds[k.slug] * len(k.needs) for k in definition.case_kinds),
     }
@@ -30,7 +32,9 @@ def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_d
     assert CaseNeed.objects.count() == expected["needs"]
     court_report = Judgement.objects.filter(case__kind="court_report")
     assert set(court_report.values_list("key_question__standard__case_kind", flat=True)) == {"court_report"}
-    assert KeyQuestion.objects.filter(judgements__isnull=False).distinct().count() == len(definition.key_questions())
+    assert KeyQuestion.objects.filter(judgements__isnull=False).distinct().count() == len(
+        definition.key_questions()
+    )
     assert InspectionSnapshot.objects.count() == Inspection.objects.filter(status="locked").count() == 12
     assert dataset_present(720)
     assert ensure_dataset(720) is None  # reused, not rebuilt

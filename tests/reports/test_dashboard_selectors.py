@@ -71,7 +71,9 @@ def test_an_inspection_with_no_cases_has_no_rates_and_no_ratings(framework):
     assert [kind.case_kind for kind in dashboard.case_facts.kinds] == ["supervision", "court_report"]
     assert all(fact.rate.rate is None for kind in dashboard.case_facts.kinds for fact in kind.facts)
     assert all(
-        need.linked == 0 and need.met.rate is None for kind in dashboard.case_facts.kinds for need in kind.needs
+        need.linked == 0 and need.met.rate is None
+        for kind in dashboard.case_facts.kinds
+        for need in kind.needs
     )
 
 
@@ -195,7 +197,12 @@ def test_case_facts_count_each_kinds_sufficient_answers_of_its_counted_ones(fram
     assert (rates[fact.key].sufficient, rates[fact.key].total) == (1, 2)
     assert all(rate.total == 0 for key, rate in rates.items() if key != fact.key)
     first_need = kind.needs[0]
-    assert (first_need.need, first_need.linked, first_need.met.sufficient, first_need.met.total) == (need, 2, 1, 2)
+    assert (first_need.need, first_need.linked, first_need.met.sufficient, first_need.met.total) == (
+        need,
+        2,
+        1,
+        2,
+    )
     assert kind.needs[1].met.rate is None
     court_kind = result.kind("court_report")
     assert court_kind.cases == 1
