@@ -236,6 +236,8 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
         results = inspection_result_data(live[inspection.pk])
     bands = framework_bands(inspection.framework)
     key_questions, breakdowns = key_question_rates(breakdown, [definition], attributes)
+    facts = case_facts([inspection.pk], [definition])
+    key_questions, breakdowns, facts = _of_kinds_shown([results], key_questions, breakdowns, facts)
     return InspectionDashboard(
         inspection=inspection,
         provisional=not inspection.is_locked,
@@ -246,7 +248,7 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
         band_changes=band_changes(results, bands),
         key_questions=key_questions,
         breakdowns=breakdowns,
-        case_facts=case_facts([inspection.pk], [definition]),
+        case_facts=facts,
     )
 
 
@@ -439,6 +441,8 @@ def national_dashboard(
         if row.overall_rating:
             distribution[row.overall_rating] += 1
     key_questions, breakdowns = key_question_rates(breakdown, definitions, attributes)
+    facts = case_facts(ids, definitions)
+    key_questions, breakdowns, facts = _of_kinds_shown(data.values(), key_questions, breakdowns, facts)
     bands: list[rules.FrameworkBands] = []
     for inspection in chosen.values():
         framework = framework_bands(inspection.framework)
@@ -454,8 +458,25 @@ def national_dashboard(
         judged_codes=sorted(judged_codes),
         key_questions=key_questions,
         breakdowns=breakdowns,
-        case_facts=case_facts(ids, definitions),
+        case_facts=facts,
         bands=bands[0] if len(bands) == 1 else None,
+    )
+
+
+def _of_kinds_shown(
+    results: Iterable[dict[str, Any]],
+    key_questions: list[KeyQuestionRate],
+    breakdowns: list[Breakdown],
+    facts: CaseFacts,
+) -> tuple[list[KeyQuestionRate], list[Breakdown], CaseFacts]:
+    """Only the case kinds the inspections shown rate a standard from, or have counted cases of: a PDU whose court
+    work is not rated shows no court-report rates."""
+    kinds = {s["case_kind"] for result in results for s in result["standards"] if s.get("case_kind")}
+    kinds |= {kind.case_kind for kind in facts.kinds if kind.cases}
+    return (
+        [kq for kq in key_questions if kq.case_kind in kinds],
+        [part for part in breakdowns if part.case_kind in kinds],
+        CaseFacts(facts.cases, [kind for kind in facts.kinds if kind.case_kind in kinds]),
     )
 
 

@@ -56,7 +56,8 @@ def test_an_inspection_with_no_cases_has_no_rates_and_no_ratings(framework):
     assert dashboard.provisional
     assert dashboard.overall_rating is None
     assert dashboard.results["composite_score"] is None
-    assert len(dashboard.key_questions) == len(framework.definition.key_questions()) == 14
+    # Court work is not rated and there are no court-report cases: only supervision cases' key questions show.
+    assert len(dashboard.key_questions) == len(framework.definition.key_questions("supervision")) == 12
     assert all(
         kq.rates.overall.total == 0 and kq.rates.overall.rate is None for kq in dashboard.key_questions
     )
@@ -68,7 +69,8 @@ def test_an_inspection_with_no_cases_has_no_rates_and_no_ratings(framework):
         for c in dashboard.band_changes
     )
     assert dashboard.case_facts.cases == 0
-    assert [kind.case_kind for kind in dashboard.case_facts.kinds] == ["supervision", "court_report"]
+    assert [kind.case_kind for kind in dashboard.case_facts.kinds] == ["supervision"]
+    assert {part.case_kind for part in dashboard.breakdowns} == {"supervision"}
     assert all(fact.rate.rate is None for kind in dashboard.case_facts.kinds for fact in kind.facts)
     assert all(
         need.linked == 0 and need.met.rate is None
@@ -154,6 +156,7 @@ def test_court_work_is_rated_from_court_report_cases_out_of_27(framework):
     _answers(inspection, framework, {"2.2.1": Answer.NO})  # a supervision case: not in court work's rates
     dashboard = _dashboard(inspection)
     assert dashboard.results["max_score"] == 27
+    assert [kind.case_kind for kind in dashboard.case_facts.kinds] == ["supervision", "court_report"]
     court_work = next(s for s in dashboard.results["standards"] if s["code"] == "2.1")
     assert court_work["case_kind"] == "court_report"
     assert [(kq["sufficient"], kq["total"]) for kq in court_work["key_questions"]] == [(2, 3)] * len(court)
