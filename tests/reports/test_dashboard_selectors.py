@@ -136,11 +136,11 @@ def test_breakdowns_by_every_breakdown_attribute_count_only_counted_cases(framew
     by_type = planning.by_attribute["case_type"]
     assert (by_type["licence"].sufficient, by_type["licence"].total) == (1, 2)
     assert (by_type["community_order"].sufficient, by_type["community_order"].total) == (1, 1)
-    # The breakdowns are the framework's: each case kind's attributes marked breakdown, values in its order.
+    # The breakdowns are the framework's: the attributes of supervision cases (the only kind rated here) marked
+    # breakdown, their values in its order.
     expected = [
-        (kind.slug, attribute.key, [option.value for option in attribute.options])
-        for kind in framework.definition.case_kinds
-        for attribute in kind.attributes
+        ("supervision", attribute.key, [option.value for option in attribute.options])
+        for attribute in framework.definition.case_kind("supervision").attributes
         if attribute.breakdown
     ]
     assert [(b.case_kind, b.key, [v for v, _ in b.values]) for b in dashboard.breakdowns] == expected
