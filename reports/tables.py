@@ -225,7 +225,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
     )
     judged = Table(
         "judgements",
-        "Standards rated by the team's judgement",
+        "Standards rated by the team’s judgement",
         ["Standard", "Title", "Rating", "Rationale"],
         [[s["code"], s["title"], _rating(s["rating"]), s["rationale"]] for s in dashboard.judged_standards],
     )
@@ -253,7 +253,7 @@ def _composite_row(results: dict) -> list[Cell]:
     title = f"Composite score out of {results['max_score']}"
     if results.get("overall_rule") == "team_judgement":
         indicative = _rating(results.get("indicative_rating"))
-        title += " (overall rating: the team's judgement"
+        title += " (overall rating: the team’s judgement"
         title += f"; the composite alone would be {indicative.label})" if indicative else ")"
     return ["Composite", title, "", _rating(results["overall_rating"]), results["composite_score"]]
 

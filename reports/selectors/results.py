@@ -180,7 +180,7 @@ def _rating_data(value: rules.Rating | None) -> str | None:
 def rated_by_label(definition: Definition, standard: Standard) -> str:
     """How a standard is rated, in words, as the tables show it."""
     if standard.rated_by == "team_judgement":
-        return "Team's judgement"
+        return "Team’s judgement"
     if standard.rated_by == "pooled":
         return f"Pooled over the cases of {standard.pool_from} inspections: lowest key question"
     kind = definition.case_kind(standard.case_kind)
