@@ -4,8 +4,8 @@ import os
 import re
 from pathlib import Path
 
-from cases.demo import DEMO_PASSWORD, seed_demo
 from accounts.models import User
+from cases.demo import DEMO_PASSWORD, seed_demo
 from inspections.models import Inspection
 from reports.selectors.dashboards import national_dashboard
 
