@@ -124,13 +124,46 @@ def _set_up(ids: list[int]) -> tuple[dict[int, set[str]], dict[tuple[int, str], 
     return chosen_optional, judged
 
 
+def pooled_counts(inspections: Iterable[Inspection]) -> dict[tuple[int, str, str], tuple[int, int]]:
+    """For regional inspections with pooled standards: (sufficient, answered) judgements of the counted cases of
+    every inspection of a PDU in the region pinned to the framework a standard pools from, per (region, framework
+    slug, key question code). One grouped query, only where a pooled standard is rated; none otherwise."""
+    regions: set[int] = set()
+    slugs: set[str] = set()
+    for inspection in inspections:
+        pooled = [s for s in inspection.framework.definition.standards if s.rated_by == "pooled"]
+        if inspection.region_id is not None and pooled:
+            regions.add(inspection.region_id)
+            slugs.update(s.pool_from for s in pooled)
+    if not regions:
+        return {}
+    rows = (
+        Judgement.objects.filter(
+            case__inspection__pdu__region_id__in=regions,
+            case__inspection__framework__slug__in=slugs,
+            case__status__in=InspectedCase.COUNTED_STATUSES,
+        )
+        .values_list(
+            "case__inspection__pdu__region_id", "case__inspection__framework__slug", "key_question__code"
+        )
+        .annotate(
+            sufficient=Count("pk", filter=Q(answer=Answer.YES)),
+            total=Count("pk", filter=Q(answer__in=[Answer.YES, Answer.NO])),
+        )
+        .order_by()
+    )
+    return {(region, slug, code): (sufficient, total) for region, slug, code, sufficient, total in rows}
+
+
 def inspection_results(
     inspections: Iterable[Inspection], *, breakdown: list[dict[str, Any]] | None = None
 ) -> dict[int, InspectionResult]:
     """Live ratings of each inspection from its counted cases and the team's judgements, by its framework's rules.
 
     `breakdown` (from judgement_breakdown over these inspections) saves its query where a caller has it already.
-    Queries: the breakdown (1), the optional standards and judgements (2). The inspections carry their framework.
+    A regional inspection's pooled standards are rated from its PDUs' cases (pooled_counts). Queries: the breakdown
+    (1), the optional standards and judgements (2), and the pooled judgements (1) where a regional inspection has
+    pooled standards. The inspections carry their framework.
     """
     inspections = list(inspections)
     if not inspections:
@@ -138,6 +171,7 @@ def inspection_results(
     ids = [inspection.pk for inspection in inspections]
     chosen_optional, judged = _set_up(ids)
     counts = counts_by_key_question(judgement_breakdown(ids) if breakdown is None else breakdown)
+    pooled = pooled_counts(inspections)
 
     results = {}
     for inspection in inspections:
@@ -145,9 +179,19 @@ def inspection_results(
         sufficiency = {
             kq.code: statistics.sufficiency(*counts.get((inspection.pk, kq.code), (0, 0)))
             for standard in definition.standards
-            if standard.rated_by in rules.RATED_FROM_CASES
+            if standard.rated_by == "lowest_key_question"
             for kq in standard.key_questions
         }
+        for standard in definition.standards:
+            if standard.rated_by == "pooled":
+                for kq in standard.key_questions:
+                    pooled_over = [
+                        pooled.get((inspection.region_id or 0, standard.pool_from, code), (0, 0))
+                        for code in kq.pools
+                    ]
+                    sufficiency[kq.code] = statistics.sufficiency(
+                        sum(s for s, _ in pooled_over), sum(t for _, t in pooled_over)
+                    )
         judgements = {
             code: rules.rating_of(rating) for (pk, code), (rating, _) in judged.items() if pk == inspection.pk
         }
