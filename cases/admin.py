@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CaseNeed, CaseQuery, InspectedCase, Judgement, SecondJudgement, SecondMarking
+from .models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement, SecondJudgement, SecondMarking
 
 
 class JudgementInline(admin.TabularInline):
@@ -11,6 +11,12 @@ class JudgementInline(admin.TabularInline):
     readonly_fields = ["updated_at"]
 
 
+class CaseFactInline(admin.TabularInline):
+    model = CaseFact
+    extra = 0
+    fields = ["key", "value", "updated_by"]
+
+
 class CaseNeedInline(admin.TabularInline):
     model = CaseNeed
     extra = 0
@@ -18,18 +24,18 @@ class CaseNeedInline(admin.TabularInline):
 
 @admin.register(InspectedCase)
 class InspectedCaseAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "inspection", "case_type", "rosh_level", "assistant_inspector", "status"]
-    list_filter = ["status", "case_type", "rosh_level", "inspection"]
+    list_display = ["reference", "inspection", "kind", "assistant_inspector", "status"]
+    list_filter = ["status", "kind", "inspection"]
     list_select_related = ["inspection__pdu", "assistant_inspector"]
     search_fields = ["reference"]
     readonly_fields = ["version"]
-    inlines = [JudgementInline, CaseNeedInline]
+    inlines = [JudgementInline, CaseFactInline, CaseNeedInline]
 
 
 @admin.register(Judgement)
 class JudgementAdmin(SimpleHistoryAdmin):
     list_display = ["case", "key_question", "answer", "updated_by", "updated_at"]
-    list_filter = ["answer", "key_question__standard__stage", "key_question__criterion"]
+    list_filter = ["answer", "key_question__standard__code", "key_question__criterion"]
     list_select_related = ["case", "key_question", "updated_by"]
     search_fields = ["case__reference"]
 

@@ -25,8 +25,8 @@ from inspections.models import Inspection
 from inspections.permissions import can_view_case_evidence, inspections_visible_to
 
 from .errors import CaseConflict, CaseError, CaseIncomplete
-from .fields import FACT_FIELDS, api_field
-from .models import Answer, CaseNeed, Enquiries, InspectedCase, Judgement, Need, Oversight, RoshLevel
+from .fields import api_field
+from .models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from .permissions import is_assigned_assistant_inspector, viewable_cases
 from .services import answers
 
@@ -89,7 +89,7 @@ class JudgementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Judgement
-        fields = ["key_question", "answer", "rationale", "updated_at"]
+        fields = ["key_question", "answer", "rationale", "prompt_answers", "updated_at"]
 
 
 class CaseNeedSerializer(serializers.ModelSerializer):
@@ -118,23 +118,6 @@ class RejectUnknownFields:
         return value
 
 
-class CaseFactsSerializer(RejectUnknownFields, serializers.Serializer):
-    """Case facts; in a PATCH send only the ones you change."""
-
-    rosh_level = serializers.ChoiceField(choices=RoshLevel.choices, required=False)
-    rosh_classified_correctly = serializers.BooleanField(allow_null=True, required=False)
-    domestic_abuse_enquiries = serializers.ChoiceField(
-        choices=Enquiries.choices, allow_blank=True, required=False
-    )
-    child_safeguarding_enquiries = serializers.ChoiceField(
-        choices=Enquiries.choices, allow_blank=True, required=False
-    )
-    home_visits = serializers.ChoiceField(choices=Enquiries.choices, allow_blank=True, required=False)
-    management_oversight = serializers.ChoiceField(
-        choices=Oversight.choices, allow_blank=True, required=False
-    )
-
-
 class CaseSerializer(serializers.ModelSerializer):
     inspection = serializers.IntegerField(source="inspection_id")
     assistant_inspector = serializers.CharField(source="assistant_inspector.username", allow_null=True)
@@ -145,9 +128,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "inspection",
-            "case_type",
-            "rosh_level",
-            "supervision_start",
+            "kind",
+            "attributes",
             "status",
             "version",
             "assistant_inspector",
@@ -164,15 +146,25 @@ class CaseDetailSerializer(CaseSerializer):
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "editable", "facts", "judgements", "needs"]
 
-    @extend_schema_field(CaseFactsSerializer)
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.CharField(),
+            help_text="By fact key, as the case kind in the framework defines them: the answer's value.",
+        )
+    )
     def get_facts(self, case: InspectedCase) -> dict:
-        return {name: getattr(case, name) for name in FACT_FIELDS}
+        return {fact.key: fact.value for fact in case.facts.all()}
 
 
 class JudgementChangeSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=Answer.choices, allow_blank=True, required=False)
     rationale = serializers.CharField(
         allow_blank=True, required=False, max_length=20000, trim_whitespace=False
+    )
+    prompts = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text='Where the framework records prompts: by prompt index, {"0": "yes", "1": "not_applicable"}.',
     )
 
 
@@ -187,13 +179,19 @@ class CaseChangeSerializer(RejectUnknownFields, serializers.Serializer):
     judgements = serializers.DictField(
         child=JudgementChangeSerializer(),
         required=False,
-        help_text='By key question code: {"2.1.1": {"answer": "yes", "rationale": "..."}}.',
+        help_text='By key question code: {"2.2.1": {"answer": "yes", "rationale": "..."}}.',
     )
-    facts = CaseFactsSerializer(required=False)
+    facts = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="By fact key (and attributes recorded on the case), as the framework defines them for the "
+        'case\'s kind: {"home_visits": "made", "rosh_level": "high"}; "" clears a fact.',
+    )
     needs = serializers.DictField(
         child=NeedChangeSerializer(),
         required=False,
-        help_text=f'By need ({", ".join(Need.values)}): {{"drugs": {{"linked_to_offending": true}}}}.',
+        help_text="By need key, as the framework defines them for the case's kind: "
+        '{"drugs": {"linked_to_offending": true}}.',
     )
 
 
@@ -204,6 +202,7 @@ def _case_queryset(user) -> QuerySet[InspectedCase]:
         .prefetch_related(
             Prefetch("judgements", queryset=Judgement.objects.select_related("key_question__standard")),
             "needs",
+            Prefetch("facts", queryset=CaseFact.objects.order_by("key")),
         )
     )
 
@@ -243,7 +242,7 @@ class InspectionCaseList(generics.ListAPIView):
 
     serializer_class = CaseSerializer
     permission_classes = allowed_by(can_view_case_evidence, NO_CASE_EVIDENCE)
-    filterset_fields = ["status", "case_type", "rosh_level"]
+    filterset_fields = ["status", "kind"]
     ordering_fields = ["reference", "status", "updated_at", "id"]
     ordering = ["reference"]
 

@@ -1,6 +1,9 @@
-"""Realistic demo data: three inspections whose judgements vary around the national rates of 2022-23.
+"""Realistic demo data on the 2021-23 PDU framework (pdu-2021): three inspections whose judgements vary around the
+national rates of 2022-23. Gateshead rates court work from its court-report cases (out of 27, composite 15: Good, as
+published); Derby City's court work is done by a shared court team, so it is not rated (out of 24).
 
-Deterministic (seeded) and idempotent: an inspection that exists already is left as it is.
+Deterministic (seeded) and idempotent: an inspection that exists already is left as it is. Everything about the
+cases (their kinds, attributes, key questions, facts and needs) is read from the framework.
 """
 
 import datetime
@@ -12,30 +15,23 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from inspections.definitions import Attribute, CaseKind, Fact
 from inspections.frameworks import frameworks_load_all
 from inspections.models import (
     Framework,
     Inspection,
     InspectionMembership,
+    KeyQuestion,
     OrganisationalRating,
-    RatedFrom,
     Role,
 )
 from pdus.loading import published_ratings_load
 from pdus.models import PDU
 
-from .models import (
-    Answer,
-    CaseNeed,
-    CaseType,
-    Enquiries,
-    InspectedCase,
-    Judgement,
-    Need,
-    Oversight,
-    RoshLevel,
-)
+from .models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from .services import answers, moderation, workflow
+
+DEMO_FRAMEWORK = "pdu-2021"
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo; never used outside it
 
@@ -61,19 +57,36 @@ DEMO_USERS = [
     DemoUser("admin", "Ada", "Admin", "Administrator (Django admin)", is_superuser=True),
 ]
 
-# Sufficiency rates by key question code, near the inspectorate's national figures for 2022-23.
-BASE_RATES = {
-    "2.1.1": 0.80, "2.1.2": 0.68, "2.1.3": 0.50,
-    "2.2.1": 0.73, "2.2.2": 0.63, "2.2.3": 0.47,
-    "2.3.1": 0.71, "2.3.2": 0.57, "2.3.3": 0.48,
-    "2.4.1": 0.63, "2.4.2": 0.56, "2.4.3": 0.45,
-}  # fmt: skip
+# The lowest key question's sufficiency of each case standard, by inspection: the standard's rating follows from it
+# (80 Outstanding, 65 Good, 50 Requires improvement). The standard's other key questions do a little better.
+STANDARD_RATES = {
+    # Court work Good, assessment Good, planning and delivery Requires improvement, reviewing Good: 8 points, and
+    # 7 from domain one: 15 out of 27, Good (Gateshead and South Tyneside, 2022-23).
+    "GST": {"2.1": 0.70, "2.2": 0.72, "2.3": 0.57, "2.4": 0.58, "2.5": 0.70},
+    "DBY": {"2.2": 0.62, "2.3": 0.55, "2.4": 0.47, "2.5": 0.45},
+    "SHF": {"2.1": 0.42, "2.2": 0.55, "2.3": 0.44, "2.4": 0.40, "2.5": 0.38},
+}
+OTHER_KEY_QUESTIONS_BETTER_BY = 0.08
+# Shares of each attribute's options in a sample, by attribute key; any other attribute is spread evenly.
+ATTRIBUTE_WEIGHTS = {
+    "case_type": {"community_order": 55, "licence": 40, "post_sentence_supervision": 5},
+    "rosh_level": {"low": 20, "medium": 50, "high": 27, "very_high": 3},
+    "report_type": {"oral": 30, "short_format": 50, "standard": 20},
+    "court": {"magistrates": 80, "crown": 20},
+}
+# How often a fact's answer is counted (needed) and, if so, sufficient, by fact key; others 0.6 and 0.5.
+FACT_RATES = {
+    "rosh_classified_correctly": (1.0, 0.85),
+    "domestic_abuse_enquiries": (0.6, 0.50),
+    "child_safeguarding_enquiries": (0.5, 0.52),
+    "home_visits": (0.4, 0.40),
+    "management_oversight": (0.8, 0.28),
+}
 NEED_LINKED = {
-    Need.ACCOMMODATION: 0.35, Need.ETE: 0.45, Need.FINANCE: 0.30, Need.RELATIONSHIPS: 0.50,
-    Need.LIFESTYLE: 0.45, Need.DRUGS: 0.40, Need.ALCOHOL: 0.35, Need.THINKING_AND_BEHAVIOUR: 0.80,
-    Need.ATTITUDES: 0.50, Need.HEALTH_AND_WELLBEING: 0.30,
+    "accommodation": 0.35, "ete": 0.45, "finance": 0.30, "relationships": 0.50, "lifestyle": 0.45, "drugs": 0.40,
+    "alcohol": 0.35, "thinking_and_behaviour": 0.80, "attitudes": 0.50, "health_and_wellbeing": 0.30,
 }  # fmt: skip
-NEED_MET = {Need.ACCOMMODATION: 0.43, Need.DRUGS: 0.29, Need.ALCOHOL: 0.38, Need.ETE: 0.45}
+NEED_MET = {"accommodation": 0.43, "drugs": 0.29, "alcohol": 0.38, "ete": 0.45}
 EVIDENCE = {
     (Answer.YES, "engagement"): [
         "The practitioner explored motivation and barriers at induction and adjusted reporting around shift work.",
@@ -105,6 +118,20 @@ EVIDENCE = {
         "Child safeguarding enquiries were not made although the person lives with a partner and two children.",
         "The risk management plan has not been reviewed after the further arrest for assault.",
     ],
+    (Answer.YES, "court"): [
+        "The report drew on police domestic-abuse information and children's services checks, and used them.",
+        "The proposal was proportionate, analysed the offending and was adopted by the court.",
+    ],
+    (Answer.NO, "court"): [
+        "No domestic-abuse enquiry was made with the police before sentence, though the offence was against a partner.",
+        "The report described the offence but did not analyse it; the proposal was not explained.",
+    ],
+}
+# The evidence above by the framework's criterion label; a criterion not here takes the court-work evidence.
+CRITERION_EVIDENCE = {
+    "Engagement": "engagement",
+    "Desistance": "desistance",
+    "Keeping other people safe": "safety",
 }
 
 
@@ -119,14 +146,14 @@ class DemoInspection:
     organisational: tuple[str, ...]  # ratings for 1.1-1.4, where the lead has recorded them
     assistant_inspectors: tuple[str, ...]
     share_unfinished: float
-    rates_unpaid_work: bool = False  # a ninth standard, so the composite is out of 27
+    court_reports: int = 0  # court-report cases; none: court work is not rated, so the composite is out of 24
 
 
 DEMO_INSPECTIONS = [
     DemoInspection(
         "Gateshead and South Tyneside", "GST", datetime.date(2026, 9, 7), 60, 0.14,
-        Inspection.Status.QUALITY_ASSURANCE, ("good", "good", "requires_improvement", "good", "good"),
-        ("amira", "ben"), 0.0, rates_unpaid_work=True,
+        Inspection.Status.QUALITY_ASSURANCE, ("good", "good", "requires_improvement", "good"),
+        ("amira", "ben"), 0.0, court_reports=20,
     ),
     DemoInspection(
         "Derby City", "DBY", datetime.date(2026, 10, 12), 45, 0.04,
@@ -134,7 +161,7 @@ DEMO_INSPECTIONS = [
     ),
     DemoInspection(
         "Sheffield", "SHF", datetime.date(2026, 11, 9), 90, -0.08,
-        Inspection.Status.FIELDWORK, (), ("ben", "chloe"), 0.25,
+        Inspection.Status.FIELDWORK, (), ("ben", "chloe"), 0.25, court_reports=30,
     ),
 ]  # fmt: skip
 
@@ -182,27 +209,78 @@ def _chance(rng: random.Random, probability: float) -> bool:
     return rng.random() < min(max(probability, 0.02), 0.98)
 
 
-def _case_facts(rng: random.Random, quality: float) -> dict:
-    def enquiries(needed: float, made: float) -> str:
-        if not _chance(rng, needed):
-            return Enquiries.NOT_NEEDED
-        return Enquiries.MADE if _chance(rng, made + quality) else Enquiries.NOT_MADE
+def _attribute_value(rng: random.Random, attribute: Attribute, start: datetime.date) -> str:
+    if attribute.type == "date":
+        return (start - datetime.timedelta(days=rng.randint(150, 215))).isoformat()
+    weights = ATTRIBUTE_WEIGHTS.get(attribute.key, {})
+    options = [option.value for option in attribute.options]
+    return rng.choices(options, weights=[weights.get(option, 1) for option in options])[0]
 
-    oversight = Oversight.NOT_REQUIRED
-    if _chance(rng, 0.8):
-        oversight = Oversight.SUFFICIENT if _chance(rng, 0.28 + quality) else Oversight.INSUFFICIENT
-    return {
-        "rosh_classified_correctly": _chance(rng, 0.85 + quality / 2),
-        "domestic_abuse_enquiries": enquiries(0.6, 0.49),
-        "child_safeguarding_enquiries": enquiries(0.5, 0.55),
-        "home_visits": enquiries(0.4, 0.40),
-        "management_oversight": oversight,
-    }
+
+def _fact_value(rng: random.Random, fact: Fact, quality: float) -> str:
+    """An answer: one of the counted answers if needed (a sufficient one by the fact's rate), else another."""
+    needed, sufficient = FACT_RATES.get(fact.key, (0.6, 0.5))
+    not_counted = [option.value for option in fact.options if option.value not in fact.counted]
+    if not_counted and not _chance(rng, needed):
+        return rng.choice(not_counted)
+    insufficient = [value for value in fact.counted if value not in fact.sufficient]
+    if not insufficient or _chance(rng, sufficient + quality):
+        return rng.choice(fact.sufficient)
+    return rng.choice(insufficient)
+
+
+def _sufficient_cases(rng: random.Random, answered: list[int], rate: float) -> set[int]:
+    """Which of the answering cases (their indexes) are judged sufficient: exactly the rate's share of them, so a
+    demo standard's rating is the one intended, rounded to whole cases."""
+    chosen = list(answered)
+    rng.shuffle(chosen)
+    return set(chosen[: round(rate * len(chosen))])
+
+
+@dataclass
+class _DemoCase:
+    case: InspectedCase
+    kind: CaseKind
+    answered: int  # how many of its key questions are answered (all unless it is in progress)
+
+
+def _demo_cases(
+    demo: DemoInspection, inspection: Inspection, users: dict, rng: random.Random
+) -> list[_DemoCase]:
+    definition = inspection.framework.definition
+    samples = [(definition.case_kinds[0], demo.prefix, demo.cases)]
+    if demo.court_reports:
+        court = next(kind for kind in definition.case_kinds[1:] if kind.slug == "court_report")
+        samples.append((court, f"{demo.prefix}C", demo.court_reports))
+    cases = []
+    for kind, prefix, count in samples:
+        questions = len(definition.key_questions(kind.slug))
+        for number in range(1, count + 1):
+            unfinished = _chance(rng, demo.share_unfinished) if demo.share_unfinished else False
+            status = InspectedCase.Status.SUBMITTED
+            if unfinished:
+                status = rng.choice([InspectedCase.Status.NOT_STARTED, InspectedCase.Status.IN_PROGRESS])
+            elif demo.status == Inspection.Status.QUALITY_ASSURANCE and _chance(rng, 0.4):
+                status = InspectedCase.Status.APPROVED
+            answered = {
+                InspectedCase.Status.NOT_STARTED: 0,
+                InspectedCase.Status.IN_PROGRESS: rng.randint(1, max(1, questions - 2)),
+            }.get(status, questions)
+            case = InspectedCase(
+                inspection=inspection,
+                reference=f"{prefix}{number:04d}",
+                kind=kind.slug,
+                attributes={a.key: _attribute_value(rng, a, demo.fieldwork_start) for a in kind.attributes},
+                assistant_inspector=users[demo.assistant_inspectors[number % len(demo.assistant_inspectors)]],
+                status=status,
+            )
+            cases.append(_DemoCase(case, kind, answered))
+    return cases
 
 
 @transaction.atomic
 def demo_inspection_create(demo: DemoInspection, framework: Framework, users: dict) -> Inspection | None:
-    """Create one demo inspection with its team, cases, judgements and needs; None if it already exists."""
+    """Create one demo inspection with its team, cases, judgements, facts and needs; None if it already exists."""
     pdu = PDU.objects.get(name=demo.pdu)
     if Inspection.objects.filter(pdu=pdu, fieldwork_start=demo.fieldwork_start).exists():
         return None
@@ -219,9 +297,10 @@ def demo_inspection_create(demo: DemoInspection, framework: Framework, users: di
     InspectionMembership.objects.bulk_create(
         InspectionMembership(inspection=inspection, user=users[name], role=role) for name, role in team
     )
-    if demo.rates_unpaid_work:
-        inspection.optional_standards.set(framework.standards.filter(is_optional=True))
-    organisational = inspection.rated_standards().filter(rated_from=RatedFrom.LEAD_JUDGEMENT)
+    # The optional standards rated from a kind of case the demo samples (court work, if it has court reports).
+    sampled = {framework.definition.case_kinds[0].slug, *(["court_report"] if demo.court_reports else [])}
+    inspection.optional_standards.set(framework.standards.filter(is_optional=True, case_kind__in=sampled))
+    organisational = inspection.rated_standards().filter(rated_by="team_judgement")
     for standard, rating in zip(organisational, demo.organisational, strict=False):
         OrganisationalRating.objects.create(
             inspection=inspection,
@@ -231,64 +310,73 @@ def demo_inspection_create(demo: DemoInspection, framework: Framework, users: di
             rationale=f"Evidence from interviews, the staff survey and documents supports a rating of {rating.replace('_', ' ')}.",
         )
 
-    key_questions = list(framework.standards.filter(key_questions__isnull=False).values_list(
-        "key_questions__pk", "key_questions__code", "key_questions__criterion"
-    ))  # fmt: skip
-    cases, judgements, needs = [], [], []
-    for number in range(1, demo.cases + 1):
-        unfinished = _chance(rng, demo.share_unfinished) if demo.share_unfinished else False
-        status = InspectedCase.Status.SUBMITTED
-        if unfinished:
-            status = rng.choice([InspectedCase.Status.NOT_STARTED, InspectedCase.Status.IN_PROGRESS])
-        elif demo.status == Inspection.Status.QUALITY_ASSURANCE and _chance(rng, 0.4):
-            status = InspectedCase.Status.APPROVED
-        case_quality = demo.quality + rng.gauss(0, 0.12)
-        case = InspectedCase(
-            inspection=inspection,
-            reference=f"{demo.prefix}{number:04d}",
-            case_type=rng.choices(list(CaseType), weights=[55, 40, 5])[0],
-            rosh_level=rng.choices(list(RoshLevel), weights=[20, 50, 27, 3])[0],
-            supervision_start=demo.fieldwork_start - datetime.timedelta(days=rng.randint(150, 215)),
-            assistant_inspector=users[demo.assistant_inspectors[number % len(demo.assistant_inspectors)]],
-            status=status,
-            **(_case_facts(rng, demo.quality) if status != InspectedCase.Status.NOT_STARTED else {}),
-        )
-        cases.append(case)
-        if status == InspectedCase.Status.NOT_STARTED:
-            continue
-        answered = (
-            key_questions
-            if status != InspectedCase.Status.IN_PROGRESS
-            else key_questions[: rng.randint(1, 8)]
-        )
-        for pk, code, criterion in answered:
-            answer = Answer.YES if _chance(rng, BASE_RATES[code] + case_quality) else Answer.NO
-            if code.startswith("2.4") and _chance(rng, 0.04):
-                answer = Answer.NOT_APPLICABLE  # too early in the sentence for a review
-            rationale = (
-                "No review was due in the period inspected."
-                if answer == Answer.NOT_APPLICABLE
-                else rng.choice(EVIDENCE[(answer, criterion)])
+    demo_cases = _demo_cases(demo, inspection, users, rng)
+    rows = {kq.code: kq for kq in KeyQuestion.objects.of_framework(framework.pk)}
+    judgements, facts, needs = [], [], []
+    rates = STANDARD_RATES.get(demo.prefix, {})
+    for standard in framework.definition.standards:
+        for position, key_question in enumerate(standard.key_questions):
+            cases = [c for c in demo_cases if c.kind.slug == standard.case_kind]
+            order = [kq.code for _, kq in framework.definition.key_questions(standard.case_kind)]
+            answering = [i for i, c in enumerate(cases) if c.answered > order.index(key_question.code)]
+            not_applicable = {
+                i for i in answering if position == 0 and standard.code == "2.5" and _chance(rng, 0.04)
+            }
+            lowest = rates.get(standard.code, 0.6)
+            rate = (
+                lowest
+                if position == len(standard.key_questions) - 1
+                else lowest + OTHER_KEY_QUESTIONS_BETTER_BY
             )
-            judgements.append(
-                Judgement(
-                    case=case,
-                    key_question_id=pk,
-                    answer=answer,
-                    rationale=rationale,
-                    updated_by=case.assistant_inspector,
+            sufficient = _sufficient_cases(rng, [i for i in answering if i not in not_applicable], rate)
+            evidence = CRITERION_EVIDENCE.get(key_question.criterion, "court")
+            for i in answering:
+                answer = (
+                    Answer.NOT_APPLICABLE
+                    if i in not_applicable
+                    else Answer.YES
+                    if i in sufficient
+                    else Answer.NO
                 )
+                rationale = (
+                    "No review was due in the period inspected."
+                    if answer == Answer.NOT_APPLICABLE
+                    else rng.choice(EVIDENCE[(answer, evidence)])
+                )
+                case = cases[i].case
+                judgements.append(
+                    Judgement(
+                        case=case,
+                        key_question=rows[key_question.code],
+                        answer=answer,
+                        rationale=rationale,
+                        updated_by=case.assistant_inspector,
+                    )
+                )
+    for demo_case in demo_cases:
+        case, kind = demo_case.case, demo_case.kind
+        if case.status == InspectedCase.Status.NOT_STARTED:
+            continue
+        facts += [
+            CaseFact(
+                case=case,
+                key=fact.key,
+                value=_fact_value(rng, fact, demo.quality),
+                updated_by=case.assistant_inspector,
             )
-        for need in Need:
-            linked = _chance(rng, NEED_LINKED[need])
-            met = _chance(rng, NEED_MET.get(need, 0.45) + demo.quality) if linked else None
+            for fact in kind.facts
+        ]
+        for need in kind.needs:
+            linked = _chance(rng, NEED_LINKED.get(need.key, 0.4))
+            met = _chance(rng, NEED_MET.get(need.key, 0.45) + demo.quality) if linked else None
             needs.append(
-                CaseNeed(case=case, need=need, linked_to_offending=linked, sufficiently_addressed=met)
+                CaseNeed(case=case, need=need.key, linked_to_offending=linked, sufficiently_addressed=met)
             )
-    for row in [*judgements, *needs]:
+    for row in [*judgements, *facts, *needs]:
         row._history_user = row.case.assistant_inspector  # an answer's history names who answered it
-    bulk_create_with_history(cases, InspectedCase, default_user=users["lead"])
+    bulk_create_with_history([c.case for c in demo_cases], InspectedCase, default_user=users["lead"])
     bulk_create_with_history(judgements, Judgement, default_user=users["lead"])
+    bulk_create_with_history(facts, CaseFact, default_user=users["lead"])
     bulk_create_with_history(needs, CaseNeed, default_user=users["lead"])
     return inspection
 
@@ -296,7 +384,7 @@ def demo_inspection_create(demo: DemoInspection, framework: Framework, users: di
 def seed_demo() -> tuple[list[Inspection], int]:
     """Load reference data and the demo inspections. Returns the inspections created and the PDUs read."""
     pdu_count = published_ratings_load()
-    framework = frameworks_load_all()[-1]
+    framework = next(f for f in frameworks_load_all() if f.slug == DEMO_FRAMEWORK)
     users = demo_users_create()
     created = [demo_inspection_create(demo, framework, users) for demo in DEMO_INSPECTIONS]
     for inspection in filter(None, created):
@@ -312,8 +400,13 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
     if inspection.status != Inspection.Status.QUALITY_ASSURANCE:
         return
     rng = random.Random(f"workflow-{inspection.pk}")
-    case = inspection.cases.filter(status=InspectedCase.Status.SUBMITTED).order_by("reference").first()
-    if case:
+    supervision = inspection.framework.definition.case_kinds[0]
+    case = (
+        inspection.cases.filter(status=InspectedCase.Status.SUBMITTED, kind=supervision.slug)
+        .order_by("reference")
+        .first()
+    )
+    if case and case.case_kind.fact("home_visits"):
         query = workflow.case_return(
             case=case,
             user=users["quality"],
@@ -332,7 +425,7 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
     )
     for marking in markings:
         first = dict(marking.case.judgements.values_list("key_question__code", "answer"))
-        if len(first) < 12:
+        if len(first) < len(answers.case_key_questions(marking.case)):
             continue  # not finished by its first marker: left for the second marker to do in the demo
         second = {
             code: {

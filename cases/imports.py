@@ -18,30 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from inspections.definitions import Attribute, CaseKind, Definition
 from inspections.models import Inspection, InspectionMembership, Role
 from inspections.services import ensure_not_locked
 
-from .models import CaseType, InspectedCase, RoshLevel
+from .models import InspectedCase
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
-# Column heading (lower case) → field. The first four are required.
-COLUMNS = {
-    "case reference": "reference",
-    "case type": "case_type",
-    "rosh level": "rosh_level",
-    "supervision start date": "supervision_start",
-    "assistant inspector": "assistant_inspector",
-}
-REQUIRED_COLUMNS = ("case reference", "case type", "rosh level", "supervision start date")
-# Each column's heading as the page documents it and the problems list shows it.
-HEADINGS = {
-    "case reference": "Case reference",
-    "case type": "Case type",
-    "rosh level": "RoSH level",
-    "supervision start date": "Supervision start date",
-    "assistant inspector": "Assistant inspector",
-}
+# The columns every sample has; the others are the attributes of the framework's case kinds (their labels).
+REFERENCE = "Case reference"
+KIND = "Kind of case"
+ASSISTANT = "Assistant inspector"
 # Line and paragraph separators, tabs, zero-width and other invisible characters: a reference is one visible line.
 HIDDEN_CHARACTER_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -53,12 +41,12 @@ NOT_A_WORKBOOK = "The file is not a readable CSV file or Excel workbook (.xlsx)"
 MISSING_COLUMN = "The file has no “{column}” column"
 NO_ROWS = "The file has a heading row but no cases"
 MISSING_VALUE = "Enter the {column}"
-UNKNOWN_CASE_TYPE = "Case type must be community order, licence or post-sentence supervision"
-UNKNOWN_ROSH = "RoSH level must be low, medium, high or very high"
-BAD_DATE = "Supervision start date must be a real date, like 2026-03-02 or 02/03/2026"
+UNKNOWN_CHOICE = "{column} must be {options}"
+UNKNOWN_KIND = "Kind of case must be {options}"
+BAD_DATE = "{column} must be a real date, like 2026-03-02 or 02/03/2026"
 REFERENCE_TOO_LONG = "Case reference must be 50 characters or fewer"
 REFERENCE_HIDDEN_CHARACTERS = "Case reference must be on one line, without tabs or other hidden characters"
-FUTURE_DATE = "Supervision start date must be today or in the past"
+FUTURE_DATE = "{column} must be today or in the past"
 DUPLICATE_IN_FILE = "Case reference {reference} appears more than once in the file (first on line {line})"
 DUPLICATE_IN_SAMPLE = "Case reference {reference} is already in this inspection's sample"
 UNKNOWN_USER = "There is no assistant inspector with the username {username} in this inspection's team"
@@ -81,19 +69,26 @@ RawRow = tuple[int, dict[str, str]]
 class SampleRow:
     line: int
     reference: str
-    case_type: str = ""
-    rosh_level: str = ""
-    supervision_start: datetime.date | None = None
+    kind: CaseKind | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
     assistant_inspector: str = ""
     problems: list[ImportProblem] = field(default_factory=list)
 
     @property
-    def case_type_label(self) -> str:
-        return CaseType(self.case_type).label if self.case_type else ""
-
-    @property
-    def rosh_level_label(self) -> str:
-        return RoshLevel(self.rosh_level).label if self.rosh_level else ""
+    def description(self) -> str:
+        """The kind and its attributes as the preview shows them: "Supervision case: Licence, High, 2 March 2026"."""
+        if self.kind is None:
+            return ""
+        values = []
+        for attribute in self.kind.attributes:
+            value = self.attributes.get(attribute.key, "")
+            if attribute.type == "date" and value:
+                value = f"{datetime.date.fromisoformat(value):%-d %b %Y}"
+            elif value:
+                value = attribute.label_of(value)
+            if value:
+                values.append(value)
+        return f"{self.kind.name}: {', '.join(values)}" if values else self.kind.name
 
 
 @dataclass
@@ -121,16 +116,51 @@ class SampleInvalid(Exception):
         self.preview = preview
 
 
-def _label_lookup(choices) -> dict[str, str]:
+def _normal(text: str) -> str:
+    """A heading or value as compared: lower case, - and _ as spaces, single spaces, no curly apostrophes."""
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").replace("’", "'").split())
+
+
+def _choices(attribute: Attribute) -> dict[str, str]:
     lookup = {}
-    for value, label in choices.choices:
-        for spelling in (value, value.replace("_", " "), label, label.replace("-", " ")):
-            lookup[spelling.lower()] = value
+    for option in attribute.options:
+        for spelling in (option.value, option.label, *option.aliases):
+            lookup[_normal(spelling)] = option.value
     return lookup
 
 
-CASE_TYPES = _label_lookup(CaseType)
-ROSH_LEVELS = _label_lookup(RoshLevel)
+def _kinds(definition: Definition) -> dict[str, CaseKind]:
+    lookup = {}
+    for kind in definition.case_kinds:
+        for spelling in (kind.slug, kind.name, kind.plural, kind.name.removesuffix(" case")):
+            lookup[_normal(spelling)] = kind
+    return lookup
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Case type" → "case type", but "RoSH level" and "PDU" stay as they are."""
+    first = label.split(" ", 1)[0]
+    return label if any(character.isupper() for character in first[1:]) else label[:1].lower() + label[1:]
+
+
+def _or_list(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def sample_columns(definition: Definition, kind: CaseKind | None = None) -> list[tuple[str, bool]]:
+    """The columns a sample file has, as (heading, required): the reference, the kind of case unless one is chosen
+    (or the framework has only one), each kind's attributes, and the assistant inspector."""
+    kinds = [kind] if kind else list(definition.case_kinds)
+    columns = [(REFERENCE, True)]
+    if len(kinds) > 1:
+        columns.append((KIND, True))
+    seen = set()
+    for each in kinds:
+        for attribute in each.attributes:
+            if _normal(attribute.label) not in seen:
+                seen.add(_normal(attribute.label))
+                columns.append((attribute.label, attribute.required and len(kinds) == 1))
+    return [*columns, (ASSISTANT, False)]
 
 
 def _cell_text(value) -> str:
@@ -169,7 +199,8 @@ def _table_rows(name: str, data: bytes) -> list[list[str]]:
 
 
 def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportProblem]]:
-    """Read an uploaded file into rows keyed by column heading, or the problems that stop it being read."""
+    """Read an uploaded file into rows keyed by column heading (compared without case or punctuation), or the
+    problems that stop it being read. Which columns it needs is for sample_validate: it depends on the case kinds."""
     if len(data) > MAX_UPLOAD_BYTES:
         return [], [ImportProblem(None, "", TOO_LARGE)]
     if not data.strip():
@@ -182,23 +213,15 @@ def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportPro
     if not table:
         return [], [ImportProblem(None, "", EMPTY_FILE)]
     header_line, header = table[0]
-    headings = [" ".join(cell.lower().replace("_", " ").split()) for cell in header]
-    missing = [column for column in REQUIRED_COLUMNS if column not in headings]
-    if missing:
-        return [], [
-            ImportProblem(header_line, HEADINGS[column], MISSING_COLUMN.format(column=HEADINGS[column]))
-            for column in missing
-        ]
-    positions = {
-        heading: index for index, heading in reversed(list(enumerate(headings))) if heading in COLUMNS
-    }
+    headings = [_normal(cell) for cell in header]
+    positions = {heading: index for index, heading in reversed(list(enumerate(headings))) if heading}
     rows = [
         (line, {heading: (row[index] if index < len(row) else "") for heading, index in positions.items()})
         for line, row in table[1:]
     ]
     if not rows:
         return [], [ImportProblem(None, "", NO_ROWS)]
-    return rows, []
+    return [(header_line, {heading: heading for heading in positions}), *rows], []
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -214,8 +237,36 @@ def _has_hidden_characters(text: str) -> bool:
     return any(unicodedata.category(character) in HIDDEN_CHARACTER_CATEGORIES for character in text)
 
 
-def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow]) -> ImportPreview:
-    """Check every row against the rules, the team and the existing sample; two queries in all."""
+def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow], kind: str = "") -> ImportPreview:
+    """Check every row against the framework's case kinds, the team and the existing sample; two queries in all.
+
+    `rows` starts with the heading row (as sample_read gives it). `kind` is the kind of every case, if chosen;
+    otherwise the file says it per row in its "Kind of case" column, unless the framework has one kind only or the
+    file's columns are those of one kind only.
+    """
+    definition = inspection.framework.definition
+    kinds = _kinds(definition)
+    chosen = definition.case_kind(kind) if kind else None
+    if chosen is None and len(definition.case_kinds) == 1:
+        chosen = definition.case_kinds[0]
+    (header_line, header), data_rows = rows[0], rows[1:]
+    if chosen is None and _normal(KIND) not in header:
+        # A file of one kind needs no "Kind of case" column: its columns say which kind it is (the kind with most
+        # of its required columns there, if only one has most; its missing columns are then named).
+        present = {
+            each.slug: sum(1 for a in each.attributes if a.required and _normal(a.label) in header)
+            for each in definition.case_kinds
+        }
+        best = max(present.values(), default=0)
+        fitting = [each for each in definition.case_kinds if present[each.slug] == best]
+        chosen = fitting[0] if best and len(fitting) == 1 else None
+    file_problems = [
+        ImportProblem(header_line, heading, MISSING_COLUMN.format(column=heading))
+        for heading, required in sample_columns(definition, chosen)
+        if required and _normal(heading) not in header
+    ]
+    if file_problems:
+        return ImportPreview(rows=[], problems=file_problems, raw_rows=list(rows))
     assistant_inspectors = set(
         InspectionMembership.objects.filter(inspection=inspection, role=Role.ASSISTANT_INSPECTOR).values_list(
             "user__username", flat=True
@@ -224,74 +275,94 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow]) -> Import
     # References are kept as written but compared without case: NEW001 and new001 are the same case.
     existing = {reference.casefold() for reference in inspection.cases.values_list("reference", flat=True)}
     today = timezone.localdate()
+    kind_names = _or_list([in_sentence(k.name) for k in definition.case_kinds])
     seen: dict[str, int] = {}
     parsed, problems = [], []
-    for line, values in rows:
-        row = SampleRow(line=line, reference=values.get("case reference", "").strip())
+    for line, values in data_rows:
+        row = SampleRow(line=line, reference=values.get(_normal(REFERENCE), "").strip())
         folded = row.reference.casefold()
 
         def problem(column: str, message: str, row=row) -> None:
-            row.problems.append(ImportProblem(row.line, HEADINGS[column], message))
+            row.problems.append(ImportProblem(row.line, column, message))
 
         if not row.reference:
-            problem("case reference", MISSING_VALUE.format(column="case reference"))
+            problem(REFERENCE, MISSING_VALUE.format(column=REFERENCE.lower()))
         elif len(row.reference) > InspectedCase._meta.get_field("reference").max_length:
-            problem("case reference", REFERENCE_TOO_LONG)
+            problem(REFERENCE, REFERENCE_TOO_LONG)
         elif _has_hidden_characters(row.reference):
-            problem("case reference", REFERENCE_HIDDEN_CHARACTERS)
+            problem(REFERENCE, REFERENCE_HIDDEN_CHARACTERS)
         elif folded in seen:
-            problem("case reference", DUPLICATE_IN_FILE.format(reference=row.reference, line=seen[folded]))
+            problem(REFERENCE, DUPLICATE_IN_FILE.format(reference=row.reference, line=seen[folded]))
         elif folded in existing:
-            problem("case reference", DUPLICATE_IN_SAMPLE.format(reference=row.reference))
+            problem(REFERENCE, DUPLICATE_IN_SAMPLE.format(reference=row.reference))
         else:
             seen[folded] = line
 
-        for column, lookup, message in (
-            ("case type", CASE_TYPES, UNKNOWN_CASE_TYPE),
-            ("rosh level", ROSH_LEVELS, UNKNOWN_ROSH),
-        ):
-            text = values.get(column, "")
-            key = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+        row.kind = chosen
+        if chosen is None:
+            text = values.get(_normal(KIND), "")
+            row.kind = kinds.get(_normal(text))
             if not text:
-                problem(column, MISSING_VALUE.format(column=column.replace("rosh", "RoSH")))
-            elif key not in lookup:
-                problem(column, message)
-            else:
-                setattr(row, COLUMNS[column], lookup[key])
+                problem(KIND, MISSING_VALUE.format(column=KIND.lower()))
+            elif row.kind is None:
+                problem(KIND, UNKNOWN_KIND.format(options=kind_names))
+        for attribute in row.kind.attributes if row.kind else ():
+            _attribute_check(row, attribute, values.get(_normal(attribute.label), "").strip(), today, problem)
 
-        start = values.get("supervision start date", "")
-        if not start:
-            problem("supervision start date", MISSING_VALUE.format(column="supervision start date"))
-        else:
-            row.supervision_start = _parse_date(start)
-            if row.supervision_start is None:
-                problem("supervision start date", BAD_DATE)
-            elif row.supervision_start > today:
-                problem("supervision start date", FUTURE_DATE)
-
-        username = values.get("assistant inspector", "").strip()
+        username = values.get(_normal(ASSISTANT), "").strip()
         if username and username not in assistant_inspectors:
-            problem("assistant inspector", UNKNOWN_USER.format(username=username))
+            problem(ASSISTANT, UNKNOWN_USER.format(username=username))
         row.assistant_inspector = username
         parsed.append(row)
         problems.extend(row.problems)
     return ImportPreview(rows=parsed, problems=problems, raw_rows=list(rows))
 
 
-def sample_preview(*, inspection: Inspection, name: str, data: bytes) -> ImportPreview:
+def _attribute_check(row: SampleRow, attribute: Attribute, text: str, today: datetime.date, problem) -> None:
+    column = attribute.label
+    if not text:
+        if attribute.required:
+            problem(column, MISSING_VALUE.format(column=in_sentence(column)))
+        return
+    if attribute.type == "choice":
+        value = _choices(attribute).get(_normal(text))
+        if value is None:
+            options = _or_list(
+                [o.label if o.label[:2].isupper() else o.label.lower() for o in attribute.options]
+            )
+            problem(column, UNKNOWN_CHOICE.format(column=column, options=options))
+        else:
+            row.attributes[attribute.key] = value
+    elif attribute.type == "date":
+        date = _parse_date(text)
+        if date is None:
+            problem(column, BAD_DATE.format(column=column))
+        elif date > today:
+            problem(column, FUTURE_DATE.format(column=column))
+        else:
+            row.attributes[attribute.key] = date.isoformat()
+    else:
+        row.attributes[attribute.key] = text
+
+
+def sample_preview(*, inspection: Inspection, name: str, data: bytes, kind: str = "") -> ImportPreview:
     """Read and validate an upload without saving anything."""
     rows, problems = sample_read(name=name, data=data)
     if problems:
         return ImportPreview(rows=[], problems=problems)
-    return sample_validate(inspection=inspection, rows=rows)
+    return sample_validate(inspection=inspection, rows=rows, kind=kind)
 
 
 @transaction.atomic
-def sample_import(*, inspection: Inspection, rows: Sequence[RawRow], user) -> list[InspectedCase]:
+def sample_import(
+    *, inspection: Inspection, rows: Sequence[RawRow], user, kind: str = ""
+) -> list[InspectedCase]:
     """Save a clean sample, all or nothing. Raises InspectionLocked, or SampleInvalid with the preview."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    inspection = (
+        Inspection.objects.select_related("framework").select_for_update(of=("self",)).get(pk=inspection.pk)
+    )
     ensure_not_locked(inspection)
-    preview = sample_validate(inspection=inspection, rows=rows)
+    preview = sample_validate(inspection=inspection, rows=rows, kind=kind)
     if not preview.is_clean:
         raise SampleInvalid(preview)
     users = dict(
@@ -303,9 +374,8 @@ def sample_import(*, inspection: Inspection, rows: Sequence[RawRow], user) -> li
         InspectedCase(
             inspection=inspection,
             reference=row.reference,
-            case_type=row.case_type,
-            rosh_level=row.rosh_level,
-            supervision_start=row.supervision_start,
+            kind=row.kind.slug if row.kind else "",
+            attributes=row.attributes,
             assistant_inspector_id=users.get(row.assistant_inspector),
         )
         for row in preview.rows

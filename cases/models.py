@@ -1,3 +1,4 @@
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -98,6 +99,26 @@ class InspectedCase(models.Model):
     def etag(self) -> str:
         """The version as an HTTP entity tag: a client sends it back in If-Match to change the case."""
         return f'"{self.pk}-{self.version}"'
+
+    @property
+    def attribute_items(self) -> list[tuple[str, str]]:
+        """Its attributes as (label, value shown), in the framework's order: "Case type", "Licence"."""
+        items = []
+        for attribute in self.case_kind.attributes:
+            value = str(self.attributes.get(attribute.key, "") or "")
+            if attribute.type == "date" and value:
+                shown = f"{datetime.date.fromisoformat(value):%-d %B %Y}"
+            else:
+                shown = attribute.label_of(value)
+            items.append((attribute.label, shown or "Not known"))
+        return items
+
+    @property
+    def description(self) -> str:
+        """Its kind and the attributes the reports break down by: "Supervision case: Licence, High"."""
+        kind = self.case_kind
+        values = [a.label_of(str(self.attributes.get(a.key, ""))) for a in kind.attributes if a.breakdown]
+        return f"{kind.name}: {', '.join(v for v in values if v)}" if any(values) else kind.name
 
     @property
     def case_kind(self) -> CaseKind:

@@ -26,6 +26,8 @@ def inspection_create(request):
         try:
             inspection = services.inspection_create(
                 pdu=data["pdu"],
+                region=data["region"],
+                optional_standards=data["optional_standards"],
                 framework=data["framework"],
                 fieldwork_start=data["fieldwork_start"],
                 fieldwork_end=data["fieldwork_end"],

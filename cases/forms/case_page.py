@@ -1,6 +1,8 @@
 """The assistant inspector's case form: every key question, the case facts and the criminogenic needs.
 
-Field names are the ones cases.services uses for its problems (kq_2_1_1_answer, need_drugs_linked, rosh_level),
+Built from the case's kind in the inspection's framework: the key questions that apply to it, its facts (and the
+attributes recorded on the case) and needs. Field names are the ones cases.services uses for its problems
+(kq_2_2_1_answer, need_drugs_linked, fact_home_visits),
 so an error summary can link straight to the field. The form validates and says what changed; it never saves.
 """
 
@@ -11,28 +13,11 @@ from typing import Any
 from django import forms
 from django.core import signing
 
-from ..fields import FACT_FIELDS
-from ..models import Answer, Enquiries, Oversight, RoshLevel
+from ..models import Answer
 from ..selectors.case_pages import CasePage
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-BOOLEAN_FACTS = {"rosh_classified_correctly"}
-FACT_LABELS = {
-    "rosh_level": "What is the RoSH level?",
-    "rosh_classified_correctly": "Was RoSH classified correctly?",
-    "domestic_abuse_enquiries": "Were domestic abuse enquiries made?",
-    "child_safeguarding_enquiries": "Were child safeguarding enquiries made?",
-    "home_visits": "Were home visits made?",
-    "management_oversight": "Was management oversight sufficient?",
-}
-FACT_CHOICES = {
-    "rosh_level": RoshLevel.choices,
-    "rosh_classified_correctly": YES_NO,
-    "domestic_abuse_enquiries": Enquiries.choices,
-    "child_safeguarding_enquiries": Enquiries.choices,
-    "home_visits": Enquiries.choices,
-    "management_oversight": Oversight.choices,
-}
+PROMPT_CHOICES = [("yes", "Yes"), ("no", "No"), ("not_applicable", "Not applicable")]
 # "the drugs need", "the education, training and employment need": grammatical for every need, singular or plural.
 NEED_LINKED_LABEL = "Is the {need} need linked to offending?"
 NEED_ADDRESSED_LABEL = "Was the {need} need sufficiently addressed?"
@@ -66,13 +51,15 @@ def _radio(label: str, choices) -> forms.ChoiceField:
 
 def case_values(page: CasePage) -> dict[str, str]:
     """The case's saved answers as form values (without the version)."""
-    case = page.case
     values = {}
     for item in page.key_question_items:
         values[item.answer_field] = item.judgement.answer if item.judgement else ""
         values[item.rationale_field] = item.judgement.rationale if item.judgement else ""
-    for name in FACT_FIELDS:
-        values[name] = _as_choice(getattr(case, name))
+        prompts = item.judgement.prompt_answers if item.judgement else {}
+        for index, (name, _) in enumerate(item.prompt_fields):
+            values[name] = prompts.get(str(index), "")
+    for fact in page.facts:
+        values[fact.name] = fact.value
     for item in page.needs:
         values[item.linked_field] = _as_choice(item.row.linked_to_offending if item.row else None)
         values[item.addressed_field] = _as_choice(item.row.sufficiently_addressed if item.row else None)
@@ -104,8 +91,10 @@ class CaseForm(forms.Form):
                 strip=True,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
-        for name in FACT_FIELDS:
-            self.fields[name] = _radio(FACT_LABELS[name], FACT_CHOICES[name])
+            for number, (name, prompt) in enumerate(item.prompt_fields, start=1):
+                self.fields[name] = _radio(f"Prompt {number} of {code}: {prompt}", PROMPT_CHOICES)
+        for fact in page.facts:
+            self.fields[fact.name] = _radio(fact.question, fact.choices)
         for item in page.needs:
             label = item.need.label
             self.fields[item.linked_field] = _radio(NEED_LINKED_LABEL.format(need=label.lower()), YES_NO)
@@ -140,17 +129,21 @@ class CaseForm(forms.Form):
                 values["answer"] = data[item.answer_field]
             if item.rationale_field in changed:
                 values["rationale"] = data[item.rationale_field]
+            prompts = {
+                str(index): data[name]
+                for index, (name, _) in enumerate(item.prompt_fields)
+                if name in changed
+            }
+            if prompts:
+                values["prompts"] = prompts
             if values:
                 judgements[item.key_question.code] = values
-        facts = {}
-        for name in FACT_FIELDS:
-            if name in changed and not (name == "rosh_level" and not data[name]):
-                facts[name] = _as_boolean(data[name]) if name in BOOLEAN_FACTS else data[name]
+        facts = {fact.key: data[fact.name] for fact in self.page.facts if fact.name in changed}
         needs = {}
         for item in self.page.needs:
             if {item.linked_field, item.addressed_field} & changed:
                 linked = _as_boolean(data[item.linked_field])
-                needs[item.need.value] = {
+                needs[item.need.key] = {
                     "linked_to_offending": linked,
                     "sufficiently_addressed": _as_boolean(data[item.addressed_field]) if linked else None,
                 }

@@ -8,33 +8,42 @@ from django import forms
 
 from inspections.forms import form_helper, within_limit
 
-from ..fields import FACT_FIELDS, key_question_field
+from ..fields import key_question_field
 from ..models import Answer
 from ..services.answers import ANSWER_MISSING
 from ..services.moderation import AGREEMENT_MISSING, PERCENTAGE_OUT_OF_RANGE
 from ..services.workflow import NO_CASES_SELECTED, QUERY_SUBJECT_MISSING, QUERY_TEXT_MISSING
 
-FACT_LABELS = {
-    "rosh_level": "RoSH level",
-    "rosh_classified_correctly": "RoSH classified correctly",
-    "domestic_abuse_enquiries": "Domestic abuse enquiries",
-    "child_safeguarding_enquiries": "Child safeguarding enquiries",
-    "home_visits": "Home visits",
-    "management_oversight": "Management oversight",
-}
-
 
 class SampleUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of cases in the file",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select the kind of cases in the file"},
+    )
     file = forms.FileField(
         label="Upload the case sample",
-        help_text="A CSV (UTF-8) or Excel (.xlsx) file with the columns case reference, case type, RoSH level, "
-        "supervision start date and, optionally, assistant inspector (their username).",
+        help_text="A CSV (UTF-8) or Excel (.xlsx) file with the columns listed above.",
         error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, definition, **kwargs):
+        """definition: the inspection's framework, whose case kinds the file may hold."""
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field("file"), button="Check the file")
+        kinds = [(kind.slug, kind.plural) for kind in definition.case_kinds]
+        if len(kinds) > 1:
+            self.fields["kind"].choices = [
+                ("", "Several kinds: the file's “Kind of case” column says"),
+                *kinds,
+            ]
+            self.fields["kind"].initial = ""
+            self.helper = form_helper(
+                Field.radios("kind", small=True), Field("file"), button="Check the file"
+            )
+        else:
+            del self.fields["kind"]
+            self.helper = form_helper(Field("file"), button="Check the file")
 
 
 class AssignmentForm(forms.Form):
@@ -70,12 +79,13 @@ class ReturnForm(forms.Form):
         error_messages={"required": QUERY_TEXT_MISSING},
     )
 
-    def __init__(self, *args, key_questions, **kwargs):
+    def __init__(self, *args, key_questions, facts, **kwargs):
+        """key_questions: the case's (code and wording); facts: its facts as (key, label)."""
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [
             ("", "Choose a key question or case fact"),
             ("Key questions", [(f"kq:{kq.code}", f"{kq.code} {kq.wording}") for kq in key_questions]),
-            ("Case facts", [(f"fact:{name}", FACT_LABELS[name]) for name in FACT_FIELDS]),
+            ("Case facts", [(f"fact:{key}", label) for key, label in facts]),
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False

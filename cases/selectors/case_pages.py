@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Field, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
+from inspections.definitions import KeyQuestion as KeyQuestionDefinition
+from inspections.definitions import Need
 from inspections.models import Inspection, KeyQuestion, Standard
 
-from ..fields import FACT_FIELDS, key_question_field, need_field
-from ..models import CaseNeed, CaseQuery, InspectedCase, Judgement, Need
+from ..fields import fact_field, key_question_field, need_field
+from ..models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
+from ..services.answers import case_fact_questions, case_key_question_rows, case_key_questions
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,38 +28,27 @@ class InspectionCases:
     cases: list[InspectedCase]
 
 
-def _key_question_total() -> Coalesce:
-    totals = (
-        KeyQuestion.objects.filter(standard__framework_id=OuterRef("inspection__framework_id"))
-        .order_by()
-        .values("standard__framework_id")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=IntegerField()), 0)
-
-
 def cases_assigned(user: User) -> QuerySet[InspectedCase]:
-    """The user's assigned cases in open inspections they are a member of, with `answered` and `total`
-    key question counts."""
+    """The user's assigned cases in open inspections they are a member of, with their `answered` key question
+    count (cases_assigned_by_inspection adds the `total` each case answers, from its framework)."""
     inspections = Inspection.objects.open().filter(memberships__user=user).values("pk")
     return (
         InspectedCase.objects.assigned_to(user)
         .filter(inspection__in=inspections)
-        .select_related("inspection__pdu")
-        .annotate(
-            answered=Count("judgements", filter=~Q(judgements__answer="")),
-            total=_key_question_total(),
-        )
+        .select_related("inspection__pdu", "inspection__region", "inspection__framework")
+        .annotate(answered=Count("judgements", filter=~Q(judgements__answer="")))
         .order_by("inspection__fieldwork_start", "inspection__pk", "reference")
     )
 
 
 def cases_assigned_by_inspection(user: User) -> list[InspectionCases]:
-    """The user's assigned cases grouped by inspection, in one query."""
+    """The user's assigned cases grouped by inspection, in one query; each with the `total` it answers."""
+    cases = list(cases_assigned(user))
+    for case in cases:
+        case.total = len(case_key_questions(case))
     return [
-        InspectionCases(inspection=inspection, cases=list(cases))
-        for inspection, cases in groupby(cases_assigned(user), key=lambda case: case.inspection)
+        InspectionCases(inspection=inspection, cases=list(group))
+        for inspection, group in groupby(cases, key=lambda case: case.inspection)
     ]
 
 
@@ -66,6 +57,7 @@ class KeyQuestionItem:
     key_question: KeyQuestion
     judgement: Judgement | None
     changes: int
+    definition: KeyQuestionDefinition
 
     @property
     def answer_field(self) -> str:
@@ -75,20 +67,32 @@ class KeyQuestionItem:
     def rationale_field(self) -> str:
         return key_question_field(self.key_question.code, "rationale")
 
+    @property
+    def prompt_fields(self) -> list[tuple[str, str]]:
+        """(field name, prompt) for each prompt the framework records on the case; none otherwise."""
+        if not self.definition.record_prompts:
+            return []
+        prompts = self.definition.prompts
+        return [(key_question_field(self.key_question.code, f"prompt_{i}"), p) for i, p in enumerate(prompts)]
+
+
+def standard_anchor(code: str) -> str:
+    return "section-" + code.replace(".", "-")
+
 
 @dataclass(frozen=True)
-class StageSection:
+class StandardSection:
     standard: Standard
     items: list[KeyQuestionItem]
     next_anchor: str = "case-facts"  # where "Save and continue" goes
 
     @property
     def anchor(self) -> str:
-        return f"section-{self.standard.stage}"
+        return standard_anchor(self.standard.code)
 
     @property
     def title(self) -> str:
-        return self.standard.get_stage_display()
+        return self.standard.title
 
 
 @dataclass(frozen=True)
@@ -99,36 +103,43 @@ class NeedItem:
 
     @property
     def linked_field(self) -> str:
-        return need_field(self.need.value, "linked")
+        return need_field(self.need.key, "linked")
 
     @property
     def addressed_field(self) -> str:
-        return need_field(self.need.value, "addressed")
+        return need_field(self.need.key, "addressed")
 
 
 @dataclass(frozen=True)
 class FactItem:
-    name: str
+    """A case fact, or an attribute recorded on the case (the RoSH level), as its framework asks it."""
+
+    key: str
+    label: str  # short: "Home visits made where needed"
+    question: str  # as the form asks it
+    choices: tuple[tuple[str, str], ...]
+    value: str
     changes: int
-    display: str = ""
 
     @property
-    def label(self) -> str:
-        fact_field = InspectedCase._meta.get_field(self.name)
-        assert isinstance(fact_field, Field)  # a case fact is a column of the case
-        return str(fact_field.verbose_name)
+    def name(self) -> str:
+        return fact_field(self.key)
+
+    @property
+    def display(self) -> str:
+        return dict(self.choices).get(self.value, self.value)
 
     @property
     def inline(self) -> bool:
-        return self.name == "rosh_classified_correctly"
+        return len(self.choices) <= 2
 
 
 @dataclass
 class CasePage:
-    """Everything the case page shows: the case, one section per stage and the criminogenic needs."""
+    """Everything the case page shows: the case, one section per standard it answers, its facts and needs."""
 
     case: InspectedCase
-    sections: list[StageSection] = field(default_factory=list)
+    sections: list[StandardSection] = field(default_factory=list)
     needs: list[NeedItem] = field(default_factory=list)
     facts: list[FactItem] = field(default_factory=list)
 
@@ -144,7 +155,7 @@ class CasePage:
 def case_get(pk: int) -> InspectedCase | None:
     return (
         InspectedCase.objects.select_related(
-            "inspection__framework", "inspection__pdu", "assistant_inspector"
+            "inspection__framework", "inspection__pdu", "inspection__region", "assistant_inspector"
         )
         .filter(pk=pk)
         .first()
@@ -152,10 +163,9 @@ def case_get(pk: int) -> InspectedCase | None:
 
 
 def case_page(case: InspectedCase) -> CasePage:
-    """The case page's content in four queries, whatever the number of answers or their history."""
-    key_questions = list(
-        KeyQuestion.objects.of_framework(case.inspection.framework_id).select_related("standard")
-    )
+    """The case page's content in a fixed number of queries, whatever the number of answers or their history."""
+    applicable = {kq.code: kq for kq in case_key_questions(case)}
+    key_questions = case_key_question_rows(case)
     judgements = {j.key_question_id: j for j in case.judgements.select_related(None)}
     changes = dict(
         Judgement.history.filter(case_id=case.pk)
@@ -164,14 +174,21 @@ def case_page(case: InspectedCase) -> CasePage:
         .annotate(changes=Count("history_id"))
         .values_list("key_question_id", "changes")
     )
-    page = CasePage(case=case)
-    for standard, items in groupby(key_questions, key=lambda kq: kq.standard):
-        page.sections.append(
-            StageSection(
-                standard=standard,
-                items=[KeyQuestionItem(kq, judgements.get(kq.pk), changes.get(kq.pk, 0)) for kq in items],
-            )
+    sections = [
+        (
+            standard,
+            [
+                KeyQuestionItem(kq, judgements.get(kq.pk), changes.get(kq.pk, 0), applicable[kq.code])
+                for kq in items
+            ],
         )
+        for standard, items in groupby(key_questions, key=lambda kq: kq.standard)
+    ]
+    page = CasePage(case=case)
+    page.sections = [
+        StandardSection(standard, items, standard_anchor(following[0].code).removeprefix("section-"))
+        for (standard, items), following in pairwise(sections)
+    ] + [StandardSection(standard, items) for standard, items in sections[-1:]]
     recorded = {row.need: row for row in case.needs.all()}
     need_changes = dict(
         CaseNeed.history.filter(case_id=case.pk)
@@ -180,14 +197,20 @@ def case_page(case: InspectedCase) -> CasePage:
         .annotate(changes=Count("history_id"))
         .values_list("need", "changes")
     )
-    page.needs = [NeedItem(need, recorded.get(need.value), need_changes.get(need.value, 0)) for need in Need]
+    page.needs = [
+        NeedItem(need, recorded.get(need.key), need_changes.get(need.key, 0)) for need in case.case_kind.needs
+    ]
+    values = {**dict(case.facts.values_list("key", "value")), **_recorded_attributes(case)}
     fact_changes = _fact_change_counts(case)
-    page.facts = [FactItem(name, fact_changes[name], _fact_display(case, name)) for name in FACT_FIELDS]
-    page.sections = [
-        StageSection(section.standard, section.items, following.standard.stage)
-        for section, following in zip(page.sections, page.sections[1:], strict=False)
-    ] + page.sections[-1:]
+    page.facts = [
+        FactItem(f.key, f.label, f.question, f.options, values.get(f.key, ""), fact_changes.get(f.key, 0))
+        for f in case_fact_questions(case)
+    ]
     return page
+
+
+def _recorded_attributes(case: InspectedCase) -> dict[str, str]:
+    return {a.key: case.attributes.get(a.key, "") for a in case.case_kind.attributes if a.recorded_on_case}
 
 
 @dataclass(frozen=True)
@@ -226,18 +249,23 @@ def judgement_history(case: InspectedCase, key_question: KeyQuestion) -> list[Ju
 
 
 def _fact_change_counts(case: InspectedCase) -> dict[str, int]:
-    """How many saves changed each case fact, from the case's history in one query."""
-
-    def recorded(value: object) -> object:
-        return None if value in (None, "") else value
-
-    counts = dict.fromkeys(FACT_FIELDS, 0)
-    before = dict.fromkeys(FACT_FIELDS)
-    for values in case.history.order_by("history_date", "history_id").values(*FACT_FIELDS):
-        for name in FACT_FIELDS:
-            if recorded(values[name]) != recorded(before[name]):
-                counts[name] += 1
-        before = values
+    """How many saves changed each case fact (and each attribute recorded on the case), in two queries."""
+    counts = dict(
+        CaseFact.history.filter(case_id=case.pk)
+        .order_by()
+        .values("key")
+        .annotate(changes=Count("history_id"))
+        .values_list("key", "changes")
+    )
+    keys = list(_recorded_attributes(case))
+    before: dict[str, Any] = {}
+    for attributes in case.history.order_by("history_date", "history_id").values_list(
+        "attributes", flat=True
+    ):
+        for key in keys:
+            if (attributes or {}).get(key) != before.get(key) and key in before:
+                counts[key] = counts.get(key, 0) + 1
+        before = attributes or {}
     return counts
 
 
@@ -246,22 +274,35 @@ def _yes_no(value: bool | None) -> str:
     return labels.get(value, "")
 
 
-def _fact_display(record: object, name: str) -> str:
-    value = getattr(record, name)
-    if isinstance(value, bool) or value is None:
-        return _yes_no(value)
-    return getattr(record, f"get_{name}_display")()
-
-
-def fact_history(case: InspectedCase, name: str) -> list[JudgementChange]:
-    """Every recorded change to one case fact, newest first."""
+def fact_history(case: InspectedCase, key: str) -> list[JudgementChange]:
+    """Every recorded change to one case fact (or attribute recorded on the case), newest first."""
+    asked = {f.key: dict(f.options) for f in case_fact_questions(case)}
+    labels = asked.get(key, {})
     changes, before = [], ""
-    for record in case.history.select_related("history_user").order_by("history_date", "history_id"):
-        after = _fact_display(record, name)
-        if after != before:
-            changes.append(
-                JudgementChange(record.history_date, record.history_user, before, after, "", "", "")
+    if key in _recorded_attributes(case):
+        records = case.history.select_related("history_user").order_by("history_date", "history_id")
+        for record in records:
+            after = labels.get((record.attributes or {}).get(key, ""), "")
+            if after != before:
+                changes.append(
+                    JudgementChange(record.history_date, record.history_user, before, after, "", "", "")
+                )
+            before = after
+        return list(reversed(changes))
+    fact_records = CaseFact.history.filter(case_id=case.pk, key=key).select_related("history_user")
+    for record in fact_records.order_by("history_date", "history_id"):
+        after = "" if record.history_type == "-" else labels.get(record.value, record.value)
+        changes.append(
+            JudgementChange(
+                record.history_date,
+                record.history_user,
+                before,
+                after,
+                "",
+                "",
+                record.get_history_type_display(),
             )
+        )
         before = after
     return list(reversed(changes))
 

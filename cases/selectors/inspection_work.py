@@ -12,17 +12,16 @@ from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value
 from inspections import statistics
 from inspections.models import Inspection, KeyQuestion, Role
 
+from ..imports import in_sentence
 from ..models import (
     Answer,
     CaseQuery,
-    CaseType,
     InspectedCase,
     Judgement,
-    RoshLevel,
     SecondJudgement,
     SecondMarking,
 )
-from .case_pages import case_queries
+from .case_pages import FactItem, NeedItem, case_page, case_queries
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -79,23 +78,46 @@ def case_progress(inspection: Inspection) -> CaseProgress:
 @dataclass(frozen=True)
 class SampleSummary:
     total: int
-    by_case_type: list[tuple[str, int]]
-    by_rosh_level: list[tuple[str, int]]
+    # (heading, [(label, count)]): cases by kind, then each kind's cases by each attribute the reports break down by.
+    tables: list[tuple[str, list[tuple[str, int]]]]
     margin_of_error: float | None
 
 
 def sample_summary(inspection: Inspection) -> SampleSummary:
-    """Counts by case type and RoSH level, and the 95% margin of error for a rate at this sample size."""
+    """Counts by case kind and by each attribute the framework breaks rates down by (one query), and the 95% margin
+    of error for a rate at this sample size."""
+    kinds = inspection.framework.definition.case_kinds
+    # SQL aliases are numbered: attribute values are the framework's and need not make good column names.
+    cells = [("kind", kind.slug, "", "") for kind in kinds] + [
+        ("value", kind.slug, attribute.key, option.value)
+        for kind in kinds
+        for attribute in kind.attributes
+        if attribute.breakdown
+        for option in attribute.options
+    ]
     counts = inspection.cases.aggregate(
         total=Count("pk"),
-        **{f"type_{value}": Count("pk", filter=Q(case_type=value)) for value in CaseType.values},
-        **{f"rosh_{value}": Count("pk", filter=Q(rosh_level=value)) for value in RoshLevel.values},
+        **{
+            f"cell{index}": Count(
+                "pk", filter=Q(kind=kind) & (Q(**{f"attributes__{key}": value}) if key else Q())
+            )
+            for index, (_, kind, key, value) in enumerate(cells)
+        },
     )
+    count = {cell: counts[f"cell{index}"] for index, cell in enumerate(cells)}
+    tables = [("By kind of case", [(kind.plural, count[("kind", kind.slug, "", "")]) for kind in kinds])]
+    tables += [
+        (
+            f"{kind.plural} by {in_sentence(attribute.label)}",
+            [(o.label, count[("value", kind.slug, attribute.key, o.value)]) for o in attribute.options],
+        )
+        for kind in kinds
+        if count[("kind", kind.slug, "", "")]
+        for attribute in kind.attributes
+        if attribute.breakdown
+    ]
     return SampleSummary(
-        total=counts["total"],
-        by_case_type=[(label, counts[f"type_{value}"]) for value, label in CaseType.choices],
-        by_rosh_level=[(label, counts[f"rosh_{value}"]) for value, label in RoshLevel.choices],
-        margin_of_error=statistics.margin_of_error(counts["total"]),
+        total=counts["total"], tables=tables, margin_of_error=statistics.margin_of_error(counts["total"])
     )
 
 
@@ -140,16 +162,20 @@ class CaseReview:
     case: InspectedCase
     judgements: list[tuple[KeyQuestion, Judgement | None]]
     queries: list[CaseQuery]
+    facts: list[FactItem]
+    needs: list[NeedItem]
 
 
 def case_review(case: InspectedCase) -> CaseReview:
-    """What quality assurance reads: every key question with the assistant inspector's judgement, and the thread."""
-    judgements = {j.key_question_id: j for j in case.judgements.all()}
-    key_questions = KeyQuestion.objects.of_framework(case.inspection.framework_id)
+    """What quality assurance reads: every key question the case answers with the assistant inspector's judgement,
+    its facts and needs, and the thread."""
+    page = case_page(case)
     return CaseReview(
         case=case,
-        judgements=[(kq, judgements.get(kq.pk)) for kq in key_questions],
+        judgements=[(item.key_question, item.judgement) for item in page.key_question_items],
         queries=case_queries(case),
+        facts=page.facts,
+        needs=page.needs,
     )
 
 

@@ -8,6 +8,7 @@ and the API both call these functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -54,17 +55,35 @@ def case_key_questions(case: InspectedCase) -> list[KeyQuestionDefinition]:
     return [kq for _, kq in definition.key_questions(case.kind) if kq.applies_to(case.attributes)]
 
 
-def case_fact_questions(case: InspectedCase) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
-    """What the case page asks about the case besides key questions and needs, in order: (key, question, options)
-    for each attribute recorded on the case (e.g. the RoSH level) and each fact that applies to it."""
+def case_key_question_rows(case: InspectedCase) -> list[KeyQuestion]:
+    """The key questions this case answers, as rows (with their standards), in the framework's order (one query)."""
+    codes = {kq.code for kq in case_key_questions(case)}
+    rows = KeyQuestion.objects.of_framework(case.inspection.framework_id).select_related("standard")
+    return [kq for kq in rows if kq.code in codes]
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    """A case fact the case page asks, or an attribute recorded on the case (the RoSH level)."""
+
+    key: str
+    label: str  # short, for lists and history: "Home visits made where needed"
+    question: str  # as asked: "Were home visits made where needed?"
+    options: tuple[tuple[str, str], ...]
+    is_attribute: bool = False
+
+
+def case_fact_questions(case: InspectedCase) -> list[FactQuestion]:
+    """What the case page asks about the case besides key questions and needs, in order: each attribute recorded
+    on the case, then each fact that applies to it."""
     kind = case.case_kind
     asked = [
-        (a.key, a.label, tuple((o.value, o.label) for o in a.options))
+        FactQuestion(a.key, a.label, a.label, tuple((o.value, o.label) for o in a.options), is_attribute=True)
         for a in kind.attributes
         if a.recorded_on_case and a.type == "choice"
     ]
     asked += [
-        (f.key, f.question, tuple((o.value, o.label) for o in f.options))
+        FactQuestion(f.key, f.label, f.question, tuple((o.value, o.label) for o in f.options))
         for f in kind.facts
         if f.applies_when is None or f.applies_when.holds(case.attributes)
     ]
@@ -123,13 +142,12 @@ def case_save(
     current = _claim_version(case, expected_version, status=new_status)
 
     attributes = _recorded_attributes(current.case_kind)
-    if any(key in attributes for key in facts):
-        current.attributes = {
-            **current.attributes,
-            **{key: value for key, value in facts.items() if key in attributes and value},
-        }
-        _validated(current, user)
-        current.save(update_fields=["attributes"])
+    current.attributes = {
+        **current.attributes,
+        **{key: value for key, value in facts.items() if key in attributes and value},
+    }
+    _validated(current, user)
+    current.save()  # also records who saved it, which the conflict page names
     fact_values = {key: value for key, value in facts.items() if key not in attributes}
     if fact_values:
         existing_facts = {f.key: f for f in current.facts.filter(key__in=fact_values)}
@@ -231,12 +249,12 @@ def _check_keys(
                 errors[key_question_field(code, f"prompt_{index}")] = UNKNOWN_PROMPT_ANSWER.format(
                     number=int(index) + 1, code=code
                 )
-    asked = {key: (question, options) for key, question, options in case_fact_questions(case)}
+    asked = {fact.key: fact for fact in case_fact_questions(case)}
     for key, value in facts.items():
         if key not in asked:
             errors[fact_field(key)] = UNKNOWN_FACT.format(name=key)
-        elif value not in ("", *(option for option, _ in asked[key][1])):
-            errors[fact_field(key)] = UNKNOWN_FACT_VALUE.format(question=asked[key][0])
+        elif value not in ("", *(option for option, _ in asked[key].options)):
+            errors[fact_field(key)] = UNKNOWN_FACT_VALUE.format(question=asked[key].question)
     known_needs = {need.key for need in kind.needs}
     errors.update(
         {
@@ -277,13 +295,12 @@ def case_problems(case: InspectedCase) -> list[Problem]:
             problems.append(
                 Problem(key_question_field(code, "rationale"), EVIDENCE_MISSING.format(code=code))
             )
-    attributes = _recorded_attributes(kind)
     recorded_facts = dict(case.facts.values_list("key", "value"))
-    for key, question, _ in case_fact_questions(case):
-        if key in attributes and not case.attributes.get(key):
-            problems.append(Problem(fact_field(key), ATTRIBUTE_MISSING.format(label=question)))
-        elif key not in attributes and not recorded_facts.get(key):
-            problems.append(Problem(fact_field(key), FACT_MISSING.format(question=question)))
+    for fact in case_fact_questions(case):
+        if fact.is_attribute and not case.attributes.get(fact.key):
+            problems.append(Problem(fact_field(fact.key), ATTRIBUTE_MISSING.format(label=fact.label)))
+        elif not fact.is_attribute and not recorded_facts.get(fact.key):
+            problems.append(Problem(fact_field(fact.key), FACT_MISSING.format(question=fact.question)))
     recorded = {n.need: n for n in case.needs.all()}
     for need in kind.needs:
         row = recorded.get(need.key)

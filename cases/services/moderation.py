@@ -15,13 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.models import Inspection, KeyQuestion
+from inspections.models import Inspection
 from inspections.services import ensure_not_locked
 
 from ..errors import CaseError
 from ..fields import key_question_field
 from ..models import Answer, InspectedCase, Judgement, SecondJudgement, SecondMarking
-from .answers import ANSWER_MISSING
+from .answers import ANSWER_MISSING, case_key_question_rows
 from .workflow import NOT_AN_ASSISTANT_INSPECTOR, assistant_inspector_ids
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def second_marking_save(
         raise CaseError(NOT_THE_SECOND_MARKER)
     if marking.judgements.exists():
         raise CaseError(SECOND_MARKING_DONE)
-    key_questions = list(KeyQuestion.objects.of_framework(marking.case.inspection.framework_id))
+    key_questions = case_key_question_rows(marking.case)
     errors = {
         key_question_field(kq.code, "answer"): ANSWER_MISSING.format(code=kq.code)
         for kq in key_questions

@@ -19,9 +19,8 @@ from inspections.models import Inspection, InspectionMembership, KeyQuestion, Ro
 from inspections.services import InspectionError, ensure_not_locked
 
 from ..errors import CaseError
-from ..fields import FACT_FIELDS
 from ..models import CaseQuery, InspectedCase
-from .answers import EVIDENCE_MAX_LENGTH
+from .answers import EVIDENCE_MAX_LENGTH, case_fact_questions, case_key_questions
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -127,13 +126,14 @@ def case_return(
     if not text.strip():
         errors["text"] = QUERY_TEXT_MISSING
     key_question = None
-    if key_question_code:
+    if key_question_code in {kq.code for kq in case_key_questions(current)}:
         key_question = (
             KeyQuestion.objects.of_framework(current.inspection.framework_id)
             .filter(code=key_question_code)
             .first()
         )
-    if bool(key_question) == bool(fact in FACT_FIELDS) or (key_question_code and key_question is None):
+    known_fact = fact in {asked.key for asked in case_fact_questions(current)}
+    if bool(key_question) == known_fact or (key_question_code and key_question is None):
         errors["subject"] = QUERY_SUBJECT_MISSING
     if errors:
         raise ValidationError(errors)

@@ -17,17 +17,28 @@ from inspections.services import InspectionLocked
 
 from .. import permissions
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable
-from ..fields import FACT_FIELDS
-from ..forms.case_page import FACT_LABELS, CaseForm, QueryAnswerForm, case_values, loaded_token
-from ..models import CaseQuery, InspectedCase, Need
+from ..forms.case_page import CaseForm, QueryAnswerForm, case_values, loaded_token
+from ..imports import in_sentence
+from ..models import CaseQuery, InspectedCase
 from ..selectors import case_pages as selectors
 from ..services import answers, workflow
 
 SAVED = "Your answers for {case} have been saved."
 SUBMITTED = "{case} has been submitted for quality assurance."
-# Where "Save and continue" goes from each section of the case page.
-SECTION_ORDER = ["assessment", "planning", "implementation", "reviewing", "case-facts", "needs", "submit"]
 SUBMIT = "submit"
+CONTINUE_SECTIONS = ("case-facts", "needs", SUBMIT)
+
+
+def _continues_to(case: InspectedCase, action: str) -> str | None:
+    """The page section "Save and continue" goes to: a standard's, the facts, the needs or submitting."""
+    section = action.removeprefix("continue:")
+    standards = {
+        selectors.standard_anchor(s.code).removeprefix("section-")
+        for s in case.inspection.framework.definition.standards
+    }
+    if action.startswith("continue:") and (section in CONTINUE_SECTIONS or section in standards):
+        return section
+    return None
 
 
 def _get_case_for_user(user, pk: int) -> InspectedCase:
@@ -98,8 +109,8 @@ def case_detail(request, pk: int):
         return _submit(request, saved)
     messages.success(request, SAVED.format(case=saved.reference))
     url = reverse("case_detail", args=[saved.pk])
-    section = action.removeprefix("continue:")
-    if action.startswith("continue:") and section in SECTION_ORDER:
+    section = _continues_to(saved, action)
+    if section:
         url += f"#section-{section}"
     return redirect(url)
 
@@ -131,9 +142,7 @@ def _conflict(request, form: CaseForm, current: InspectedCase, action: str):
     submit), so a submit is not quietly turned into a save."""
     comparison = form.conflict(selectors.case_page(current))
     changed_by = current.history.select_related("history_user").first()
-    known = action == SUBMIT or (
-        action.startswith("continue:") and action.removeprefix("continue:") in SECTION_ORDER
-    )
+    known = action == SUBMIT or _continues_to(current, action) is not None
     context = {
         "case": current,
         **comparison,
@@ -158,7 +167,7 @@ def judgement_history(request, pk: int, code: str):
         "case": case,
         "title": f"History of {key_question.code}",
         "question": key_question.wording,
-        "anchor": f"section-{key_question.standard.stage}",
+        "anchor": selectors.standard_anchor(key_question.standard.code),
         "changes": selectors.judgement_history(case, key_question),
         "with_evidence": True,
     }
@@ -167,14 +176,15 @@ def judgement_history(request, pk: int, code: str):
 
 @login_required
 def fact_history(request, pk: int, name: str):
-    """Every change to one case fact."""
+    """Every change to one case fact (or attribute recorded on the case), by its key in the framework."""
     case = _get_case_for_user(request.user, pk)
-    if name not in FACT_FIELDS:
+    asked = {fact.key: fact for fact in answers.case_fact_questions(case)}
+    if name not in asked:
         raise Http404
     context = {
         "case": case,
-        "title": f"History of {InspectedCase._meta.get_field(name).verbose_name}",
-        "question": FACT_LABELS[name],
+        "title": f"History of {in_sentence(asked[name].label)}",
+        "question": asked[name].question,
         "anchor": "section-case-facts",
         "changes": selectors.fact_history(case, name),
     }
@@ -185,9 +195,10 @@ def fact_history(request, pk: int, name: str):
 def need_history(request, pk: int, need: str):
     """Every change to one criminogenic need of the case."""
     case = _get_case_for_user(request.user, pk)
-    if need not in Need.values:
+    found = next((n for n in case.case_kind.needs if n.key == need), None)
+    if found is None:
         raise Http404
-    label = Need(need).label
+    label = found.label
     context = {
         "case": case,
         "title": f"History of the {label.lower()} need",

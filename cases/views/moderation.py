@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from inspections.access import inspection_for_user, posted
 from inspections.forms import show_refusal
-from inspections.models import KeyQuestion
 from inspections.permissions import can_second_mark
 from inspections.services import InspectionError
 
@@ -19,6 +18,7 @@ from ..fields import key_question_field
 from ..forms import inspection_work as forms
 from ..models import SecondJudgement, SecondMarking
 from ..selectors import inspection_work as selectors
+from ..services import answers
 from ..services import moderation as services
 
 
@@ -103,12 +103,12 @@ def second_marking(request, pk, marking_pk):
     """The second marker's blind marking: only the key questions, never the first marker's answers."""
     inspection = inspection_for_user(request, pk, can_second_mark)
     marking = get_object_or_404(
-        SecondMarking.objects.select_related("case__inspection"),
+        SecondMarking.objects.select_related("case__inspection__framework"),
         pk=marking_pk,
         case__inspection=inspection,
         marker=request.user,
     )
-    key_questions = list(KeyQuestion.objects.of_framework(inspection.framework_id))
+    key_questions = answers.case_key_question_rows(marking.case)
     form = forms.second_marking_form_class(key_questions)(posted(request))
     done = marking.judgements.exists()
     if request.method == "POST" and not done and form.is_valid():

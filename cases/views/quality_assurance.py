@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from inspections.access import inspection_for_user, posted
 from inspections.forms import show_refusal
-from inspections.models import KeyQuestion
 from inspections.permissions import can_quality_assure
 from inspections.services import InspectionError
 
@@ -33,7 +32,7 @@ def quality_assurance(request, pk):
 def _get_case(inspection, case_pk) -> InspectedCase:
     return get_object_or_404(
         InspectedCase.objects.select_related("assistant_inspector", "inspection__framework").prefetch_related(
-            "needs", Prefetch("judgements", queryset=Judgement.objects.all())
+            Prefetch("judgements", queryset=Judgement.objects.all())
         ),
         pk=case_pk,
         inspection=inspection,
@@ -44,8 +43,9 @@ def _get_case(inspection, case_pk) -> InspectedCase:
 def case_review(request, pk, case_pk):
     inspection = inspection_for_user(request, pk, can_quality_assure)
     case = _get_case(inspection, case_pk)
-    key_questions = KeyQuestion.objects.of_framework(inspection.framework_id)
-    form = forms.ReturnForm(posted(request), key_questions=key_questions)
+    review = selectors.case_review(case)
+    facts = [(fact.key, fact.label) for fact in review.facts]
+    form = forms.ReturnForm(posted(request), key_questions=[kq for kq, _ in review.judgements], facts=facts)
     if request.method == "POST" and form.is_valid():
         try:
             workflow.case_return(
@@ -61,9 +61,8 @@ def case_review(request, pk, case_pk):
         "cases/case_review.html",
         {
             "inspection": inspection,
-            "review": selectors.case_review(case),
+            "review": review,
             "form": form,
-            "fact_labels": forms.FACT_LABELS,
         },
     )
 

@@ -25,22 +25,34 @@ def sample_import(request, pk):
     inspection = inspection_for_user(request, pk)
     if refused := refuse_if_locked(request, inspection):
         return refused
-    form = forms.SampleUploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    definition = inspection.framework.definition
+    form = forms.SampleUploadForm(
+        posted(request), request.FILES if request.method == "POST" else None, definition=definition
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        kind = form.cleaned_data.get("kind", "")
         if upload.size > imports.MAX_UPLOAD_BYTES:
             form.add_error("file", imports.TOO_LARGE)
         else:
-            preview = imports.sample_preview(inspection=inspection, name=upload.name, data=upload.read())
+            preview = imports.sample_preview(
+                inspection=inspection, name=upload.name, data=upload.read(), kind=kind
+            )
             if preview.is_clean:
-                request.session[SESSION_SAMPLE.format(pk=pk)] = preview.raw_rows
+                request.session[SESSION_SAMPLE.format(pk=pk)] = {"rows": preview.raw_rows, "kind": kind}
             else:
                 request.session.pop(SESSION_SAMPLE.format(pk=pk), None)
+    return _render_import(request, inspection, form, preview)
+
+
+def _render_import(request, inspection, form, preview):
+    definition = inspection.framework.definition
+    columns = {kind.plural: imports.sample_columns(definition, kind) for kind in definition.case_kinds}
     return render(
         request,
         "cases/sample_import.html",
-        {"inspection": inspection, "form": form, "preview": preview},
+        {"inspection": inspection, "form": form, "preview": preview, "columns": columns},
     )
 
 
@@ -48,24 +60,23 @@ def sample_import(request, pk):
 @require_POST
 def sample_import_confirm(request, pk):
     inspection = inspection_for_user(request, pk)
-    rows = request.session.pop(SESSION_SAMPLE.format(pk=pk), None)
-    if not rows:
+    saved = request.session.pop(SESSION_SAMPLE.format(pk=pk), None)
+    if not isinstance(saved, dict) or not saved.get("rows"):
         messages.error(request, "Upload the file again: the checked file was not found.")
         return redirect("inspections:sample_import", pk=pk)
     try:
         cases = imports.sample_import(
-            inspection=inspection, rows=[tuple(row) for row in rows], user=request.user
+            inspection=inspection,
+            rows=[tuple(row) for row in saved["rows"]],
+            kind=saved.get("kind", ""),
+            user=request.user,
         )
     except InspectionLocked as error:
         messages.error(request, str(error))
         return redirect("inspections:detail", pk=pk)
     except imports.SampleInvalid as error:
-        form = forms.SampleUploadForm()
-        return render(
-            request,
-            "cases/sample_import.html",
-            {"inspection": inspection, "form": form, "preview": error.preview},
-        )
+        form = forms.SampleUploadForm(definition=inspection.framework.definition)
+        return _render_import(request, inspection, form, error.preview)
     messages.success(
         request,
         ngettext("%(count)d case imported", "%(count)d cases imported", len(cases)) % {"count": len(cases)},

@@ -20,7 +20,7 @@ def test_thread_shows_every_query_and_an_answer_form_only_for_open_ones(
     case.status = "submitted"
     case.save()
     workflow.case_return(
-        case=case, user=quality_assurer, text="Mention the DA history", key_question_code="2.1.3"
+        case=case, user=quality_assurer, text="Mention the DA history", key_question_code="2.2.3"
     )
 
     request = RequestFactory().get(f"/cases/{case.pk}/")
@@ -32,9 +32,9 @@ def test_thread_shows_every_query_and_an_answer_form_only_for_open_ones(
         {"case": case, "queries": queries, "can_answer": True},
         request=request,
     )
-    assert "Case fact: home visits" in html
+    assert "Case fact: Home visits made where needed" in html
     assert "Two visits are in the contact log" in html
-    assert "2.1.3 Does assessment focus sufficiently on keeping other people safe?" in html
+    assert "2.2.3 Does assessment focus sufficiently on keeping other people safe?" in html
     assert html.count('name="answer"') == 1  # only the open query can be answered
     assert f'value="/cases/{case.pk}/"' in html  # the answer comes back to the case page
 

@@ -2,9 +2,10 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from cases.demo import DEMO_INSPECTIONS, DEMO_PASSWORD, DEMO_USERS
-from cases.models import Answer, InspectedCase, Judgement
-from inspections.models import Inspection, Role
-from reports.selectors.results import inspection_results
+from cases.models import Answer, CaseFact, InspectedCase, Judgement
+from cases.selectors.sufficiency import key_question_counts
+from inspections.models import Inspection, OrganisationalRating, Role
+from reports import rating
 
 
 def test_seed_demo_is_idempotent_and_prints_the_sign_ins(db, capsys):
@@ -22,8 +23,8 @@ def test_demo_inspections_are_realistic(db):
     call_command("seed_demo")
     assert Inspection.objects.count() == len(DEMO_INSPECTIONS) == 3
     for inspection in Inspection.objects.all():
-        cases = inspection.cases.count()
-        assert 40 <= cases <= 100
+        assert inspection.framework.slug == "pdu-2021"
+        assert 40 <= inspection.cases.filter(kind="supervision").count() <= 100
         roles = set(inspection.memberships.values_list("role", flat=True))
         assert roles == set(Role.values)
     statuses = set(InspectedCase.objects.values_list("status", flat=True))
@@ -33,15 +34,50 @@ def test_demo_inspections_are_realistic(db):
         counted.filter(answer=Answer.YES).count() / counted.exclude(answer=Answer.NOT_APPLICABLE).count()
     )
     assert 0.45 < overall < 0.8  # national rates of 2022-23 sit between about 40% and 80%
+    court_report = InspectedCase.objects.filter(kind="court_report").first()
+    assert set(court_report.attributes) == {"report_type", "court", "report_date"}
+    assert set(court_report.facts.values_list("key", flat=True)) <= {
+        "domestic_abuse_enquiries",
+        "child_safeguarding_enquiries",
+    }
+    assert not court_report.needs.exists()
+    assert CaseFact.objects.filter(case__kind="supervision", key="home_visits").exists()
 
 
-def test_the_gateshead_demo_rates_nine_standards_and_has_a_full_composite(db):
+def _composite(inspection: Inspection) -> tuple[int | None, int, rating.Rating | None]:
+    """The composite, its maximum and the overall rating, from the counted judgements and the team's ratings."""
+    definition = inspection.framework.definition
+    bands = rating.FrameworkBands.from_data(definition.key_question_bands, definition.overall.bands)
+    counts = key_question_counts(inspection)
+    judged = dict(
+        OrganisationalRating.objects.filter(inspection=inspection).values_list("standard__code", "rating")
+    )
+    ratings = []
+    for standard in inspection.rated_standards():
+        if standard.rated_by == "team_judgement":
+            ratings.append(rating.rating_of(judged.get(standard.code)))
+        else:
+            questions = definition.standard(standard.code).key_questions
+            ratings.append(rating.standard_rating([counts[kq.code].percentage for kq in questions], bands))
+    maximum = rating.max_composite_score(len(ratings))
+    score = rating.composite_score(ratings)
+    return score, maximum, rating.overall_rating_if_banded(score, maximum, bands)
+
+
+def test_the_gateshead_demo_rates_court_work_and_scores_15_out_of_27_good_as_published(db):
     call_command("seed_demo")
     gateshead = Inspection.objects.get(pdu__name="Gateshead and South Tyneside")
-    result = inspection_results([gateshead])[gateshead.pk]
-    assert result.max_score == 27
-    assert result.composite_score is not None
-    assert result.overall_rating is not None
+    assert list(gateshead.optional_standards.values_list("code", flat=True)) == ["2.1"]
+    assert _composite(gateshead) == (15, 27, rating.Rating.GOOD)
+
+
+def test_the_derby_demo_does_not_rate_court_work_so_scores_out_of_24(db):
+    call_command("seed_demo")
+    derby = Inspection.objects.get(pdu__name="Derby City")
+    assert not derby.optional_standards.exists()
+    assert not derby.cases.filter(kind="court_report").exists()
+    assert derby.rated_standards().count() == 8
+    assert _composite(derby)[1] == 24
 
 
 def test_demo_shows_quality_assurance_and_moderation_under_way(db):
@@ -51,5 +87,7 @@ def test_demo_shows_quality_assurance_and_moderation_under_way(db):
     gateshead = Inspection.objects.get(pdu__name="Gateshead and South Tyneside")
     assert not gateshead.cases.filter(status=InspectedCase.Status.RETURNED).exists()
     assert CaseQuery.objects.filter(case__inspection=gateshead).exclude(answer="").count() == 1
-    assert SecondMarking.objects.filter(case__inspection=gateshead).count() == 6  # 10% of 60
-    assert SecondJudgement.objects.filter(marking__case__inspection=gateshead).count() == 6 * 12
+    markings = SecondMarking.objects.filter(case__inspection=gateshead).select_related("case")
+    assert markings.count() == 8  # 10% of 80 cases: 60 supervision and 20 court-report
+    expected = sum(12 if marking.case.kind == "supervision" else 2 for marking in markings)
+    assert SecondJudgement.objects.filter(marking__case__inspection=gateshead).count() == expected

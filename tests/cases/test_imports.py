@@ -24,6 +24,12 @@ def preview(inspection, text: str | bytes, name="sample.csv"):
     return imports.sample_preview(inspection=inspection, name=name, data=data)
 
 
+UNKNOWN_CASE_TYPE = imports.UNKNOWN_CHOICE.format(
+    column="Case type", options="community order, licence or post-sentence supervision"
+)
+UNKNOWN_ROSH = imports.UNKNOWN_CHOICE.format(column="RoSH level", options="low, medium, high or very high")
+
+
 def problems(result):
     return [(p.line, p.column, p.message) for p in result.problems]
 
@@ -35,10 +41,22 @@ def test_a_clean_csv_previews_every_row_and_saves_nothing(inspection):
         "A3,post-sentence supervision,MEDIUM,2026-04-01,\n",
     )
     assert result.is_clean
-    assert [(r.reference, r.case_type, r.rosh_level, r.supervision_start) for r in result.rows] == [
-        ("A1", "community_order", "low", datetime.date(2026, 3, 2)),
-        ("A2", "licence", "very_high", datetime.date(2026, 3, 2)),
-        ("A3", "post_sentence_supervision", "medium", datetime.date(2026, 4, 1)),
+    assert [(r.reference, r.kind.slug, r.attributes) for r in result.rows] == [
+        (
+            "A1",
+            "supervision",
+            {"case_type": "community_order", "rosh_level": "low", "start_date": "2026-03-02"},
+        ),
+        (
+            "A2",
+            "supervision",
+            {"case_type": "licence", "rosh_level": "very_high", "start_date": "2026-03-02"},
+        ),
+        (
+            "A3",
+            "supervision",
+            {"case_type": "post_sentence_supervision", "rosh_level": "medium", "start_date": "2026-04-01"},
+        ),
     ]
     assert not InspectedCase.objects.exists()
 
@@ -55,9 +73,9 @@ def test_preview_lists_every_bad_row_with_line_column_and_message(inspection):
     )
     assert not result.is_clean
     assert problems(result) == [
-        (2, "Case type", imports.UNKNOWN_CASE_TYPE),
-        (3, "RoSH level", imports.UNKNOWN_ROSH),
-        (3, "Supervision start date", imports.BAD_DATE),
+        (2, "Case type", UNKNOWN_CASE_TYPE),
+        (3, "RoSH level", UNKNOWN_ROSH),
+        (3, "Supervision start date", imports.BAD_DATE.format(column="Supervision start date")),
         (4, "Case reference", imports.DUPLICATE_IN_FILE.format(reference="B1", line=2)),
         (4, "Assistant inspector", imports.UNKNOWN_USER.format(username="zed")),
         (5, "Case reference", imports.DUPLICATE_IN_SAMPLE.format(reference="OLD1")),
@@ -112,8 +130,8 @@ def test_a_supervision_start_after_today_is_refused_and_today_or_earlier_accepte
         "T4,licence,low,2019-06-30,\n",  # line 5
     )
     assert problems(result) == [
-        (3, "Supervision start date", imports.FUTURE_DATE),
-        (4, "Supervision start date", imports.FUTURE_DATE),
+        (3, "Supervision start date", imports.FUTURE_DATE.format(column="Supervision start date")),
+        (4, "Supervision start date", imports.FUTURE_DATE.format(column="Supervision start date")),
     ]
 
 
@@ -149,8 +167,10 @@ def test_an_xlsx_workbook_is_read_like_a_csv(inspection):
     workbook.save(buffer)
     result = preview(inspection, buffer.getvalue(), name="sample.xlsx")
     assert result.rows[0].reference == "1234"
-    assert result.rows[0].supervision_start == datetime.date(2026, 3, 2)
-    assert problems(result) == [(3, "Supervision start date", imports.BAD_DATE)]
+    assert result.rows[0].attributes["start_date"] == "2026-03-02"
+    assert problems(result) == [
+        (3, "Supervision start date", imports.BAD_DATE.format(column="Supervision start date"))
+    ]
 
 
 def test_a_corrupt_xlsx_is_refused(inspection):
@@ -180,7 +200,9 @@ def test_import_saves_nothing_if_any_row_is_bad(inspection, lead):
     )
     with pytest.raises(imports.SampleInvalid) as refused:
         imports.sample_import(inspection=inspection, rows=rows, user=lead)
-    assert problems(refused.value.preview) == [(3, "Supervision start date", imports.BAD_DATE)]
+    assert problems(refused.value.preview) == [
+        (3, "Supervision start date", imports.BAD_DATE.format(column="Supervision start date"))
+    ]
     assert not InspectedCase.objects.exists()
 
 

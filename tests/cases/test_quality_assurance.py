@@ -80,7 +80,7 @@ def test_only_a_submitted_case_can_be_approved_or_returned(inspection, quality_a
     with pytest.raises(errors.CaseError, match="Only a submitted case"):
         workflow.case_approve(case=case, user=quality_assurer)
     with pytest.raises(errors.CaseError, match="Only a submitted case"):
-        workflow.case_return(case=case, user=quality_assurer, text="Why?", key_question_code="2.1.1")
+        workflow.case_return(case=case, user=quality_assurer, text="Why?", key_question_code="2.2.1")
     case.refresh_from_db()
     assert case.status == status
 
@@ -90,9 +90,9 @@ def test_returning_a_case_attaches_a_query_to_a_key_question_or_a_case_fact(subm
         case=submitted,
         user=quality_assurer,
         text="Rationale does not mention the domestic abuse history",
-        key_question_code="2.1.3",
+        key_question_code="2.2.3",
     )
-    assert (query.key_question.code, query.fact, query.raised_by) == ("2.1.3", "", quality_assurer)
+    assert (query.key_question.code, query.fact, query.raised_by) == ("2.2.3", "", quality_assurer)
     submitted.refresh_from_db()
     assert submitted.status == InspectedCase.Status.RETURNED
     assert submitted.is_editable
@@ -100,9 +100,9 @@ def test_returning_a_case_attaches_a_query_to_a_key_question_or_a_case_fact(subm
 
 def test_a_query_needs_text_and_exactly_one_known_subject(submitted, quality_assurer):
     for kwargs in (
-        {"text": "", "key_question_code": "2.1.1"},
+        {"text": "", "key_question_code": "2.2.1"},
         {"text": "Why?"},
-        {"text": "Why?", "key_question_code": "2.1.1", "fact": "home_visits"},
+        {"text": "Why?", "key_question_code": "2.2.1", "fact": "home_visits"},
         {"text": "Why?", "key_question_code": "9.9.9"},
         {"text": "Why?", "fact": "favourite_colour"},
     ):
@@ -129,7 +129,7 @@ def test_assistant_inspector_answers_the_query_and_resubmits_keeping_the_thread(
     resubmitted = answers.case_submit(case=returned, user=assistant, expected_version=returned.version)
     assert resubmitted.status == InspectedCase.Status.SUBMITTED
     second = workflow.case_return(
-        case=resubmitted, user=quality_assurer, text="And 2.2.1?", key_question_code="2.2.1"
+        case=resubmitted, user=quality_assurer, text="And 2.3.1?", key_question_code="2.3.1"
     )
 
     thread = list(CaseQuery.objects.filter(case=submitted).order_by("raised_at", "pk"))
@@ -196,13 +196,13 @@ def test_the_leads_agreed_judgement_is_the_one_that_counts(submitted, second_ass
     moderation.second_marking_save(
         marking=marking, user=second_assistant, judgements={c: {"answer": "no"} for c in codes}
     )
-    second = SecondJudgement.objects.get(marking=marking, key_question__code="2.1.1")
+    second = SecondJudgement.objects.get(marking=marking, key_question__code="2.2.1")
     with pytest.raises(ValidationError):
         moderation.moderation_agree(second_judgement=second, answer="maybe", user=lead)
 
     moderation.moderation_agree(second_judgement=second, answer="no", user=lead)
 
-    assert Judgement.objects.get(case=submitted, key_question__code="2.1.1").answer == "no"
+    assert Judgement.objects.get(case=submitted, key_question__code="2.2.1").answer == "no"
     second.refresh_from_db()
     assert (second.agreed_answer, second.agreed_by) == ("no", lead)
 
@@ -212,7 +212,7 @@ def test_queries_and_approval_are_refused_once_the_inspection_is_locked(submitte
     with pytest.raises(InspectionLocked):
         workflow.case_approve(case=submitted, user=quality_assurer)
     with pytest.raises(InspectionLocked):
-        workflow.case_return(case=submitted, user=quality_assurer, text="Why?", key_question_code="2.1.1")
+        workflow.case_return(case=submitted, user=quality_assurer, text="Why?", key_question_code="2.2.1")
 
 
 def test_choosing_ten_percent_spreads_cases_over_other_markers(inspection, assistant, second_assistant, lead):

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import errors, fields
-from cases.models import InspectedCase, Judgement, Need
+from cases import errors
+from cases.models import InspectedCase, Judgement
 from cases.services import answers
 
 
@@ -11,14 +11,15 @@ def test_saving_a_draft_records_answers_and_bumps_the_version(case, assistant):
         case=case,
         user=assistant,
         expected_version=1,
-        judgements={"2.1.1": {"answer": "yes", "rationale": "  Good induction.  "}},
-        facts={"rosh_classified_correctly": False},
+        judgements={"2.2.1": {"answer": "yes", "rationale": "  Good induction.  "}},
+        facts={"rosh_classified_correctly": "no", "rosh_level": "high"},
         needs={"drugs": {"linked_to_offending": True, "sufficiently_addressed": False}},
     )
     assert saved.version == 2
     assert saved.status == InspectedCase.Status.IN_PROGRESS
-    assert saved.rosh_classified_correctly is False
-    judgement = Judgement.objects.get(case=case, key_question__code="2.1.1")
+    assert saved.facts.get(key="rosh_classified_correctly").value == "no"
+    assert saved.attributes["rosh_level"] == "high"  # an attribute recorded on the case
+    judgement = Judgement.objects.get(case=case, key_question__code="2.2.1")
     assert (judgement.answer, judgement.rationale, judgement.updated_by) == (
         "yes",
         "Good induction.",
@@ -29,17 +30,17 @@ def test_saving_a_draft_records_answers_and_bumps_the_version(case, assistant):
 
 
 def test_a_save_from_an_older_version_is_refused_and_changes_nothing(case, assistant):
-    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     with pytest.raises(errors.CaseConflict) as conflict:
         answers.case_save(
-            case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "no"}}
+            case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "no"}}
         )
     assert conflict.value.current.version == 2
     assert Judgement.objects.get(case=case).answer == "yes"
 
 
 def test_an_unchanged_answer_adds_no_history(case, assistant):
-    values = {"2.1.1": {"answer": "yes", "rationale": "Evidence."}}
+    values = {"2.2.1": {"answer": "yes", "rationale": "Evidence."}}
     answers.case_save(case=case, user=assistant, expected_version=1, judgements=values)
     answers.case_save(case=case, user=assistant, expected_version=2, judgements=values)
     assert Judgement.objects.get(case=case).history.count() == 1
@@ -51,10 +52,10 @@ def test_values_that_are_not_allowed_are_refused_with_field_errors(case, assista
             case=case,
             user=assistant,
             expected_version=1,
-            judgements={"9.9.9": {"answer": "yes"}, "2.1.1": {"answer": "maybe"}},
+            judgements={"9.9.9": {"answer": "yes"}, "2.2.1": {"answer": "maybe"}},
             facts={"status": "approved"},
         )
-    assert set(error.value.message_dict) == {"kq_9_9_9_answer", "kq_2_1_1_answer", "status"}
+    assert set(error.value.message_dict) == {"kq_9_9_9_answer", "kq_2_2_1_answer", "fact_status"}
     assert InspectedCase.objects.get(pk=case.pk).version == 1
 
 
@@ -71,14 +72,14 @@ def test_a_need_not_linked_to_offending_cannot_be_marked_addressed(case, assista
     }
 
 
-def test_submitting_an_incomplete_case_lists_every_missing_item(case, assistant):
+def test_submitting_an_incomplete_case_lists_every_missing_item(case, assistant, framework):
     with pytest.raises(errors.CaseIncomplete) as incomplete:
         answers.case_submit(case=case, user=assistant, expected_version=1)
     missing = [problem.field for problem in incomplete.value.problems]
-    assert len(missing) == 12 * 2 + len(fields.FACT_FIELDS) - 1 + len(
-        Need.values
-    )  # RoSH level is set already
-    assert missing[:2] == ["kq_2_1_1_answer", "kq_2_1_1_rationale"]
+    supervision = framework.definition.case_kind("supervision")
+    # Every key question (answer and evidence), fact and need; the RoSH level is set already, from the import.
+    assert len(missing) == 12 * 2 + len(supervision.facts) + len(supervision.needs)
+    assert missing[:2] == ["kq_2_2_1_answer", "kq_2_2_1_rationale"]
     assert "need_accommodation_linked" in missing
 
 
@@ -130,24 +131,24 @@ def test_evidence_longer_than_the_limit_is_refused_against_its_field(case, assis
             case=case,
             user=assistant,
             expected_version=1,
-            judgements={"2.1.1": {"answer": "yes", "rationale": "x" * (answers.EVIDENCE_MAX_LENGTH + 1)}},
+            judgements={"2.2.1": {"answer": "yes", "rationale": "x" * (answers.EVIDENCE_MAX_LENGTH + 1)}},
         )
     assert error.value.message_dict == {
-        "kq_2_1_1_rationale": ["Evidence for your judgement on 2.1.1 must be 5,000 characters or less"]
+        "kq_2_2_1_rationale": ["Evidence for your judgement on 2.2.1 must be 5,000 characters or less"]
     }
     assert not Judgement.objects.filter(case=case).exists()
     assert InspectedCase.objects.get(pk=case.pk).version == 1
 
     padded = " " * 10 + "x" * answers.EVIDENCE_MAX_LENGTH + " " * 10  # spaces around it are not kept
     answers.case_save(
-        case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"rationale": padded}}
+        case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"rationale": padded}}
     )
     assert len(Judgement.objects.get(case=case).rationale) == answers.EVIDENCE_MAX_LENGTH
 
 
 def test_evidence_saved_before_the_limit_does_not_stop_other_changes(case, assistant):
-    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     Judgement.objects.filter(case=case).update(rationale="x" * 200_000)
-    answers.case_save(case=case, user=assistant, expected_version=2, judgements={"2.1.1": {"answer": "no"}})
+    answers.case_save(case=case, user=assistant, expected_version=2, judgements={"2.2.1": {"answer": "no"}})
     judgement = Judgement.objects.get(case=case)
     assert (judgement.answer, len(judgement.rationale)) == ("no", 200_000)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.forms.case_page import CaseForm
-from cases.models import InspectedCase, Judgement, Need
+from cases.models import CaseFact, InspectedCase, Judgement
 from cases.selectors.case_pages import case_page
 from cases.services import answers, workflow
 from inspections.models import Inspection
@@ -22,7 +22,7 @@ def form_data(case, **changes):
 
 
 def test_your_cases_lists_assigned_cases_with_status_and_progress(client, case, assistant):
-    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     client.force_login(assistant)
     response = client.get(reverse("case_list"))
     assert response.status_code == 200
@@ -73,20 +73,23 @@ def test_your_cases_runs_a_fixed_number_of_queries(
 # The case page
 
 
-def test_case_page_shows_every_stage_with_its_key_questions_and_prompts(client, case, assistant, framework):
+def test_case_page_shows_every_standard_of_its_kind_with_its_key_questions_and_prompts(
+    client, case, assistant, framework
+):
     client.force_login(assistant)
     response = client.get(reverse("case_detail", args=[case.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    for stage in ["Assessment", "Planning", "Implementation and delivery", "Reviewing", "Case facts"]:
-        assert stage in html
-    kq = framework.standards.get(code="2.1").key_questions.get(code="2.1.1")
+    for standard in ["Assessment", "Planning", "Implementation and delivery", "Reviewing", "Case facts"]:
+        assert standard in html
+    assert "Court work" not in html  # asked of court-report cases, not of a supervision case
+    kq = framework.standards.get(code="2.2").key_questions.get(code="2.2.1")
     assert kq.wording in html
     assert kq.prompts[0] in html
-    for need in Need:
-        assert f'id="need_{need.value}_linked"' in html
-    assert 'id="kq_2_4_3_answer"' in html
-    assert 'id="kq_2_4_3_rationale"' in html
+    for need in framework.definition.case_kind("supervision").needs:
+        assert f'id="need_{need.key}_linked"' in html
+    assert 'id="kq_2_5_3_answer"' in html
+    assert 'id="kq_2_5_3_rationale"' in html
 
 
 def test_saving_a_draft_keeps_answers_and_redirects_back(client, case, assistant):
@@ -94,7 +97,7 @@ def test_saving_a_draft_keeps_answers_and_redirects_back(client, case, assistant
     url = reverse("case_detail", args=[case.pk])
     response = client.post(
         url,
-        form_data(case, kq_2_1_1_answer="no", kq_2_1_1_rationale="No induction.", need_drugs_linked="yes"),
+        form_data(case, kq_2_2_1_answer="no", kq_2_2_1_rationale="No induction.", need_drugs_linked="yes"),
     )
     assert response.status_code == 302
     judgement = Judgement.objects.get(case=case)
@@ -117,16 +120,16 @@ def test_save_and_continue_goes_to_the_next_section(client, case, assistant):
     client.force_login(assistant)
     response = client.post(
         reverse("case_detail", args=[case.pk]),
-        form_data(case, kq_2_1_1_answer="yes", action="continue:planning"),
+        form_data(case, kq_2_2_1_answer="yes", action="continue:2-3"),
     )
-    assert response.url == reverse("case_detail", args=[case.pk]) + "#section-planning"
+    assert response.url == reverse("case_detail", args=[case.pk]) + "#section-2-3"
 
 
 def test_submitting_an_incomplete_case_lists_every_missing_item_linked_to_its_field(client, case, assistant):
     client.force_login(assistant)
     response = client.post(
         reverse("case_detail", args=[case.pk]),
-        form_data(case, kq_2_1_1_answer="yes", kq_2_1_2_rationale="Typed but no answer", action="submit"),
+        form_data(case, kq_2_2_1_answer="yes", kq_2_2_2_rationale="Typed but no answer", action="submit"),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -158,9 +161,9 @@ def test_submitting_a_complete_case_makes_it_read_only(client, case, assistant, 
 def test_a_submitted_case_cannot_be_saved(client, case, assistant, submit_case):
     case = submit_case(case)
     client.force_login(assistant)
-    response = client.post(reverse("case_detail", args=[case.pk]), form_data(case, kq_2_1_1_answer="no"))
+    response = client.post(reverse("case_detail", args=[case.pk]), form_data(case, kq_2_2_1_answer="no"))
     assert response.status_code == 404
-    assert Judgement.objects.get(case=case, key_question__code="2.1.1").answer == "yes"
+    assert Judgement.objects.get(case=case, key_question__code="2.2.1").answer == "yes"
 
 
 def test_a_case_returned_by_the_lead_can_be_changed_again(client, case, assistant):
@@ -168,7 +171,7 @@ def test_a_case_returned_by_the_lead_can_be_changed_again(client, case, assistan
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
     assert "<textarea" in client.get(url).content.decode()
-    assert client.post(url, form_data(case, kq_2_1_1_answer="no")).status_code == 302
+    assert client.post(url, form_data(case, kq_2_2_1_answer="no")).status_code == 302
     assert Judgement.objects.get(case=case).answer == "no"
 
 
@@ -180,9 +183,9 @@ def test_a_save_from_an_old_version_shows_both_versions_with_409(client, case, a
         case=case,
         user=assistant,
         expected_version=1,
-        judgements={"2.1.1": {"answer": "yes", "rationale": "Theirs."}},
+        judgements={"2.2.1": {"answer": "yes", "rationale": "Theirs."}},
     )
-    response = client.post(url, {**loaded, "kq_2_1_1_answer": "no", "kq_2_1_1_rationale": "Mine."})
+    response = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "kq_2_2_1_rationale": "Mine."})
     assert response.status_code == 409
     html = response.content.decode()
     assert "Mine." in html
@@ -207,29 +210,29 @@ def test_keeping_my_version_keeps_their_other_changes(client, case, assistant):
         case=case,
         user=assistant,
         expected_version=1,
-        judgements={"2.1.1": {"answer": "yes", "rationale": "Theirs."}},
+        judgements={"2.2.1": {"answer": "yes", "rationale": "Theirs."}},
         facts={"home_visits": "made"},
     )
-    response = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "kq_2_2_1_rationale": "Mine."})
+    response = client.post(url, {**loaded, "kq_2_3_1_answer": "no", "kq_2_3_1_rationale": "Mine."})
     assert response.status_code == 409
     html = response.content.decode()
-    assert 'data-field="kq_2_2_1_rationale"' in html
+    assert 'data-field="kq_2_3_1_rationale"' in html
     assert "Changed by both" not in html
     assert "3 other saved changes" in html
     assert "Theirs." in html
 
     assert client.post(url, hidden_inputs(html)).status_code == 302
     saved = {j.key_question.code: (j.answer, j.rationale) for j in Judgement.objects.filter(case=case)}
-    assert saved == {"2.1.1": ("yes", "Theirs."), "2.2.1": ("no", "Mine.")}
-    assert InspectedCase.objects.get(pk=case.pk).home_visits == "made"
+    assert saved == {"2.2.1": ("yes", "Theirs."), "2.3.1": ("no", "Mine.")}
+    assert CaseFact.objects.get(case=case, key="home_visits").value == "made"
 
 
 def test_a_save_changes_only_what_the_user_changed(client, case, assistant):
     client.force_login(assistant)
     loaded = form_data(case)
-    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     # The same person, in the tab they have kept open, reloads the version only (as after a conflict).
-    stale = {**loaded, "version": 2, "kq_2_1_1_rationale": "Evidence added later."}
+    stale = {**loaded, "version": 2, "kq_2_2_1_rationale": "Evidence added later."}
     assert client.post(reverse("case_detail", args=[case.pk]), stale).status_code == 302
     judgement = Judgement.objects.get(case=case)
     assert (judgement.answer, judgement.rationale) == ("yes", "Evidence added later.")
@@ -239,11 +242,11 @@ def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assista
     client.force_login(assistant)
     response = client.post(
         reverse("case_detail", args=[case.pk]),
-        form_data(case, kq_2_1_1_answer="maybe", kq_2_1_1_rationale="Kept text"),
+        form_data(case, kq_2_2_1_answer="maybe", kq_2_2_1_rationale="Kept text"),
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'href="#kq_2_1_1_answer"' in html
+    assert 'href="#kq_2_2_1_answer"' in html
     assert "Kept text" in html
 
 
@@ -252,7 +255,9 @@ def test_case_page_runs_a_fixed_number_of_queries(
 ):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
-    with django_assert_max_num_queries(11) as few:
+    # 13: the page's own reads (the case's key questions, judgements, needs and facts, each with its history, and
+    # the case's history for the attributes recorded on it), the queries thread, session and user.
+    with django_assert_max_num_queries(13) as few:
         client.get(url)
     complete_case(case)
     for version in range(2, 5):
@@ -260,7 +265,7 @@ def test_case_page_runs_a_fixed_number_of_queries(
             case=case,
             user=assistant,
             expected_version=version,
-            judgements={"2.1.1": {"answer": "yes", "rationale": f"Change {version}"}},
+            judgements={"2.2.1": {"answer": "yes", "rationale": f"Change {version}"}},
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
@@ -288,7 +293,7 @@ def test_a_case_in_an_inspection_the_user_is_not_a_member_of_is_not_found(client
     elsewhere = InspectedCaseFactory(assistant_inspector=assistant)
     client.force_login(assistant)
     assert client.get(reverse("case_detail", args=[elsewhere.pk])).status_code == 404
-    url = reverse("judgement_history", args=[elsewhere.pk, "2.1.1"])
+    url = reverse("judgement_history", args=[elsewhere.pk, "2.2.1"])
     assert client.get(url).status_code == 404
 
 
@@ -322,16 +327,16 @@ def test_history_shows_who_changed_an_answer_and_what_it_was_before(client, case
         case=case,
         user=assistant,
         expected_version=1,
-        judgements={"2.1.1": {"answer": "yes", "rationale": "First."}},
+        judgements={"2.2.1": {"answer": "yes", "rationale": "First."}},
     )
     answers.case_save(
         case=case,
         user=assistant,
         expected_version=2,
-        judgements={"2.1.1": {"answer": "no", "rationale": "Second."}},
+        judgements={"2.2.1": {"answer": "no", "rationale": "Second."}},
     )
     client.force_login(assistant)
-    response = client.get(reverse("judgement_history", args=[case.pk, "2.1.1"]))
+    response = client.get(reverse("judgement_history", args=[case.pk, "2.2.1"]))
     assert response.status_code == 200
     rows = response.context["changes"]
     assert [(r.answer_before, r.answer_after, r.rationale_before, r.rationale_after) for r in rows] == [
@@ -346,7 +351,7 @@ def test_history_includes_changes_made_in_the_admin(client, case, assistant, sup
         case=case,
         user=assistant,
         expected_version=1,
-        judgements={"2.1.1": {"answer": "yes", "rationale": "Mine."}},
+        judgements={"2.2.1": {"answer": "yes", "rationale": "Mine."}},
     )
     judgement = Judgement.objects.get(case=case)
     client.force_login(superuser)
@@ -358,7 +363,7 @@ def test_history_includes_changes_made_in_the_admin(client, case, assistant, sup
 
     client.force_login(assistant)
     assert "Changed 2 times" in client.get(reverse("case_detail", args=[case.pk])).content.decode()
-    html = client.get(reverse("judgement_history", args=[case.pk, "2.1.1"])).content.decode()
+    html = client.get(reverse("judgement_history", args=[case.pk, "2.2.1"])).content.decode()
     assert "Ada Admin" in html
     assert "Moderated." in html
 
@@ -371,11 +376,14 @@ def test_history_of_an_unknown_key_question_is_not_found(client, case, assistant
 def test_a_case_fact_shows_how_often_it_changed_and_its_history(client, case, assistant):
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
-    client.post(url, form_data(case, home_visits="not_made"))
-    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), home_visits="made"))
-    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), kq_2_1_1_answer="yes"))
+    client.post(url, form_data(case, fact_home_visits="not_made"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), fact_home_visits="made"))
+    client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), kq_2_2_1_answer="yes"))
     html = client.get(url).content.decode()
-    assert 'Changed 2 times<span class="govuk-visually-hidden">: history of home visits' in html
+    assert (
+        'Changed 2 times<span class="govuk-visually-hidden">: history of Home visits made where needed'
+        in html
+    )
     response = client.get(reverse("fact_history", args=[case.pk, "home_visits"]))
     rows = [(change.answer_before, change.answer_after) for change in response.context["changes"]]
     assert rows == [("Not made", "Made"), ("", "Not made")]
@@ -412,7 +420,7 @@ def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(
     client, case, assistant, lead, submit_case
 ):
     workflow.case_return(
-        case=submit_case(case), user=lead, text="Say what the police told you.", key_question_code="2.1.3"
+        case=submit_case(case), user=lead, text="Say what the police told you.", key_question_code="2.2.3"
     )
     client.force_login(assistant)
     html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
@@ -482,12 +490,12 @@ def stale_submit(client, case, assistant, saved_by):
         case=case,
         user=saved_by,
         expected_version=case.version,
-        judgements={"2.1.1": {"rationale": "Theirs."}},
+        judgements={"2.2.1": {"rationale": "Theirs."}},
     )
     client.force_login(assistant)
     return client.post(
         reverse("case_detail", args=[case.pk]),
-        {**loaded, "kq_2_2_1_rationale": "Mine.", "action": "submit"},
+        {**loaded, "kq_2_3_1_rationale": "Mine.", "action": "submit"},
     )
 
 
@@ -505,7 +513,7 @@ def test_keeping_my_version_after_a_conflicting_submit_submits_the_case(
     case.refresh_from_db()
     assert case.status == InspectedCase.Status.SUBMITTED
     saved = {j.key_question.code: j.rationale for j in Judgement.objects.filter(case=case)}
-    assert (saved["2.1.1"], saved["2.2.1"]) == ("Theirs.", "Mine.")
+    assert (saved["2.2.1"], saved["2.3.1"]) == ("Theirs.", "Mine.")
 
 
 def test_keeping_my_version_after_a_conflicting_submit_still_checks_the_case_is_complete(
@@ -513,24 +521,24 @@ def test_keeping_my_version_after_a_conflicting_submit_still_checks_the_case_is_
 ):
     client.force_login(assistant)
     loaded = form_data(case)
-    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     url = reverse("case_detail", args=[case.pk])
-    html = client.post(url, {**loaded, "kq_2_2_1_answer": "no", "action": "submit"}).content.decode()
+    html = client.post(url, {**loaded, "kq_2_3_1_answer": "no", "action": "submit"}).content.decode()
     response = client.post(url, hidden_inputs(html))
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     case.refresh_from_db()
     assert case.status == InspectedCase.Status.IN_PROGRESS
-    assert Judgement.objects.get(case=case, key_question__code="2.2.1").answer == "no"
+    assert Judgement.objects.get(case=case, key_question__code="2.3.1").answer == "no"
 
 
 def test_the_conflict_page_keeps_save_and_continue_and_ignores_unknown_actions(client, case, assistant):
     client.force_login(assistant)
     loaded = form_data(case)
-    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"answer": "yes"}})
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     url = reverse("case_detail", args=[case.pk])
-    html = client.post(url, {**loaded, "action": "continue:planning"}).content.decode()
-    assert hidden_inputs(html)["action"] == "continue:planning"
+    html = client.post(url, {**loaded, "action": "continue:2-3"}).content.decode()
+    assert hidden_inputs(html)["action"] == "continue:2-3"
     html = client.post(url, {**loaded, "action": "approve"}).content.decode()
     assert hidden_inputs(html)["action"] == "save"
     assert "Keep my version and submit" not in html
@@ -599,22 +607,22 @@ def test_too_long_evidence_is_refused_against_its_field_keeping_the_text(client,
     typed = "y" * (answers.EVIDENCE_MAX_LENGTH + 1)
     response = client.post(
         reverse("case_detail", args=[case.pk]),
-        form_data(case, kq_2_1_1_answer="yes", kq_2_1_1_rationale=typed),
+        form_data(case, kq_2_2_1_answer="yes", kq_2_2_1_rationale=typed),
     )
     assert response.status_code == 200
     html = response.content.decode()
-    message = "Evidence for your judgement on 2.1.1 must be 5,000 characters or less"
-    assert f'<a href="#kq_2_1_1_rationale">{message}</a>' in html
-    assert 'id="kq_2_1_1_rationale-error"' in html
+    message = "Evidence for your judgement on 2.2.1 must be 5,000 characters or less"
+    assert f'<a href="#kq_2_2_1_rationale">{message}</a>' in html
+    assert 'id="kq_2_2_1_rationale-error"' in html
     assert typed in html
     assert not Judgement.objects.filter(case=case).exists()
 
 
 def test_long_evidence_wraps_on_the_history_page(client, case, assistant):
     answers.case_save(
-        case=case, user=assistant, expected_version=1, judgements={"2.1.1": {"rationale": "z" * 3000}}
+        case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"rationale": "z" * 3000}}
     )
     client.force_login(assistant)
-    html = client.get(reverse("judgement_history", args=[case.pk, "2.1.1"])).content.decode()
+    html = client.get(reverse("judgement_history", args=[case.pk, "2.2.1"])).content.decode()
     cell = html.split("z" * 3000)[0].rsplit("<td", 1)[1]
     assert "app-break-anywhere" in cell  # see assets/scss/application.scss

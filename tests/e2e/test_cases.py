@@ -57,15 +57,15 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
     page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
     assert_accessible(page)
 
-    answer(page, "2.1.1", "Motivation explored at induction.")
-    answer(page, "2.1.2", "Offending-related factors not analysed.", choice=2)
-    answer(page, "2.1.3", "Risk of harm analysed with police information.")
+    answer(page, "2.2.1", "Motivation explored at induction.")
+    answer(page, "2.2.2", "Offending-related factors not analysed.", choice=2)
+    answer(page, "2.2.3", "Risk of harm analysed with police information.")
     page.locator("#section-assessment").get_by_role("button", name="Save draft").click()
     page.get_by_text(f"Your answers for {demo_case.reference} have been saved.").wait_for()
     page.reload()
-    assert page.is_checked(field("2.1.1", "answer"))
-    assert page.is_checked(field("2.1.2", "answer") + "-2")
-    assert page.input_value(field("2.1.3", "rationale")) == "Risk of harm analysed with police information."
+    assert page.is_checked(field("2.2.1", "answer"))
+    assert page.is_checked(field("2.2.2", "answer") + "-2")
+    assert page.input_value(field("2.2.3", "rationale")) == "Risk of harm analysed with police information."
     assert "3 of 12 key questions answered" in page.locator(".govuk-summary-list").first.inner_text()
 
     page.get_by_role("button", name="Submit case").click()
@@ -78,13 +78,13 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
             page, "error-summary.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1300}
         )
     targets = summary.locator("a").evaluate_all("links => links.map(link => link.hash.slice(1))")
-    assert field("2.2.1", "answer")[1:] in targets
+    assert field("2.3.1", "answer")[1:] in targets
     for target in targets:
         assert page.locator(f"#{target}").count() == 1, (
             f"the error summary links to #{target}, not on the page"
         )
-    summary.get_by_role("link", name="Enter the evidence for your judgement on 2.3.2").click()
-    assert page.evaluate("document.activeElement.id") == "kq_2_3_2_rationale"
+    summary.get_by_role("link", name="Enter the evidence for your judgement on 2.4.2").click()
+    assert page.evaluate("document.activeElement.id") == "kq_2_4_2_rationale"
 
     for code in KEY_QUESTIONS[3:]:
         answer(page, code, f"Evidence for {code}.")
@@ -100,10 +100,10 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
     assert_accessible(page)
     assert InspectedCase.objects.get(pk=demo_case.pk).status == InspectedCase.Status.SUBMITTED
 
-    history = page.get_by_role("link", name="history of 2.1.2")
+    history = page.get_by_role("link", name="history of 2.2.2")
     assert history.inner_text().startswith("Changed 1 time")
     history.click()
-    page.get_by_role("heading", name="History of 2.1.2").wait_for()
+    page.get_by_role("heading", name="History of 2.2.2").wait_for()
     assert "Offending-related factors not analysed." in page.locator("table").inner_text()
     assert_accessible(page)
     page.get_by_role("link", name=f"Back to case {demo_case.reference}").click()
@@ -121,8 +121,8 @@ def test_the_case_page_in_a_screenshot(page, demo_case, sign_in, assert_accessib
     """The case page part-answered, as docs/screenshots/case-page.png shows it."""
     sign_in(page, "amira", DEMO_PASSWORD)
     page.goto(f"/cases/{demo_case.pk}/")
-    answer(page, "2.1.1", "The practitioner explored motivation and barriers at induction.")
-    answer(page, "2.1.2", "The plan lists needs but sets no actions or timescales.", choice=2)
+    answer(page, "2.2.1", "The practitioner explored motivation and barriers at induction.")
+    answer(page, "2.2.2", "The plan lists needs but sets no actions or timescales.", choice=2)
     assert page.locator("#need_drugs_addressed").is_hidden()
     page.check("#need_drugs_linked")
     assert page.locator("#need_drugs_addressed").is_visible()  # asked only when linked to offending
@@ -155,22 +155,22 @@ def test_the_journey_works_by_keyboard_alone(page, demo_case):
     tab_to(page, f'a[href="/cases/{demo_case.pk}/"]')
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
-    tab_to(page, "#kq_2_1_1_answer")
+    tab_to(page, "#kq_2_2_1_answer")
     page.keyboard.press("Space")
-    tab_to(page, "#kq_2_1_1_rationale")
+    tab_to(page, "#kq_2_2_1_rationale")
     page.keyboard.type("Typed without a mouse.")
     tab_to(page, 'button[value="save"]')
     page.keyboard.press("Enter")
     page.get_by_text("have been saved").wait_for()
-    judgement = Judgement.objects.get(case=demo_case, key_question__code="2.1.1")
+    judgement = Judgement.objects.get(case=demo_case, key_question__code="2.2.1")
     assert (judgement.answer, judgement.rationale) == ("yes", "Typed without a mouse.")
 
     tab_to(page, 'button[value="submit"]')
     page.keyboard.press("Enter")
     page.locator(".govuk-error-summary").wait_for()
-    tab_to(page, '.govuk-error-summary a[href="#kq_2_1_2_answer"]')
+    tab_to(page, '.govuk-error-summary a[href="#kq_2_2_2_answer"]')
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "kq_2_1_2_answer"
+    assert page.evaluate("document.activeElement.id") == "kq_2_2_2_answer"
 
 
 def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(
@@ -182,11 +182,11 @@ def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(
     sign_in(other, "amira", DEMO_PASSWORD)
     other.goto(f"/cases/{demo_case.pk}/")
 
-    answer(other, "2.1.1", "Saved first, on the laptop.")
+    answer(other, "2.2.1", "Saved first, on the laptop.")
     other.get_by_role("button", name="Save draft").first.click()
     other.get_by_text("have been saved").wait_for()
 
-    answer(page, "2.1.1", "Typed on the tablet.", choice=2)
+    answer(page, "2.2.1", "Typed on the tablet.", choice=2)
     response = None
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.get_by_role("button", name="Save draft").first.click()
@@ -194,7 +194,7 @@ def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(
     assert response.status == 409
     page.get_by_role("heading", name="This case was saved after you opened it").wait_for()
     page.get_by_text("You saved it at").wait_for()  # the other device was theirs too
-    row = page.locator('tr[data-field="kq_2_1_1_rationale"]')
+    row = page.locator('tr[data-field="kq_2_2_1_rationale"]')
     assert "Typed on the tablet." in row.inner_text()
     assert "Saved first, on the laptop." in row.inner_text()
     assert_accessible(page)
@@ -212,15 +212,15 @@ def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_
     other = new_page()
     sign_in(other, "amira", DEMO_PASSWORD)
     other.goto(f"/cases/{demo_case.pk}/")
-    answer(other, "2.1.1", "Theirs.")
+    answer(other, "2.2.1", "Theirs.")
     other.get_by_role("button", name="Save draft").first.click()
     other.get_by_text("have been saved").wait_for()
 
-    answer(page, "2.1.1", "Mine.")
+    answer(page, "2.2.1", "Mine.")
     page.get_by_role("button", name="Save draft").first.click()
     page.get_by_role("link", name="Take the saved version").click()
     page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
-    assert page.input_value(field("2.1.1", "rationale")) == "Theirs."
+    assert page.input_value(field("2.2.1", "rationale")) == "Theirs."
     assert page.locator("#restore-draft").is_hidden()
 
 
@@ -255,7 +255,7 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, 
 def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, assert_accessible):
     sign_in(page, "amira", DEMO_PASSWORD)
     page.goto(f"/cases/{demo_case.pk}/")
-    answer(page, "2.2.1", "Typed before the session expired.")
+    answer(page, "2.3.1", "Typed before the session expired.")
     Session.objects.all().delete()  # the session expires on the server while they type
 
     page.locator("#section-planning").get_by_role("button", name="Save draft").click()
@@ -266,18 +266,18 @@ def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, asse
     page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
     banner = page.locator("#restore-draft")
     banner.wait_for()
-    assert page.input_value(field("2.2.1", "rationale")) == ""
+    assert page.input_value(field("2.3.1", "rationale")) == ""
     assert_accessible(page)
-    page.fill(field("2.2.2", "rationale"), "Typed after signing in again.")
+    page.fill(field("2.3.2", "rationale"), "Typed after signing in again.")
     banner.get_by_role("button", name="Restore my unsaved answers").click()
-    assert page.input_value(field("2.2.1", "rationale")) == "Typed before the session expired."
-    assert page.is_checked(field("2.2.1", "answer"))
-    assert page.input_value(field("2.2.2", "rationale")) == "Typed after signing in again."
+    assert page.input_value(field("2.3.1", "rationale")) == "Typed before the session expired."
+    assert page.is_checked(field("2.3.1", "answer"))
+    assert page.input_value(field("2.3.2", "rationale")) == "Typed after signing in again."
 
     page.locator("#section-planning").get_by_role("button", name="Save draft").click()
     page.get_by_text("have been saved").wait_for()
     assert page.locator("#restore-draft").is_hidden()
-    assert Judgement.objects.get(case=demo_case, key_question__code="2.2.1").rationale == (
+    assert Judgement.objects.get(case=demo_case, key_question__code="2.3.1").rationale == (
         "Typed before the session expired."
     )
 
@@ -289,18 +289,18 @@ def test_the_case_page_works_without_javascript(browser, live_server, demo_case,
     try:
         sign_in(page, "amira", DEMO_PASSWORD)
         page.goto(f"/cases/{demo_case.pk}/")
-        answer(page, "2.4.1", "Reviewed after the further arrest.", choice=2)
+        answer(page, "2.5.1", "Reviewed after the further arrest.", choice=2)
         assert page.locator("#need_drugs_addressed").is_visible()  # every question shows without JavaScript
         page.locator("#section-reviewing").get_by_role("button", name="Save and continue").click()
         page.get_by_text("have been saved").wait_for()
         assert page.url.endswith(f"/cases/{demo_case.pk}/#section-case-facts")
-        assert page.is_checked(field("2.4.1", "answer") + "-2")
+        assert page.is_checked(field("2.5.1", "answer") + "-2")
 
         page.get_by_role("button", name="Submit case").click()
         page.locator(".govuk-error-summary").wait_for()
         page.locator(".govuk-error-summary").get_by_role("link").first.click()
         assert page.url.endswith(
-            "#kq_2_1_1_answer"
+            "#kq_2_2_1_answer"
         )  # axe needs JavaScript: the other tests check these pages
     finally:
         context.close()

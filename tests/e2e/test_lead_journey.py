@@ -117,7 +117,7 @@ def test_lead_runs_an_inspection_from_creation_to_lock(
     qa.get_by_role("link", name="E2E1").click()
     qa.get_by_role("heading", name="Case E2E1").wait_for()
     assert_accessible(qa)
-    qa.get_by_label("What is the query about?").select_option(value="kq:2.1.3")
+    qa.get_by_label("What is the query about?").select_option(value="kq:2.2.3")
     qa.get_by_label("Query", exact=True).fill("The rationale does not mention the domestic abuse history")
     qa.get_by_role("button", name="Return case with this query").click()
     expect(qa.get_by_text("Case E2E1 returned to its assistant inspector")).to_be_visible()
@@ -228,7 +228,7 @@ def test_moderation_and_blind_second_marking_pages(
     expect(marker.get_by_text("Evidence in the notes.")).to_have_count(0)
     marker.get_by_role("button", name="Record second marking").click()
     expect(marker.locator(".govuk-error-summary")).to_contain_text(
-        "Select whether the work was sufficient for 2.1.1"
+        "Select whether the work was sufficient for 2.2.1"
     )
     assert_accessible(marker)
     for group in marker.locator("fieldset").all():
@@ -238,12 +238,12 @@ def test_moderation_and_blind_second_marking_pages(
     expect(marker.get_by_text("Your second marking of this case is recorded.")).to_be_visible()
 
     page.reload()
-    expect(page.get_by_role("heading", name="MOD1, 2.1.1")).to_be_visible()
+    expect(page.get_by_role("heading", name="MOD1, 2.2.1")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("group", name="Agreed judgement for MOD1 2.1.1").get_by_label("No", exact=True).check()
-    page.get_by_role("button", name="Record agreed judgement for MOD1 2.1.1").click()
-    expect(page.get_by_text("Agreed judgement recorded for MOD1 2.1.1")).to_be_visible()
-    assert case.judgements.get(key_question__code="2.1.1").answer == "no"
+    page.get_by_role("group", name="Agreed judgement for MOD1 2.2.1").get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Record agreed judgement for MOD1 2.2.1").click()
+    expect(page.get_by_text("Agreed judgement recorded for MOD1 2.2.1")).to_be_visible()
+    assert case.judgements.get(key_question__code="2.2.1").answer == "no"
 
 
 def inspection_with_two_unassigned_cases():

@@ -12,18 +12,18 @@ pytestmark = pytest.mark.usefixtures("framework")
 
 
 def _second_marking_form(data):
-    key_question = KeyQuestion.objects.get(code="2.1.1")
+    key_question = KeyQuestion.objects.get(code="2.2.1")
     return inspection_work.second_marking_form_class([key_question])(data)
 
 
 CASES = [
     (lambda data: forms.OrganisationalRatingForm({"rating": "good", **data}), "rationale", "Rationale"),
     (lambda data: UnlockForm(data), "reason", "Reason"),
-    (lambda data: inspection_work.ReturnForm(data, key_questions=[]), "text", "Query"),
+    (lambda data: inspection_work.ReturnForm(data, key_questions=[], facts=[]), "text", "Query"),
     (
-        lambda data: _second_marking_form({"kq_2_1_1_answer": "yes", **data}),
-        "kq_2_1_1_rationale",
-        "Evidence for 2.1.1",
+        lambda data: _second_marking_form({"kq_2_2_1_answer": "yes", **data}),
+        "kq_2_2_1_rationale",
+        "Evidence for 2.2.1",
     ),
 ]
 

@@ -373,11 +373,11 @@ def test_quality_assurer_returns_a_case_with_a_query_then_approves_it(
     client.force_login(quality_assurer)
     review = reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk})
     response = client.post(
-        review, {"subject": "kq:2.1.3", "text": "Rationale does not mention domestic abuse"}
+        review, {"subject": "kq:2.2.3", "text": "Rationale does not mention domestic abuse"}
     )
     assert response.status_code == 302
     query = CaseQuery.objects.get()
-    assert query.key_question.code == "2.1.3"
+    assert query.key_question.code == "2.2.3"
 
     # The assistant inspector answers through the include's form and resubmits.
     client.force_login(assistant)
@@ -540,21 +540,21 @@ def test_moderation_choose_second_mark_blind_and_agree(
         framework.standards.values_list("key_questions__code", flat=True).exclude(key_questions=None)
     )
     post = {f"kq_{code.replace('.', '_')}_answer": "yes" for code in codes}
-    post["kq_2_1_1_answer"] = "no"
+    post["kq_2_2_1_answer"] = "no"
     assert client.post(marking_url, post).status_code == 302
 
     client.force_login(lead)
     page = client.get(reverse("inspections:moderation", kwargs={"pk": inspection.pk}))
-    assert f"{case.reference}, 2.1.1</h3>" in page.text  # the one disagreement
+    assert f"{case.reference}, 2.2.1</h3>" in page.text  # the one disagreement
     assert page.text.count(">100%<") == 11
-    disagreement = SecondJudgement.objects.get(marking=marking, key_question__code="2.1.1")
+    disagreement = SecondJudgement.objects.get(marking=marking, key_question__code="2.2.1")
     client.post(
         reverse(
             "inspections:moderation_agree", kwargs={"pk": inspection.pk, "judgement_pk": disagreement.pk}
         ),
         {"answer": "no"},
     )
-    assert case.judgements.get(key_question__code="2.1.1").answer == "no"
+    assert case.judgements.get(key_question__code="2.2.1").answer == "no"
 
 
 def test_second_marking_page_is_only_for_the_chosen_marker(
