@@ -44,7 +44,8 @@ MISSING_VALUE = "Enter the {column}"
 UNKNOWN_CHOICE = "{column} must be {options}"
 UNKNOWN_KIND = "Kind of case must be {options}"
 BAD_DATE = "{column} must be a real date, like 2026-03-02 or 02/03/2026"
-REFERENCE_TOO_LONG = "Case reference must be 50 characters or fewer"
+REFERENCE_MAX_LENGTH = 50  # InspectedCase.reference's
+REFERENCE_TOO_LONG = f"Case reference must be {REFERENCE_MAX_LENGTH} characters or fewer"
 REFERENCE_HIDDEN_CHARACTERS = "Case reference must be on one line, without tabs or other hidden characters"
 FUTURE_DATE = "{column} must be today or in the past"
 DUPLICATE_IN_FILE = "Case reference {reference} appears more than once in the file (first on line {line})"
@@ -206,10 +207,10 @@ def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportPro
     if not data.strip():
         return [], [ImportProblem(None, "", EMPTY_FILE)]
     try:
-        table = _table_rows(name, data)
+        cells = _table_rows(name, data)
     except ValueError as error:
         return [], [ImportProblem(None, "", str(error))]
-    table = [(line, row) for line, row in enumerate(table, start=1) if any(row)]
+    table = [(line, row) for line, row in enumerate(cells, start=1) if any(row)]
     if not table:
         return [], [ImportProblem(None, "", EMPTY_FILE)]
     header_line, header = table[0]
@@ -287,7 +288,7 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow], kind: str
 
         if not row.reference:
             problem(REFERENCE, MISSING_VALUE.format(column=REFERENCE.lower()))
-        elif len(row.reference) > InspectedCase._meta.get_field("reference").max_length:
+        elif len(row.reference) > REFERENCE_MAX_LENGTH:
             problem(REFERENCE, REFERENCE_TOO_LONG)
         elif _has_hidden_characters(row.reference):
             problem(REFERENCE, REFERENCE_HIDDEN_CHARACTERS)

@@ -204,7 +204,7 @@ class CaseNeed(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.get_need_display()}"
+        return f"{self.case} {self.need}"
 
 
 class CaseQuery(models.Model):

@@ -45,7 +45,7 @@ def cases_assigned_by_inspection(user: User) -> list[InspectionCases]:
     """The user's assigned cases grouped by inspection, in one query; each with the `total` it answers."""
     cases = list(cases_assigned(user))
     for case in cases:
-        case.total = len(case_key_questions(case))
+        case.total = len(case_key_questions(case))  # type: ignore[attr-defined]  # shown beside `answered`
     return [
         InspectionCases(inspection=inspection, cases=list(group))
         for inspection, group in groupby(cases, key=lambda case: case.inspection)
@@ -74,6 +74,16 @@ class KeyQuestionItem:
             return []
         prompts = self.definition.prompts
         return [(key_question_field(self.key_question.code, f"prompt_{i}"), p) for i, p in enumerate(prompts)]
+
+    @property
+    def prompt_answers(self) -> list[tuple[str, str]]:
+        """(prompt, answer shown) for each prompt the framework records on the case."""
+        recorded = self.judgement.prompt_answers if self.judgement else {}
+        labels = {"yes": "Yes", "no": "No", "not_applicable": "Not applicable"}
+        return [
+            (prompt, labels.get(recorded.get(str(i), ""), "Not answered"))
+            for i, (_, prompt) in enumerate(self.prompt_fields)
+        ]
 
 
 def standard_anchor(code: str) -> str:

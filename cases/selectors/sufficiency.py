@@ -58,7 +58,7 @@ def fact_counts(inspection: Inspection) -> dict[tuple[str, str], Counted]:
     for row in rows:
         kind = definition.case_kind(row["case__kind"])
         fact = kind.fact(row["key"]) if kind else None
-        if fact is None:
+        if kind is None or fact is None:
             continue
         total = totals.setdefault((kind.slug, fact.key), [0, 0])
         if row["value"] in fact.counted:

@@ -10,20 +10,21 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from cases.demo import DEMO_PASSWORD, seed_demo
-from cases.fields import FACT_FIELDS
-from cases.models import InspectedCase, Judgement, Need
+from cases.models import InspectedCase, Judgement
 from cases.services.workflow import case_return
 from inspections.models import Inspection, Role
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-KEY_QUESTIONS = [f"2.{stage}.{number}" for stage in range(1, 5) for number in range(1, 4)]
+KEY_QUESTIONS = [f"2.{standard}.{number}" for standard in range(2, 6) for number in range(1, 4)]
 
 
 @pytest.fixture
 def demo_case(transactional_db):
     """The demo data, and one of amira's cases she has not started."""
     seed_demo()
-    return InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
+    return InspectedCase.objects.filter(
+        assistant_inspector__username="amira", status="not_started", kind="supervision"
+    ).first()
 
 
 def field(code, part):
@@ -60,7 +61,7 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
     answer(page, "2.2.1", "Motivation explored at induction.")
     answer(page, "2.2.2", "Offending-related factors not analysed.", choice=2)
     answer(page, "2.2.3", "Risk of harm analysed with police information.")
-    page.locator("#section-assessment").get_by_role("button", name="Save draft").click()
+    page.locator("#section-2-2").get_by_role("button", name="Save draft").click()
     page.get_by_text(f"Your answers for {demo_case.reference} have been saved.").wait_for()
     page.reload()
     assert page.is_checked(field("2.2.1", "answer"))
@@ -88,10 +89,11 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
 
     for code in KEY_QUESTIONS[3:]:
         answer(page, code, f"Evidence for {code}.")
-    for name in FACT_FIELDS:
-        page.check(f"#{name}")
-    for need in Need.values:
-        page.check(f"#need_{need}_linked-2")  # not linked to offending
+    supervision = demo_case.case_kind
+    for fact in supervision.facts:
+        page.check(f"#fact_{fact.key}")
+    for need in supervision.needs:
+        page.check(f"#need_{need.key}_linked-2")  # not linked to offending
     page.get_by_role("button", name="Submit case").click()
 
     page.get_by_text(f"{demo_case.reference} has been submitted for quality assurance.").wait_for()
@@ -258,7 +260,7 @@ def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, asse
     answer(page, "2.3.1", "Typed before the session expired.")
     Session.objects.all().delete()  # the session expires on the server while they type
 
-    page.locator("#section-planning").get_by_role("button", name="Save draft").click()
+    page.locator("#section-2-3").get_by_role("button", name="Save draft").click()
     page.get_by_label("Username").fill("amira")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -274,7 +276,7 @@ def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, asse
     assert page.is_checked(field("2.3.1", "answer"))
     assert page.input_value(field("2.3.2", "rationale")) == "Typed after signing in again."
 
-    page.locator("#section-planning").get_by_role("button", name="Save draft").click()
+    page.locator("#section-2-3").get_by_role("button", name="Save draft").click()
     page.get_by_text("have been saved").wait_for()
     assert page.locator("#restore-draft").is_hidden()
     assert Judgement.objects.get(case=demo_case, key_question__code="2.3.1").rationale == (
@@ -291,7 +293,7 @@ def test_the_case_page_works_without_javascript(browser, live_server, demo_case,
         page.goto(f"/cases/{demo_case.pk}/")
         answer(page, "2.5.1", "Reviewed after the further arrest.", choice=2)
         assert page.locator("#need_drugs_addressed").is_visible()  # every question shows without JavaScript
-        page.locator("#section-reviewing").get_by_role("button", name="Save and continue").click()
+        page.locator("#section-2-5").get_by_role("button", name="Save and continue").click()
         page.get_by_text("have been saved").wait_for()
         assert page.url.endswith(f"/cases/{demo_case.pk}/#section-case-facts")
         assert page.is_checked(field("2.5.1", "answer") + "-2")
@@ -304,3 +306,37 @@ def test_the_case_page_works_without_javascript(browser, live_server, demo_case,
         )  # axe needs JavaScript: the other tests check these pages
     finally:
         context.close()
+
+
+def test_assistant_inspector_records_a_court_report_case(page, transactional_db, sign_in, assert_accessible):
+    """A court-report case asks the court-work key questions and its own facts, and nothing of supervision."""
+    seed_demo()
+    case = (
+        InspectedCase.objects.filter(kind="court_report", status="not_started").order_by("reference").first()
+    )
+    sign_in(page, case.assistant_inspector.username, DEMO_PASSWORD)
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+    assert page.get_by_role("heading", name="2.1 Court work").is_visible()
+    assert page.locator("#kq_2_2_1_answer").count() == 0
+    assert page.locator("#section-needs").count() == 0
+    assert_accessible(page)
+
+    answer(page, "2.1.1", "Police domestic-abuse information was requested and used.")
+    answer(page, "2.1.2", "The proposal did not explain why a curfew was suitable.", choice=2)
+    page.check("#fact_domestic_abuse_enquiries")  # made
+    page.check("#fact_child_safeguarding_enquiries-3")  # not needed
+    page.get_by_role("button", name="Submit case").click()
+
+    page.get_by_text(f"{case.reference} has been submitted for quality assurance.").wait_for()
+    assert_accessible(page)
+    case.refresh_from_db()
+    assert case.status == InspectedCase.Status.SUBMITTED
+    assert dict(case.judgements.values_list("key_question__code", "answer")) == {
+        "2.1.1": "yes",
+        "2.1.2": "no",
+    }
+    assert dict(case.facts.values_list("key", "value")) == {
+        "domestic_abuse_enquiries": "made",
+        "child_safeguarding_enquiries": "not_needed",
+    }

@@ -207,9 +207,8 @@ def test_moderation_and_blind_second_marking_pages(
     case = InspectedCase.objects.create(
         inspection=inspection,
         reference="MOD1",
-        case_type="licence",
-        rosh_level="high",
-        supervision_start=datetime.date(2026, 3, 2),
+        kind="supervision",
+        attributes={"case_type": "licence", "rosh_level": "high", "start_date": "2026-03-02"},
         assistant_inspector=amira,
     )
     submit_case(case)
@@ -233,7 +232,7 @@ def test_moderation_and_blind_second_marking_pages(
     assert_accessible(marker)
     for group in marker.locator("fieldset").all():
         group.get_by_label("Yes", exact=True).check()
-    marker.get_by_role("group", name=re.compile(r"^2\.1\.1 ")).get_by_label("No", exact=True).check()
+    marker.get_by_role("group", name=re.compile(r"^2\.2\.1 ")).get_by_label("No", exact=True).check()
     marker.get_by_role("button", name="Record second marking").click()
     expect(marker.get_by_text("Your second marking of this case is recorded.")).to_be_visible()
 
@@ -249,7 +248,7 @@ def test_moderation_and_blind_second_marking_pages(
 def inspection_with_two_unassigned_cases():
     """An inspection led by the demo lead, Amira on its team, cases KEY1 and KEY2 unassigned; and the users."""
     published_ratings_load()
-    framework = frameworks_load_all()[-1]
+    framework = next(f for f in frameworks_load_all() if f.slug == "pdu-2021")
     users = demo_users_create()
     inspection = services.inspection_create(
         pdu=PDU.objects.get(name="Gwent"),
@@ -264,9 +263,8 @@ def inspection_with_two_unassigned_cases():
         InspectedCase.objects.create(
             inspection=inspection,
             reference=reference,
-            case_type="licence",
-            rosh_level="low",
-            supervision_start=datetime.date(2026, 3, 2),
+            kind="supervision",
+            attributes={"case_type": "licence", "rosh_level": "low", "start_date": "2026-03-02"},
         )
     return inspection, users
 
