@@ -123,6 +123,8 @@ class InspectionResults(InspectionAggregate):
                 "provisional": "yes" if data["provisional"] else "no",
                 "standard": standard["code"],
                 "standard_title": standard["title"],
+                "rated_by": standard["rated_by"],
+                "case_kind": standard["case_kind"],
                 "standard_rating": standard["rating"],
                 "composite_score": data["composite_score"],
                 "max_score": data["max_score"],

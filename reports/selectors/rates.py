@@ -15,7 +15,6 @@ from cases.models import CaseFact, CaseNeed, InspectedCase
 from inspections import statistics
 from inspections.definitions import Attribute, CaseKind, Definition, Standard
 
-from .. import rating as rules
 from .results import attribute_column
 
 
@@ -223,8 +222,3 @@ def case_facts(inspection_ids: Iterable[int], definitions: Iterable[Definition])
             )
         kinds.append(KindFacts(kind.slug, kind.name, kind.plural, cases.get(kind.slug, 0), facts, kind_needs))
     return CaseFacts(sum(cases.values()), kinds)
-
-
-def band_of(rate: statistics.Sufficiency, bands: rules.FrameworkBands | None) -> rules.Rating | None:
-    """A pooled key question rate's band, where the inspections shown share their bands."""
-    return None if bands is None or rate.rate is None else rules.key_question_rating(rate.rate, bands)

@@ -77,6 +77,7 @@ def test_results_as_csv_have_one_row_per_key_question(inspection, lead, token_cl
     row = next(r for r in rows if r["key_question"] == "2.2.1")
     assert (row["standard"], row["n"], row["sufficient"], row["rate"]) == ("2.2", "4", "4", "100.0")
     assert row["drives_standard"] == "yes"  # the only key question of 2.2 with counted cases
+    assert (row["rated_by"], row["case_kind"]) == ("lowest_key_question", "supervision")
     assert row["standard_rating"] == ""  # unrated until every key question has cases
     # The supervision standards' 12 key questions; court work is not rated here.
     assert len([r for r in rows if r["key_question"]]) == 12
