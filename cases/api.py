@@ -157,7 +157,11 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class JudgementChangeSerializer(serializers.Serializer):
-    answer = serializers.ChoiceField(choices=Answer.choices, allow_blank=True, required=False)
+    # Checked by the service, with the facts and needs, which only the case's framework knows: every problem is
+    # then reported at once.
+    answer = serializers.CharField(
+        allow_blank=True, required=False, help_text=f"One of {', '.join(Answer.values)}, or empty."
+    )
     rationale = serializers.CharField(
         allow_blank=True, required=False, max_length=20000, trim_whitespace=False
     )

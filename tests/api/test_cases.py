@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cases import errors
-from cases.models import InspectedCase, Judgement
+from cases.models import CaseFact, InspectedCase, Judgement
 from cases.services import answers
 from inspections.models import Inspection, Role
 from tests.factories import InspectedCaseFactory, JudgementFactory, team_member
@@ -48,7 +48,9 @@ def test_a_case_is_read_with_judgements_facts_needs_and_an_etag(case, assistant,
     assert response["ETag"] == f'"{case.pk}-1"'
     body = response.json()
     assert body["judgements"][0]["rationale"] == "Seen in the notes."
-    assert body["facts"]["rosh_level"] == "medium"
+    assert body["kind"] == "supervision"
+    assert body["attributes"]["rosh_level"] == "medium"
+    assert body["facts"] == {}
     assert body["editable"] is True
 
 
@@ -120,8 +122,8 @@ def test_the_assigned_assistant_saves_judgements_and_facts(case, assistant, toke
         client,
         case,
         {
-            "judgements": {"2.1.1": {"answer": "yes", "rationale": "Good induction."}},
-            "facts": {"home_visits": "made", "rosh_classified_correctly": False},
+            "judgements": {"2.2.1": {"answer": "yes", "rationale": "Good induction."}},
+            "facts": {"home_visits": "made", "rosh_classified_correctly": "no"},
             "needs": {"drugs": {"linked_to_offending": True, "sufficiently_addressed": False}},
         },
         etag,
@@ -144,7 +146,7 @@ def test_a_change_without_if_match_is_refused_with_428(case, assistant, token_cl
     response = patch(token_client(assistant), case, {"facts": {"home_visits": "made"}})
     assert response.status_code == 428
     assert response["Content-Type"] == "application/problem+json"
-    assert InspectedCase.objects.get(pk=case.pk).home_visits == ""
+    assert not CaseFact.objects.filter(case=case, key="home_visits").exists()
 
 
 def test_a_change_from_a_stale_etag_is_refused_with_412_and_nothing_is_overwritten(
@@ -157,7 +159,7 @@ def test_a_change_from_a_stale_etag_is_refused_with_412_and_nothing_is_overwritt
     assert response.status_code == 412
     assert response["ETag"] == f'"{case.pk}-2"'
     assert response.json()["detail"].startswith("The case has changed since you read it")
-    assert InspectedCase.objects.get(pk=case.pk).home_visits == "made"
+    assert CaseFact.objects.get(case=case, key="home_visits").value == "made"
 
 
 def test_an_etag_of_another_case_is_refused_with_412(case, assistant, inspection, token_client):
@@ -171,7 +173,7 @@ def test_values_that_are_not_allowed_are_a_400_problem_naming_the_fields(case, a
         token_client(assistant),
         case,
         {
-            "judgements": {"2.1.1": {"answer": "maybe"}},
+            "judgements": {"2.2.1": {"answer": "maybe"}},
             "facts": {"status": "approved", "home_visits": "often"},
         },
         f'"{case.pk}-1"',
@@ -179,7 +181,7 @@ def test_values_that_are_not_allowed_are_a_400_problem_naming_the_fields(case, a
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     fields = {error["field"] for error in response.json()["errors"]}
-    assert fields == {"judgements.2.1.1.answer", "facts.status", "facts.home_visits"}
+    assert fields == {"judgements.2.2.1.answer", "facts.status", "facts.home_visits"}
 
 
 def test_a_key_question_the_framework_lacks_is_refused_by_the_service(case, assistant, token_client):
@@ -222,8 +224,8 @@ def test_submitting_an_incomplete_case_lists_the_missing_fields(case, assistant,
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert errors[0] == {
-        "field": "judgements.2.1.1.answer",
-        "message": "Select whether the work was sufficient for 2.1.1",
+        "field": "judgements.2.2.1.answer",
+        "message": "Select whether the work was sufficient for 2.2.1",
     }
     assert {
         "field": "needs.drugs.linked_to_offending",

@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from cases.models import InspectedCase
 from cases.services import workflow
 from inspections import services
+from inspections.frameworks import framework_load
 from inspections.models import Inspection, OrganisationalRating, Role
 from reports import services as lock
 from reports.models import InspectionSnapshot
@@ -15,6 +17,7 @@ from tests.factories import (
     JudgementFactory,
     OrganisationalRatingFactory,
     PDUFactory,
+    RegionFactory,
     UserFactory,
 )
 
@@ -48,6 +51,45 @@ def test_creating_an_inspection_starts_in_set_up_with_its_team(framework, lead):
         (qa.username, Role.QUALITY_ASSURER),
     }
     assert inspection.history.first().history_user == lead
+
+
+def test_an_inspection_rates_the_optional_standards_its_framework_rates_by_default_unless_told(
+    framework, lead
+):
+    dates = {"fieldwork_start": datetime.date(2027, 1, 4), "fieldwork_end": datetime.date(2027, 1, 15)}
+    default = services.inspection_create(pdu=PDUFactory(), framework=framework, lead=lead, user=lead, **dates)
+    assert list(default.optional_standards.values_list("code", flat=True)) == ["2.1"]
+    none = services.inspection_create(
+        pdu=PDUFactory(), framework=framework, lead=lead, user=lead, optional_standards=[], **dates
+    )
+    assert not none.optional_standards.exists()
+    with pytest.raises(ValidationError) as refused:
+        services.inspection_create(
+            pdu=PDUFactory(),
+            framework=framework,
+            lead=lead,
+            user=lead,
+            optional_standards=[framework.standards.get(code="2.2")],
+            **dates,
+        )
+    assert refused.value.message_dict == {"optional_standards": [services.NOT_OPTIONAL.format(code="2.2")]}
+
+
+def test_an_inspection_inspects_the_unit_its_framework_inspects(framework, lead):
+    dates = {"fieldwork_start": datetime.date(2027, 1, 4), "fieldwork_end": datetime.date(2027, 1, 15)}
+    region = RegionFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.inspection_create(region=region, framework=framework, lead=lead, user=lead, **dates)
+    assert list(refused.value.message_dict) == ["pdu"]
+    document = copy.deepcopy(framework.document)
+    document.update(slug="regional-test", unit="region")
+    regional = framework_load(document=document)
+    inspection = services.inspection_create(region=region, framework=regional, lead=lead, user=lead, **dates)
+    assert (inspection.unit, inspection.pdu) == (region, None)
+    draft = framework_load(document={**document, "version": 2}, publish=False)
+    with pytest.raises(ValidationError) as refused:
+        services.inspection_create(region=region, framework=draft, lead=lead, user=lead, **dates)
+    assert refused.value.message_dict == {"framework": [services.NOT_PUBLISHED]}
 
 
 def test_creating_an_inspection_refuses_fieldwork_ending_before_it_starts(framework):

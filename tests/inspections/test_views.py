@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.models import CaseQuery, InspectedCase, SecondJudgement, SecondMarking
 from cases.services import answers, moderation, workflow
+from inspections import forms
 from inspections.models import Inspection, OrganisationalRating, Role
 from inspections.permissions import LEAD_INSPECTORS_GROUP
 from reports.models import InspectionSnapshot
@@ -18,6 +19,7 @@ from tests.factories import (
     InspectionFactory,
     OrganisationalRatingFactory,
     PDUFactory,
+    RegionFactory,
     UserFactory,
     team_member,
 )
@@ -158,6 +160,42 @@ def test_creating_an_inspection_through_the_form(client, framework):
         ("lena", Role.LEAD),
         ("amira", Role.ASSISTANT_INSPECTOR),
     }
+
+
+def test_the_create_form_ticks_court_work_and_rates_only_what_the_lead_ticks(client, framework):
+    lead = UserFactory(username="lena")
+    lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    court_work = framework.standards.get(code="2.1")
+    client.force_login(lead)
+    html = client.get(reverse("inspections:create")).content.decode()
+    assert re.search(rf'value="{court_work.pk}"[^>]*checked', html)
+    assert "2.1 Court work" in html
+    dates = {
+        "fieldwork_start_0": "4",
+        "fieldwork_start_1": "1",
+        "fieldwork_start_2": "2027",
+        "fieldwork_end_0": "15",
+        "fieldwork_end_1": "1",
+        "fieldwork_end_2": "2027",
+    }
+    with_court_work, without = PDUFactory(name="Gateshead"), PDUFactory(name="Derby")
+    url = reverse("inspections:create")
+    base = {"framework": framework.pk, **dates}
+    client.post(url, {**base, "pdu": with_court_work.pk, "optional_standards": [court_work.pk]})
+    client.post(url, {**base, "pdu": without.pk})
+    assert Inspection.objects.get(pdu=with_court_work).rated_standards().count() == 9  # out of 27
+    assert Inspection.objects.get(pdu=without).rated_standards().count() == 8  # out of 24
+
+
+def test_the_create_form_asks_for_the_unit_its_framework_inspects(client, framework):
+    lead = UserFactory()
+    lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    client.force_login(lead)
+    response = client.post(
+        reverse("inspections:create"), {"framework": framework.pk, "region": RegionFactory().pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["pdu"] == [forms.PDU_MISSING]
 
 
 def test_create_form_errors_keep_the_input_and_show_the_summary(client, framework):
