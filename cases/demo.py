@@ -29,6 +29,7 @@ from pdus.loading import published_ratings_load
 from pdus.models import PDU
 
 from .models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
+from .questions import case_key_questions
 from .services import answers, moderation, workflow
 
 DEMO_FRAMEWORK = "pdu-2021"
@@ -425,7 +426,7 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
     )
     for marking in markings:
         first = dict(marking.case.judgements.values_list("key_question__code", "answer"))
-        if len(first) < len(answers.case_key_questions(marking.case)):
+        if len(first) < len(case_key_questions(marking.case)):
             continue  # not finished by its first marker: left for the second marker to do in the demo
         second = {
             code: {

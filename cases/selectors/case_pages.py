@@ -16,7 +16,7 @@ from inspections.models import Inspection, KeyQuestion, Standard
 
 from ..fields import fact_field, key_question_field, need_field
 from ..models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
-from ..services.answers import case_fact_questions, case_key_question_rows, case_key_questions
+from ..questions import case_fact_questions, case_key_question_rows, case_key_questions
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -8,7 +8,6 @@ and the API both call these functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -16,14 +15,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inspections.definitions import PROMPT_ANSWERS, CaseKind
-from inspections.definitions import KeyQuestion as KeyQuestionDefinition
+from inspections.definitions import PROMPT_ANSWERS
 from inspections.models import KeyQuestion
 from inspections.services import TEXT_MAX_LENGTH
 
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable, Problem
 from ..fields import fact_field, key_question_field, need_field
 from ..models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
+from ..questions import case_fact_questions, case_key_questions, recorded_attributes
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -47,51 +46,6 @@ NEED_ADDRESSED_MISSING = "Select yes if the {need} need was sufficiently address
 EVIDENCE_MAX_LENGTH = TEXT_MAX_LENGTH
 EVIDENCE_TOO_LONG = "Evidence for your judgement on {code} must be {limit:,} characters or less"
 OPEN_QUERIES = "Answer every open query before resubmitting the case."
-
-
-def case_key_questions(case: InspectedCase) -> list[KeyQuestionDefinition]:
-    """The key questions this case answers: those of its kind's standards that apply to its attributes."""
-    definition = case.inspection.framework.definition
-    return [kq for _, kq in definition.key_questions(case.kind) if kq.applies_to(case.attributes)]
-
-
-def case_key_question_rows(case: InspectedCase) -> list[KeyQuestion]:
-    """The key questions this case answers, as rows (with their standards), in the framework's order (one query)."""
-    codes = {kq.code for kq in case_key_questions(case)}
-    rows = KeyQuestion.objects.of_framework(case.inspection.framework_id).select_related("standard")
-    return [kq for kq in rows if kq.code in codes]
-
-
-@dataclass(frozen=True)
-class FactQuestion:
-    """A case fact the case page asks, or an attribute recorded on the case (the RoSH level)."""
-
-    key: str
-    label: str  # short, for lists and history: "Home visits made where needed"
-    question: str  # as asked: "Were home visits made where needed?"
-    options: tuple[tuple[str, str], ...]
-    is_attribute: bool = False
-
-
-def case_fact_questions(case: InspectedCase) -> list[FactQuestion]:
-    """What the case page asks about the case besides key questions and needs, in order: each attribute recorded
-    on the case, then each fact that applies to it."""
-    kind = case.case_kind
-    asked = [
-        FactQuestion(a.key, a.label, a.label, tuple((o.value, o.label) for o in a.options), is_attribute=True)
-        for a in kind.attributes
-        if a.recorded_on_case and a.type == "choice"
-    ]
-    asked += [
-        FactQuestion(f.key, f.label, f.question, tuple((o.value, o.label) for o in f.options))
-        for f in kind.facts
-        if f.applies_when is None or f.applies_when.holds(case.attributes)
-    ]
-    return asked
-
-
-def _recorded_attributes(kind: CaseKind) -> set[str]:
-    return {a.key for a in kind.attributes if a.recorded_on_case and a.type == "choice"}
 
 
 def _claim_version(case: InspectedCase, expected_version: int, **changes: Any) -> InspectedCase:
@@ -141,7 +95,7 @@ def case_save(
     )
     current = _claim_version(case, expected_version, status=new_status)
 
-    attributes = _recorded_attributes(current.case_kind)
+    attributes = recorded_attributes(current.case_kind)
     current.attributes = {
         **current.attributes,
         **{key: value for key, value in facts.items() if key in attributes and value},

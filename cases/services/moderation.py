@@ -21,7 +21,8 @@ from inspections.services import ensure_not_locked
 from ..errors import CaseError
 from ..fields import key_question_field
 from ..models import Answer, InspectedCase, Judgement, SecondJudgement, SecondMarking
-from .answers import ANSWER_MISSING, case_key_question_rows
+from ..questions import case_key_question_rows
+from .answers import ANSWER_MISSING
 from .workflow import NOT_AN_ASSISTANT_INSPECTOR, assistant_inspector_ids
 
 if TYPE_CHECKING:

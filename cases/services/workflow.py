@@ -20,7 +20,8 @@ from inspections.services import InspectionError, ensure_not_locked
 
 from ..errors import CaseError
 from ..models import CaseQuery, InspectedCase
-from .answers import EVIDENCE_MAX_LENGTH, case_fact_questions, case_key_questions
+from ..questions import case_fact_questions, case_key_questions
+from .answers import EVIDENCE_MAX_LENGTH
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -78,7 +79,9 @@ def cases_assign(
     ensure_not_locked(inspection)
     if assistant_inspector is not None and assistant_inspector.pk not in assistant_inspector_ids(inspection):
         raise CaseError(NOT_AN_ASSISTANT_INSPECTOR.format(user=assistant_inspector))
-    cases = list(inspection.cases.select_for_update().filter(pk__in=list(case_ids)))
+    # Ordered by reference alone: the default order joins the inspection's PDU, which may be null (a regional
+    # inspection), and PostgreSQL cannot lock the nullable side of an outer join.
+    cases = list(inspection.cases.select_for_update().filter(pk__in=list(case_ids)).order_by("reference"))
     if not cases:
         raise CaseError(NO_CASES_SELECTED)
     approved = [case for case in cases if case.status == InspectedCase.Status.APPROVED]

@@ -15,7 +15,7 @@ from inspections.models import KeyQuestion
 from inspections.selectors import works_only_on_cases
 from inspections.services import InspectionLocked
 
-from .. import permissions
+from .. import permissions, questions
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable
 from ..forms.case_page import CaseForm, QueryAnswerForm, case_values, loaded_token
 from ..imports import in_sentence
@@ -178,7 +178,7 @@ def judgement_history(request, pk: int, code: str):
 def fact_history(request, pk: int, name: str):
     """Every change to one case fact (or attribute recorded on the case), by its key in the framework."""
     case = _get_case_for_user(request.user, pk)
-    asked = {fact.key: fact for fact in answers.case_fact_questions(case)}
+    asked = {fact.key: fact for fact in questions.case_fact_questions(case)}
     if name not in asked:
         raise Http404
     context = {

@@ -13,12 +13,12 @@ from inspections.forms import show_refusal
 from inspections.permissions import can_second_mark
 from inspections.services import InspectionError
 
+from .. import questions
 from ..errors import CaseError
 from ..fields import key_question_field
 from ..forms import inspection_work as forms
 from ..models import SecondJudgement, SecondMarking
 from ..selectors import inspection_work as selectors
-from ..services import answers
 from ..services import moderation as services
 
 
@@ -108,7 +108,7 @@ def second_marking(request, pk, marking_pk):
         case__inspection=inspection,
         marker=request.user,
     )
-    key_questions = answers.case_key_question_rows(marking.case)
+    key_questions = questions.case_key_question_rows(marking.case)
     form = forms.second_marking_form_class(key_questions)(posted(request))
     done = marking.judgements.exists()
     if request.method == "POST" and not done and form.is_valid():
