@@ -45,12 +45,22 @@ class KeyQuestionResultSerializer(serializers.Serializer):
 class StandardResultSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
-    rated_from = serializers.CharField()
+    domain = serializers.CharField(help_text="The code of its domain in the framework.")
+    rated_by = serializers.CharField(
+        help_text="How the framework rates it: lowest_key_question (over its case kind), team_judgement, pooled."
+    )
+    rated_by_label = serializers.CharField(help_text="How it is rated, in words, as the dashboard shows it.")
+    case_kind = serializers.CharField(
+        allow_blank=True, help_text="The kind of case it is rated from, if any."
+    )
+    counts_in_composite = serializers.BooleanField()
     rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
-    rationale = serializers.CharField(allow_blank=True)
+    rationale = serializers.CharField(
+        allow_blank=True, help_text="The team's rationale, for a judged standard."
+    )
     driving_key_question = serializers.CharField(
         allow_null=True,
-        help_text="The lowest key question, which decides a case-supervision standard's rating.",
+        help_text="The lowest key question, which decides the rating of a standard rated from cases.",
     )
     key_questions = KeyQuestionResultSerializer(many=True)
 
@@ -65,10 +75,20 @@ class InspectionResultSerializer(serializers.Serializer):
     inspection = serializers.IntegerField()
     provisional = serializers.BooleanField(help_text="True until the inspection is locked: live figures.")
     framework = FrameworkReferenceSerializer()
+    overall_rule = serializers.ChoiceField(
+        choices=["composite", "team_judgement"],
+        help_text="composite: the overall rating is the composite banded by its maximum; team_judgement: it is the "
+        "team's judgement, and indicative_rating is the composite banded.",
+    )
     standards = StandardResultSerializer(many=True)
-    composite_score = serializers.IntegerField(allow_null=True)
-    max_score = serializers.IntegerField()
+    composite_score = serializers.IntegerField(
+        allow_null=True, help_text="Points of the rated standards that count in the composite."
+    )
+    max_score = serializers.IntegerField(
+        help_text="3 points for each rated standard that counts in the composite."
+    )
     overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    indicative_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
 
 
 class InspectionAggregate(APIView):
@@ -93,6 +113,7 @@ class InspectionResults(InspectionAggregate):
         dashboard = self.dashboard(request, pk)
         self.csv_filename = f"inspection-{pk}-results"
         payload = {"inspection": pk, "provisional": dashboard.provisional, **dashboard.results}
+        payload.pop("shape", None)
         return Response(InspectionResultSerializer(payload).data)
 
     def csv_rows(self, data: dict) -> list[dict]:
@@ -103,6 +124,8 @@ class InspectionResults(InspectionAggregate):
                 "provisional": "yes" if data["provisional"] else "no",
                 "standard": standard["code"],
                 "standard_title": standard["title"],
+                "rated_by": standard["rated_by"],
+                "case_kind": standard["case_kind"],
                 "standard_rating": standard["rating"],
                 "composite_score": data["composite_score"],
                 "max_score": data["max_score"],
@@ -190,17 +213,29 @@ class KeyQuestionRateSerializer(serializers.Serializer):
     wording = serializers.CharField()
     standard = serializers.CharField(source="standard_code")
     criterion = serializers.CharField()
+    case_kind = serializers.CharField(help_text="The kind of case it is asked of.")
     overall = RateSerializer(source="rates.overall")
-    by_rosh_level = serializers.DictField(
-        child=RateSerializer(),
-        source="rates.by_rosh_level",
-        help_text="By RoSH level: low, medium, high, very_high.",
+    breakdowns = serializers.DictField(
+        child=serializers.DictField(child=RateSerializer()),
+        source="rates.by_attribute",
+        help_text="By each attribute of its case kind the framework breaks rates down by: attribute key -> "
+        "attribute value -> rate (see `breakdowns` for their labels).",
     )
-    by_case_type = serializers.DictField(
-        child=RateSerializer(),
-        source="rates.by_case_type",
-        help_text="By case type: community_order, licence, post_sentence_supervision.",
-    )
+
+
+class BreakdownValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+    def to_representation(self, instance: tuple[str, str]) -> dict:
+        return {"value": instance[0], "label": instance[1]}
+
+
+class BreakdownSerializer(serializers.Serializer):
+    case_kind = serializers.CharField()
+    key = serializers.CharField(help_text="The attribute's key, as in each key question's `breakdowns`.")
+    label = serializers.CharField()
+    values = BreakdownValueSerializer(many=True)
 
 
 class NeedRateSerializer(serializers.Serializer):
@@ -210,30 +245,48 @@ class NeedRateSerializer(serializers.Serializer):
     met = RateSerializer(help_text="Of those, sufficiently addressed.")
 
 
-class CaseFactRatesSerializer(serializers.Serializer):
-    cases = serializers.IntegerField(help_text="Counted cases (submitted or approved).")
-    rosh_classified_correctly = RateSerializer()
-    domestic_abuse_enquiries = RateSerializer(help_text="Made, of the cases where they were needed.")
-    child_safeguarding_enquiries = RateSerializer(help_text="Made, of the cases where they were needed.")
-    home_visits = RateSerializer(help_text="Made, of the cases where they were needed.")
-    management_oversight = RateSerializer(help_text="Sufficient, of the cases where it was required.")
+class FactRateSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    rate = RateSerializer(
+        help_text="Cases answered one of the fact's sufficient answers, of those answered one it counts."
+    )
+
+
+class KindFactsSerializer(serializers.Serializer):
+    case_kind = serializers.CharField()
+    name = serializers.CharField()
+    cases = serializers.IntegerField(help_text="Counted cases of this kind (submitted or approved).")
+    facts = FactRateSerializer(many=True)
     needs = NeedRateSerializer(many=True)
 
 
+class CaseFactRatesSerializer(serializers.Serializer):
+    cases = serializers.IntegerField(help_text="Counted cases of every kind (submitted or approved).")
+    kinds = KindFactsSerializer(
+        many=True, help_text="The case facts and needs of each case kind, as its framework defines them."
+    )
+
+
 def key_question_csv_rows(key_questions: list[KeyQuestionRate]) -> list[dict]:
-    """Long format for pivot tables: one row per key question and group (all, each RoSH level, each case type)."""
+    """Long format for pivot tables: one row per key question and group (all, then each value of each breakdown
+    attribute of its case kind)."""
     rows = []
     for kq in key_questions:
         groups = [
             ("all", "", kq.rates.overall),
-            *(("rosh_level", level, rate) for level, rate in kq.rates.by_rosh_level.items()),
-            *(("case_type", kind, rate) for kind, rate in kq.rates.by_case_type.items()),
+            *(
+                (attribute, value, rate)
+                for attribute, by_value in kq.rates.by_attribute.items()
+                for value, rate in by_value.items()
+            ),
         ]
         for breakdown, group, rate in groups:
             rows.append(
                 {
                     "key_question": kq.code,
                     "standard": kq.standard_code,
+                    "case_kind": kq.case_kind,
                     "criterion": kq.criterion,
                     "breakdown": breakdown,
                     "group": group,
@@ -244,19 +297,29 @@ def key_question_csv_rows(key_questions: list[KeyQuestionRate]) -> list[dict]:
 
 
 def case_fact_csv_rows(facts: CaseFacts) -> list[dict]:
-    rows = [
-        {"fact": key, "label": label, "linked_to_offending": None, **_csv_rate(rate)}
-        for key, label, rate in facts.rows()
-    ]
-    rows += [
-        {
-            "fact": f"need_{need.need}",
-            "label": need.label,
-            "linked_to_offending": need.linked,
-            **_csv_rate(need.met),
-        }
-        for need in facts.needs
-    ]
+    """One row per case fact and need of each case kind."""
+    rows = []
+    for kind in facts.kinds:
+        rows += [
+            {
+                "case_kind": kind.case_kind,
+                "fact": fact.key,
+                "label": fact.label,
+                "linked_to_offending": None,
+                **_csv_rate(fact.rate),
+            }
+            for fact in kind.facts
+        ]
+        rows += [
+            {
+                "case_kind": kind.case_kind,
+                "fact": f"need_{need.need}",
+                "label": need.label,
+                "linked_to_offending": need.linked,
+                **_csv_rate(need.met),
+            }
+            for need in kind.needs
+        ]
     return rows
 
 
@@ -273,6 +336,7 @@ class InspectionKeyQuestionsSerializer(serializers.Serializer):
     inspection = serializers.IntegerField()
     provisional = serializers.BooleanField()
     key_questions = KeyQuestionRateSerializer(many=True)
+    breakdowns = BreakdownSerializer(many=True, help_text="The attributes the rates are broken down by.")
 
 
 class InspectionCaseFactsSerializer(serializers.Serializer):
@@ -282,8 +346,8 @@ class InspectionCaseFactsSerializer(serializers.Serializer):
 
 
 class InspectionKeyQuestions(InspectionAggregate):
-    """Each key question's sufficiency in this inspection, overall and broken down by RoSH level and case type.
-    `?format=csv`: one row per key question and group."""
+    """Each key question's sufficiency in this inspection, overall and by each attribute of its case kind the
+    framework breaks rates down by. `?format=csv`: one row per key question and group."""
 
     @extend_schema(responses={200: OpenApiResponse(InspectionKeyQuestionsSerializer)})
     def get(self, request, pk: int):
@@ -294,6 +358,7 @@ class InspectionKeyQuestions(InspectionAggregate):
             "inspection": pk,
             "provisional": dashboard.provisional,
             "key_questions": dashboard.key_questions,
+            "breakdowns": dashboard.breakdowns,
         }
         return Response(InspectionKeyQuestionsSerializer(payload).data)
 
@@ -302,8 +367,8 @@ class InspectionKeyQuestions(InspectionAggregate):
 
 
 class InspectionCaseFacts(InspectionAggregate):
-    """Case facts of this inspection's counted cases: RoSH classification, enquiries, home visits, oversight and
-    each need, as rates with n and 95% CI. `?format=csv`: one row per fact."""
+    """Case facts and needs of this inspection's counted cases, for each case kind as its framework defines them, as
+    rates with n and 95% CI. `?format=csv`: one row per fact and need."""
 
     @extend_schema(responses={200: OpenApiResponse(InspectionCaseFactsSerializer)})
     def get(self, request, pk: int):
@@ -386,9 +451,9 @@ class NationalPDUSerializer(serializers.Serializer):
     composite_score = serializers.IntegerField(allow_null=True)
     max_score = serializers.IntegerField(allow_null=True)
     overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
-    organisational = serializers.DictField(
+    judgements = serializers.DictField(
         child=serializers.ChoiceField(choices=RATINGS, allow_null=True),
-        help_text="The lead's rating of each organisational standard, by code.",
+        help_text="The team's judgement of each standard it rates by judgement, by code.",
     )
     published_composite = serializers.IntegerField(allow_null=True)
     published_max = serializers.IntegerField(allow_null=True)
@@ -400,7 +465,7 @@ class NationalPDUSerializer(serializers.Serializer):
         for name in ("overall_rating", "published_overall"):
             value = getattr(row, name)
             data[name] = value.value if value else None
-        data["organisational"] = {code: r.value if r else None for code, r in row.organisational.items()}
+        data["judgements"] = {code: r.value if r else None for code, r in row.judgements.items()}
         return data
 
 
@@ -423,9 +488,9 @@ class NationalPDUs(generics.GenericAPIView):
     def csv_rows(self, data) -> list[dict]:
         rows = []
         for row in data["results"]:
-            organisational = row.pop("organisational")
+            judgements = row.pop("judgements")
             rows.append(
-                {**row, **{f"standard_{code}": rating for code, rating in sorted(organisational.items())}}
+                {**row, **{f"standard_{code}": rating for code, rating in sorted(judgements.items())}}
             )
         return rows
 
@@ -465,10 +530,12 @@ class NationalDistribution(NationalAggregate):
 
 class NationalKeyQuestionsSerializer(ScopeSerializer):
     key_questions = KeyQuestionRateSerializer(many=True)
+    breakdowns = BreakdownSerializer(many=True, help_text="The attributes the rates are broken down by.")
 
 
 class NationalKeyQuestions(NationalAggregate):
-    """Key question sufficiency pooled over the cases of the inspections shown, by RoSH level and case type."""
+    """Key question sufficiency pooled over the cases of the inspections shown, overall and by each breakdown
+    attribute of its case kind."""
 
     @extend_schema(
         parameters=[NationalFilterSerializer],
@@ -480,7 +547,11 @@ class NationalKeyQuestions(NationalAggregate):
         self._key_questions = dashboard.key_questions
         return Response(
             NationalKeyQuestionsSerializer(
-                {**_scope(dashboard), "key_questions": dashboard.key_questions}
+                {
+                    **_scope(dashboard),
+                    "key_questions": dashboard.key_questions,
+                    "breakdowns": dashboard.breakdowns,
+                }
             ).data
         )
 
@@ -493,7 +564,7 @@ class NationalCaseFactsSerializer(ScopeSerializer):
 
 
 class NationalCaseFacts(NationalAggregate):
-    """Case facts pooled over the cases of the inspections shown: RoSH accuracy, enquiry rates, needs met."""
+    """Case facts and needs pooled over the cases of the inspections shown, for each case kind."""
 
     @extend_schema(
         parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalCaseFactsSerializer)}

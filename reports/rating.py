@@ -1,8 +1,11 @@
 """The inspectorate's rating rules as pure functions (see ../shared/methodology.md, section 3).
 
-No Django here: numbers and enums in, ratings out. The thresholds are framework data: every function that bands a
-value takes the bands of the framework version the inspection is pinned to, so a new version never re-rates an old
-inspection. The statistics beside the rates (Wilson intervals, agreement) are in inspections.statistics.
+No Django here: numbers and enums in, ratings out. The rules are framework data: every function that bands a value
+takes the bands of the framework version the inspection is pinned to, and `inspection_rating` reads from that
+version's `Definition` how each standard is rated (lowest key question over a case kind, the team's judgement, a
+pooled rate, or not rated), which standards count in the composite and the overall rule. So a new version never
+re-rates an old inspection. The statistics beside the rates (Wilson intervals, agreement) are in
+inspections.statistics.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
+from inspections.definitions import Definition, Standard
 from inspections.statistics import interval_crosses
 
 
@@ -79,6 +83,11 @@ class FrameworkBands:
             key_question=Bands.from_data(key_question_bands),
             composite={int(maximum): Bands.from_data(bands) for maximum, bands in composite_bands.items()},
         )
+
+    @classmethod
+    def from_definition(cls, definition: Definition) -> FrameworkBands:
+        """A framework version's bands: its key-question bands and its overall rule's bands by maximum."""
+        return cls.from_data(definition.key_question_bands, definition.overall.bands)
 
 
 def key_question_rating(percentage: float, bands: FrameworkBands) -> Rating:
@@ -200,3 +209,87 @@ def standard_cases_to_change_band(
             sufficient - _lowest_count_for(thresholds[current], total) + 1 for sufficient, total in counts
         )
     return up, down
+
+
+# How a framework version rates an inspection (methodology section 3, the rules read from its Definition).
+
+RATED_FROM_CASES = ("lowest_key_question", "pooled")  # rated by the lowest of its key questions' rates
+
+
+def rated_standards(definition: Definition, chosen_optional: Iterable[str]) -> list[Standard]:
+    """The standards an inspection rates, in the framework's order: every rated standard that is not optional, and
+    the optional ones the inspection chose (by code), e.g. court work where the PDU's court work is inspected."""
+    chosen = set(chosen_optional)
+    return [s for s in definition.standards if s.is_rated and (not s.optional or s.code in chosen)]
+
+
+def max_composite_for(standards: Iterable[Standard]) -> int:
+    """The composite's maximum: 3 points for each of these standards that counts in the composite."""
+    return max_composite_score(sum(1 for s in standards if s.is_rated and s.counts_in_composite))
+
+
+@dataclass(frozen=True)
+class StandardRating:
+    standard: Standard
+    rating: Rating | None  # None until it can be rated (a key question without cases, no judgement yet)
+
+
+@dataclass(frozen=True)
+class InspectionRating:
+    """An inspection's ratings under its framework version.
+
+    `composite_score` sums the points of the rated standards that count in the composite, out of `max_score`. Under
+    the "composite" rule `overall_rating` is the composite banded by its maximum; under "team_judgement" it is the
+    team's overall judgement and `indicative_rating` the composite banded where the framework gives bands.
+    """
+
+    rule: str
+    standards: list[StandardRating]
+    composite_score: int | None
+    max_score: int
+    overall_rating: Rating | None
+    indicative_rating: Rating | None
+
+
+def rate_standard(
+    standard: Standard,
+    bands: FrameworkBands,
+    key_question_rates: Mapping[str, float | None],
+    judgements: Mapping[str, Rating | None],
+) -> Rating | None:
+    """One standard's rating by its framework's rule: the lowest of its key questions' rates (over its case kind, or
+    pooled over other units' cases), the team's judgement, or none where it is not rated."""
+    if standard.rated_by in RATED_FROM_CASES:
+        return standard_rating([key_question_rates.get(kq.code) for kq in standard.key_questions], bands)
+    if standard.rated_by == "team_judgement":
+        return judgements.get(standard.code)
+    return None
+
+
+def inspection_rating(
+    definition: Definition,
+    *,
+    chosen_optional: Iterable[str] = (),
+    key_question_rates: Mapping[str, float | None],
+    judgements: Mapping[str, Rating | None],
+    overall_judgement: Rating | None = None,
+) -> InspectionRating:
+    """Every rated standard's rating, the composite, its maximum and the overall rating of one inspection.
+
+    `key_question_rates` are sufficiency percentages by key question code (None with no cases), `judgements` the
+    team's ratings by standard code, `overall_judgement` the team's overall rating where the framework's rule is
+    the team's judgement.
+    """
+    bands = FrameworkBands.from_definition(definition)
+    rated = rated_standards(definition, chosen_optional)
+    results = [
+        StandardRating(standard, rate_standard(standard, bands, key_question_rates, judgements))
+        for standard in rated
+    ]
+    counted = [result for result in results if result.standard.counts_in_composite]
+    max_score = max_composite_for(rated)
+    score = composite_score(result.rating for result in counted)
+    banded = overall_rating_if_banded(score, max_score, bands)
+    if definition.overall.rule == "composite":
+        return InspectionRating(definition.overall.rule, results, score, max_score, banded, None)
+    return InspectionRating(definition.overall.rule, results, score, max_score, overall_judgement, banded)

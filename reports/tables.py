@@ -14,9 +14,8 @@ from api.spreadsheets import csv_safe
 from inspections import statistics
 
 from . import rating as rules
-from .legacy_shape import CaseType, Criterion, RoshLevel
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
-from .selectors.rates import CaseFacts, KeyQuestionRate
+from .selectors.rates import Breakdown, CaseFacts, KeyQuestionRate
 
 Cell = str | int | float | None | rules.Rating | statistics.Sufficiency
 
@@ -76,10 +75,6 @@ def _rating(value: str | None) -> rules.Rating | None:
     return rules.Rating(value) if value else None
 
 
-def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, value)
-
-
 def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> Table:
     """One row per key question: its standard, criterion and rate."""
     return Table(
@@ -90,7 +85,7 @@ def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> T
             [
                 kq.code,
                 f"{kq.standard_code} {kq.standard_title}",
-                _label(Criterion, kq.criterion),
+                kq.criterion,
                 kq.wording,
                 kq.rates.overall,
             ]
@@ -99,41 +94,70 @@ def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> T
     )
 
 
-def breakdown_tables(key_questions: list[KeyQuestionRate]) -> list[Table]:
-    return [
-        Table(
-            "by-rosh-level",
-            "Key questions by RoSH level",
-            ["Key question", *(label for _, label in RoshLevel.choices)],
-            [
-                [kq.code, *(kq.rates.by_rosh_level[level] for level in RoshLevel.values)]
-                for kq in key_questions
-            ],
-        ),
-        Table(
-            "by-case-type",
-            "Key questions by case type",
-            ["Key question", *(label for _, label in CaseType.choices)],
-            [[kq.code, *(kq.rates.by_case_type[kind] for kind in CaseType.values)] for kq in key_questions],
-        ),
-    ]
+def lower_first(label: str) -> str:
+    """A label inside a sentence: "Case type" -> "case type", but "RoSH level" stays."""
+    first = label.split(" ", 1)[0]
+    return label if any(c.isupper() for c in first[1:]) else label[:1].lower() + label[1:]
+
+
+def _slug(*parts: str) -> str:
+    return "-".join(part.replace("_", "-") for part in parts if part)
+
+
+def breakdown_slug(part: Breakdown, breakdowns: list[Breakdown]) -> str:
+    """A breakdown table's slug: "by-rosh-level", or "by-court-report-rosh-level" where case kinds differ."""
+    several_kinds = len({other.case_kind for other in breakdowns}) > 1
+    return _slug("by", part.case_kind if several_kinds else "", part.key)
+
+
+def breakdown_tables(key_questions: list[KeyQuestionRate], breakdowns: list[Breakdown]) -> list[Table]:
+    """One table per breakdown attribute of each case kind (breakdown=True in the framework): its key questions'
+    rates by the attribute's values."""
+    several_kinds = len({part.case_kind for part in breakdowns}) > 1
+    tables = []
+    for part in breakdowns:
+        of_kind = [kq for kq in key_questions if kq.case_kind == part.case_kind]
+        tables.append(
+            Table(
+                breakdown_slug(part, breakdowns),
+                f"Key questions of {lower_first(part.case_kind_plural)} by {lower_first(part.label)}"
+                if several_kinds
+                else f"Key questions by {lower_first(part.label)}",
+                ["Key question", *(label for _, label in part.values)],
+                [
+                    [kq.code, *(kq.rates.by_attribute[part.key][value] for value, _ in part.values)]
+                    for kq in of_kind
+                ],
+            )
+        )
+    return tables
 
 
 def case_fact_tables(facts: CaseFacts) -> list[Table]:
-    return [
-        Table(
-            "case-facts",
-            "Case facts",
-            ["Case fact", "Rate"],
-            [[label, rate] for _, label, rate in facts.rows()],
-        ),
-        Table(
-            "needs",
-            "Needs linked to offending and sufficiently addressed",
-            ["Need", "Cases where linked to offending", "Sufficiently addressed"],
-            [[need.label, need.linked, need.met] for need in facts.needs],
-        ),
-    ]
+    """For each case kind with facts or needs: its case facts, and its needs linked to offending and met."""
+    several_kinds = len([kind for kind in facts.kinds if kind.facts or kind.needs]) > 1
+    tables = []
+    for kind in facts.kinds:
+        of = f" of {lower_first(kind.plural)}" if several_kinds else ""
+        if kind.facts:
+            tables.append(
+                Table(
+                    _slug("case-facts", kind.case_kind if several_kinds else ""),
+                    f"Case facts{of}",
+                    ["Case fact", "Rate"],
+                    [[fact.label, fact.rate] for fact in kind.facts],
+                )
+            )
+        if kind.needs:
+            tables.append(
+                Table(
+                    _slug("needs", kind.case_kind if several_kinds else ""),
+                    f"Needs{of} linked to offending and sufficiently addressed",
+                    ["Need", "Cases where linked to offending", "Sufficiently addressed"],
+                    [[need.label, need.linked, need.met] for need in kind.needs],
+                )
+            )
+    return tables
 
 
 def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
@@ -147,25 +171,17 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
             [
                 standard["code"],
                 standard["title"],
-                "Case sample" if standard["rated_from"] == "case_sample" else "Lead inspector's judgement",
+                standard["rated_by_label"],
                 _rating(standard["rating"]),
-                _rating(standard["rating"]).points if standard["rating"] else None,
+                _points(standard),
             ]
             for standard in results["standards"]
         ]
-        + [
-            [
-                "Composite",
-                f"Composite score out of {results['max_score']}",
-                "",
-                _rating(results["overall_rating"]),
-                results["composite_score"],
-            ]
-        ],
+        + [_composite_row(results)],
     )
     changes = Table(
         "band-changes",
-        "What would change each case-supervision rating",
+        "What would change each rating from cases",
         [
             "Standard",
             "Rating",
@@ -192,13 +208,13 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
     )
     grid = Table(
         "key-questions",
-        "Key questions by stage and criterion",
-        ["Stage", "Key question", "Criterion", "Question", "Sufficiency", "Rating"],
+        "Key questions by standard and criterion",
+        ["Standard", "Key question", "Criterion", "Question", "Sufficiency", "Rating"],
         [
             [
                 standard["title"],
                 kq["code"],
-                _label(Criterion, kq["criterion"]),
+                kq["criterion"],
                 kq["wording"],
                 sufficiency_of(kq),
                 _rating(kq["rating"]),
@@ -207,23 +223,39 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
             for kq in standard["key_questions"]
         ],
     )
-    organisational = Table(
-        "organisational",
-        "Organisational delivery and other standards rated by the lead inspector",
+    judged = Table(
+        "judgements",
+        "Standards rated by the team’s judgement",
         ["Standard", "Title", "Rating", "Rationale"],
-        [
-            [s["code"], s["title"], _rating(s["rating"]), s["rationale"]]
-            for s in dashboard.organisational_standards
-        ],
+        [[s["code"], s["title"], _rating(s["rating"]), s["rationale"]] for s in dashboard.judged_standards],
     )
     return [
         standards,
         changes,
         grid,
-        organisational,
+        judged,
         *case_fact_tables(dashboard.case_facts),
-        *breakdown_tables(dashboard.key_questions),
+        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns),
     ]
+
+
+def _points(standard: dict) -> int | str | None:
+    """A standard's points, or why it has none in the composite."""
+    if not standard["rating"]:
+        return None
+    if not standard.get("counts_in_composite", True):
+        return "Not in the composite"
+    return rules.Rating(standard["rating"]).points
+
+
+def _composite_row(results: dict) -> list[Cell]:
+    """The composite's row: the overall rating; where that is the team's judgement, the composite's band beside."""
+    title = f"Composite score out of {results['max_score']}"
+    if results.get("overall_rule") == "team_judgement":
+        indicative = _rating(results.get("indicative_rating"))
+        title += " (overall rating: the team’s judgement"
+        title += f"; the composite alone would be {indicative.label})" if indicative else ")"
+    return ["Composite", title, "", _rating(results["overall_rating"]), results["composite_score"]]
 
 
 def sufficiency_of(kq: dict | None) -> statistics.Sufficiency | None:
@@ -235,7 +267,7 @@ def sufficiency_of(kq: dict | None) -> statistics.Sufficiency | None:
 
 def national_tables(dashboard: NationalDashboard) -> list[Table]:
     """Every table of the national and regional dashboard, in page order."""
-    codes = dashboard.organisational_codes
+    codes = dashboard.judged_codes
     pdus = Table(
         "pdus",
         "PDUs: latest inspection and published composite",
@@ -263,7 +295,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
                 row.composite_score,
                 row.max_score,
                 row.overall_rating,
-                *(row.organisational.get(code) for code in codes),
+                *(row.judgements.get(code) for code in codes),
                 row.published_composite,
                 row.published_max,
                 row.published_overall,
@@ -282,7 +314,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
         pdus,
         distribution,
         key_question_table(dashboard.key_questions, title=f"{scope} sufficiency of each key question"),
-        *breakdown_tables(dashboard.key_questions),
+        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns),
         *case_fact_tables(dashboard.case_facts),
     ]
 

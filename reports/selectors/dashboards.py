@@ -6,27 +6,28 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery, Value
 
+from inspections.definitions import Definition
 from inspections.models import Framework, Inspection
 from inspections.permissions import dashboard_membership, inspections_with_visible_results, sees_every_result
 from pdus.models import PDU, PublishedRating, Region
 
 from .. import rating as rules
-from ..legacy_shape import RatedFrom
 from ..models import InspectionSnapshot
-from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
+from ..snapshots import results_shape
+from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, key_question_rates
 from .results import (
     InspectionResult,
+    breakdown_attributes,
     framework_bands,
     inspection_result_data,
     inspection_results,
     judgement_breakdown,
-    standards_by_framework,
 )
 
 if TYPE_CHECKING:
@@ -74,12 +75,13 @@ PublishedOverall = Callable[[str, int, int, datetime.date], "rules.Rating | None
 
 def published_overall_rule() -> PublishedOverall:
     """The overall rating of a published composite: as published, or banded by the framework version it was
-    published under (the latest in effect by the start of its period that bands its maximum). One query."""
+    published under (the latest PDU framework in effect by the start of its period that bands its maximum). One
+    query."""
     frameworks = [
         (framework.effective_from, framework_bands(framework))
-        for framework in Framework.objects.only(
-            "effective_from", "key_question_bands", "composite_bands"
-        ).order_by("-effective_from", "-version")
+        for framework in Framework.objects.filter(unit="pdu")
+        .only("effective_from", "document")
+        .order_by("-effective_from", "-version")
     ]
 
     def overall(
@@ -108,8 +110,9 @@ def pdu_overview(user: User | AnonymousUser) -> list[PDURow]:
     for published_rating in PublishedRating.objects.order_by("pdu_id", "-period_end"):
         latest_published.setdefault(published_rating.pdu_id, published_rating)
     inspections_by_pdu: dict[int, list[InspectionResult]] = {}
-    for result in inspection_results(inspections_with_visible_results(user)).values():
-        inspections_by_pdu.setdefault(result.inspection.pdu_id, []).append(result)
+    visible = inspections_with_visible_results(user).filter(pdu__isnull=False).select_related("framework")
+    for result in inspection_results(visible).values():
+        inspections_by_pdu.setdefault(result.inspection.pdu_id or 0, []).append(result)
     overall_of = published_overall_rule()
     rows = []
     for pdu in PDU.objects.select_related("region").order_by("region__name", "name"):
@@ -128,7 +131,8 @@ def pdu_overview(user: User | AnonymousUser) -> list[PDURow]:
 
 @dataclass(frozen=True)
 class BandChange:
-    """For a case-supervision standard: its driving key question and how far the standard is from another band."""
+    """For a standard rated by its lowest key question: that key question and how far the standard is from another
+    band."""
 
     standard_code: str
     standard_title: str
@@ -143,10 +147,10 @@ class BandChange:
 
 
 def band_changes(result_data: dict[str, Any], bands: rules.FrameworkBands) -> list[BandChange]:
-    """How many cases would move each case-supervision standard of an inspection's results up or down a band."""
+    """How many cases would move each standard rated from cases up or down a band (results in the current shape)."""
     changes = []
     for standard in result_data["standards"]:
-        if standard["rated_from"] != RatedFrom.CASE_SAMPLE:
+        if standard["rated_by"] not in rules.RATED_FROM_CASES:
             continue
         counts = [(kq["sufficient"], kq["total"]) for kq in standard["key_questions"]]
         driving = next(
@@ -176,12 +180,13 @@ class InspectionDashboard:
     inspection: Inspection
     provisional: bool
     snapshot_taken_at: datetime.datetime | None
-    results: dict[
-        str, Any
-    ]  # inspection_result_data's shape: live while open, the latest snapshot once locked
-    bands: rules.FrameworkBands  # of the framework version the inspection is pinned to
+    # inspection_result_data's shape (snapshots.results_shape): live while open, the latest snapshot once locked
+    results: dict[str, Any]
+    definition: Definition  # the framework version the inspection is pinned to
+    bands: rules.FrameworkBands  # its bands
     band_changes: list[BandChange]
     key_questions: list[KeyQuestionRate]
+    breakdowns: list[Breakdown]
     case_facts: CaseFacts
 
     @property
@@ -189,12 +194,19 @@ class InspectionDashboard:
         return rules.rating_of(self.results["overall_rating"])
 
     @property
-    def case_standards(self) -> list[dict[str, Any]]:
-        return [s for s in self.results["standards"] if s["rated_from"] == RatedFrom.CASE_SAMPLE]
+    def indicative_rating(self) -> rules.Rating | None:
+        """Where the overall rating is the team's judgement: the composite banded, shown beside it."""
+        return rules.rating_of(self.results.get("indicative_rating"))
 
     @property
-    def organisational_standards(self) -> list[dict[str, Any]]:
-        return [s for s in self.results["standards"] if s["rated_from"] != RatedFrom.CASE_SAMPLE]
+    def case_standards(self) -> list[dict[str, Any]]:
+        """The standards rated from key questions (over a case kind, or pooled)."""
+        return [s for s in self.results["standards"] if s["rated_by"] in rules.RATED_FROM_CASES]
+
+    @property
+    def judged_standards(self) -> list[dict[str, Any]]:
+        """The standards rated by the team's judgement, with its rationale."""
+        return [s for s in self.results["standards"] if s["rated_by"] not in rules.RATED_FROM_CASES]
 
 
 def dashboard_inspection(user: User | AnonymousUser, pk: int) -> Inspection | None:
@@ -209,29 +221,34 @@ def latest_snapshot(inspection: Inspection) -> InspectionSnapshot | None:
 def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
 
-    Case facts and breakdowns come from the cases, which cannot change once the inspection is locked. Queries:
-    judgements (1), standards (2), the snapshot (1, locked) or the set-up (2, live), case facts (2).
+    Case facts and breakdowns come from the cases, which cannot change once the inspection is locked; a snapshot
+    keeps the shape it was locked in (snapshots.results_shape reads it). Queries: judgements (1), the snapshot (1,
+    locked) or the set-up (2, live), case facts (3).
     """
-    breakdown = judgement_breakdown([inspection.pk])
-    standards = standards_by_framework([inspection.framework_id]).get(inspection.framework_id, [])
+    definition = inspection.framework.definition
+    attributes = breakdown_attributes([definition])
+    breakdown = judgement_breakdown([inspection.pk], attributes)
     snapshot = latest_snapshot(inspection) if inspection.is_locked else None
     if snapshot is not None:
-        results = snapshot.data
+        results = results_shape(snapshot.data)
     else:
-        live = inspection_results(
-            [inspection], breakdown=breakdown, standards={inspection.framework_id: standards}
-        )
+        live = inspection_results([inspection], breakdown=breakdown)
         results = inspection_result_data(live[inspection.pk])
     bands = framework_bands(inspection.framework)
+    key_questions, breakdowns = key_question_rates(breakdown, [definition], attributes)
+    facts = case_facts([inspection.pk], [definition])
+    key_questions, breakdowns, facts = _of_kinds_shown([results], key_questions, breakdowns, facts)
     return InspectionDashboard(
         inspection=inspection,
         provisional=not inspection.is_locked,
         snapshot_taken_at=snapshot.created_at if snapshot is not None else None,
         results=results,
+        definition=definition,
         bands=bands,
         band_changes=band_changes(results, bands),
-        key_questions=key_question_rates(breakdown, standards),
-        case_facts=case_facts([inspection.pk]),
+        key_questions=key_questions,
+        breakdowns=breakdowns,
+        case_facts=facts,
     )
 
 
@@ -250,7 +267,7 @@ class PDUResult:
     composite_score: int | None
     max_score: int | None
     overall_rating: rules.Rating | None
-    organisational: dict[str, rules.Rating | None]  # standard code -> the lead's rating
+    judgements: dict[str, rules.Rating | None]  # standard code -> the team's judgement
     published_composite: int | None
     published_max: int | None
     published_overall: rules.Rating | None
@@ -265,8 +282,9 @@ class NationalDashboard:
     periods: list[Period]
     rows: list[PDUResult]
     distribution: dict[rules.Rating, int]  # best first, zeros included
-    organisational_codes: list[str]
+    judged_codes: list[str]  # the standards rated by the team's judgement in any inspection shown
     key_questions: list[KeyQuestionRate]
+    breakdowns: list[Breakdown]
     case_facts: CaseFacts
     # The key-question bands of the frameworks of the inspections shown, where they all have the same; else None.
     bands: rules.FrameworkBands | None
@@ -318,6 +336,7 @@ def _inspections_with_results(
             snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
             is_member=Exists(dashboard_membership(user)) if user.is_authenticated else Value(False),
         )
+        .filter(pdu__isnull=False)
         .order_by("pdu_id", "-fieldwork_start", "-pk")
     )
 
@@ -352,43 +371,43 @@ def national_dashboard(
     pdu_by_id = {pdu.pk: pdu for pdu in pdus}
     chosen: dict[int, WithAnnotations[Inspection, LatestResults]] = {}
     for candidate in visible:
-        pdu = pdu_by_id[candidate.pdu_id]
+        pdu = pdu_by_id[candidate.pdu_id or 0]
         if chosen_region and pdu.region_id != chosen_region.pk:
             continue
         if chosen_period and not chosen_period.start <= candidate.fieldwork_start < chosen_period.end:
             continue
-        chosen.setdefault(candidate.pdu_id, candidate)
+        chosen.setdefault(pdu.pk, candidate)
 
     ids = [inspection.pk for inspection in chosen.values()]
-    breakdown = judgement_breakdown(ids) if ids else []
-    frameworks = {inspection.framework_id for inspection in chosen.values()}
-    standards = standards_by_framework(frameworks) if frameworks else {}
-    data: dict[int, dict[str, Any]] = {i.pk: i.snapshot_data for i in chosen.values() if _is_frozen(i)}
+    definitions = _definitions(chosen.values())
+    attributes = breakdown_attributes(definitions)
+    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    data: dict[int, dict[str, Any]] = {
+        i.pk: results_shape(i.snapshot_data) for i in chosen.values() if _is_frozen(i)
+    }
     live = [i for i in chosen.values() if i.pk not in data]
     if live:
         live_ids = {i.pk for i in live}
         results = inspection_results(
-            live,
-            breakdown=[r for r in breakdown if r["case__inspection_id"] in live_ids],
-            standards=standards,
+            live, breakdown=[r for r in breakdown if r["case__inspection_id"] in live_ids]
         )
         data.update({pk: inspection_result_data(result) for pk, result in results.items()})
 
     overall_of = published_overall_rule()
-    organisational_codes: list[str] = []
+    judged_codes: list[str] = []
     rows = []
     for pdu in pdus:
         if chosen_region and pdu.region_id != chosen_region.pk:
             continue
         inspection = chosen.get(pdu.pk)
         result = data.get(inspection.pk) if inspection else None
-        organisational = {}
+        judgements = {}
         if result:
             for standard in result["standards"]:
-                if standard["rated_from"] != RatedFrom.CASE_SAMPLE:
-                    organisational[standard["code"]] = rules.rating_of(standard["rating"])
-                    if standard["code"] not in organisational_codes:
-                        organisational_codes.append(standard["code"])
+                if standard["rated_by"] not in rules.RATED_FROM_CASES:
+                    judgements[standard["code"]] = rules.rating_of(standard["rating"])
+                    if standard["code"] not in judged_codes:
+                        judged_codes.append(standard["code"])
         published: Any = pdu  # the PDU annotated with its latest published composite
         rows.append(
             PDUResult(
@@ -403,7 +422,7 @@ def national_dashboard(
                 composite_score=result["composite_score"] if result else None,
                 max_score=result["max_score"] if result else None,
                 overall_rating=rules.rating_of(result["overall_rating"]) if result else None,
-                organisational=organisational,
+                judgements=judgements,
                 published_composite=published.published_score,
                 published_max=published.published_max,
                 published_overall=None
@@ -421,7 +440,9 @@ def national_dashboard(
     for row in rows:
         if row.overall_rating:
             distribution[row.overall_rating] += 1
-    all_standards = [s for framework in sorted(standards) for s in standards[framework]]
+    key_questions, breakdowns = key_question_rates(breakdown, definitions, attributes)
+    facts = case_facts(ids, definitions)
+    key_questions, breakdowns, facts = _of_kinds_shown(data.values(), key_questions, breakdowns, facts)
     bands: list[rules.FrameworkBands] = []
     for inspection in chosen.values():
         framework = framework_bands(inspection.framework)
@@ -434,11 +455,36 @@ def national_dashboard(
         periods=periods,
         rows=sort_pdu_results(rows, sort),
         distribution=distribution,
-        organisational_codes=sorted(organisational_codes),
-        key_questions=key_question_rates(breakdown, all_standards),
-        case_facts=case_facts(ids),
+        judged_codes=sorted(judged_codes),
+        key_questions=key_questions,
+        breakdowns=breakdowns,
+        case_facts=facts,
         bands=bands[0] if len(bands) == 1 else None,
     )
+
+
+def _of_kinds_shown(
+    results: Iterable[dict[str, Any]],
+    key_questions: list[KeyQuestionRate],
+    breakdowns: list[Breakdown],
+    facts: CaseFacts,
+) -> tuple[list[KeyQuestionRate], list[Breakdown], CaseFacts]:
+    """Only the case kinds the inspections shown rate a standard from, or have counted cases of: a PDU whose court
+    work is not rated shows no court-report rates."""
+    kinds = {s["case_kind"] for result in results for s in result["standards"] if s.get("case_kind")}
+    kinds |= {kind.case_kind for kind in facts.kinds if kind.cases}
+    return (
+        [kq for kq in key_questions if kq.case_kind in kinds],
+        [part for part in breakdowns if part.case_kind in kinds],
+        CaseFacts(facts.cases, [kind for kind in facts.kinds if kind.case_kind in kinds]),
+    )
+
+
+def _definitions(inspections: Iterable[Inspection]) -> list[Definition]:
+    """The framework versions of these inspections, each once, newest first (its wording wins where codes meet)."""
+    frameworks = {inspection.framework_id: inspection.framework for inspection in inspections}
+    ordered = sorted(frameworks.values(), key=lambda f: (f.effective_from, f.version), reverse=True)
+    return [framework.definition for framework in ordered]
 
 
 def _is_frozen(inspection: WithAnnotations[Inspection, LatestResults]) -> bool:

@@ -1,31 +1,42 @@
-"""Rates pooled over cases: each key question overall and by RoSH level and case type, the case facts and the
-needs. Pooled over the cases of whichever inspections a dashboard shows, never averaged over their percentages.
+"""Rates pooled over cases: each key question overall and by every breakdown attribute of its case kind, the case
+facts and the needs of each case kind, all as the frameworks define them. Pooled over the cases of whichever
+inspections a dashboard shows, never averaged over their percentages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 
-from cases.models import CaseNeed, InspectedCase
+from cases.models import CaseFact, CaseNeed, InspectedCase
 from inspections import statistics
-from inspections.models import KeyQuestion, Standard
+from inspections.definitions import Attribute, CaseKind, Definition, Standard
 
-from ..legacy_shape import CaseType, Enquiries, Need, Oversight, RoshLevel
+from .results import attribute_column
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """An attribute the rates of a case kind are broken down by, with its values in order and their labels."""
+
+    case_kind: str
+    case_kind_plural: str  # e.g. "Court-report cases"
+    key: str
+    label: str
+    values: list[tuple[str, str]]  # (stored value, label)
 
 
 @dataclass(frozen=True)
 class RateBreakdown:
-    """One rate overall and by RoSH level and case type (keys are the stored values, e.g. "high", "licence")."""
+    """One rate overall and by each breakdown attribute: {attribute key: {stored value: rate}}."""
 
     key: str
     label: str
     overall: statistics.Sufficiency
-    by_rosh_level: dict[str, statistics.Sufficiency]
-    by_case_type: dict[str, statistics.Sufficiency]
+    by_attribute: dict[str, dict[str, statistics.Sufficiency]]
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,7 @@ class KeyQuestionRate:
     standard_code: str
     standard_title: str
     criterion: str
+    case_kind: str
     rates: RateBreakdown
 
 
@@ -47,120 +59,144 @@ class NeedRate:
 
 
 @dataclass(frozen=True)
-class CaseFacts:
+class FactRate:
+    key: str
+    label: str
+    rate: (
+        statistics.Sufficiency
+    )  # cases answered one of the fact's sufficient answers, of those answered a counted one
+
+
+@dataclass(frozen=True)
+class KindFacts:
+    """The case facts and needs of one case kind, pooled over its counted cases."""
+
+    case_kind: str
+    name: str
+    plural: str
     cases: int
-    rosh_classified_correctly: statistics.Sufficiency
-    domestic_abuse_enquiries: statistics.Sufficiency
-    child_safeguarding_enquiries: statistics.Sufficiency
-    home_visits: statistics.Sufficiency
-    management_oversight: statistics.Sufficiency
+    facts: list[FactRate]
     needs: list[NeedRate]
 
-    def rows(self) -> list[tuple[str, str, statistics.Sufficiency]]:
-        """(key, label, rate) for every fact except the needs, in the inspectorate's order."""
-        return [
-            ("rosh_classified_correctly", "RoSH classified correctly", self.rosh_classified_correctly),
-            (
-                "domestic_abuse_enquiries",
-                "Domestic abuse enquiries made where needed",
-                self.domestic_abuse_enquiries,
-            ),
-            (
-                "child_safeguarding_enquiries",
-                "Child safeguarding enquiries made where needed",
-                self.child_safeguarding_enquiries,
-            ),
-            ("home_visits", "Home visits made where needed", self.home_visits),
-            ("management_oversight", "Management oversight sufficient", self.management_oversight),
-        ]
+
+@dataclass(frozen=True)
+class CaseFacts:
+    cases: int  # counted cases of every kind
+    kinds: list[KindFacts]
+
+    def kind(self, slug: str) -> KindFacts | None:
+        return next((kind for kind in self.kinds if kind.case_kind == slug), None)
 
 
-def _rate_breakdowns(
-    rows: list[dict[str, Any]], keys: list[tuple[str, str]], key_of: Callable[[dict[str, Any]], str | None]
-) -> dict[str, RateBreakdown]:
-    """Sum (sufficient, total) of breakdown rows per key, overall and by RoSH level and case type."""
-    totals: dict[tuple[str, str, str], list[int]] = {}
-    for row in rows:
-        key = key_of(row)
-        if key is None:
+def case_kinds(definitions: Iterable[Definition]) -> list[CaseKind]:
+    """The case kinds of these framework versions by slug, in first-seen order (the first version's wording)."""
+    kinds: dict[str, CaseKind] = {}
+    for definition in definitions:
+        for kind in definition.case_kinds:
+            kinds.setdefault(kind.slug, kind)
+    return list(kinds.values())
+
+
+def _values(attribute: Attribute, seen: Iterable[str]) -> list[tuple[str, str]]:
+    """A breakdown attribute's values: its options in order, then any other value the cases hold."""
+    values = [(option.value, option.label) for option in attribute.options]
+    known = {value for value, _ in values}
+    values += [(value, value) for value in sorted(set(seen) - known)]
+    return values
+
+
+def breakdowns(
+    definitions: Iterable[Definition], attributes: list[str], breakdown: list[dict[str, Any]]
+) -> list[Breakdown]:
+    """Every breakdown attribute of every case kind that has key questions, with the values the rows hold."""
+    definitions = list(definitions)
+    rated_kinds = {s.case_kind for d in definitions for s in d.standards if s.case_kind and s.key_questions}
+    result = []
+    for kind in case_kinds(definitions):
+        if kind.slug not in rated_kinds:
             continue
-        for part, value in (("all", ""), ("rosh", row["case__rosh_level"]), ("type", row["case__case_type"])):
-            counted = totals.setdefault((key, part, value), [0, 0])
-            counted[0] += row["sufficient"]
-            counted[1] += row["total"]
-
-    def rate(key: str, part: str, value: str) -> statistics.Sufficiency:
-        sufficient, total = totals.get((key, part, value), (0, 0))
-        return statistics.sufficiency(sufficient, total)
-
-    return {
-        key: RateBreakdown(
-            key,
-            label,
-            rate(key, "all", ""),
-            {level: rate(key, "rosh", level) for level in RoshLevel.values},
-            {case_type: rate(key, "type", case_type) for case_type in CaseType.values},
-        )
-        for key, label in keys
-    }
+        for attribute in kind.attributes:
+            if not attribute.breakdown or attribute.key not in attributes:
+                continue
+            column = attribute_column(attributes.index(attribute.key))
+            seen = {row[column] for row in breakdown if row.get(column) not in (None, "")}
+            if attribute.options:
+                seen = set()  # a choice's values are its options; anything else was refused on import
+            result.append(
+                Breakdown(kind.slug, kind.plural, attribute.key, attribute.label, _values(attribute, seen))
+            )
+    return result
 
 
 def key_question_rates(
-    breakdown: list[dict[str, Any]], standards: Iterable[Standard]
-) -> list[KeyQuestionRate]:
-    """Each key question's pooled rate, by RoSH level and by case type, keyed by code across framework versions.
+    breakdown: list[dict[str, Any]], definitions: Iterable[Definition], attributes: list[str]
+) -> tuple[list[KeyQuestionRate], list[Breakdown]]:
+    """Each key question's pooled rate, overall and by each breakdown attribute of its case kind, keyed by code
+    across framework versions (the first version's wording), with the breakdowns.
 
-    `breakdown` is results.judgement_breakdown's rows; `standards` carry `ordered_key_questions`
-    (results.standards_by_framework).
+    `breakdown` is results.judgement_breakdown's rows over `attributes`.
     """
-    key_questions: dict[str, tuple[Standard, KeyQuestion]] = {}
-    code_of_pk: dict[int, str] = {}
-    for standard in standards:
-        for kq in standard.ordered_key_questions:  # type: ignore[attr-defined]  # standards_by_framework
+    definitions = list(definitions)
+    key_questions: dict[str, tuple[Standard, Any]] = {}
+    for definition in definitions:
+        for standard, kq in definition.key_questions():
             key_questions.setdefault(kq.code, (standard, kq))
-            code_of_pk[kq.pk] = kq.code
-    ordered = sorted(key_questions.items(), key=lambda item: (item[1][0].order, item[1][1].order, item[0]))
-    rates = _rate_breakdowns(
-        breakdown,
-        [(code, kq.wording) for code, (_, kq) in ordered],
-        lambda row: code_of_pk.get(row["key_question_id"]),
-    )
-    return [
-        KeyQuestionRate(code, kq.wording, standard.code, standard.title, kq.criterion, rates[code])
-        for code, (standard, kq) in ordered
-    ]
+    parts = breakdowns(definitions, attributes, breakdown)
+    by_kind: dict[str, list[Breakdown]] = {}
+    for part in parts:
+        by_kind.setdefault(part.case_kind, []).append(part)
+
+    totals: dict[tuple[str, str, str], list[int]] = {}
+    for row in breakdown:
+        code = row["key_question__code"]
+        groups = [("", "")]
+        groups += [(key, row[attribute_column(index)] or "") for index, key in enumerate(attributes)]
+        for group in groups:
+            counted = totals.setdefault((code, *group), [0, 0])
+            counted[0] += row["sufficient"]
+            counted[1] += row["total"]
+
+    def rate(code: str, key: str, value: str) -> statistics.Sufficiency:
+        sufficient, total = totals.get((code, key, value), (0, 0))
+        return statistics.sufficiency(sufficient, total)
+
+    rates = []
+    for code, (standard, kq) in key_questions.items():
+        by_attribute = {
+            part.key: {value: rate(code, part.key, value) for value, _ in part.values}
+            for part in by_kind.get(standard.case_kind, [])
+        }
+        rates.append(
+            KeyQuestionRate(
+                code,
+                kq.wording,
+                standard.code,
+                standard.title,
+                kq.criterion,
+                standard.case_kind,
+                RateBreakdown(code, kq.wording, rate(code, "", ""), by_attribute),
+            )
+        )
+    return rates, parts
 
 
-_ANSWERED_ENQUIRIES = [Enquiries.MADE, Enquiries.NOT_MADE]
-_ANSWERED_OVERSIGHT = [Oversight.SUFFICIENT, Oversight.INSUFFICIENT]
-
-
-def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
-    """Case facts of the counted cases of these inspections, pooled over cases (two queries: the cases, the needs)."""
+def case_facts(inspection_ids: Iterable[int], definitions: Iterable[Definition]) -> CaseFacts:
+    """Case facts and needs of the counted cases of these inspections by case kind, pooled over cases, as the
+    frameworks define them (three queries: cases by kind, fact answers, needs)."""
     ids = list(inspection_ids)
-    counts = (
-        InspectedCase.objects.counted()
-        .filter(inspection_id__in=ids)
-        .aggregate(
-            cases=Count("pk"),
-            rosh_yes=Count("pk", filter=Q(rosh_classified_correctly=True)),
-            rosh_all=Count("pk", filter=Q(rosh_classified_correctly__isnull=False)),
-            da_yes=Count("pk", filter=Q(domestic_abuse_enquiries=Enquiries.MADE)),
-            da_all=Count("pk", filter=Q(domestic_abuse_enquiries__in=_ANSWERED_ENQUIRIES)),
-            cs_yes=Count("pk", filter=Q(child_safeguarding_enquiries=Enquiries.MADE)),
-            cs_all=Count("pk", filter=Q(child_safeguarding_enquiries__in=_ANSWERED_ENQUIRIES)),
-            hv_yes=Count("pk", filter=Q(home_visits=Enquiries.MADE)),
-            hv_all=Count("pk", filter=Q(home_visits__in=_ANSWERED_ENQUIRIES)),
-            mo_yes=Count("pk", filter=Q(management_oversight=Oversight.SUFFICIENT)),
-            mo_all=Count("pk", filter=Q(management_oversight__in=_ANSWERED_OVERSIGHT)),
-        )
-    )
-    by_need = {
-        row["need"]: row
-        for row in CaseNeed.objects.filter(
-            case__inspection_id__in=ids, case__status__in=InspectedCase.COUNTED_STATUSES
-        )
-        .values("need")
+    counted = InspectedCase.objects.counted().filter(inspection_id__in=ids)
+    cases = dict(counted.values_list("kind").annotate(n=Count("pk")).order_by())
+    answers: dict[tuple[str, str, str], int] = {
+        (kind, key, value): n
+        for kind, key, value, n in CaseFact.objects.filter(case__in=counted)
+        .values_list("case__kind", "key", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    needs = {
+        (row["case__kind"], row["need"]): row
+        for row in CaseNeed.objects.filter(case__in=counted)
+        .values("case__kind", "need")
         .annotate(
             linked=Count("pk", filter=Q(linked_to_offending=True)),
             met=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed=True)),
@@ -169,22 +205,20 @@ def case_facts(inspection_ids: Iterable[int]) -> CaseFacts:
         .order_by()
     }
     no_need = {"linked": 0, "met": 0, "answered": 0}
-    return CaseFacts(
-        cases=counts["cases"],
-        rosh_classified_correctly=statistics.sufficiency(counts["rosh_yes"], counts["rosh_all"]),
-        domestic_abuse_enquiries=statistics.sufficiency(counts["da_yes"], counts["da_all"]),
-        child_safeguarding_enquiries=statistics.sufficiency(counts["cs_yes"], counts["cs_all"]),
-        home_visits=statistics.sufficiency(counts["hv_yes"], counts["hv_all"]),
-        management_oversight=statistics.sufficiency(counts["mo_yes"], counts["mo_all"]),
-        needs=[
-            NeedRate(
-                need.value,
-                need.label,
-                by_need.get(need.value, no_need)["linked"],
-                statistics.sufficiency(
-                    by_need.get(need.value, no_need)["met"], by_need.get(need.value, no_need)["answered"]
-                ),
+    kinds = []
+    for kind in case_kinds(definitions):
+        facts = []
+        for fact in kind.facts:
+            sufficient = sum(answers.get((kind.slug, fact.key, value), 0) for value in fact.sufficient)
+            total = sum(answers.get((kind.slug, fact.key, value), 0) for value in fact.counted)
+            facts.append(FactRate(fact.key, fact.label, statistics.sufficiency(sufficient, total)))
+        kind_needs = []
+        for need in kind.needs:
+            row = needs.get((kind.slug, need.key), no_need)
+            kind_needs.append(
+                NeedRate(
+                    need.key, need.label, row["linked"], statistics.sufficiency(row["met"], row["answered"])
+                )
             )
-            for need in Need
-        ],
-    )
+        kinds.append(KindFacts(kind.slug, kind.name, kind.plural, cases.get(kind.slug, 0), facts, kind_needs))
+    return CaseFacts(sum(cases.values()), kinds)

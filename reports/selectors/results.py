@@ -1,93 +1,95 @@
 """An inspection's results: each key question's sufficiency, each standard's rating, the composite and the overall
-rating, computed live from the counted cases and the lead's organisational ratings by reports.rating, with the
-bands of the framework version the inspection is pinned to.
+rating, computed live from the counted cases and the team's judgements by reports.rating, with the rules of the
+framework version the inspection is pinned to (its Definition).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.fields.json import KeyTextTransform
 
 from cases.models import Answer, InspectedCase, Judgement
 from inspections import statistics
-from inspections.models import Framework, Inspection, KeyQuestion, OrganisationalRating, Standard
+from inspections.definitions import Definition, Standard
+from inspections.models import Framework, Inspection, OrganisationalRating
 
 from .. import rating as rules
-from ..legacy_shape import RatedFrom
+from ..snapshots import RESULTS_SHAPE
 
 
 def framework_bands(framework: Framework) -> rules.FrameworkBands:
     """The bands of one framework version, as the rating rules take them."""
-    return rules.FrameworkBands.from_data(framework.key_question_bands, framework.composite_bands)
-
-
-@dataclass(frozen=True)
-class KeyQuestionResult:
-    key_question: KeyQuestion
-    sufficiency: statistics.Sufficiency
-    rating: rules.Rating | None  # by the bands of the inspection's framework version
-
-
-@dataclass(frozen=True)
-class StandardResult:
-    standard: Standard
-    rating: rules.Rating | None
-    key_questions: list[KeyQuestionResult] = field(default_factory=list)
-    rationale: str = ""
-
-    @property
-    def driving_key_question(self) -> KeyQuestionResult | None:
-        """The lowest key question, which decides a case-supervision standard's rating."""
-        rated = [result for result in self.key_questions if result.sufficiency.rate is not None]
-        return min(rated, key=lambda result: result.sufficiency.rate or 0.0) if rated else None
+    return rules.FrameworkBands.from_definition(framework.definition)
 
 
 @dataclass(frozen=True)
 class InspectionResult:
     inspection: Inspection
-    standards: list[StandardResult]
-    composite_score: int | None
-    max_score: int
-    overall_rating: rules.Rating | None
+    definition: Definition
+    rating: rules.InspectionRating
+    sufficiency: dict[str, statistics.Sufficiency]  # by key question code
+    rationales: dict[str, str]  # the team's rationale by standard code
 
     @property
     def provisional(self) -> bool:
         return not self.inspection.is_locked
 
     @property
+    def composite_score(self) -> int | None:
+        return self.rating.composite_score
+
+    @property
+    def max_score(self) -> int:
+        return self.rating.max_score
+
+    @property
+    def overall_rating(self) -> rules.Rating | None:
+        return self.rating.overall_rating
+
+    @property
     def unrated_standards(self) -> list[Standard]:
-        return [result.standard for result in self.standards if result.rating is None]
+        return [result.standard for result in self.rating.standards if result.rating is None]
 
 
-def standards_by_framework(framework_ids: Iterable[int]) -> dict[int, list[Standard]]:
-    """Every standard of these frameworks in order, each with its key questions in order as
-    `ordered_key_questions` (two queries)."""
-    ids = set(framework_ids)
-    key_questions: dict[int, list[KeyQuestion]] = {}
-    for kq in KeyQuestion.objects.filter(standard__framework__in=ids).order_by("order"):
-        key_questions.setdefault(kq.standard_id, []).append(kq)
-    by_framework: dict[int, list[Standard]] = {}
-    for standard in Standard.objects.filter(framework__in=ids).order_by("order", "code"):
-        # Not a field: set on these instances for inspection_results and rates.key_question_rates to read.
-        standard.ordered_key_questions = key_questions.get(standard.pk, [])  # type: ignore[attr-defined]
-        by_framework.setdefault(standard.framework_id, []).append(standard)
-    return by_framework
+def breakdown_attributes(definitions: Iterable[Definition]) -> list[str]:
+    """The attribute keys the reports break rates down by (breakdown=True in any case kind), in first-seen order."""
+    keys: list[str] = []
+    for definition in definitions:
+        for kind in definition.case_kinds:
+            for attribute in kind.attributes:
+                if attribute.breakdown and attribute.key not in keys:
+                    keys.append(attribute.key)
+    return keys
 
 
-def judgement_breakdown(inspection_ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Sufficient and answered judgements of counted cases per inspection, key question, RoSH level and case type.
+def attribute_column(index: int) -> str:
+    """The name a breakdown attribute's value has in judgement_breakdown's rows."""
+    return f"attribute_{index}"
 
-    One grouped SQL query; the rows are few (inspections x key questions x RoSH levels x case types at most) and
-    every report sums them.
+
+def judgement_breakdown(
+    inspection_ids: Iterable[int], attributes: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Sufficient and answered judgements of counted cases per inspection, key question code and the value of each
+    breakdown attribute (`attribute_<i>` for attributes[i], read from the case's JSON attributes in SQL).
+
+    One grouped SQL query; the rows are few (inspections x key questions x attribute values at most) and every
+    report sums them.
     """
+    columns = {
+        attribute_column(index): KeyTextTransform(key, "case__attributes")
+        for index, key in enumerate(attributes)
+    }
     return list(
         Judgement.objects.filter(
             case__inspection_id__in=list(inspection_ids), case__status__in=InspectedCase.COUNTED_STATUSES
         )
-        .values("case__inspection_id", "key_question_id", "case__rosh_level", "case__case_type")
+        .annotate(**columns)
+        .values("case__inspection_id", "key_question__code", *columns)
         .annotate(
             sufficient=Count("pk", filter=Q(answer=Answer.YES)),
             total=Count("pk", filter=Q(answer__in=[Answer.YES, Answer.NO])),
@@ -96,81 +98,111 @@ def judgement_breakdown(inspection_ids: Iterable[int]) -> list[dict[str, Any]]:
     )
 
 
-def _counts_by_key_question(breakdown: list[dict[str, Any]]) -> dict[tuple[int, int], tuple[int, int]]:
-    counts: dict[tuple[int, int], tuple[int, int]] = {}
+def counts_by_key_question(breakdown: list[dict[str, Any]]) -> dict[tuple[int, str], tuple[int, int]]:
+    """(sufficient, answered) per (inspection, key question code), summed over the breakdown's groups."""
+    counts: dict[tuple[int, str], tuple[int, int]] = {}
     for row in breakdown:
-        key = (row["case__inspection_id"], row["key_question_id"])
+        key = (row["case__inspection_id"], row["key_question__code"])
         sufficient, total = counts.get(key, (0, 0))
         counts[key] = (sufficient + row["sufficient"], total + row["total"])
     return counts
 
 
-def _set_up(ids: list[int]) -> tuple[dict[int, set[int]], dict[tuple[int, int], OrganisationalRating]]:
-    """The optional standards each inspection rates, and the lead's organisational ratings (two queries)."""
-    chosen_optional: dict[int, set[int]] = {}
+def _set_up(ids: list[int]) -> tuple[dict[int, set[str]], dict[tuple[int, str], tuple[str, str]]]:
+    """The optional standards each inspection rates (codes), and the team's judgements: (rating, rationale) by
+    (inspection, standard code). Two queries."""
+    chosen_optional: dict[int, set[str]] = {}
     optional = Inspection.optional_standards.through.objects.filter(inspection_id__in=ids)
-    for inspection_id, standard_id in optional.values_list("inspection_id", "standard_id"):
-        chosen_optional.setdefault(inspection_id, set()).add(standard_id)
-    organisational = {
-        (row.inspection_id, row.standard_id): row
-        for row in OrganisationalRating.objects.filter(inspection_id__in=ids).only(
-            "inspection_id", "standard_id", "rating", "rationale"
-        )
+    for inspection_id, code in optional.values_list("inspection_id", "standard__code"):
+        chosen_optional.setdefault(inspection_id, set()).add(code)
+    judged = {
+        (inspection_id, code): (rating, rationale)
+        for inspection_id, code, rating, rationale in OrganisationalRating.objects.filter(
+            inspection_id__in=ids
+        ).values_list("inspection_id", "standard__code", "rating", "rationale")
     }
-    return chosen_optional, organisational
+    return chosen_optional, judged
+
+
+def pooled_counts(inspections: Iterable[Inspection]) -> dict[tuple[int, str, str], tuple[int, int]]:
+    """For regional inspections with pooled standards: (sufficient, answered) judgements of the counted cases of
+    every inspection of a PDU in the region pinned to the framework a standard pools from, per (region, framework
+    slug, key question code). One grouped query, only where a pooled standard is rated; none otherwise."""
+    regions: set[int] = set()
+    slugs: set[str] = set()
+    for inspection in inspections:
+        pooled = [s for s in inspection.framework.definition.standards if s.rated_by == "pooled"]
+        if inspection.region_id is not None and pooled:
+            regions.add(inspection.region_id)
+            slugs.update(s.pool_from for s in pooled)
+    if not regions:
+        return {}
+    rows = (
+        Judgement.objects.filter(
+            case__inspection__pdu__region_id__in=regions,
+            case__inspection__framework__slug__in=slugs,
+            case__status__in=InspectedCase.COUNTED_STATUSES,
+        )
+        .values_list(
+            "case__inspection__pdu__region_id", "case__inspection__framework__slug", "key_question__code"
+        )
+        .annotate(
+            sufficient=Count("pk", filter=Q(answer=Answer.YES)),
+            total=Count("pk", filter=Q(answer__in=[Answer.YES, Answer.NO])),
+        )
+        .order_by()
+    )
+    return {(region, slug, code): (sufficient, total) for region, slug, code, sufficient, total in rows}
 
 
 def inspection_results(
-    inspections: Iterable[Inspection],
-    *,
-    breakdown: list[dict[str, Any]] | None = None,
-    standards: dict[int, list[Standard]] | None = None,
+    inspections: Iterable[Inspection], *, breakdown: list[dict[str, Any]] | None = None
 ) -> dict[int, InspectionResult]:
-    """Live ratings of each inspection from its counted cases and the lead's organisational ratings.
+    """Live ratings of each inspection from its counted cases and the team's judgements, by its framework's rules.
 
-    `breakdown` (from judgement_breakdown over these inspections) and `standards` (from standards_by_framework) save
-    their queries where a caller has them already.
+    `breakdown` (from judgement_breakdown over these inspections) saves its query where a caller has it already.
+    A regional inspection's pooled standards are rated from its PDUs' cases (pooled_counts). Queries: the breakdown
+    (1), the optional standards and judgements (2), and the pooled judgements (1) where a regional inspection has
+    pooled standards. The inspections carry their framework.
     """
     inspections = list(inspections)
     if not inspections:
         return {}
     ids = [inspection.pk for inspection in inspections]
-    if standards is None:
-        standards = standards_by_framework(i.framework_id for i in inspections)
-    chosen_optional, organisational = _set_up(ids)
-    counts = _counts_by_key_question(judgement_breakdown(ids) if breakdown is None else breakdown)
+    chosen_optional, judged = _set_up(ids)
+    counts = counts_by_key_question(judgement_breakdown(ids) if breakdown is None else breakdown)
+    pooled = pooled_counts(inspections)
 
     results = {}
     for inspection in inspections:
-        bands = framework_bands(inspection.framework)
-        rated = [
-            standard
-            for standard in standards.get(inspection.framework_id, [])
-            if not standard.is_optional or standard.pk in chosen_optional.get(inspection.pk, set())
-        ]
-        standard_results = []
-        for standard in rated:
-            if standard.rated_from == RatedFrom.CASE_SAMPLE:
-                kq_results = []
-                for kq in standard.ordered_key_questions:  # type: ignore[attr-defined]  # standards_by_framework
-                    rate = statistics.sufficiency(*counts.get((inspection.pk, kq.pk), (0, 0)))
-                    rating = None if rate.rate is None else rules.key_question_rating(rate.rate, bands)
-                    kq_results.append(KeyQuestionResult(kq, rate, rating))
-                standard_rating = rules.standard_rating([r.sufficiency.rate for r in kq_results], bands)
-                standard_results.append(StandardResult(standard, standard_rating, kq_results))
-            else:
-                judged = organisational.get((inspection.pk, standard.pk))
-                standard_results.append(
-                    StandardResult(
-                        standard,
-                        rules.rating_of(judged.rating if judged else None),
-                        rationale=judged.rationale if judged else "",
+        definition = inspection.framework.definition
+        sufficiency = {
+            kq.code: statistics.sufficiency(*counts.get((inspection.pk, kq.code), (0, 0)))
+            for standard in definition.standards
+            if standard.rated_by == "lowest_key_question"
+            for kq in standard.key_questions
+        }
+        for standard in definition.standards:
+            if standard.rated_by == "pooled":
+                for kq in standard.key_questions:
+                    pooled_over = [
+                        pooled.get((inspection.region_id or 0, standard.pool_from, code), (0, 0))
+                        for code in kq.pools
+                    ]
+                    sufficiency[kq.code] = statistics.sufficiency(
+                        sum(s for s, _ in pooled_over), sum(t for _, t in pooled_over)
                     )
-                )
-        max_score = rules.max_composite_score(len(standard_results))
-        score = rules.composite_score(result.rating for result in standard_results)
-        overall = rules.overall_rating_if_banded(score, max_score, bands)
-        results[inspection.pk] = InspectionResult(inspection, standard_results, score, max_score, overall)
+        judgements = {
+            code: rules.rating_of(rating) for (pk, code), (rating, _) in judged.items() if pk == inspection.pk
+        }
+        rating = rules.inspection_rating(
+            definition,
+            chosen_optional=chosen_optional.get(inspection.pk, set()),
+            key_question_rates={code: value.rate for code, value in sufficiency.items()},
+            judgements=judgements,
+        )
+        rationales = {code: rationale for (pk, code), (_, rationale) in judged.items() if pk == inspection.pk}
+        results[inspection.pk] = InspectionResult(inspection, definition, rating, sufficiency, rationales)
     return results
 
 
@@ -189,36 +221,64 @@ def _rating_data(value: rules.Rating | None) -> str | None:
     return value.value if value else None
 
 
+def rated_by_label(definition: Definition, standard: Standard) -> str:
+    """How a standard is rated, in words, as the tables show it."""
+    if standard.rated_by == "team_judgement":
+        return "Team’s judgement"
+    if standard.rated_by == "pooled":
+        return f"Pooled over the cases of {standard.pool_from} inspections: lowest key question"
+    kind = definition.case_kind(standard.case_kind)
+    cases = kind.plural if kind else standard.case_kind
+    return f"{cases[:1].upper()}{cases[1:]}: lowest key question"
+
+
 def inspection_result_data(result: InspectionResult) -> dict[str, Any]:
-    """An inspection's results as plain JSON-ready data: what a lock snapshots and the API serves."""
-    framework = result.inspection.framework
+    """An inspection's results as plain JSON-ready data: what a lock snapshots and the API serves. It carries the
+    labels it is shown with, so a snapshot displays as it was locked whatever later framework versions say."""
+    definition = result.definition
+    bands = rules.FrameworkBands.from_definition(definition)
     standards = []
-    for standard_result in result.standards:
-        driving = standard_result.driving_key_question
+    for standard_rating in result.rating.standards:
+        standard = standard_rating.standard
+        key_questions = []
+        if standard.rated_by in rules.RATED_FROM_CASES:
+            for kq in standard.key_questions:
+                rate = result.sufficiency[kq.code]
+                key_questions.append(
+                    {
+                        "code": kq.code,
+                        "criterion": kq.criterion,
+                        "wording": kq.wording,
+                        "rating": _rating_data(
+                            None if rate.rate is None else rules.key_question_rating(rate.rate, bands)
+                        ),
+                        **sufficiency_data(rate),
+                    }
+                )
+        rated = [kq for kq in key_questions if kq["rate"] is not None]
+        driving = min(rated, key=lambda kq: kq["rate"]) if rated else None
         standards.append(
             {
-                "code": standard_result.standard.code,
-                "title": standard_result.standard.title,
-                "rated_from": standard_result.standard.rated_from,
-                "rating": _rating_data(standard_result.rating),
-                "rationale": standard_result.rationale,
-                "driving_key_question": driving.key_question.code if driving else None,
-                "key_questions": [
-                    {
-                        "code": kq.key_question.code,
-                        "criterion": kq.key_question.criterion,
-                        "wording": kq.key_question.wording,
-                        "rating": _rating_data(kq.rating),
-                        **sufficiency_data(kq.sufficiency),
-                    }
-                    for kq in standard_result.key_questions
-                ],
+                "code": standard.code,
+                "title": standard.title,
+                "domain": standard.domain,
+                "rated_by": standard.rated_by,
+                "rated_by_label": rated_by_label(definition, standard),
+                "case_kind": standard.case_kind,
+                "counts_in_composite": standard.counts_in_composite,
+                "rating": _rating_data(standard_rating.rating),
+                "rationale": result.rationales.get(standard.code, ""),
+                "driving_key_question": driving["code"] if driving else None,
+                "key_questions": key_questions,
             }
         )
     return {
-        "framework": {"slug": framework.slug, "name": framework.name, "version": framework.version},
+        "shape": RESULTS_SHAPE,
+        "framework": {"slug": definition.slug, "name": definition.name, "version": definition.version},
+        "overall_rule": result.rating.rule,
         "standards": standards,
-        "composite_score": result.composite_score,
-        "max_score": result.max_score,
-        "overall_rating": _rating_data(result.overall_rating),
+        "composite_score": result.rating.composite_score,
+        "max_score": result.rating.max_score,
+        "overall_rating": _rating_data(result.rating.overall_rating),
+        "indicative_rating": _rating_data(result.rating.indicative_rating),
     }

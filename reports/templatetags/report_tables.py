@@ -1,4 +1,4 @@
-"""Report tables, the stage × criterion grid and the SVG charts in HTML, built in Python.
+"""Report tables, the standard × criterion grid and the SVG charts in HTML, built in Python.
 
 A dashboard has hundreds of cells and bars. A template node (or even `format_html`) per cell made rendering cost as
 much as the aggregate queries themselves (docs/performance.md), so these build their markup with f-strings, escaping
@@ -105,12 +105,25 @@ def govuk_table(table, csv_url: str = "") -> SafeString:
     return mark_safe(markup)  # noqa: S308 - every value is escaped above
 
 
-CRITERIA = ["engagement", "desistance", "safety"]
+@register.simple_tag
+def key_question_bands_text(bands: rules.FrameworkBands) -> str:
+    """The key-question bands in words, from the framework: "under 50% Inadequate, 50% to under 65% ..."."""
+    thresholds = bands.key_question.thresholds
+    ordered = sorted(thresholds.items(), key=lambda item: item[1])
+    parts = [f"under {ordered[0][1]:g}% {rules.Rating.INADEQUATE.label}"]
+    for index, (rating, lowest) in enumerate(ordered):
+        if index + 1 < len(ordered):
+            parts.append(f"{lowest:g}% to under {ordered[index + 1][1]:g}% {rating.label}")
+        else:
+            parts.append(f"{lowest:g}% or more {rating.label}")
+    return ", ".join(parts)
 
 
 @register.simple_tag
-def key_question_grid(standards: list[dict]) -> SafeString:
-    """The 12 key questions as a stage × criterion table, from case standards' results data."""
+def key_question_grid(grid: dict) -> SafeString:
+    """The key questions as a standard x criterion table, from the results data of standards rated from cases (one
+    grid per case kind: `slug`, `caption`, `standards`, `criteria`); the criteria (columns) are the framework's."""
+    standards, criteria = grid["standards"], grid["criteria"]
 
     def kq_cell(kq: dict | None, driving: str | None) -> str:
         if kq is None:
@@ -124,22 +137,25 @@ def key_question_grid(standards: list[dict]) -> SafeString:
 
     rows = []
     for standard in standards:
-        by_criterion = {kq["criterion"]: kq for kq in standard["key_questions"]}
-        cells = "".join(kq_cell(by_criterion.get(c), standard["driving_key_question"]) for c in CRITERIA)
+        by_criterion: dict[str, dict] = {}
+        for kq in standard["key_questions"]:
+            by_criterion.setdefault(kq["criterion"], kq)
+        cells = "".join(kq_cell(by_criterion.get(c), standard["driving_key_question"]) for c in criteria)
         rating = rules.Rating(standard["rating"]) if standard["rating"] else None
         rows.append(
             '<tr class="govuk-table__row">'
             f'<th scope="row" class="govuk-table__header">{_escape(standard["code"])} {_escape(standard["title"])}</th>'
             f'{cells}<td class="govuk-table__cell">{_rating_tag(rating)}</td></tr>'
         )
+    headers = "".join(
+        f'<th scope="col" class="govuk-table__header govuk-table__header--numeric">{_escape(c)}</th>'
+        for c in criteria
+    )
     return mark_safe(  # noqa: S308 - every value is escaped above
-        '<table class="govuk-table app-table--numeric" id="table-stage-criterion">'
-        '<caption class="govuk-table__caption govuk-table__caption--m">Sufficiency by stage and criterion</caption>'
+        f'<table class="govuk-table app-table--numeric" id="table-{_escape(grid["slug"])}">'
+        f'<caption class="govuk-table__caption govuk-table__caption--m">{_escape(grid["caption"])}</caption>'
         '<thead class="govuk-table__head"><tr class="govuk-table__row">'
-        '<th scope="col" class="govuk-table__header">Stage (standard)</th>'
-        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Engagement</th>'
-        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Desistance</th>'
-        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Keeping other people safe</th>'
+        f'<th scope="col" class="govuk-table__header">Standard</th>{headers}'
         '<th scope="col" class="govuk-table__header">Standard’s rating</th>'
         f'</tr></thead><tbody class="govuk-table__body">{"".join(rows)}</tbody></table>'
     )

@@ -39,44 +39,64 @@ def _by_key(table_list: list[tables.Table], value) -> dict:
     return {table.slug.replace("-", "_"): value(table) for table in table_list}
 
 
-CASE_FACT_SHORT_LABELS = {
-    "rosh_classified_correctly": "RoSH correct",
-    "domestic_abuse_enquiries": "Domestic abuse",
-    "child_safeguarding_enquiries": "Child safeguarding",
-    "home_visits": "Home visits",
-    "management_oversight": "Oversight",
-}
-
-
-def _case_fact_charts(facts: CaseFacts, scope: str = "") -> dict:
-    """Charts of the case facts and of needs met: rates without rating bands, so drawn in one colour."""
+def _case_fact_sections(
+    facts: CaseFacts, table_list: list[tables.Table], csv_url, scope: str = ""
+) -> list[dict]:
+    """For each case kind with facts or needs: a chart of its case facts and one of its needs met (rates without
+    rating bands, so drawn in one colour), each with its table and the table's CSV link."""
     prefix = f"{scope}: " if scope else ""
-    return {
-        "case_facts_chart": charts.sufficiency_chart(
-            "chart-case-facts",
-            f"{prefix}Case facts",
-            [(CASE_FACT_SHORT_LABELS[key], rate) for key, _, rate in facts.rows()],
-            None,
-        ),
-        "needs_chart": charts.sufficiency_chart(
-            "chart-needs",
-            f"{prefix}Needs linked to offending that were sufficiently addressed",
-            [(need.label.split(",")[0], need.met) for need in facts.needs],
-            None,
-        ),
-    }
+    by_title = {table.title: table for table in table_list}
+    several = len([kind for kind in facts.kinds if kind.facts or kind.needs]) > 1
+    sections = []
+    for kind in facts.kinds:
+        if not (kind.facts or kind.needs):
+            continue
+        of = f" of {tables.lower_first(kind.plural)}" if several else ""
+        parts = []
+        if kind.facts:
+            table = by_title[f"Case facts{of}"]
+            chart = charts.sufficiency_chart(
+                f"chart-{table.slug}",
+                f"{prefix}Case facts{of}",
+                [(f.label, f.rate) for f in kind.facts],
+                None,
+            )
+            parts.append({"chart": chart, "table": table, "csv_url": csv_url(table)})
+        if kind.needs:
+            table = by_title[f"Needs{of} linked to offending and sufficiently addressed"]
+            chart = charts.sufficiency_chart(
+                f"chart-{table.slug}",
+                f"{prefix}Needs{of} linked to offending that were sufficiently addressed",
+                [(need.label.split(",")[0], need.met) for need in kind.needs],
+                None,
+            )
+            parts.append({"chart": chart, "table": table, "csv_url": csv_url(table)})
+        sections.append({"kind": kind, "heading": kind.plural if several else "", "parts": parts})
+    return sections
+
+
+def _breakdown_tables(breakdowns, table_list: list[tables.Table], csv_url) -> list[dict]:
+    """The breakdown tables (by each breakdown attribute), with their CSV links."""
+    slugs = {tables.breakdown_slug(part, breakdowns) for part in breakdowns}
+    return [{"table": t, "csv_url": csv_url(t)} for t in table_list if t.slug in slugs]
 
 
 def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
     table_list = tables.inspection_tables(dashboard)
     pk = dashboard.inspection.pk
+
+    def csv_url(table: tables.Table) -> str:
+        return reverse("inspection_dashboard_csv", args=[pk, table.slug])
+
     return {
         "dashboard": dashboard,
         "inspection": dashboard.inspection,
+        "unit": dashboard.inspection.unit,
         "tables": _by_key(table_list, lambda table: table),
-        "csv_urls": _by_key(
-            table_list, lambda table: reverse("inspection_dashboard_csv", args=[pk, table.slug])
-        ),
+        "csv_urls": _by_key(table_list, csv_url),
+        "case_fact_sections": _case_fact_sections(dashboard.case_facts, table_list, csv_url),
+        "breakdown_tables": _breakdown_tables(dashboard.breakdowns, table_list, csv_url),
+        "key_question_grids": _key_question_grids(dashboard),
         "key_question_chart": charts.sufficiency_chart(
             "chart-key-questions",
             "Sufficiency of each key question",
@@ -87,8 +107,28 @@ def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
             ],
             dashboard.bands,
         ),
-        **_case_fact_charts(dashboard.case_facts),
     }
+
+
+def _key_question_grids(dashboard: selectors.InspectionDashboard) -> list[dict]:
+    """One standard x criterion grid per case kind rated (its criteria, in first-seen order, are the columns)."""
+    by_kind: dict[str, list[dict]] = {}
+    for standard in dashboard.case_standards:
+        by_kind.setdefault(standard.get("case_kind", ""), []).append(standard)
+    grids = []
+    for kind_slug, standards in by_kind.items():
+        criteria: list[str] = []
+        for standard in standards:
+            for kq in standard["key_questions"]:
+                if kq["criterion"] not in criteria:
+                    criteria.append(kq["criterion"])
+        kind = dashboard.definition.case_kind(kind_slug) if kind_slug else None
+        caption = "Sufficiency by standard and criterion"
+        if kind is not None and len(by_kind) > 1:
+            caption += f": {tables.lower_first(kind.plural)}"
+        slug = "-".join(["standard-criterion", *([kind_slug.replace("_", "-")] if len(by_kind) > 1 else [])])
+        grids.append({"slug": slug, "caption": caption, "standards": standards, "criteria": criteria})
+    return grids
 
 
 @login_required
@@ -128,14 +168,14 @@ def inspection_dashboard_csv(request, pk: int, table: str):
     dashboard = _dashboard_for_user(request, pk)
     chosen = _table(tables.inspection_tables(dashboard), table)
     return _csv_response(
-        chosen, _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), table)
+        chosen, _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), table)
     )
 
 
 @login_required
 def inspection_dashboard_xlsx(request, pk: int):
     dashboard = _dashboard_for_user(request, pk)
-    name = _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), "dashboard")
+    name = _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), "dashboard")
     return _xlsx_response(tables.inspection_tables(dashboard), name)
 
 
@@ -153,7 +193,7 @@ def inspection_report_pdf(request, pk: int):
     # Tagged, so that screen readers read the report's headings and tables as such.
     pdf = inspection_report_document(dashboard).write_pdf(pdf_tags=True)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = _filename(dashboard.inspection.pdu.name, str(dashboard.inspection.fieldwork_start), "report")
+    name = _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), "report")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
@@ -229,6 +269,10 @@ def national_dashboard(request):
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
     scope = dashboard.region.name if dashboard.region else "National"
+
+    def csv_url(table: tables.Table) -> str:
+        return reverse("national_dashboard_csv", args=[table.slug]) + suffix
+
     return render(
         request,
         "reports/national_dashboard.html",
@@ -236,9 +280,9 @@ def national_dashboard(request):
             "dashboard": dashboard,
             "scope": scope,
             "tables": _by_key(table_list, lambda table: table),
-            "csv_urls": _by_key(
-                table_list, lambda table: reverse("national_dashboard_csv", args=[table.slug]) + suffix
-            ),
+            "csv_urls": _by_key(table_list, csv_url),
+            "case_fact_sections": _case_fact_sections(dashboard.case_facts, table_list, csv_url, scope),
+            "breakdown_tables": _breakdown_tables(dashboard.breakdowns, table_list, csv_url),
             "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
             "sort": sort,
             "sort_choices": SORT_CHOICES,
@@ -252,7 +296,6 @@ def national_dashboard(request):
                 [(kq.code, kq.rates.overall) for kq in dashboard.key_questions],
                 dashboard.bands,
             ),
-            **_case_fact_charts(dashboard.case_facts, scope),
         },
     )
 

@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cases.models import CaseType, InspectedCase, RoshLevel
+from cases.models import InspectedCase
 from inspections.models import Role
 from reports.selectors import rates
 from tests.factories import (
+    CaseFactFactory,
     CaseNeedFactory,
     InspectedCaseFactory,
     InspectionFactory,
@@ -23,17 +24,22 @@ from tests.factories import (
 )
 
 
-def add_case(inspection, *, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseType.LICENCE, **facts):
-    case = InspectedCaseFactory(
-        inspection=inspection,
-        status=InspectedCase.Status.SUBMITTED,
-        rosh_level=rosh,
-        case_type=case_type,
-        **facts,
-    )
-    key_question = inspection.framework.standards.get(code="2.1").key_questions.get(code="2.1.1")
+def add_case(inspection, *, answer="yes", rosh="high", case_type="licence", **facts):
+    """A counted supervision case answering 2.2.1, with these attributes and case facts (key -> value)."""
+    case = InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.SUBMITTED)
+    case.attributes = {**case.attributes, "rosh_level": rosh, "case_type": case_type}
+    case.save()
+    key_question = inspection.framework.standards.get(code="2.2").key_questions.get(code="2.2.1")
     JudgementFactory(case=case, key_question=key_question, answer=answer)
+    for key, value in facts.items():
+        CaseFactFactory(case=case, key=key, value=value)
     return case
+
+
+def _breakdown_values(framework) -> int:
+    """How many groups a supervision key question's rates come in: all, and each value of each breakdown."""
+    kind = framework.definition.case_kind("supervision")
+    return 1 + sum(len(a.options) for a in kind.attributes if a.breakdown)
 
 
 def rows(response):
@@ -46,53 +52,58 @@ def national(token_client, national_viewer):
 
 
 def test_key_questions_are_broken_down_by_rosh_level_and_case_type(inspection, lead, token_client):
-    add_case(inspection, answer="yes", rosh=RoshLevel.HIGH, case_type=CaseType.LICENCE)
-    add_case(inspection, answer="no", rosh=RoshLevel.LOW, case_type=CaseType.LICENCE)
+    add_case(inspection, answer="yes", rosh="high", case_type="licence")
+    add_case(inspection, answer="no", rosh="low", case_type="licence")
     body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/key-questions/").json()
     first = body["key_questions"][0]
-    assert first["code"] == "2.1.1"
+    assert (first["code"], first["case_kind"]) == ("2.2.1", "supervision")
     assert (first["overall"]["sufficient"], first["overall"]["total"]) == (1, 2)
-    assert first["by_rosh_level"]["high"]["rate"] == 100.0
-    assert first["by_rosh_level"]["low"]["rate"] == 0.0
-    assert first["by_rosh_level"]["medium"]["rate"] is None
-    assert first["by_case_type"]["licence"]["total"] == 2
+    assert first["breakdowns"]["rosh_level"]["high"]["rate"] == 100.0
+    assert first["breakdowns"]["rosh_level"]["low"]["rate"] == 0.0
+    assert first["breakdowns"]["rosh_level"]["medium"]["rate"] is None
+    assert first["breakdowns"]["case_type"]["licence"]["total"] == 2
     assert len(body["key_questions"]) == 12
+    rosh = next(b for b in body["breakdowns"] if b["key"] == "rosh_level")
+    assert rosh["case_kind"] == "supervision"
+    assert rosh["values"][0] == {"value": "low", "label": "Low"}
 
 
 def test_key_question_breakdowns_as_csv_have_a_row_per_group(inspection, lead, token_client):
-    add_case(inspection, answer="yes", rosh=RoshLevel.HIGH)
+    add_case(inspection, answer="yes", rosh="high")
     response = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/key-questions/?format=csv")
-    high = next(r for r in rows(response) if r["key_question"] == "2.1.1" and r["group"] == "high")
+    high = next(r for r in rows(response) if r["key_question"] == "2.2.1" and r["group"] == "high")
     assert (high["breakdown"], high["n"], high["sufficient"], high["rate"]) == (
         "rosh_level",
         "1",
         "1",
         "100.0",
     )
-    assert len(rows(response)) == 12 * (1 + len(RoshLevel.values) + len(CaseType.values))
+    assert len(rows(response)) == 12 * _breakdown_values(inspection.framework)
 
 
 def test_case_facts_are_rates_with_n_and_confidence_intervals(inspection, lead, token_client):
-    case = add_case(inspection, rosh_classified_correctly=True, home_visits="made")
-    add_case(inspection, rosh_classified_correctly=False, home_visits="not_needed")
+    case = add_case(inspection, rosh_classified_correctly="yes", home_visits="made")
+    add_case(inspection, rosh_classified_correctly="no", home_visits="not_needed")
     CaseNeedFactory(case=case, need="drugs", linked_to_offending=True, sufficiently_addressed=True)
     facts = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/case-facts/").json()["case_facts"]
     assert facts["cases"] == 2
-    assert facts["rosh_classified_correctly"]["rate"] == 50.0
-    assert facts["home_visits"]["total"] == 1  # not needed is left out
-    drugs = next(n for n in facts["needs"] if n["need"] == "drugs")
+    (supervision,) = facts["kinds"]  # no court-report cases, court work not rated
+    assert (supervision["case_kind"], supervision["cases"]) == ("supervision", 2)
+    by_key = {fact["key"]: fact["rate"] for fact in supervision["facts"]}
+    assert by_key["rosh_classified_correctly"]["rate"] == 50.0
+    assert by_key["home_visits"]["total"] == 1  # not needed is left out
+    drugs = next(n for n in supervision["needs"] if n["need"] == "drugs")
     assert (drugs["linked"], drugs["met"]["sufficient"]) == (1, 1)
 
 
 def test_case_facts_are_the_dashboards(inspection, lead, token_client):
-    add_case(inspection, rosh_classified_correctly=True)
-    facts = rates.case_facts([inspection.pk])
+    add_case(inspection, rosh_classified_correctly="yes")
+    facts = rates.case_facts([inspection.pk], [inspection.framework.definition]).kind("supervision")
+    expected = next(f for f in facts.facts if f.key == "rosh_classified_correctly").rate
     body = token_client(lead).get(f"/api/v1/inspections/{inspection.pk}/case-facts/?format=csv")
     row = next(r for r in rows(body) if r["fact"] == "rosh_classified_correctly")
-    assert (int(row["sufficient"]), int(row["n"])) == (
-        facts.rosh_classified_correctly.sufficient,
-        facts.rosh_classified_correctly.total,
-    )
+    assert row["case_kind"] == "supervision"
+    assert (int(row["sufficient"]), int(row["n"])) == (expected.sufficient, expected.total)
 
 
 @pytest.mark.parametrize("endpoint", ["key-questions", "case-facts"])
@@ -111,7 +122,7 @@ def test_inspection_breakdowns_take_the_same_queries_for_many_cases(framework, l
         team_member(inspection, Role.LEAD, lead)
     add_case(small)
     for index in range(30):
-        add_case(large, answer="yes" if index % 3 else "no", rosh=RoshLevel.values[index % 4])
+        add_case(large, answer="yes" if index % 3 else "no", rosh=["low", "medium", "high"][index % 3])
     client = token_client(lead)
     counts = []
     for inspection in (small, large):

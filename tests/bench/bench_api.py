@@ -39,6 +39,7 @@ def run() -> None:
 
     from accounts.services import api_token_create
     from inspections.models import Inspection
+    from reports.selectors.results import breakdown_attributes
 
     from .dataset import ensure_dataset
 
@@ -61,8 +62,10 @@ def run() -> None:
         .values_list("pk", flat=True)
         .first()
     )
-    national_sql = _median(lambda: _sql_lower_bound(all_ids))
-    inspection_sql = _median(lambda: _sql_lower_bound([largest]))
+    frameworks = {i.framework_id: i.framework for i in Inspection.objects.select_related("framework")}
+    attributes = breakdown_attributes(framework.definition for framework in frameworks.values())
+    national_sql = _median(lambda: _sql_lower_bound(all_ids, attributes))
+    inspection_sql = _median(lambda: _sql_lower_bound([largest], attributes))
 
     endpoints = [
         ("national key questions (JSON)", "/api/v1/national/key-questions/", national_token, national_sql),

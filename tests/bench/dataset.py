@@ -5,14 +5,17 @@ minutes; `ensure_dataset()` builds it only if the database does not hold it alre
 reports bench, the API bench) can share one build. Only the bench database should ever hold it: building replaces
 every inspection, case and judgement in the database.
 
-The numbers follow the inspectorate's 2022-23 national rates (see cases/demo.py): each PDU has a quality offset,
-each case a random one, and a key question's sufficiency is drawn around its national rate.
+Everything follows the framework (pdu-2021): cases of each of its case kinds (a tenth court-report cases, half the
+inspections rating court work), their attributes drawn from each attribute's options, every key question, case fact
+and need of their kind. Each PDU has a quality offset, each case a random one, and a key question's sufficiency is
+drawn around a rate of its own (45-80%, as the inspectorate's 2022-23 national rates range).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import json
 import time
 from dataclasses import dataclass
 
@@ -21,20 +24,22 @@ import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from cases.demo import BASE_RATES, NEED_LINKED, NEED_MET
-from cases.models import CaseType, InspectedCase, Need, RoshLevel
+from cases.models import InspectedCase
+from inspections.definitions import Definition
 from inspections.frameworks import frameworks_load_all
 from inspections.models import (
+    Framework,
     Inspection,
     InspectionMembership,
     OrganisationalRating,
-    RatedFrom,
     Role,
+    Standard,
 )
 from pdus.loading import published_ratings_load
 from pdus.models import PDU
 from reports.models import InspectionSnapshot
 
+BENCH_FRAMEWORK = "pdu-2021"
 CASES = 100_000
 PDUS = 36
 LOCKED_SHARE = 1 / 3  # a third of the inspections are locked, with snapshots; the rest are live
@@ -52,6 +57,7 @@ class Dataset:
     inspections: int
     cases: int
     judgements: int
+    facts: int
     needs: int
     seconds: float
 
@@ -96,7 +102,8 @@ def _users():
 def _clear() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE cases_caseneed, cases_judgement, cases_inspectedcase, inspections_inspectionsnapshot, "
+            "TRUNCATE cases_casefact, cases_caseneed, cases_judgement, cases_inspectedcase, "
+            "inspections_inspectionsnapshot, "
             "inspections_organisationalrating, inspections_inspectionmembership, "
             "inspections_inspection_optional_standards, inspections_inspection RESTART IDENTITY CASCADE"
         )
@@ -109,33 +116,45 @@ def build_dataset(*, cases: int = CASES, pdus: int = PDUS, seed: int = 2026) -> 
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     published_ratings_load()
-    framework = frameworks_load_all()[-1]
+    frameworks_load_all()
+    framework = Framework.objects.filter(slug=BENCH_FRAMEWORK).order_by("-version").first()
+    assert framework is not None
+    definition = framework.definition
     users = _users()
     with transaction.atomic():
         _clear()
         pdu_list = list(PDU.objects.order_by("name")[:pdus])
         inspections = _inspections(pdu_list, framework, users, rng)
-        case_frame = _cases(inspections, cases, users, rng)
-        _copy("cases_inspectedcase", case_frame)
-        key_questions = list(
+        case_frame = _cases(inspections, cases, definition, users, rng)
+        _copy("cases_inspectedcase", case_frame.drop(columns=["quality"]))
+        key_questions = dict(
             framework.standards.filter(key_questions__isnull=False).values_list(
-                "key_questions__pk", "key_questions__code"
+                "key_questions__code", "key_questions__pk"
             )
         )
-        judgements = _judgements(case_frame, inspections, key_questions, users, rng)
+        judgements = _judgements(case_frame, definition, key_questions, users, rng)
         _copy("cases_judgement", judgements)
-        needs = _needs(case_frame, inspections, rng)
+        facts = _facts(case_frame, definition, users, rng)
+        _copy("cases_casefact", facts)
+        needs = _needs(case_frame, definition, rng)
         _copy("cases_caseneed", needs)
         with connection.cursor() as cursor:
-            for table in ("cases_inspectedcase", "cases_judgement", "cases_caseneed"):
+            for table in ("cases_inspectedcase", "cases_judgement", "cases_casefact", "cases_caseneed"):
                 cursor.execute(  # table names are the constants above
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
                 )
         _snapshots(inspections, users["lead"])
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE cases_inspectedcase, cases_judgement, cases_caseneed, inspections_inspection")
+        cursor.execute(
+            "ANALYZE cases_inspectedcase, cases_judgement, cases_casefact, cases_caseneed, inspections_inspection"
+        )
     return Dataset(
-        len(inspections), len(case_frame), len(judgements), len(needs), time.perf_counter() - started
+        len(inspections),
+        len(case_frame),
+        len(judgements),
+        len(facts),
+        len(needs),
+        time.perf_counter() - started,
     )
 
 
@@ -158,6 +177,14 @@ def _inspections(pdu_list, framework, users, rng) -> list[Inspection]:
     inspections = Inspection.objects.bulk_create(inspections)
     for inspection in inspections:
         inspection.quality = float(rng.normal(0, 0.08))
+    # Half the PDUs have their court work rated (out of 27); the others' court team is shared (out of 24).
+    optional = list(Standard.objects.filter(framework=framework, is_optional=True))
+    Inspection.optional_standards.through.objects.bulk_create(
+        Inspection.optional_standards.through(inspection_id=inspection.pk, standard_id=standard.pk)
+        for index, inspection in enumerate(inspections)
+        if index % 2 == 0
+        for standard in optional
+    )
     InspectionMembership.objects.bulk_create(
         [InspectionMembership(inspection=i, user=users["lead"], role=Role.LEAD) for i in inspections]
         + [
@@ -165,7 +192,7 @@ def _inspections(pdu_list, framework, users, rng) -> list[Inspection]:
             for i in inspections
         ]
     )
-    organisational = list(framework.standards.filter(rated_from=RatedFrom.LEAD_JUDGEMENT, is_optional=False))
+    organisational = list(framework.standards.filter(rated_by="team_judgement", is_optional=False))
     ratings = ["outstanding", "good", "requires_improvement", "inadequate"]
     OrganisationalRating.objects.bulk_create(
         OrganisationalRating(
@@ -181,7 +208,9 @@ def _inspections(pdu_list, framework, users, rng) -> list[Inspection]:
     return inspections
 
 
-def _cases(inspections, cases, users, rng) -> pd.DataFrame:
+def _cases(inspections, cases, definition: Definition, users, rng) -> pd.DataFrame:
+    """The cases: a tenth of each inspection's of the second case kind (court-report cases), attributes drawn from
+    their options, each case with a quality offset (the `quality` column, not copied)."""
     per_inspection = rng.multinomial(cases, np.ones(len(inspections)) / len(inspections))
     inspection_ids = np.repeat([i.pk for i in inspections], per_inspection)
     n = len(inspection_ids)
@@ -191,84 +220,111 @@ def _cases(inspections, cases, users, rng) -> pd.DataFrame:
         size=n,
         p=[0.6, 0.35, 0.05],
     )
-
-    def enquiries(needed: float, made: float):
-        draw = rng.random(n)
-        return np.where(
-            rng.random(n) >= needed, "not_needed", np.where(draw < made, "made", "not_made")
-        ).astype(object)
-
-    oversight_draw = rng.random(n)
+    slugs = [kind.slug for kind in definition.case_kinds]
+    shares = np.array([0.9, *([0.1 / (len(slugs) - 1)] * (len(slugs) - 1))]) if len(slugs) > 1 else [1.0]
+    kinds = rng.choice(slugs, size=n, p=shares)
+    draws = {
+        (kind.slug, attribute.key): (
+            rng.choice([option.value for option in attribute.options], size=n)
+            if attribute.options
+            else np.full(n, "2025-03-03" if attribute.type == "date" else "bench")
+        )
+        for kind in definition.case_kinds
+        for attribute in kind.attributes
+    }
+    attributes = []
+    for index in range(n):
+        kind = definition.case_kind(kinds[index])
+        assert kind is not None
+        attributes.append(json.dumps({a.key: str(draws[(kind.slug, a.key)][index]) for a in kind.attributes}))
+    quality = {i.pk: i.quality for i in inspections}
     return pd.DataFrame(
         {
             "id": np.arange(1, n + 1),
             "inspection_id": inspection_ids,
             "reference": [f"B{number:07d}" for number in range(1, n + 1)],
-            "case_type": rng.choice(CaseType.values, size=n, p=[0.55, 0.40, 0.05]),
-            "rosh_level": rng.choice(RoshLevel.values, size=n, p=[0.20, 0.50, 0.27, 0.03]),
-            "supervision_start": "2025-03-03",
+            "kind": kinds,
+            "attributes": attributes,
             "assistant_inspector_id": users["assistant"].pk,
             "status": status,
             "version": 1,
-            "rosh_classified_correctly": np.where(rng.random(n) < 0.85, "t", "f"),
-            "domestic_abuse_enquiries": enquiries(0.6, 0.49),
-            "child_safeguarding_enquiries": enquiries(0.5, 0.55),
-            "home_visits": enquiries(0.4, 0.40),
-            "management_oversight": np.where(
-                oversight_draw < 0.2,
-                "not_required",
-                np.where(oversight_draw < 0.42, "sufficient", "insufficient"),
-            ),
             "created_at": now,
             "updated_at": now,
+            "quality": pd.Series(inspection_ids).map(quality).to_numpy() + rng.normal(0, 0.12, n),
         }
     )
 
 
-def _judgements(case_frame, inspections, key_questions, users, rng) -> pd.DataFrame:
-    quality = {i.pk: i.quality for i in inspections}
-    case_quality = case_frame["inspection_id"].map(quality).to_numpy() + rng.normal(0, 0.12, len(case_frame))
+def _judgements(case_frame, definition: Definition, key_questions, users, rng) -> pd.DataFrame:
     frames = []
     now = datetime.datetime.now(datetime.UTC).isoformat()
-    for pk, code in key_questions:
-        probability = np.clip(BASE_RATES[code] + case_quality, 0.02, 0.98)
-        answer = np.where(rng.random(len(case_frame)) < probability, "yes", "no").astype(object)
-        if code.startswith("2.4"):
-            answer[rng.random(len(case_frame)) < 0.04] = "not_applicable"
+    for standard, kq in definition.key_questions():
+        cases = case_frame[case_frame["kind"] == standard.case_kind]
+        base = float(rng.uniform(0.45, 0.80))
+        probability = np.clip(base + cases["quality"].to_numpy(), 0.02, 0.98)
+        answer = np.where(rng.random(len(cases)) < probability, "yes", "no").astype(object)
+        answer[rng.random(len(cases)) < 0.03] = "not_applicable"
         frames.append(
             pd.DataFrame(
                 {
-                    "case_id": case_frame["id"].to_numpy(),
-                    "key_question_id": pk,
+                    "case_id": cases["id"].to_numpy(),
+                    "key_question_id": key_questions[kq.code],
                     "answer": answer,
-                    "rationale": rng.choice(RATIONALES, size=len(case_frame)),
+                    "rationale": rng.choice(RATIONALES, size=len(cases)),
+                    "prompt_answers": "{}",
                     "updated_by_id": users["assistant"].pk,
                     "updated_at": now,
                 }
             )
         )
     # Judgements are written case by case, so a case's rows sit together on disk, as in real use.
-    return pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable")
+    return _with_ids(pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable"))
 
 
-def _needs(case_frame, inspections, rng) -> pd.DataFrame:
-    quality = case_frame["inspection_id"].map({i.pk: i.quality for i in inspections}).to_numpy()
+def _facts(case_frame, definition: Definition, users, rng) -> pd.DataFrame:
+    """Every case fact of each case's kind, answered with one of its options."""
     frames = []
-    n = len(case_frame)
-    for need in Need:
-        linked = rng.random(n) < NEED_LINKED[need]
-        met = rng.random(n) < np.clip(NEED_MET.get(need, 0.45) + quality, 0.02, 0.98)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "case_id": case_frame["id"].to_numpy(),
-                    "need": need.value,
-                    "linked_to_offending": np.where(linked, "t", "f"),
-                    "sufficiently_addressed": pd.Series(np.where(met, "t", "f")).where(linked, None),
-                }
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    for kind in definition.case_kinds:
+        cases = case_frame[case_frame["kind"] == kind.slug]
+        for fact in kind.facts:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "case_id": cases["id"].to_numpy(),
+                        "key": fact.key,
+                        "value": rng.choice([option.value for option in fact.options], size=len(cases)),
+                        "updated_by_id": users["assistant"].pk,
+                        "updated_at": now,
+                    }
+                )
             )
-        )
-    return pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable")
+    return _with_ids(pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable"))
+
+
+def _needs(case_frame, definition: Definition, rng) -> pd.DataFrame:
+    frames = []
+    for kind in definition.case_kinds:
+        cases = case_frame[case_frame["kind"] == kind.slug]
+        n = len(cases)
+        for need in kind.needs:
+            linked = rng.random(n) < float(rng.uniform(0.3, 0.8))
+            met = rng.random(n) < np.clip(0.45 + cases["quality"].to_numpy(), 0.02, 0.98)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "case_id": cases["id"].to_numpy(),
+                        "need": need.key,
+                        "linked_to_offending": np.where(linked, "t", "f"),
+                        "sufficiently_addressed": pd.Series(np.where(met, "t", "f")).where(linked, None),
+                    }
+                )
+            )
+    return _with_ids(pd.concat(frames, ignore_index=True).sort_values("case_id", kind="stable"))
+
+
+def _with_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.reset_index(drop=True).assign(id=lambda f: np.arange(1, len(f) + 1))
 
 
 def _snapshots(inspections, user) -> None:

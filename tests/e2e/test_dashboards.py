@@ -4,8 +4,10 @@ import os
 import re
 from pathlib import Path
 
+from accounts.models import User
 from cases.demo import DEMO_PASSWORD, seed_demo
 from inspections.models import Inspection
+from reports.selectors.dashboards import national_dashboard
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = bool(
@@ -35,14 +37,15 @@ def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(
     assert page.url.endswith(f"/dashboards/inspections/{gateshead.pk}/")
     assert "Provisional" in page.locator(".govuk-warning-text").inner_text()
     assert page.get_by_role("img", name="Sufficiency of each key question").is_visible()
-    grid = page.locator("#table-stage-criterion")
-    assert "2.1 Assessment" in grid.inner_text()
+    # One standard x criterion grid per case kind it rates: its court work (court-report cases) and 2.2-2.5.
+    grids = page.locator('table[id^="table-standard-criterion"]')
+    assert "2.2 Assessment" in " ".join(grids.all_inner_texts())
     assert_accessible(page)
     _screenshot(page, "inspection-dashboard.png")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download “Case facts” as CSV").click()
-    assert download.value.suggested_filename.endswith("case-facts.csv")
+        page.get_by_role("link", name=re.compile(r"^Download “Case facts")).first.click()
+    assert re.search(r"case-facts(-[a-z-]+)?\.csv$", download.value.suggested_filename)
 
 
 def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(
@@ -79,5 +82,9 @@ def test_the_national_dashboard_works_without_javascript(browser, live_server, t
     page.get_by_label("Period").select_option(index=1)
     page.get_by_role("button", name="Apply filters").click()
     assert "period=2026-27" in page.url
-    assert page.locator("svg.app-chart").count() == 4
+    # The distribution, the key questions, and a chart of each case kind's facts and of its needs.
+    shown = national_dashboard(User.objects.get(username="national"), period="2026-27", sort="-composite")
+    fact_charts = sum(bool(kind.facts) + bool(kind.needs) for kind in shown.case_facts.kinds)
+    assert fact_charts >= 2
+    assert page.locator("svg.app-chart").count() == 2 + fact_charts
     context.close()

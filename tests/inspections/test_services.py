@@ -193,7 +193,7 @@ def test_locking_freezes_the_results_in_a_snapshot_that_later_changes_do_not_tou
     assert snapshot.data["framework"]["version"] == inspection.framework.version
     standard = next(s for s in snapshot.data["standards"] if s["code"] == "1.1")
     assert standard["rating"] == "good"
-    kq = next(s for s in snapshot.data["standards"] if s["code"] == "2.1")["key_questions"][0]
+    kq = next(s for s in snapshot.data["standards"] if s["code"] == "2.2")["key_questions"][0]
     assert (kq["sufficient"], kq["total"]) == (1, 1)
 
     judgement.answer = "no"

@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
-from cases.models import CaseNeed, InspectedCase, Judgement
-from inspections.models import Inspection
+from cases.models import CaseFact, CaseNeed, InspectedCase, Judgement
+from inspections.models import Inspection, KeyQuestion
 from reports.models import InspectionSnapshot
 from tests.bench.dataset import build_dataset, dataset_present, ensure_dataset
 
@@ -12,10 +13,28 @@ from tests.bench.dataset import build_dataset, dataset_present, ensure_dataset
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench dataset is written with COPY")
 def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_db):
     built = build_dataset(cases=720, pdus=36)
-    assert (built.inspections, built.cases, built.judgements, built.needs) == (36, 720, 720 * 12, 720 * 10)
+    assert (built.inspections, built.cases) == (36, 720)
     assert InspectedCase.objects.count() == 720
-    assert Judgement.objects.count() == 720 * 12
-    assert CaseNeed.objects.count() == 720 * 10
+    # Every case answers each key question, fact and need of its kind, as the framework defines them.
+    definition = Inspection.objects.select_related("framework").first().framework.definition
+    kinds = dict(InspectedCase.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    assert set(kinds) == {kind.slug for kind in definition.case_kinds}
+    expected = {
+        "judgements": sum(
+            kinds[k.slug] * len(definition.key_questions(k.slug)) for k in definition.case_kinds
+        ),
+        "facts": sum(kinds[k.slug] * len(k.facts) for k in definition.case_kinds),
+        "needs": sum(kinds[k.slug] * len(k.needs) for k in definition.case_kinds),
+    }
+    assert (built.judgements, built.facts, built.needs) == tuple(expected.values())
+    assert Judgement.objects.count() == expected["judgements"]
+    assert CaseFact.objects.count() == expected["facts"]
+    assert CaseNeed.objects.count() == expected["needs"]
+    court_report = Judgement.objects.filter(case__kind="court_report")
+    assert set(court_report.values_list("key_question__standard__case_kind", flat=True)) == {"court_report"}
+    assert KeyQuestion.objects.filter(judgements__isnull=False).distinct().count() == len(
+        definition.key_questions()
+    )
     assert InspectionSnapshot.objects.count() == Inspection.objects.filter(status="locked").count() == 12
     assert dataset_present(720)
     assert ensure_dataset(720) is None  # reused, not rebuilt
@@ -24,9 +43,8 @@ def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_d
         InspectedCase.objects.create(
             inspection=Inspection.objects.first(),
             reference="NEW",
-            case_type="licence",
-            rosh_level="low",
-            supervision_start="2025-01-06",
+            kind="supervision",
+            attributes={"case_type": "licence"},
         ).pk
         == 721
     )

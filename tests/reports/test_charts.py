@@ -12,9 +12,9 @@ def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
         "c",
         "Key questions",
         [
-            ("2.1.1", statistics.sufficiency(8, 10)),
-            ("2.1.2", statistics.sufficiency(1, 4)),
-            ("2.1.3", statistics.sufficiency(0, 0)),
+            ("2.2.1", statistics.sufficiency(8, 10)),
+            ("2.2.2", statistics.sufficiency(1, 4)),
+            ("2.2.3", statistics.sufficiency(0, 0)),
         ],
         BANDS,
     )
@@ -27,7 +27,7 @@ def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
     assert inadequate.value_text.endswith("Inadequate")
     assert (empty.width, empty.value_text, empty.ci_from) == (0, "no cases", None)
     assert [line.label for line in chart.gridlines] == ["0%", "100%", "50%", "65%", "80%"]
-    assert "Lowest: 2.1.2 at 25%; highest: 2.1.1 at 80%." in chart.description
+    assert "Lowest: 2.2.2 at 25%; highest: 2.2.1 at 80%." in chart.description
 
 
 def test_rates_without_bands_are_one_colour_with_no_rating_words():

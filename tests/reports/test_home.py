@@ -61,7 +61,7 @@ def test_national_viewers_see_every_inspection(
 
 def _inspection_with_cases(framework, cases):
     inspection = InspectionFactory()
-    for standard in inspection.rated_standards().filter(rated_from="lead_judgement"):
+    for standard in inspection.rated_standards().filter(rated_by="team_judgement"):
         OrganisationalRatingFactory(inspection=inspection, standard=standard)
     key_questions = list(
         framework.standards.filter(code__startswith="2.").values_list("key_questions", flat=True)

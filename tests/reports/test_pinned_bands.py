@@ -1,13 +1,13 @@
 """An inspection is rated with the bands of the framework version it is pinned to, never the current file's: its
 dashboard, its snapshot and the API agree, even when another version bands the same rates differently."""
 
-import json
+import copy
 
 import pytest
 from django.urls import reverse
 
 from cases.models import Answer, InspectedCase
-from inspections.frameworks import framework_files, framework_load
+from inspections.frameworks import framework_load
 from inspections.models import Inspection, KeyQuestion, Role
 from reports import services
 from reports.models import InspectionSnapshot
@@ -25,10 +25,10 @@ from tests.factories import (
 @pytest.fixture
 def stricter_version(framework):
     """The shipped framework's standards as another version whose key-question bands are far stricter."""
-    data = json.loads(framework_files()[-1].read_text(encoding="utf-8"))
+    data = copy.deepcopy(framework.document)
     data["version"] = framework.version + 1
     data["key_question_bands"] = {"outstanding": 95, "good": 90, "requires_improvement": 85}
-    return framework_load(data=data)
+    return framework_load(document=data)
 
 
 @pytest.fixture
@@ -37,13 +37,15 @@ def pinned(stricter_version):
     Inadequate by the stricter version's), and every organisational standard rated Good."""
     inspection = InspectionFactory(framework=stricter_version, status=Inspection.Status.QUALITY_ASSURANCE)
     lead = MembershipFactory(inspection=inspection, role=Role.LEAD).user
-    key_questions = list(KeyQuestion.objects.of_framework(stricter_version.pk))
+    key_questions = list(
+        KeyQuestion.objects.of_framework(stricter_version.pk).filter(standard__case_kind="supervision")
+    )
     for index in range(10):
         case = InspectedCaseFactory(inspection=inspection, status=InspectedCase.Status.APPROVED)
         for key_question in key_questions:
             answer = Answer.YES if index < 7 else Answer.NO
             JudgementFactory(case=case, key_question=key_question, answer=answer)
-    for standard in stricter_version.standards.filter(rated_from="lead_judgement", is_optional=False):
+    for standard in stricter_version.standards.filter(rated_by="team_judgement", is_optional=False):
         OrganisationalRatingFactory(inspection=inspection, standard=standard, rating="good")
     return inspection, lead
 
@@ -54,7 +56,7 @@ def _key_question_ratings(results):
 
 def test_the_dashboard_rates_by_the_pinned_versions_bands(pinned, framework):
     inspection, _ = pinned
-    assert framework.key_question_bands["good"] == 65  # 70% would be Good by the shipped file
+    assert framework.definition.key_question_bands["good"] == 65  # 70% would be Good by the shipped file
     dashboard = dashboards.inspection_dashboard(
         Inspection.objects.select_related("framework").get(pk=inspection.pk)
     )
@@ -77,7 +79,7 @@ def test_the_snapshot_and_the_api_rate_by_the_pinned_versions_bands(pinned, clie
     assert _key_question_ratings(body) == {"inadequate"}
     assert body["overall_rating"] == "requires_improvement"
     page = client.get(reverse("inspection_dashboard", args=[inspection.pk])).content.decode()
-    assert "Good" not in page.split("Key questions by stage and criterion")[1].split("</table>")[0]
+    assert "Good" not in page.split("Key questions by standard and criterion")[1].split("</table>")[0]
 
 
 def test_a_national_viewer_sees_it_banded_the_same_way(pinned):
