@@ -94,7 +94,7 @@ def ensure_no_overlap(
     clash = others.order_by("fieldwork_start").first()
     if clash is not None:
         message = DUPLICATE_INSPECTION.format(
-            unit=(pdu or region).name,
+            unit=clash.unit.name,
             start=_written(clash.fieldwork_start),
             end=_written(clash.fieldwork_end),
         )

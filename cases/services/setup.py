@@ -36,7 +36,7 @@ HAS_JUDGEMENTS = (
     "This inspection cannot be deleted: it has {count} judgement{s}. An inspection is deleted only before any case "
     "or standard has been judged."
 )
-DELETED = "Inspection of {pdu} ({start} to {end}) deleted"
+DELETED = "Inspection of {unit} ({start} to {end}) deleted"
 
 
 def judgement_count(inspection: Inspection) -> int:
@@ -131,7 +131,7 @@ def inspection_delete(*, inspection: Inspection, user: User) -> str:
     if count:
         raise InspectionError(HAS_JUDGEMENTS.format(count=count, s="" if count == 1 else "s"))
     message = DELETED.format(
-        pdu=inspection.pdu.name,
+        unit=inspection.unit.name,
         start=f"{inspection.fieldwork_start.day} {inspection.fieldwork_start:%B %Y}",
         end=f"{inspection.fieldwork_end.day} {inspection.fieldwork_end:%B %Y}",
     )
