@@ -79,12 +79,15 @@ def test_the_lead_s_pages_fit_at_375_px(phone, transactional_db, sign_in, assert
 
 
 def test_the_case_page_fits_at_375_px(phone, transactional_db, sign_in, assert_accessible):
+    """The form while answering, and the read-only case once submitted (its answers table was 416 px wide)."""
     seed_demo()
-    case = InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
+    cases = InspectedCase.objects.filter(assistant_inspector__username="amira")
     sign_in(phone, "amira", DEMO_PASSWORD)
     phone.wait_for_url(lambda url: "/sign-in/" not in url)
-    phone.goto(f"/cases/{case.pk}/")
-    phone.get_by_role("heading", name=f"Case {case.reference}").wait_for()
-    assert_fits(phone)
-    assert_regions_scroll_and_say_so(phone)
-    assert_accessible(phone)
+    for status in ["not_started", "submitted"]:
+        case = cases.filter(status=status).order_by("pk").first()
+        phone.goto(f"/cases/{case.pk}/")
+        phone.get_by_role("heading", name=f"Case {case.reference}").wait_for()
+        assert_fits(phone)
+        assert_regions_scroll_and_say_so(phone)
+        assert_accessible(phone)
