@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ApiTokenForm, SignInForm
+from .middleware import session_expired
 
 NEW_TOKEN_SESSION_KEY = "api_token_created"  # noqa: S105 (a session key, not a secret)
 REVOKED = "Token revoked: scripts using it can no longer sign in."
@@ -18,6 +19,10 @@ class SignInView(LoginView):
 
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Signed out by expiry, not by choice: say so, and that typed answers are kept (js/case-draft.js).
+        return super().get_context_data(**kwargs) | {"session_expired": session_expired(self.request)}
 
 
 @login_required

@@ -106,6 +106,18 @@
     });
   }
 
+  // What the server sent (the HTML's own values, whatever the browser refilled): Discard puts these back.
+  function serverValue(name) {
+    var field = form.elements[name];
+    if (!field) return undefined;
+    if (field.length !== undefined && field[0] && field[0].type === "radio") {
+      var checked = Array.prototype.filter.call(field, function (radio) { return radio.defaultChecked; })[0];
+      return checked ? checked.value : "";
+    }
+    if (field.type === "radio") return field.defaultChecked ? field.value : "";
+    return field.defaultValue;
+  }
+
   var draft = read();
   if (draft && draft.values && differs(draft.values, shown)) {
     pending = draft.values;
@@ -122,12 +134,22 @@
         store();
         banner.querySelector("[data-restore-message]").textContent =
           "Your unsaved answers have been restored. Save the case to keep them.";
-        Array.prototype.forEach.call(banner.querySelectorAll("button"), function (button) {
-          button.hidden = true;
-        });
+        // Restored: nothing left to choose. (The hidden attribute alone leaves a .govuk-button shown.)
+        var choices = banner.querySelector("[data-restore-choices]");
+        if (choices) choices.hidden = true;
         banner.focus();
       });
       banner.querySelector("[data-discard-draft]").addEventListener("click", function () {
+        // The draft's fields go back to what the server had, and the stored copy is deleted. Typing elsewhere on
+        // the page since it was shown is not part of the draft and is kept (and stored, as any typing is).
+        var discarded = pending || {};
+        var server = {};
+        Object.keys(discarded).forEach(function (name) {
+          var value = serverValue(name);
+          if (value !== undefined) server[name] = value;
+        });
+        apply(server);
+        Object.keys(server).forEach(function (name) { shown[name] = server[name]; });
         pending = null;
         storage.removeItem(key);
         store();
