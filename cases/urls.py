@@ -18,6 +18,7 @@ inspection_urlpatterns = [
     path("<int:pk>/sample/", sample.sample, name="sample"),
     path("<int:pk>/sample/import/", sample.sample_import, name="sample_import"),
     path("<int:pk>/sample/import/confirm/", sample.sample_import_confirm, name="sample_import_confirm"),
+    path("<int:pk>/sample/template/<slug:kind>.csv", sample.sample_template, name="sample_template"),
     path("<int:pk>/assignment/", sample.assignment, name="assignment"),
     path("<int:pk>/quality-assurance/", quality_assurance.quality_assurance, name="quality_assurance"),
     path("<int:pk>/quality-assurance/<int:case_pk>/", quality_assurance.case_review, name="case_review"),
