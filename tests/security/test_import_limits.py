@@ -172,3 +172,26 @@ def test_another_users_preview_cannot_be_confirmed(client, inspection, lead):
     client.post(reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}))
     assert not InspectedCase.objects.exists()
     assert SamplePreview.objects.filter(pk=kept).exists()
+
+
+def test_the_assignment_page_of_a_sample_at_the_limit_is_bounded(
+    client, inspection, lead, settings, django_assert_max_num_queries
+):
+    """A sample cannot grow past SAMPLE_MAX_ROWS, so its assignment page lists at most that many cases, in a fixed
+    number of queries and about a kilobyte of HTML each (145,633 cases made 134 MB before the limit)."""
+    settings.SAMPLE_MAX_ROWS = 300
+    client.force_login(lead)
+    url = reverse("inspections:sample_import", kwargs={"pk": inspection.pk})
+    client.post(url, {"file": SimpleUploadedFile("s.csv", csv_rows(300))})
+    client.post(reverse("inspections:sample_import_confirm", kwargs={"pk": inspection.pk}))
+    assert InspectedCase.objects.count() == 300
+    refused = client.post(url, {"file": SimpleUploadedFile("s.csv", csv_rows(1, start=300))})
+    assert (
+        "The sample would have 301 cases with the 300 already in it: a sample has at most 300" in refused.text
+    )
+
+    assignment = reverse("inspections:assignment", kwargs={"pk": inspection.pk})
+    with django_assert_max_num_queries(12):
+        response = client.get(assignment)
+    assert ">300 cases</caption>" in response.text
+    assert len(response.content) < 300 * 2048
