@@ -175,7 +175,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InspectionStatusEnum": "inspections.models.Inspection.Status",
         "CaseStatusEnum": "cases.models.InspectedCase.Status",
-        "EnquiriesEnum": "cases.models.Enquiries",
         "RatingEnum": "reports.api.RATINGS",
     },
 }

@@ -22,7 +22,9 @@ def test_a_case_services_refusal_is_a_409_with_its_message():
 
 def test_an_incomplete_case_lists_each_missing_item_by_the_apis_field_names():
     response = handle(
-        CaseIncomplete([Problem("kq_2_1_1_rationale", "Enter the evidence"), Problem("home_visits", "x")])
+        CaseIncomplete(
+            [Problem("kq_2_1_1_rationale", "Enter the evidence"), Problem("fact_home_visits", "x")]
+        )
     )
     assert response.status_code == 422
     assert [e["field"] for e in response.data["errors"]] == [

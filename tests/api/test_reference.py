@@ -80,22 +80,36 @@ def test_a_pdus_ratings_as_csv(client, framework):
 
 def test_the_framework_has_its_standards_key_questions_and_bands(client, framework):
     body = client.get(f"/api/v1/frameworks/{framework.pk}/").json()
-    assert body["key_question_bands"] == framework.key_question_bands
-    assert body["composite_bands"] == framework.composite_bands
+    definition = framework.definition
+    assert body["key_question_bands"] == dict(definition.key_question_bands)
+    assert body["overall"]["rule"] == "composite"
+    assert set(body["overall"]["bands"]) == {"24", "27"}
+    assert body["document"] == framework.document
     codes = [standard["code"] for standard in body["standards"]]
-    assert {"1.1", "2.1"} <= set(codes)
-    standard = next(s for s in body["standards"] if s["code"] == "2.1")
-    assert len(standard["key_questions"]) == 3
+    assert {"1.1", "2.1", "2.5"} <= set(codes)
+    court_work = next(s for s in body["standards"] if s["code"] == "2.1")
+    assert (court_work["rated_by"], court_work["case_kind"], court_work["is_optional"]) == (
+        "lowest_key_question",
+        "court_report",
+        True,
+    )
+    assert len(court_work["key_questions"]) == 2
 
 
-def test_key_questions_have_wording_stage_and_criterion(client, framework):
-    body = client.get("/api/v1/key-questions/?criterion=safety&page_size=100").json()
+def test_key_questions_have_wording_standard_and_criterion(client, framework):
+    body = client.get("/api/v1/key-questions/?criterion=Keeping other people safe&page_size=100").json()
     assert body["count"] == 4
     first = body["results"][0]
-    assert first["code"] == "2.1.3"
-    assert first["stage"] == "assessment"
-    assert first["criterion"] == "safety"
+    assert first["code"] == "2.2.3"
+    assert (first["standard"], first["standard_title"], first["case_kind"]) == (
+        "2.2",
+        "Assessment",
+        "supervision",
+    )
+    assert first["criterion"] == "Keeping other people safe"
     assert first["wording"]
+    court = client.get("/api/v1/key-questions/?standard__case_kind=court_report").json()
+    assert [kq["code"] for kq in court["results"]] == ["2.1.1", "2.1.2"]
 
 
 def test_an_unknown_ordering_field_is_ignored_and_a_bad_filter_is_a_problem(client):
