@@ -572,7 +572,8 @@ def preview_take(*, inspection: Inspection, user, pk) -> SamplePreview | None:
 
 
 def sample_template(definition: Definition, kind: CaseKind) -> str:
-    """A CSV file to fill in for one kind of case: its columns and one example row."""
+    """A CSV file to fill in for one kind of case: its columns and one example row. It starts with a byte order
+    mark so that Excel opens it as UTF-8."""
     columns = sample_columns(definition, kind)
     example = {REFERENCE: "EXAMPLE001", KIND: kind.name, ASSISTANT: ""}
     for attribute in kind.attributes:
@@ -583,6 +584,7 @@ def sample_template(definition: Definition, kind: CaseKind) -> str:
         else:
             example[attribute.label] = "Example"
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow([heading for heading, _ in columns])
     writer.writerow([example.get(heading, "") for heading, _ in columns])

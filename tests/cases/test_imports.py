@@ -361,7 +361,8 @@ def test_a_template_per_case_kind_has_its_columns_and_an_example_row_that_import
         response = client.get(url)
         assert response["Content-Type"].startswith("text/csv")
         assert f"sample-{kind.slug}.csv" in response["Content-Disposition"]
-        header, _example = response.content.decode().splitlines()
+        assert response.content.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
+        header, _example = response.content.decode("utf-8-sig").splitlines()
         assert header.split(",") == [heading for heading, _ in imports.sample_columns(definition, kind)]
         result = imports.sample_preview(
             inspection=inspection, name="template.csv", data=response.content, kind=kind.slug
