@@ -88,7 +88,7 @@ def test_lead_runs_an_inspection_from_creation_to_lock(
     summary.get_by_role("link", name=re.compile("^Line 4, Supervision start date")).click()
     assert page.url.endswith("#problem-3")
     expect(page.locator("#problem-3")).to_contain_text("31/02/2026")
-    expect(page.get_by_role("link", name=re.compile("Download a template"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Download a template")).first).to_be_visible()
     assert_accessible(page)
     assert not InspectedCase.objects.exists()
 
