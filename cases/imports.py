@@ -11,9 +11,11 @@ import csv
 import datetime
 import io
 import unicodedata
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -22,9 +24,14 @@ from inspections.definitions import Attribute, CaseKind, Definition
 from inspections.models import Inspection, InspectionMembership, Role
 from inspections.services import ensure_not_locked
 
-from .models import InspectedCase
+from .models import InspectedCase, SamplePreview
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A workbook is a ZIP archive: refuse one whose parts unpack to more than this before openpyxl reads any of it.
+MAX_WORKBOOK_UNPACKED_BYTES = 50 * 1024 * 1024
+# The preview lists at most this many problems (it counts them all).
+MAX_LISTED_PROBLEMS = 100
+SEPARATORS = (",", ";", "\t")
 
 # The columns every sample has; the others are the attributes of the framework's case kinds (their labels).
 REFERENCE = "Case reference"
@@ -36,8 +43,16 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 EMPTY_FILE = "The file is empty"
 TOO_LARGE = "The file must be smaller than 5 MB"
-WRONG_ENCODING = "The file must be saved as UTF-8 CSV or as an Excel workbook (.xlsx)"
+WRONG_ENCODING = "The file must be saved as CSV (UTF-8 or Windows) or as an Excel workbook (.xlsx)"
 NOT_A_WORKBOOK = "The file is not a readable CSV file or Excel workbook (.xlsx)"
+WORKBOOK_TOO_LARGE = "The workbook is too large once unpacked: save only the sample's sheet, as CSV or .xlsx"
+SEEMS_TO_BE = (
+    "The file seems to be {what}, not a CSV file or Excel workbook (.xlsx): save the sample as CSV or .xlsx"
+)
+TOO_MANY_ROWS = (
+    "The file has more than {limit:,} cases: a sample has at most {limit:,}, so reading stopped there"
+)
+SAMPLE_TOO_LARGE = "The sample would have {total:,} cases with the {existing:,} already in it: a sample has at most {limit:,}"
 MISSING_COLUMN = "The file has no “{column}” column"
 NO_ROWS = "The file has a heading row but no cases"
 MISSING_VALUE = "Enter the {column}"
@@ -63,6 +78,7 @@ class ImportProblem:
     line: int | None
     column: str
     message: str
+    value: str | None = None  # the text read from the cell ("" if empty), if the problem is with one cell
 
 
 # One data row as read: (line, {column heading: text}).
@@ -97,17 +113,30 @@ class SampleRow:
 
 @dataclass
 class ImportPreview:
+    """`problems` lists at most MAX_LISTED_PROBLEMS of them; `problem_count` counts them all."""
+
     rows: list[SampleRow]
     problems: list[ImportProblem]
     raw_rows: list[RawRow] = field(default_factory=list)
+    problem_count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.problem_count < 0:
+            self.problem_count = len(self.problems)
+        del self.problems[MAX_LISTED_PROBLEMS:]
 
     @property
     def is_clean(self) -> bool:
-        return not self.problems and bool(self.rows)
+        return not self.problem_count and bool(self.rows)
+
+    @property
+    def unlisted_problems(self) -> int:
+        return self.problem_count - len(self.problems)
 
     @property
     def rows_with_problems(self) -> int:
-        return len({problem.line for problem in self.problems if problem.line is not None})
+        """How many of the file's cases (not its heading) have a problem."""
+        return sum(1 for row in self.rows if row.problems)
 
     @property
     def problem_rows(self) -> list[SampleRow]:
@@ -179,53 +208,162 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _table_rows(name: str, data: bytes) -> list[list[str]]:
-    """The file's rows as text cells. Raises ValueError with a user message if it cannot be read."""
-    if name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
+def max_rows() -> int:
+    """The most cases a sample may have (settings.SAMPLE_MAX_ROWS): reading a file stops there."""
+    return settings.SAMPLE_MAX_ROWS
 
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many types for a corrupt workbook
-            raise ValueError(NOT_A_WORKBOOK) from error
-        try:
-            sheet = workbook.worksheets[0]
-            return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
+
+def _what_it_seems_to_be(data: bytes) -> str | None:
+    """What a file that is neither CSV nor a workbook seems to be, from its first bytes; None if it may be text."""
+    signatures = (
+        (b"%PDF", "a PDF document"),
+        (b"\xd0\xcf\x11\xe0", "an older Office file (such as an Excel 97-2003 .xls workbook)"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"{\\rtf", "a Rich Text document"),
+        (b"\xff\xfe", "UTF-16 text (Excel's “Unicode text”)"),
+        (b"\xfe\xff", "UTF-16 text (Excel's “Unicode text”)"),
+    )
+    for signature, what in signatures:
+        if data.startswith(signature):
+            return what
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML)"
+    if head.startswith(b"<?xml"):
+        return "an XML file"
+    return None
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """Which Office document a ZIP archive is, or what else, if it is not an Excel workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return NOT_A_WORKBOOK
+    if any(name.startswith("xl/") for name in names):
+        return WORKBOOK_TOO_LARGE if unpacked > MAX_WORKBOOK_UNPACKED_BYTES else None
+    if any(name.startswith("word/") for name in names):
+        return SEEMS_TO_BE.format(what="a Word document")
+    if any(name.startswith("ppt/") for name in names):
+        return SEEMS_TO_BE.format(what="a PowerPoint presentation")
+    if "content.xml" in names:
+        return SEEMS_TO_BE.format(what="an OpenDocument file")
+    return SEEMS_TO_BE.format(what="a ZIP archive")
+
+
+def _workbook_rows(data: bytes) -> Iterator[list[str]]:
+    """A workbook's first sheet, streamed row by row (openpyxl's read-only mode keeps no cells)."""
+    if problem := _zip_kind(data):
+        raise ValueError(problem)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a corrupt workbook
+        raise ValueError(NOT_A_WORKBOOK) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(cell) for cell in row]
+    except ValueError:
+        raise
+    except Exception as error:
+        raise ValueError(NOT_A_WORKBOOK) from error
+    finally:
+        workbook.close()
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte order mark), else Windows-1252 (Excel's "CSV" on Windows)."""
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(WRONG_ENCODING) from error
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise ValueError(WRONG_ENCODING) from error
     if "\x00" in text:
         raise ValueError(WRONG_ENCODING)
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    return text
+
+
+def _separator(text: str) -> str:
+    """The separator of the heading (the first line with any text): whichever of , ; and tab it has most of."""
+    for line in io.StringIO(text):
+        if line.strip():
+            return max(SEPARATORS, key=line.count)
+    return ","
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as error:
+        raise ValueError(NOT_A_WORKBOOK) from error
+
+
+def _table_rows(name: str, data: bytes) -> Iterator[list[str]]:
+    """The file's rows as text cells, one at a time. Raises ValueError with a user message if it cannot be read."""
+    if data[:4] == b"PK\x03\x04":
+        return _workbook_rows(data)
+    if what := _what_it_seems_to_be(data):
+        raise ValueError(SEEMS_TO_BE.format(what=what))
+    if name.lower().endswith(".xlsx"):
+        raise ValueError(NOT_A_WORKBOOK)
+    return _csv_rows(data)
 
 
 def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportProblem]]:
     """Read an uploaded file into rows keyed by column heading (compared without case or punctuation), or the
-    problems that stop it being read. Which columns it needs is for sample_validate: it depends on the case kinds."""
+    problems that stop it being read. Which columns it needs is for sample_validate: it depends on the case kinds.
+
+    Reading streams the file and stops after max_rows() cases: the rows read are returned with a problem saying so.
+    """
     if len(data) > MAX_UPLOAD_BYTES:
         return [], [ImportProblem(None, "", TOO_LARGE)]
     if not data.strip():
         return [], [ImportProblem(None, "", EMPTY_FILE)]
+    limit = max_rows()
+    rows: list[RawRow] = []
+    problems: list[ImportProblem] = []
+    positions: dict[str, int] | None = None
     try:
-        cells = _table_rows(name, data)
+        for line, row in enumerate(_table_rows(name, data), start=1):
+            if not any(row):
+                continue
+            if positions is None:
+                headings = [_normal(cell) for cell in row]
+                positions = {
+                    heading: index for index, heading in reversed(list(enumerate(headings))) if heading
+                }
+                rows.append((line, {heading: heading for heading in positions}))
+                continue
+            if len(rows) > limit:
+                problems.append(ImportProblem(None, "", TOO_MANY_ROWS.format(limit=limit)))
+                break
+            rows.append(
+                (
+                    line,
+                    {
+                        heading: (row[index] if index < len(row) else "")
+                        for heading, index in positions.items()
+                    },
+                )
+            )
     except ValueError as error:
         return [], [ImportProblem(None, "", str(error))]
-    table = [(line, row) for line, row in enumerate(cells, start=1) if any(row)]
-    if not table:
+    if positions is None:
         return [], [ImportProblem(None, "", EMPTY_FILE)]
-    header_line, header = table[0]
-    headings = [_normal(cell) for cell in header]
-    positions = {heading: index for index, heading in reversed(list(enumerate(headings))) if heading}
-    rows = [
-        (line, {heading: (row[index] if index < len(row) else "") for heading, index in positions.items()})
-        for line, row in table[1:]
-    ]
-    if not rows:
+    if len(rows) == 1:
         return [], [ImportProblem(None, "", NO_ROWS)]
-    return [(header_line, {heading: heading for heading in positions}), *rows], []
+    return rows, problems
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -271,34 +409,46 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow], kind: str
     ]
     if file_problems:
         return ImportPreview(rows=[], problems=file_problems, raw_rows=list(rows))
-    assistant_inspectors = set(
-        InspectionMembership.objects.filter(inspection=inspection, role=Role.ASSISTANT_INSPECTOR).values_list(
-            "user__username", flat=True
-        )
-    )
+    # Usernames are compared without case (Amira is amira); the cases name the user as the team spells them.
+    assistant_inspectors = {
+        username.casefold(): username
+        for username in InspectionMembership.objects.filter(
+            inspection=inspection, role=Role.ASSISTANT_INSPECTOR
+        ).values_list("user__username", flat=True)
+    }
     # References are kept as written but compared without case: NEW001 and new001 are the same case.
     existing = {reference.casefold() for reference in inspection.cases.values_list("reference", flat=True)}
+    limit = max_rows()
+    if len(existing) + len(data_rows) > limit:
+        total = len(existing) + len(data_rows)
+        file_problems.append(
+            ImportProblem(None, "", SAMPLE_TOO_LARGE.format(total=total, existing=len(existing), limit=limit))
+        )
     today = timezone.localdate()
     kind_names = _or_list([in_sentence(k.name) for k in definition.case_kinds])
     seen: dict[str, int] = {}
-    parsed, problems = [], []
+    parsed: list[SampleRow] = []
+    problems: list[ImportProblem] = list(file_problems)
+    count = len(problems)
     for line, values in data_rows:
         row = SampleRow(line=line, reference=values.get(_normal(REFERENCE), "").strip())
         folded = row.reference.casefold()
 
-        def problem(column: str, message: str, row=row) -> None:
-            row.problems.append(ImportProblem(row.line, column, message))
+        def problem(column: str, message: str, value: str = "", row=row) -> None:
+            row.problems.append(ImportProblem(row.line, column, message, value))
 
         if not row.reference:
             problem(REFERENCE, MISSING_VALUE.format(column=REFERENCE.lower()))
         elif len(row.reference) > REFERENCE_MAX_LENGTH:
-            problem(REFERENCE, REFERENCE_TOO_LONG)
+            problem(REFERENCE, REFERENCE_TOO_LONG, row.reference)
         elif _has_hidden_characters(row.reference):
-            problem(REFERENCE, REFERENCE_HIDDEN_CHARACTERS)
+            problem(REFERENCE, REFERENCE_HIDDEN_CHARACTERS, row.reference)
         elif folded in seen:
-            problem(REFERENCE, DUPLICATE_IN_FILE.format(reference=row.reference, line=seen[folded]))
+            problem(
+                REFERENCE, DUPLICATE_IN_FILE.format(reference=row.reference, line=seen[folded]), row.reference
+            )
         elif folded in existing:
-            problem(REFERENCE, DUPLICATE_IN_SAMPLE.format(reference=row.reference))
+            problem(REFERENCE, DUPLICATE_IN_SAMPLE.format(reference=row.reference), row.reference)
         else:
             seen[folded] = line
 
@@ -309,17 +459,19 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow], kind: str
             if not text:
                 problem(KIND, MISSING_VALUE.format(column=KIND.lower()))
             elif row.kind is None:
-                problem(KIND, UNKNOWN_KIND.format(options=kind_names))
+                problem(KIND, UNKNOWN_KIND.format(options=kind_names), text)
         for attribute in row.kind.attributes if row.kind else ():
             _attribute_check(row, attribute, values.get(_normal(attribute.label), "").strip(), today, problem)
 
         username = values.get(_normal(ASSISTANT), "").strip()
-        if username and username not in assistant_inspectors:
-            problem(ASSISTANT, UNKNOWN_USER.format(username=username))
-        row.assistant_inspector = username
+        if username and username.casefold() not in assistant_inspectors:
+            problem(ASSISTANT, UNKNOWN_USER.format(username=username), username)
+        row.assistant_inspector = assistant_inspectors.get(username.casefold(), username)
         parsed.append(row)
-        problems.extend(row.problems)
-    return ImportPreview(rows=parsed, problems=problems, raw_rows=list(rows))
+        count += len(row.problems)
+        if len(problems) < MAX_LISTED_PROBLEMS:
+            problems.extend(row.problems[: MAX_LISTED_PROBLEMS - len(problems)])
+    return ImportPreview(rows=parsed, problems=problems, raw_rows=list(rows), problem_count=count)
 
 
 def _attribute_check(row: SampleRow, attribute: Attribute, text: str, today: datetime.date, problem) -> None:
@@ -334,15 +486,15 @@ def _attribute_check(row: SampleRow, attribute: Attribute, text: str, today: dat
             options = _or_list(
                 [o.label if o.label[:2].isupper() else o.label.lower() for o in attribute.options]
             )
-            problem(column, UNKNOWN_CHOICE.format(column=column, options=options))
+            problem(column, UNKNOWN_CHOICE.format(column=column, options=options), text)
         else:
             row.attributes[attribute.key] = value
     elif attribute.type == "date":
         date = _parse_date(text)
         if date is None:
-            problem(column, BAD_DATE.format(column=column))
+            problem(column, BAD_DATE.format(column=column), text)
         elif date > today:
-            problem(column, FUTURE_DATE.format(column=column))
+            problem(column, FUTURE_DATE.format(column=column), text)
         else:
             row.attributes[attribute.key] = date.isoformat()
     else:
@@ -352,9 +504,17 @@ def _attribute_check(row: SampleRow, attribute: Attribute, text: str, today: dat
 def sample_preview(*, inspection: Inspection, name: str, data: bytes, kind: str = "") -> ImportPreview:
     """Read and validate an upload without saving anything."""
     rows, problems = sample_read(name=name, data=data)
-    if problems:
+    if not rows:
         return ImportPreview(rows=[], problems=problems)
-    return sample_validate(inspection=inspection, rows=rows, kind=kind)
+    preview = sample_validate(inspection=inspection, rows=rows, kind=kind)
+    if problems:  # the file had more rows than a sample may: say so first, with the problems of the rows read
+        return ImportPreview(
+            rows=preview.rows,
+            problems=[*problems, *preview.problems],
+            raw_rows=preview.raw_rows,
+            problem_count=preview.problem_count + len(problems),
+        )
+    return preview
 
 
 @transaction.atomic
@@ -369,19 +529,66 @@ def sample_import(
     preview = sample_validate(inspection=inspection, rows=rows, kind=kind)
     if not preview.is_clean:
         raise SampleInvalid(preview)
-    users = dict(
-        InspectionMembership.objects.filter(inspection=inspection, role=Role.ASSISTANT_INSPECTOR).values_list(
-            "user__username", "user_id"
-        )
-    )
+    users = {
+        username.casefold(): user_id
+        for username, user_id in InspectionMembership.objects.filter(
+            inspection=inspection, role=Role.ASSISTANT_INSPECTOR
+        ).values_list("user__username", "user_id")
+    }
     cases = [
         InspectedCase(
             inspection=inspection,
             reference=row.reference,
             kind=row.kind.slug if row.kind else "",
             attributes=row.attributes,
-            assistant_inspector_id=users.get(row.assistant_inspector),
+            assistant_inspector_id=users.get(row.assistant_inspector.casefold()),
         )
         for row in preview.rows
     ]
     return bulk_create_with_history(cases, InspectedCase, batch_size=2000, default_user=user)
+
+
+def preview_keep(*, inspection: Inspection, user, rows: Sequence[RawRow], kind: str = "") -> int:
+    """Keep a clean preview's rows until the lead confirms them; returns its id (the session keeps only that).
+    Deletes this lead's earlier previews for the inspection (abandoned by uploading again) and every old one."""
+    preview_discard(inspection=inspection, user=user)
+    return SamplePreview.objects.create(
+        inspection=inspection, uploaded_by=user, rows=list(rows), kind=kind
+    ).pk
+
+
+def preview_discard(*, inspection: Inspection, user) -> None:
+    """Delete this lead's previews for the inspection, and everyone's older than settings.SAMPLE_PREVIEW_MAX_AGE."""
+    SamplePreview.objects.filter(inspection=inspection, uploaded_by=user).delete()
+    SamplePreview.objects.filter(created_at__lt=timezone.now() - settings.SAMPLE_PREVIEW_MAX_AGE).delete()
+
+
+def preview_take(*, inspection: Inspection, user, pk) -> SamplePreview | None:
+    """The lead's kept preview, deleted as it is taken; None if there is none (confirmed already, or too old)."""
+    oldest = timezone.now() - settings.SAMPLE_PREVIEW_MAX_AGE
+    preview = SamplePreview.objects.filter(
+        pk=pk, inspection=inspection, uploaded_by=user, created_at__gte=oldest
+    ).first()
+    if pk is not None:
+        SamplePreview.objects.filter(pk=pk, inspection=inspection, uploaded_by=user).delete()
+    return preview
+
+
+def sample_template(definition: Definition, kind: CaseKind) -> str:
+    """A CSV file to fill in for one kind of case: its columns and one example row. It starts with a byte order
+    mark so that Excel opens it as UTF-8."""
+    columns = sample_columns(definition, kind)
+    example = {REFERENCE: "EXAMPLE001", KIND: kind.name, ASSISTANT: ""}
+    for attribute in kind.attributes:
+        if attribute.type == "choice" and attribute.options:
+            example[attribute.label] = attribute.options[0].label
+        elif attribute.type == "date":
+            example[attribute.label] = (timezone.localdate() - datetime.timedelta(days=90)).isoformat()
+        else:
+            example[attribute.label] = "Example"
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([heading for heading, _ in columns])
+    writer.writerow([example.get(heading, "") for heading, _ in columns])
+    return buffer.getvalue()

@@ -319,4 +319,19 @@ class SecondJudgement(models.Model):
         return f"Second marking {self.marking.case} {self.key_question.code}: {self.answer}"
 
 
+class SamplePreview(models.Model):
+    """A checked, clean sample file waiting for the lead to confirm it: its rows as read, kept here rather than in
+    the session (a sample of thousands of rows would bloat every request's session). Deleted when confirmed, when
+    the lead uploads another file, and by age (settings.SAMPLE_PREVIEW_MAX_AGE)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.SlugField(max_length=50, blank=True)
+    rows = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Sample preview for {self.inspection} ({len(self.rows) - 1} cases)"
+
+
 from .sample_models import CaseloadCase, SampleDesign  # noqa: E402, F401  (the sample designer's models)

@@ -20,6 +20,7 @@ inspection_urlpatterns = [
     path("<int:pk>/sample/", sample.sample, name="sample"),
     path("<int:pk>/sample/import/", sample.sample_import, name="sample_import"),
     path("<int:pk>/sample/import/confirm/", sample.sample_import_confirm, name="sample_import_confirm"),
+    path("<int:pk>/sample/template/<slug:kind>.csv", sample.sample_template, name="sample_template"),
     path("<int:pk>/assignment/", sample.assignment, name="assignment"),
     # The sample designer, one design per case kind (cases/views/sampling.py).
     path("<int:pk>/sample/designer/", sampling.designer, name="sample_designer"),

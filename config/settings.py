@@ -115,6 +115,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"  # cases.views.case_pages.start: by what the user works on
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# Sample import: the most cases a sample may have (reading a file stops there), and how long a checked file's
+# preview waits for the lead to confirm it before it is deleted (previews are kept in the database, not the session).
+SAMPLE_MAX_ROWS = env.int("SAMPLE_MAX_ROWS", default=2000)
+SAMPLE_PREVIEW_MAX_AGE = timedelta(hours=env.int("SAMPLE_PREVIEW_HOURS", default=24))
 SESSION_ENGINE = "accounts.sessions"  # database sessions that refuse malformed keys (a 500 otherwise)
 
 # Sign-in throttling (django-axes, see accounts/throttling.py and docs/security.md): failures counted in the

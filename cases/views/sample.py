@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,7 +22,8 @@ SESSION_SAMPLE = "sample-import-{pk}"
 
 @login_required
 def sample_import(request, pk):
-    """Upload → preview with every problem; a clean file waits in the session until the lead confirms it."""
+    """Upload → preview with every problem; a clean file waits in the database (the session holds its id) until the
+    lead confirms it."""
     inspection = inspection_for_user(request, pk)
     if refused := refuse_if_locked(request, inspection):
         return refused
@@ -40,35 +42,62 @@ def sample_import(request, pk):
                 inspection=inspection, name=upload.name, data=upload.read(), kind=kind
             )
             if preview.is_clean:
-                request.session[SESSION_SAMPLE.format(pk=pk)] = {"rows": preview.raw_rows, "kind": kind}
+                request.session[SESSION_SAMPLE.format(pk=pk)] = imports.preview_keep(
+                    inspection=inspection, user=request.user, rows=preview.raw_rows, kind=kind
+                )
             else:
                 request.session.pop(SESSION_SAMPLE.format(pk=pk), None)
+                imports.preview_discard(inspection=inspection, user=request.user)
     return _render_import(request, inspection, form, preview)
 
 
 def _render_import(request, inspection, form, preview):
     definition = inspection.framework.definition
-    columns = {kind.plural: imports.sample_columns(definition, kind) for kind in definition.case_kinds}
+    columns = [(kind, imports.sample_columns(definition, kind)) for kind in definition.case_kinds]
     return render(
         request,
         "cases/sample_import.html",
-        {"inspection": inspection, "form": form, "preview": preview, "columns": columns},
+        {
+            "inspection": inspection,
+            "form": form,
+            "preview": preview,
+            "columns": columns,
+            "max_rows": imports.max_rows(),
+        },
     )
+
+
+@login_required
+def sample_template(request, pk, kind):
+    """A CSV file to fill in for one kind of case: the kind's columns and an example row."""
+    inspection = inspection_for_user(request, pk)
+    definition = inspection.framework.definition
+    case_kind = definition.case_kind(kind)
+    if case_kind is None:
+        raise Http404("No such kind of case")
+    response = HttpResponse(
+        imports.sample_template(definition, case_kind), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sample-{case_kind.slug}.csv"'
+    return response
 
 
 @login_required
 @require_POST
 def sample_import_confirm(request, pk):
     inspection = inspection_for_user(request, pk)
-    saved = request.session.pop(SESSION_SAMPLE.format(pk=pk), None)
-    if not isinstance(saved, dict) or not saved.get("rows"):
+    kept = request.session.pop(SESSION_SAMPLE.format(pk=pk), None)
+    saved = imports.preview_take(
+        inspection=inspection, user=request.user, pk=kept if isinstance(kept, int) else None
+    )
+    if saved is None or not saved.rows:
         messages.error(request, "Upload the file again: the checked file was not found.")
         return redirect("inspections:sample_import", pk=pk)
     try:
         cases = imports.sample_import(
             inspection=inspection,
-            rows=[tuple(row) for row in saved["rows"]],
-            kind=saved.get("kind", ""),
+            rows=[(line, values) for line, values in saved.rows],
+            kind=saved.kind,
             user=request.user,
         )
     except InspectionLocked as error:

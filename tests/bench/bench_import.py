@@ -1,6 +1,8 @@
 """Sample import: 10,000 rows read, validated and saved on PostgreSQL (target: under 5 s in all).
 
-Creates a fresh inspection each run (the sample is saved, then removed again) so runs are repeatable.
+Creates a fresh inspection each run (the sample is saved, then removed again) so runs are repeatable. A sample has
+at most settings.SAMPLE_MAX_ROWS cases (2,000 by default); the benchmark raises the limit to its 10,000 rows so its
+timings stay comparable with earlier runs (docs/performance.md).
 """
 
 import datetime
@@ -8,6 +10,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import override_settings
 
 ROWS = 10_000
 TARGET_SECONDS = 5.0
@@ -26,6 +29,7 @@ def _csv(assistant_inspectors: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@override_settings(SAMPLE_MAX_ROWS=ROWS)
 def run() -> None:
     from cases import imports
     from inspections.frameworks import frameworks_load_all

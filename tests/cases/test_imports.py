@@ -1,7 +1,11 @@
 import datetime
 import io
+import re
+import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -145,11 +149,13 @@ def test_a_supervision_start_after_today_is_refused_and_today_or_earlier_accepte
             (1, "RoSH level", imports.MISSING_COLUMN.format(column="RoSH level")),
             (1, "Supervision start date", imports.MISSING_COLUMN.format(column="Supervision start date")),
         ]),
-        ((SAMPLE_HEADER + "Zoë,licence,low,2026-03-02,\n").encode("utf-16"), [(None, "", imports.WRONG_ENCODING)]),
-        ((SAMPLE_HEADER + "Zoë,licence,low,2026-03-02,\n").encode("latin-1"), [(None, "", imports.WRONG_ENCODING)]),
+        ((SAMPLE_HEADER + "Zoë,licence,low,2026-03-02,\n").encode("utf-16"), [
+            (None, "", imports.SEEMS_TO_BE.format(what="UTF-16 text (Excel's “Unicode text”)")),
+        ]),
+        (SAMPLE_HEADER.encode() + b"Zo\x81,licence,low,2026-03-02,\n", [(None, "", imports.WRONG_ENCODING)]),
         (b"x" * (imports.MAX_UPLOAD_BYTES + 1), [(None, "", imports.TOO_LARGE)]),
     ],
-    ids=["empty", "blank-lines", "no-rows", "missing-columns", "utf-16", "latin-1", "too-large"],
+    ids=["empty", "blank-lines", "no-rows", "missing-columns", "utf-16", "undecodable", "too-large"],
 )  # fmt: skip
 def test_files_that_cannot_be_read_are_refused_with_one_reason(inspection, data, expected):
     assert problems(preview(inspection, data)) == expected
@@ -237,3 +243,137 @@ def test_validation_runs_a_fixed_number_of_queries(inspection, django_assert_max
         result = imports.sample_validate(inspection=inspection, rows=rows)
     assert result.is_clean
     assert len(result.rows) == 500
+
+
+# Issue 16, defect 7: the sample import as a new user tries it.
+
+
+def test_each_problem_keeps_the_value_read_with_its_line_and_column(inspection):
+    result = preview(inspection, SAMPLE_HEADER + "V1,caution,low,31/11/2026,Zed\nV2,licence,,2026-03-02,\n")
+    assert [(p.line, p.column, p.value) for p in result.problems] == [
+        (2, "Case type", "caution"),
+        (2, "Supervision start date", "31/11/2026"),
+        (2, "Assistant inspector", "Zed"),
+        (3, "RoSH level", ""),
+    ]
+
+
+def upload(client, inspection, data: bytes, name="sample.csv"):
+    return client.post(
+        reverse("inspections:sample_import", kwargs={"pk": inspection.pk}),
+        {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
+    )
+
+
+def test_the_problems_table_shows_each_value_and_the_summary_links_to_its_own_row(client, inspection, lead):
+    client.force_login(lead)
+    response = upload(
+        client, inspection, (SAMPLE_HEADER + "V1,caution,low,2026-03-02,\nV2,licence,extreme,,\n").encode()
+    )
+    html = response.text
+    assert "<code>caution</code>" in html
+    assert "<code>extreme</code>" in html
+    assert "(empty)" in html  # the missing start date on line 3
+    links = re.findall(r'<li><a href="(#[^"]+)">Line', html)
+    assert links == ["#problem-1", "#problem-2", "#problem-3"]
+    for link in links:
+        assert f'id="{link[1:]}"' in html
+    assert "3 problems on 2 rows of 2" in html
+
+
+def test_counts_say_how_many_rows_of_how_many_have_problems(client, inspection, lead):
+    client.force_login(lead)
+    body = "N1,licence,low,2026-03-02,\nN2,caution,extreme,2026-03-02,\nN3,licence,low,2026-03-02,\n"
+    response = upload(client, inspection, (SAMPLE_HEADER + body).encode())
+    assert "2 problems on 1 row of 3" in response.text
+    missing = upload(client, inspection, b"Case reference,Case type\nA,licence\n")
+    assert "of 0" not in missing.text
+    assert "2 problems</caption>" in missing.text
+
+
+@pytest.mark.parametrize("separator", [";", "\t", ","], ids=["semicolon", "tab", "comma"])
+def test_the_separator_is_detected(inspection, separator):
+    text = (
+        SAMPLE_HEADER + 'S1,licence,low,02/03/2026,amira\n"S2",post-sentence supervision,high,2026-03-02,\n'
+    )
+    result = preview(inspection, text.replace(",", separator))
+    assert result.is_clean, problems(result)
+    assert [(row.reference, row.attributes["case_type"]) for row in result.rows] == [
+        ("S1", "licence"),
+        ("S2", "post_sentence_supervision"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")],
+    ids=["utf-8", "utf-8-with-bom", "windows-1252"],
+)
+def test_utf8_with_or_without_bom_and_windows_1252_are_read(inspection, encoding, bom):
+    text = SAMPLE_HEADER + "Zoë’s-1,licence,low,2026-03-02,amira\n"
+    result = preview(inspection, bom + text.encode(encoding))
+    assert result.is_clean, problems(result)
+    assert result.rows[0].reference == "Zoë’s-1"
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF document"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), "an older Office file (such as an Excel 97-2003 .xls workbook)"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(50), "a PNG image"),
+        (b"<!DOCTYPE html><html><body>Cases</body></html>", "a web page (HTML)"),
+    ],
+    ids=["pdf", "xls", "png", "html"],
+)  # fmt: skip
+def test_a_file_that_is_not_csv_or_xlsx_gets_one_message_saying_what_it_seems_to_be(inspection, data, what):
+    assert problems(preview(inspection, data, name="sample.csv")) == [
+        (None, "", imports.SEEMS_TO_BE.format(what=what))
+    ]
+
+
+def test_a_word_document_is_named_as_one(inspection):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    assert problems(preview(inspection, buffer.getvalue(), name="sample.docx")) == [
+        (None, "", imports.SEEMS_TO_BE.format(what="a Word document"))
+    ]
+
+
+def test_usernames_are_compared_without_case(inspection, lead):
+    result = preview(
+        inspection, SAMPLE_HEADER + "U1,licence,low,2026-03-02,AMIRA\nU2,licence,low,2026-03-02,Amira\n"
+    )
+    assert result.is_clean, problems(result)
+    imports.sample_import(inspection=inspection, rows=result.raw_rows, user=lead)
+    assert set(InspectedCase.objects.values_list("assistant_inspector__username", flat=True)) == {"amira"}
+
+
+def test_a_template_per_case_kind_has_its_columns_and_an_example_row_that_imports(client, inspection, lead):
+    client.force_login(lead)
+    page = client.get(reverse("inspections:sample_import", kwargs={"pk": inspection.pk}))
+    definition = inspection.framework.definition
+    for kind in definition.case_kinds:
+        url = reverse("inspections:sample_template", kwargs={"pk": inspection.pk, "kind": kind.slug})
+        assert f'href="{url}"' in page.text
+        response = client.get(url)
+        assert response["Content-Type"].startswith("text/csv")
+        assert f"sample-{kind.slug}.csv" in response["Content-Disposition"]
+        assert response.content.startswith(b"\xef\xbb\xbf")  # so that Excel reads it as UTF-8
+        header, _example = response.content.decode("utf-8-sig").splitlines()
+        assert header.split(",") == [heading for heading, _ in imports.sample_columns(definition, kind)]
+        result = imports.sample_preview(
+            inspection=inspection, name="template.csv", data=response.content, kind=kind.slug
+        )
+        assert result.is_clean, problems(result)
+    missing = reverse("inspections:sample_template", kwargs={"pk": inspection.pk, "kind": "no-such-kind"})
+    assert client.get(missing).status_code == 404
+
+
+def test_the_template_is_refused_to_someone_not_leading_the_inspection(client, inspection):
+    url = reverse("inspections:sample_template", kwargs={"pk": inspection.pk, "kind": "supervision"})
+    assert client.get(url).status_code == 302  # anonymous: to sign in
+    client.force_login(UserFactory(username="outsider"))
+    assert client.get(url).status_code == 404

@@ -81,11 +81,19 @@ def test_lead_runs_an_inspection_from_creation_to_lock(
     )
     expect(problems).to_contain_text("Supervision start date must be a real date")
     expect(problems).to_contain_text("There is no assistant inspector with the username zed")
+    # Each summary link goes to its own problem, which shows the value read.
+    summary.get_by_role("link", name=re.compile("^Line 3, Case type")).click()
+    assert page.url.endswith("#problem-1")
+    expect(page.locator("#problem-1")).to_contain_text("caution")
+    summary.get_by_role("link", name=re.compile("^Line 4, Supervision start date")).click()
+    assert page.url.endswith("#problem-3")
+    expect(page.locator("#problem-3")).to_contain_text("31/02/2026")
+    expect(page.get_by_role("link", name=re.compile("Download a template")).first).to_be_visible()
     assert_accessible(page)
     assert not InspectedCase.objects.exists()
 
-    # The corrected file: previewed, then imported on confirmation.
-    page.get_by_label("Upload the case sample").set_input_files(csv_file(GOOD_CSV))
+    # The corrected file, saved by a European Excel (semicolons): previewed, then imported on confirmation.
+    page.get_by_label("Upload the case sample").set_input_files(csv_file(GOOD_CSV.replace(",", ";")))
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Import 3 cases").click()
     page.get_by_role("heading", name="Sample summary").wait_for()
