@@ -62,7 +62,11 @@ def inspection_update(
     Refused while locked, for dates that clash with another inspection of the PDU, for removing an assistant
     inspector who still has cases, and for dropping an optional standard that has been rated.
     """
-    inspection = Inspection.objects.select_for_update().select_related("pdu", "region").get(pk=inspection.pk)
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("pdu", "region")
+        .get(pk=inspection.pk)
+    )
     ensure_not_locked(inspection)
     if fieldwork_end < fieldwork_start:
         raise ValidationError({"fieldwork_end": DATES_OUT_OF_ORDER})
@@ -125,7 +129,11 @@ def inspection_delete(*, inspection: Inspection, user: User) -> str:
 
     Returns the confirmation message (the inspection is gone afterwards). Its history records who deleted it.
     """
-    inspection = Inspection.objects.select_for_update().select_related("pdu", "region").get(pk=inspection.pk)
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("pdu", "region")
+        .get(pk=inspection.pk)
+    )
     ensure_not_locked(inspection)
     count = judgement_count(inspection)
     if count:
