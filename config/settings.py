@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.InspectedCase.Status",
         "RatingEnum": "reports.api.RATINGS",
     },
+    # A <slug:...> path segment (a case kind) takes what Django's slug converter matches, as long as the field.
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 50}},
 }
 
 LOGGING = {

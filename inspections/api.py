@@ -39,6 +39,14 @@ class StandardKeyQuestionSerializer(serializers.ModelSerializer):
 
 class StandardSerializer(serializers.ModelSerializer):
     key_questions = StandardKeyQuestionSerializer(many=True)
+    # A slug, or empty for a standard that samples no case (the schema must allow both, as the field does).
+    case_kind = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]*$",
+        max_length=50,
+        allow_blank=True,
+        read_only=True,
+        help_text="The kind of case it samples, if any (empty if none).",
+    )
 
     class Meta:
         model = Standard

@@ -3,9 +3,11 @@ SAVE_THINK_SECONDS on average (15; uniformly between half and one and a half tim
 
 Written against the public REST API only (docs/api.md), so model changes do not break it:
 - on start, with its own token: its inspection (GET /api/v1/inspections/), its own cases
-  (GET /api/v1/inspections/{id}/cases/), the framework's key questions (GET /api/v1/key-questions/, read once per
-  framework for all users of the process) and each case's ETag (GET /api/v1/cases/{id}/);
-- each save: PATCH /api/v1/cases/{id}/ with If-Match and one judgement (answer and evidence), taking the new ETag
+  (GET /api/v1/inspections/{id}/cases/, each with its kind), the key questions of each case kind in the framework
+  (GET /api/v1/key-questions/?standard__case_kind=..., read once per framework and kind for all users of the
+  process) and each case's ETag (GET /api/v1/cases/{id}/);
+- each save: PATCH /api/v1/cases/{id}/ with If-Match and one judgement on a key question of the case's kind (answer
+  and evidence), taking the new ETag
   from the answer. A 412 (the case changed since it was read) is recorded under its own name, the case is read
   again and the save retried once with the fresh ETag.
 
@@ -42,7 +44,8 @@ PLANS = ("addresses the main needs", "was not reviewed after the change of addre
 
 _credentials: list[dict[str, str]] = []
 _next_credential = itertools.count()
-_key_questions: dict[int, list[str]] = {}  # framework id -> key question codes, shared by the process's users
+# (framework id, case kind) -> its key question codes, shared by the process's users
+_key_questions: dict[tuple[int, str], list[str]] = {}
 
 
 @events.init.add_listener
@@ -78,16 +81,19 @@ class AssistantInspector(FastHttpUser):
             "results"
         ]
         framework = inspection["framework_id"]
-        if framework not in _key_questions:
-            key_questions = self._json(
-                f"/api/v1/key-questions/?standard__framework={framework}&page_size=500",
-                "start: key questions",
-            )["results"]
-            _key_questions[framework] = [kq["code"] for kq in key_questions]
+        for kind in {case["kind"] for case in cases}:
+            if (framework, kind) not in _key_questions:
+                key_questions = self._json(
+                    f"/api/v1/key-questions/?standard__framework={framework}&standard__case_kind={kind}"
+                    "&page_size=500",
+                    "start: key questions",
+                )["results"]
+                _key_questions[framework, kind] = [kq["code"] for kq in key_questions]
         for case in cases:
             self._read_case(case["id"], "start: read case")
+        # Each case is saved on its own kind's key questions only (a supervision case has no court work).
         self.work = itertools.cycle(
-            [(case["id"], code) for code in _key_questions[framework] for case in cases]
+            [(case["id"], code) for case in cases for code in _key_questions[framework, case["kind"]]]
         )
 
     def _json(self, path: str, name: str) -> dict:

@@ -10,7 +10,9 @@ The runner (`python -m loadtests.save_latency`) calls prepare() once Django is s
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,8 +23,9 @@ from knox.models import AuthToken
 
 from accounts.models import User
 from accounts.services import api_token_create
-from cases.imports import sample_import, sample_read
+from cases.imports import ASSISTANT, KIND, REFERENCE, sample_columns, sample_import, sample_read
 from cases.services.workflow import inspection_advance
+from inspections.definitions import Attribute, Definition
 from inspections.frameworks import frameworks_load_all
 from inspections.models import Framework, Inspection, Role
 from inspections.services import inspection_create
@@ -30,6 +33,9 @@ from pdus.loading import published_ratings_load
 from pdus.models import PDU
 
 USERNAME = "load-ai-{number:04d}"
+# The PDU framework whose key questions apply to every case of their kind: the scenario saves each key question of
+# a case's kind, and the API does not say which apply only to some case types (as pdu-2023's release work does).
+FRAMEWORK = "pdu-2021"
 LEAD_USERNAME = "load-lead"
 TOKEN_NAME = "save latency load test"  # noqa: S105 (the name shown on the tokens page)
 
@@ -70,8 +76,9 @@ def prepare(*, assistant_inspectors: int, cases_each: int = 2, team_size: int = 
 
 
 def _framework() -> Framework:
-    """The newest framework, loaded from its data files (idempotent, as in `make demo`)."""
-    return frameworks_load_all()[-1]
+    """The newest version of FRAMEWORK, loaded from the data files (idempotent, as in `make demo`)."""
+    found = [framework for framework in frameworks_load_all() if framework.slug == FRAMEWORK]
+    return max(found, key=lambda framework: framework.version)
 
 
 def _user(username: str) -> User:
@@ -100,21 +107,48 @@ def _team_inspection(
         assistant_inspectors=team,
         user=lead,
     )
-    lines = ["Case reference,Case type,RoSH level,Supervision start date,Assistant inspector"]
-    case_types = ("Community order", "Licence")
-    rosh_levels = ("Low", "Medium", "High")
-    for member_number, member in enumerate(team):
-        for case_number in range(cases_each):
-            number = member_number * cases_each + case_number
-            lines.append(
-                f"LOAD{team_number:04d}-{number:03d},{case_types[number % 2]},{rosh_levels[number % 3]},"
-                f"{today - datetime.timedelta(days=180 + number)},{member.username}"
-            )
-    rows, problems = sample_read(name="sample.csv", data="\n".join(lines).encode())
+    sample = _sample(
+        framework.definition, team=team, team_number=team_number, cases_each=cases_each, today=today
+    )
+    rows, problems = sample_read(name="sample.csv", data=sample.encode())
     if problems:
         raise ValueError(f"The load test's sample cannot be read: {problems}")
     sample_import(inspection=inspection, rows=rows, user=lead)
     inspection_advance(inspection=inspection, user=lead)
+
+
+def _sample(
+    definition: Definition, *, team: list[User], team_number: int, cases_each: int, today: datetime.date
+) -> str:
+    """The sample file, in the columns the framework's template has: each member's cases take the framework's case
+    kinds in turn, each attribute the next of its options (a date some months back, or a short text)."""
+    kinds = list(definition.case_kinds)
+    headings = [heading for heading, _ in sample_columns(definition)]
+    file = io.StringIO()
+    writer = csv.writer(file)
+    writer.writerow(headings)
+    for member_number, member in enumerate(team):
+        for case_number in range(cases_each):
+            number = member_number * cases_each + case_number
+            kind = kinds[number % len(kinds)]
+            values = {
+                REFERENCE: f"LOAD{team_number:04d}-{number:03d}",
+                KIND: kind.name,
+                ASSISTANT: member.username,
+            }
+            values.update(
+                {attribute.label: _value(attribute, number, today) for attribute in kind.attributes}
+            )
+            writer.writerow([values.get(heading, "") for heading in headings])
+    return file.getvalue()
+
+
+def _value(attribute: Attribute, number: int, today: datetime.date) -> str:
+    if attribute.type == "choice":
+        return attribute.options[number % len(attribute.options)].label
+    if attribute.type == "date":
+        return (today - datetime.timedelta(days=180 + number)).isoformat()
+    return f"Load {number}"
 
 
 def _new_tokens(users: list[User]) -> list[Credentials]:

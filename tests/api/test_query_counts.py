@@ -49,8 +49,8 @@ def test_a_save_runs_a_fixed_number_of_queries(case, assistant, token_client, dj
     existence query per foreign key; the answer reads the case again with its answers."""
     client = token_client(assistant)
     url = f"/api/v1/cases/{case.pk}/"
-    body = {"judgements": {"2.1.1": {"answer": "yes", "rationale": "Evidence."}}}
+    body = {"judgements": {"2.2.1": {"answer": "yes", "rationale": "Evidence."}}}
     etag = client.patch(url, body, format="json", HTTP_IF_MATCH=case.etag).headers["ETag"]
-    body["judgements"]["2.1.1"]["answer"] = "no"
+    body["judgements"]["2.2.1"]["answer"] = "no"
     with django_assert_num_queries(19):
         assert client.patch(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 200

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases.models import InspectedCase
-from inspections.models import Inspection
+from inspections.models import Framework, Inspection
 from loadtests.save_latency.prepare import prepare, write_credentials
 
 
@@ -35,24 +35,37 @@ def test_each_assistant_inspector_gets_a_token_and_own_cases_on_an_inspection_in
         ]
         assert len(cases) == 2
         assert {case["assistant_inspector"] for case in cases} == {credentials.username}
+        kinds = {
+            kind.slug
+            for kind in Framework.objects.get(pk=inspections[0]["framework_id"]).definition.case_kinds
+        }
+        assert {
+            case["kind"] for case in cases
+        } == kinds  # two cases each take the framework's two kinds in turn
 
 
-def test_the_scenarios_save_with_if_match_succeeds_and_a_stale_one_is_refused(prepared):
+def test_the_scenarios_save_with_if_match_succeeds_and_a_stale_different_change_is_refused(prepared):
     client = client_with(prepared[0].token)
     inspection = client.get("/api/v1/inspections/?status=fieldwork").json()["results"][0]
-    case_id = client.get(f"/api/v1/inspections/{inspection['id']}/cases/").json()["results"][0]["id"]
+    case = client.get(f"/api/v1/inspections/{inspection['id']}/cases/").json()["results"][0]
+    case_id = case["id"]
     framework = inspection["framework_id"]
-    code = client.get(f"/api/v1/key-questions/?standard__framework={framework}&page_size=500").json()[
-        "results"
-    ][0]["code"]
+    code = client.get(
+        f"/api/v1/key-questions/?standard__framework={framework}&standard__case_kind={case['kind']}&page_size=500"
+    ).json()["results"][0]["code"]
     etag = client.get(f"/api/v1/cases/{case_id}/").headers["ETag"]
     body = {"judgements": {code: {"answer": "yes", "rationale": "Evidence from the case record."}}}
 
+    other = {"judgements": {code: {"answer": "no", "rationale": "Another inspector's reading."}}}
+
     saved = client.patch(f"/api/v1/cases/{case_id}/", body, format="json", HTTP_IF_MATCH=etag)
-    stale = client.patch(f"/api/v1/cases/{case_id}/", body, format="json", HTTP_IF_MATCH=etag)
+    retried = client.patch(f"/api/v1/cases/{case_id}/", body, format="json", HTTP_IF_MATCH=etag)
+    stale = client.patch(f"/api/v1/cases/{case_id}/", other, format="json", HTTP_IF_MATCH=etag)
 
     assert saved.status_code == 200
     assert saved.headers["ETag"] != etag
+    # The same change retried with the same If-Match is already saved (an idempotent retry): 200, nothing more.
+    assert (retried.status_code, retried.headers["ETag"]) == (200, saved.headers["ETag"])
     assert stale.status_code == 412
     assert stale.headers["ETag"] == saved.headers["ETag"]
 
@@ -69,3 +82,29 @@ def test_preparing_again_reuses_the_data_and_replaces_the_tokens(prepared, tmp_p
         "username": "load-ai-0003",
         "token": again[2].token,
     }
+
+
+def test_every_key_question_of_a_cases_kind_saves_as_the_scenario_cycles_through_them(prepared):
+    """The scenario saves each case on each key question of its kind (read from the API by kind): all of them are
+    accepted, for a court report case and a supervision case alike."""
+    client = client_with(prepared[0].token)
+    inspection = client.get("/api/v1/inspections/?status=fieldwork").json()["results"][0]
+    cases = client.get(f"/api/v1/inspections/{inspection['id']}/cases/").json()["results"]
+    saved_kinds = set()
+    for case in cases:
+        codes = [
+            kq["code"]
+            for kq in client.get(
+                f"/api/v1/key-questions/?standard__framework={inspection['framework_id']}"
+                f"&standard__case_kind={case['kind']}&page_size=500"
+            ).json()["results"]
+        ]
+        assert codes
+        etag = client.get(f"/api/v1/cases/{case['id']}/").headers["ETag"]
+        for code in codes:
+            body = {"judgements": {code: {"answer": "yes", "rationale": "Evidence from the case record."}}}
+            response = client.patch(f"/api/v1/cases/{case['id']}/", body, format="json", HTTP_IF_MATCH=etag)
+            assert response.status_code == 200, (case["kind"], code, response.json())
+            etag = response.headers["ETag"]
+        saved_kinds.add(case["kind"])
+    assert saved_kinds == {"court_report", "supervision"}

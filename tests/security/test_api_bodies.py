@@ -24,7 +24,7 @@ def test_a_body_over_the_limit_is_a_413_problem_and_nothing_is_saved(
     case, assistant, api_client_for, settings
 ):
     settings.API_MAX_BODY_BYTES = 1000
-    body = b'{"judgements": {"2.1.1": {"rationale": "' + b"x" * 2000 + b'"}}}'
+    body = b'{"judgements": {"2.2.1": {"rationale": "' + b"x" * 2000 + b'"}}}'
     response = patch_raw(api_client_for(assistant), case, body)
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
@@ -36,7 +36,7 @@ def test_a_body_over_the_limit_is_a_413_problem_and_nothing_is_saved(
 
 def test_a_body_under_the_limit_is_read_as_before(case, assistant, api_client_for, settings):
     settings.API_MAX_BODY_BYTES = 1000
-    response = patch_raw(api_client_for(assistant), case, b'{"judgements": {"2.1.1": {"answer": "yes"}}}')
+    response = patch_raw(api_client_for(assistant), case, b'{"judgements": {"2.2.1": {"answer": "yes"}}}')
     assert response.status_code == 200
 
 

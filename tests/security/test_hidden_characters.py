@@ -34,14 +34,14 @@ def test_the_api_refuses_hidden_characters_naming_the_field(
 ):
     response = api_client_for(assistant).patch(
         f"/api/v1/cases/{case.pk}/",
-        {"judgements": {"2.1.1": {"answer": "yes", "rationale": f"txt{character}lmth.exe"}}},
+        {"judgements": {"2.2.1": {"answer": "yes", "rationale": f"txt{character}lmth.exe"}}},
         format="json",
         HTTP_IF_MATCH=case.etag,
     )
     assert response.status_code == 400
     [error] = response.json()["errors"]
-    assert error["field"] == "judgements.2.1.1.rationale"
-    assert error["message"].startswith("Evidence for your judgement on 2.1.1 must not include hidden")
+    assert error["field"] == "judgements.2.2.1.rationale"
+    assert error["message"].startswith("Evidence for your judgement on 2.2.1 must not include hidden")
     assert named in error["message"]
     assert not Judgement.objects.filter(case=case).exists()
     case.refresh_from_db()
@@ -52,7 +52,7 @@ def test_the_case_page_refuses_them_with_an_error_summary_and_keeps_the_text(cli
     client.force_login(assistant)
     data = dict(CaseForm(page=case_page(case)).initial)
     typed = "Seen in the notes\u200b on day one."
-    data.update({"kq_2_1_1_answer": "yes", "kq_2_1_1_rationale": typed})
+    data.update({"kq_2_2_1_answer": "yes", "kq_2_2_1_rationale": typed})
     response = client.post(reverse("case_detail", args=[case.pk]), data)
     assert response.status_code == 200
     html = response.content.decode()

@@ -11,7 +11,7 @@ from cases import api as cases_api
 from cases.models import InspectedCase, Judgement
 from cases.services import answers
 
-CHANGE = {"judgements": {"2.1.1": {"answer": "yes", "rationale": "Seen in the notes."}}}
+CHANGE = {"judgements": {"2.2.1": {"answer": "yes", "rationale": "Seen in the notes."}}}
 
 
 def patch(client, case, body, etag):
@@ -23,11 +23,11 @@ def fail_reading_back(monkeypatch):
     real = cases_api._case_queryset
     calls = []
 
-    def flaky(user):
+    def flaky(user, **kwargs):
         calls.append(user)
         if len(calls) % 2 == 0:
             raise OperationalError("server closed the connection unexpectedly")
-        return real(user)
+        return real(user, **kwargs)
 
     monkeypatch.setattr(cases_api, "_case_queryset", flaky)
 
@@ -75,7 +75,7 @@ def test_a_different_change_with_a_stale_if_match_is_a_412_that_shows_the_saved_
     stale = case.etag
     answers.case_save(case=case, user=assistant, expected_version=1, judgements=CHANGE["judgements"])
     response = patch(
-        api_client_for(assistant), case, {"judgements": {"2.1.1": {"rationale": "Mine."}}}, stale
+        api_client_for(assistant), case, {"judgements": {"2.2.1": {"rationale": "Mine."}}}, stale
     )
     assert response.status_code == 412
     assert response["ETag"] == f'"{case.pk}-2"'
