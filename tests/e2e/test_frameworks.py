@@ -120,8 +120,8 @@ def test_an_administrator_uploads_a_framework_with_mistakes_fixes_it_and_publish
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("The file has 3 problems. Nothing was loaded.")
     expect(summary).to_contain_text(
-        'Standards sheet, row 3, column rated_by: "lowest key question" is not allowed. Use one of: '
-        "lowest_key_question, team_judgement, pooled, not_rated."
+        'Standards sheet, row 3, column rated_by: "lowest key question" is not allowed. Did you mean '
+        '"lowest_key_question"? Use one of: lowest_key_question, team_judgement, pooled, not_rated.'
     )
     expect(summary).to_contain_text(
         'Key questions sheet, row 3, column standard: "2.2" is not on the Standards sheet.'

@@ -108,9 +108,8 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     case = InspectedCase.objects.create(
         inspection=inspection,
         reference="FIX1",
-        case_type="licence",
-        rosh_level="high",
-        supervision_start=datetime.date(2026, 3, 2),
+        kind="supervision",
+        attributes={"case_type": "licence", "rosh_level": "high", "start_date": "2026-03-02"},
         assistant_inspector=amira,
     )
     workflow.case_approve(case=submit_case(case), user=quality)
@@ -121,7 +120,7 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     marking = SecondMarking.objects.create(case=case, marker=ben, chosen_by=lead)
     disagreement = SecondJudgement.objects.create(
         marking=marking,
-        key_question=framework.standards.get(code="2.1").key_questions.first(),
+        key_question=framework.standards.get(code="2.2").key_questions.first(),
         answer=Answer.NO,
     )
 
@@ -153,7 +152,7 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     qa.goto(f"/inspections/{inspection.pk}/quality-assurance/{case.pk}/")
     qa.get_by_role("heading", name="Return this approved case with a query").wait_for()
     assert_accessible(qa)
-    qa.get_by_label("What is the query about?").select_option(value="kq:2.1.1")
+    qa.get_by_label("What is the query about?").select_option(value="kq:2.2.1")
     qa.get_by_label("Query", exact=True).fill("Recheck the engagement evidence")
     qa.get_by_role("button", name="Return case with this query").click()
     expect(qa.get_by_text("Case FIX1 returned to its assistant inspector")).to_be_visible()

@@ -76,18 +76,18 @@ def test_unlocking_lets_an_approved_case_be_returned_corrected_and_relocked_besi
     _lock_ready(inspection, submit_case, case, quality_assurer)
     first = lock.inspection_lock(inspection=inspection, user=lead)
     with pytest.raises(InspectionLocked):
-        workflow.case_return(case=case, user=quality_assurer, text="Check 2.1.1", key_question_code="2.1.1")
+        workflow.case_return(case=case, user=quality_assurer, text="Check 2.2.1", key_question_code="2.2.1")
 
     lock.inspection_unlock(inspection=inspection, reason="Case evidence misread", user=lead)
     query = workflow.case_return(
-        case=case, user=quality_assurer, text="Check 2.1.1", key_question_code="2.1.1"
+        case=case, user=quality_assurer, text="Check 2.2.1", key_question_code="2.2.1"
     )
 
     case.refresh_from_db()
     assert case.status == InspectedCase.Status.RETURNED
     latest = case.history.order_by("-history_date", "-history_id").first()
     assert (latest.status, latest.history_user) == (InspectedCase.Status.RETURNED, quality_assurer)
-    assert latest.history_change_reason == workflow.RETURNED_AFTER_APPROVAL.format(text="Check 2.1.1")
+    assert latest.history_change_reason == workflow.RETURNED_AFTER_APPROVAL.format(text="Check 2.2.1")
     with pytest.raises(lock.InspectionNotReady):
         lock.inspection_lock(inspection=inspection, user=lead)
 
@@ -112,7 +112,7 @@ def test_the_review_page_returns_an_approved_case_of_an_unlocked_inspection_and_
 
     lock.inspection_unlock(inspection=inspection, reason="Case evidence misread", user=lead)
     assert "Return this approved case with a query" in client.get(path).text
-    client.post(path, {"subject": "kq:2.1.1", "text": "Check the evidence"})
+    client.post(path, {"subject": "kq:2.2.1", "text": "Check the evidence"})
     case.refresh_from_db()
     assert case.status == InspectedCase.Status.RETURNED
     history = re.search(r'id="status-history">(.*?)</ul>', client.get(path).text, re.S)[1]
