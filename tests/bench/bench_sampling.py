@@ -8,10 +8,14 @@ identity keys that finding duplicates needs). The inspection is removed afterwar
 """
 
 import datetime
+import math
+import os
 import time
 import tracemalloc
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 ROWS = 50_000
 TARGET_SECONDS = 3.0
@@ -34,6 +38,19 @@ def _csv() -> bytes:
             f"Team {i % 8 + 1},Officer {i % 8 + 1}-{(i // 8) % 40 + 1}"
         )
     return ("\n".join(lines) + "\n").encode()
+
+
+def _server_cpu() -> float:
+    """CPU seconds this connection's PostgreSQL backend has used, when the server runs on this machine (a figure
+    the machine's load does not inflate, unlike wall time); NaN when it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("select pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, in clock ticks
 
 
 def run() -> None:
@@ -63,6 +80,7 @@ def run() -> None:
     data = _csv()
     window = {"window_start": datetime.date(2025, 9, 1), "window_end": datetime.date(2026, 5, 31)}
     try:
+        server = _server_cpu()
         began, cpu = time.perf_counter(), time.process_time()
         design = sampling.caseload_upload(
             inspection=inspection,
@@ -74,16 +92,23 @@ def run() -> None:
             seed=2026,
             **window,
         )
-        uploaded = time.perf_counter()
+        uploaded, server_uploaded = time.perf_counter(), _server_cpu()
         plan = design_plan(design, kind)
-        designed = time.perf_counter()
+        designed, server_designed = time.perf_counter(), _server_cpu()
         sampling.sample_draw(design=design, kind=kind, user=lead)
         drawn = time.perf_counter()
         total, cpu = drawn - began, time.process_time() - cpu
+        server_after = _server_cpu()
+        server_text = (
+            f", {server_after - server:.2f} s of PostgreSQL's: upload {server_uploaded - server:.2f}, "
+            f"design {server_designed - server_uploaded:.2f}, draw {server_after - server_designed:.2f}"
+            if not math.isnan(server_after)
+            else ""
+        )
         print(
             f"{ROWS:,} rows ({len(data) / 1e6:.1f} MB), {plan.population:,} eligible, sample {plan.size} "
             f"in {len(plan.strata)} strata: upload {uploaded - began:.2f} s, design {designed - uploaded:.2f} s, "
-            f"draw {drawn - designed:.2f} s; total {total:.2f} s ({cpu:.2f} s of this process's CPU) "
+            f"draw {drawn - designed:.2f} s; total {total:.2f} s ({cpu:.2f} s of this process's CPU{server_text}) "
             f"({'within' if total <= TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS:.0f} s target)"
         )
         tracemalloc.start()
