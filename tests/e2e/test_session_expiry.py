@@ -13,8 +13,11 @@ TYPED = "Typed before the session expired."
 
 @pytest.fixture
 def demo_case(transactional_db):
+    """One of amira's supervision cases, not started: its first key question is 2.2.1 (court reports answer 2.1.x)."""
     seed_demo()
-    return InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
+    return InspectedCase.objects.filter(
+        assistant_inspector__username="amira", status="not_started", kind="supervision"
+    ).first()
 
 
 def expire_while_typing(page, case, sign_in):
@@ -22,10 +25,10 @@ def expire_while_typing(page, case, sign_in):
     sign_in(page, "amira", DEMO_PASSWORD)
     page.wait_for_url(lambda url: "/sign-in/" not in url)
     page.goto(f"/cases/{case.pk}/")
-    page.fill("#kq_2_1_1_rationale", TYPED)
+    page.fill("#kq_2_2_1_rationale", TYPED)
     page.wait_for_function(f"{DRAFTS}.length > 0")
     Session.objects.all().delete()
-    page.locator("#section-assessment").get_by_role("button", name="Save draft").click()
+    page.locator("#section-2-2").get_by_role("button", name="Save draft").click()
     page.get_by_label("Username").wait_for()
 
 
@@ -57,7 +60,7 @@ def test_after_restoring_the_banner_offers_nothing_more(page, demo_case, sign_in
     banner = page.locator("#restore-draft")
     banner.wait_for()
     banner.get_by_role("button", name="Restore my unsaved answers").click()
-    assert page.input_value("#kq_2_1_1_rationale") == TYPED
+    assert page.input_value("#kq_2_2_1_rationale") == TYPED
     assert "have been restored" in banner.inner_text()
     assert banner.get_by_role("button", name="Restore my unsaved answers").is_hidden()
     assert banner.get_by_role("button", name="Discard them").is_hidden()
@@ -69,12 +72,12 @@ def test_discarding_puts_back_the_saved_answers_and_deletes_the_draft(page, demo
     sign_in_again(page, demo_case)
     banner = page.locator("#restore-draft")
     banner.wait_for()
-    page.fill("#kq_2_1_1_rationale", "Started again before choosing.")  # the draft's field, typed over
-    page.fill("#kq_2_1_2_rationale", "Typed elsewhere after signing in.")
+    page.fill("#kq_2_2_1_rationale", "Started again before choosing.")  # the draft's field, typed over
+    page.fill("#kq_2_2_2_rationale", "Typed elsewhere after signing in.")
     banner.get_by_role("button", name="Discard them").click()
 
     assert banner.is_hidden()
-    assert page.input_value("#kq_2_1_1_rationale") == ""  # what the server had
-    assert page.input_value("#kq_2_1_2_rationale") == "Typed elsewhere after signing in."
+    assert page.input_value("#kq_2_2_1_rationale") == ""  # what the server had
+    assert page.input_value("#kq_2_2_2_rationale") == "Typed elsewhere after signing in."
     stored = page.evaluate(f"{DRAFTS}.map((key) => JSON.parse(localStorage.getItem(key)).values)")
-    assert stored == [{"kq_2_1_2_rationale": "Typed elsewhere after signing in."}]
+    assert stored == [{"kq_2_2_2_rationale": "Typed elsewhere after signing in."}]
