@@ -14,13 +14,16 @@ DRAFTS = "Object.keys(localStorage).filter((key) => key.startsWith('case-draft')
 
 @pytest.fixture
 def demo_case(transactional_db):
+    """One of amira's supervision cases, not started: its first key question is 2.2.1 (court reports answer 2.1.x)."""
     seed_demo()
-    return InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
+    return InspectedCase.objects.filter(
+        assistant_inspector__username="amira", status="not_started", kind="supervision"
+    ).first()
 
 
 def type_evidence(page, case, text):
     page.goto(f"/cases/{case.pk}/")
-    page.fill("#kq_2_1_1_rationale", text)
+    page.fill("#kq_2_2_1_rationale", text)
     page.wait_for_function(f"{DRAFTS}.length > 0")
 
 
@@ -35,6 +38,7 @@ def test_signing_out_clears_the_drafts_and_the_next_user_on_the_browser_sees_non
     shared = InspectedCase.objects.filter(
         assistant_inspector__username="amira",
         status="not_started",
+        kind="supervision",
         inspection__pdu__name="Derby City",  # chloe's inspection too
     ).first()
     sign_in(page, "amira", DEMO_PASSWORD)
@@ -47,7 +51,7 @@ def test_signing_out_clears_the_drafts_and_the_next_user_on_the_browser_sees_non
     page.goto(f"/cases/{shared.pk}/")
     page.get_by_role("heading", name=f"Case {shared.reference}").wait_for()
     assert page.locator("#restore-draft").is_hidden()
-    assert page.input_value("#kq_2_1_1_rationale") == ""
+    assert page.input_value("#kq_2_2_1_rationale") == ""
     assert "Amira's unsaved evidence." not in page.content()
     assert_accessible(page)
 
@@ -114,8 +118,8 @@ def test_every_page_works_under_the_content_security_policy(page, demo_case, sig
     for url in ["/cases/", f"/cases/{demo_case.pk}/", "/account/api-tokens/"]:
         visit(url)
     page.goto(f"/cases/{demo_case.pk}/")
-    page.check("#kq_2_1_1_answer")
-    page.fill("#kq_2_1_1_rationale", "Typed under the policy.")
+    page.check("#kq_2_2_1_answer")
+    page.fill("#kq_2_2_1_rationale", "Typed under the policy.")
     page.get_by_role("button", name="Save draft").first.click()
     page.get_by_text("have been saved").wait_for()
     sign_out(page)

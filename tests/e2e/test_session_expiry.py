@@ -13,8 +13,11 @@ TYPED = "Typed before the session expired."
 
 @pytest.fixture
 def demo_case(transactional_db):
+    """One of amira's supervision cases, not started: its first key question is 2.2.1 (court reports answer 2.1.x)."""
     seed_demo()
-    return InspectedCase.objects.filter(assistant_inspector__username="amira", status="not_started").first()
+    return InspectedCase.objects.filter(
+        assistant_inspector__username="amira", status="not_started", kind="supervision"
+    ).first()
 
 
 def expire_while_typing(page, case, sign_in):

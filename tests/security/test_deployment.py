@@ -16,11 +16,15 @@ from django.urls import reverse
 from config import healthcheck
 
 ROOT = Path(__file__).resolve().parents[2]
+TEST_RUN_VARIABLES = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def _run(args, **env):
-    """A fresh interpreter in the project, with the environment given (no .env value can stand in for it)."""
-    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    """A fresh interpreter in the project, with the environment given (no .env value can stand in for it).
+
+    Without the test run's own variables: pytest-django's settings module, and DJANGO_ALLOW_ASYNC_UNSAFE, which
+    tests/e2e/conftest.py sets for Playwright and which `check --deploy` rightly reports (async.E001)."""
+    environment = {key: value for key, value in os.environ.items() if key not in TEST_RUN_VARIABLES}
     environment.update(env)
     return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
