@@ -13,28 +13,18 @@ from inspections.definitions import Definition, document
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHIPPED = REPOSITORY / "inspections" / "data" / "frameworks"
-# Until the loader reads format 2, the second-programme documents wait here (the lead moves them to SHIPPED).
-WAITING = Path(__file__).resolve().parent / "data" / "shipped"
 FIXTURES = Path(__file__).resolve().parent / "data"
 
 
-def _format_2(path: Path) -> bool:
-    return json.loads(path.read_text(encoding="utf-8")).get("format") == 2
-
-
-DOCUMENTS = sorted(
-    [path for path in SHIPPED.glob("*.json") if _format_2(path)]
-    + list(WAITING.glob("*.json"))
-    + list(FIXTURES.glob("*.json"))
-)
+DOCUMENTS = sorted([*SHIPPED.glob("*.json"), *FIXTURES.glob("*.json")])
 
 
 def _load(name: str) -> Definition:
-    """A shipped document by file name, wherever it is kept for now."""
-    for folder in (SHIPPED, WAITING, FIXTURES):
+    """A shipped document or a test fixture, by file name."""
+    for folder in (SHIPPED, FIXTURES):
         if (folder / name).exists():
             return parse(json.loads((folder / name).read_text(encoding="utf-8")))
-    raise AssertionError(f"{name} is in none of {SHIPPED}, {WAITING}, {FIXTURES}")
+    raise AssertionError(f"{name} is in neither {SHIPPED} nor {FIXTURES}")
 
 
 def test_the_second_programme_and_the_fixtures_are_all_there():

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created, pdu_count = seed_demo()
-        self.stdout.write(f"Loaded {pdu_count} PDUs with their published composites and the PDU framework.")
+        self.stdout.write(
+            f"Loaded {pdu_count} PDUs with their published composites and the shipped frameworks."
+        )
         for inspection in created:
             self.stdout.write(f"Created demo inspection: {inspection} with {inspection.cases.count()} cases.")
         if not created:
