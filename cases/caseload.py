@@ -13,12 +13,13 @@ import datetime
 import functools
 import hashlib
 import io
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from inspections.definitions import Attribute, CaseKind
+
+from .imports import cell_text, has_hidden_characters, parse_date
 
 MAX_CASELOAD_BYTES = 40 * 1024 * 1024
 REFERENCE_MAX_LENGTH = 50
@@ -81,9 +82,7 @@ REQUIRED = ("reference", "start_date", "gender", "team", "practitioner")
 CASE_TYPE = "case_type"
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 # Line and paragraph separators, tabs, zero-width and other invisible characters: a value is one visible line.
-HIDDEN_CHARACTER_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 @dataclass(frozen=True)
@@ -94,44 +93,6 @@ class ImportProblem:
     line: int | None
     column: str
     message: str
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _parse_date(text: str) -> datetime.date | None:
-    # The two documented forms without strptime, which is slow enough to matter over a whole caseload.
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            return None
-    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
-        try:
-            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
-        except ValueError:
-            return None
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _has_hidden_characters(text: str) -> bool:
-    if text.isprintable():  # no control, format or separator character other than the space: the usual case
-        return False
-    return any(unicodedata.category(character) in HIDDEN_CHARACTER_CATEGORIES for character in text)
 
 
 class CaseloadRow(NamedTuple):
@@ -228,7 +189,7 @@ def _table(name: str, data: bytes) -> Iterator[list[str]]:
             raise ValueError(NOT_A_WORKBOOK) from error
         try:
             for row in sheet.iter_rows(values_only=True):
-                yield [_cell_text(cell) for cell in row]
+                yield [cell_text(cell) for cell in row]
         finally:
             workbook.close()
         return
@@ -317,7 +278,7 @@ def _parse(line: int, values: dict[str, str], columns: _Columns, problems: list[
                 problem(name, MISSING_VALUE.format(column=label[:1].lower() + label[1:]))
         elif len(value) > limit:
             problem(name, TOO_LONG.format(column=label, limit=limit))
-        elif _has_hidden_characters(value):
+        elif has_hidden_characters(value):
             problem(name, HIDDEN_CHARACTERS.format(column=label))
         return value
 
@@ -327,7 +288,7 @@ def _parse(line: int, values: dict[str, str], columns: _Columns, problems: list[
     parsed.redacted = "*" in name or "*" in parsed.reference
     birth_text = values.get("date_of_birth", "").strip()
     if birth_text:
-        birth = _parse_date(birth_text)
+        birth = parse_date(birth_text)
         if birth is None:
             problem("date_of_birth", BAD_DATE.format(column="Date of birth"))
         elif _normalise(name):
@@ -336,7 +297,7 @@ def _parse(line: int, values: dict[str, str], columns: _Columns, problems: list[
     start_label = columns.labels["start_date"]
     if not start_text:
         problem("start_date", MISSING_VALUE.format(column=start_label.lower()))
-    elif (start := _parse_date(start_text)) is None:
+    elif (start := parse_date(start_text)) is None:
         problem("start_date", BAD_DATE.format(column=start_label))
     else:
         parsed.start = start
@@ -367,7 +328,7 @@ def _parse(line: int, values: dict[str, str], columns: _Columns, problems: list[
             else:
                 parsed.attributes[attribute.key] = option
         elif attribute.type == "date":
-            if (day := _parse_date(value)) is None:
+            if (day := parse_date(value)) is None:
                 problem(column, BAD_DATE.format(column=attribute.label))
             else:
                 parsed.attributes[attribute.key] = day.isoformat()

@@ -196,7 +196,8 @@ def sample_columns(definition: Definition, kind: CaseKind | None = None) -> list
     return [*columns, (ASSISTANT, False)]
 
 
-def _cell_text(value) -> str:
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as text: dates as ISO dates, whole numbers without a decimal point."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -206,6 +207,32 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def parse_date(text: str) -> datetime.date | None:
+    # The two documented forms without strptime, which is slow enough to matter over a whole caseload.
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
+        try:
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            return None
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+def has_hidden_characters(text: str) -> bool:
+    if text.isprintable():  # no control, format or separator character other than the space: the usual case
+        return False
+    return any(unicodedata.category(character) in HIDDEN_CHARACTER_CATEGORIES for character in text)
 
 
 def max_rows() -> int:
@@ -268,7 +295,7 @@ def _workbook_rows(data: bytes) -> Iterator[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
-            yield [_cell_text(cell) for cell in row]
+            yield [cell_text(cell) for cell in row]
     except ValueError:
         raise
     except Exception as error:
@@ -366,19 +393,6 @@ def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportPro
     return rows, problems
 
 
-def _parse_date(text: str) -> datetime.date | None:
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _has_hidden_characters(text: str) -> bool:
-    return any(unicodedata.category(character) in HIDDEN_CHARACTER_CATEGORIES for character in text)
-
-
 def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow], kind: str = "") -> ImportPreview:
     """Check every row against the framework's case kinds, the team and the existing sample; two queries in all.
 
@@ -441,7 +455,7 @@ def sample_validate(*, inspection: Inspection, rows: Sequence[RawRow], kind: str
             problem(REFERENCE, MISSING_VALUE.format(column=REFERENCE.lower()))
         elif len(row.reference) > REFERENCE_MAX_LENGTH:
             problem(REFERENCE, REFERENCE_TOO_LONG, row.reference)
-        elif _has_hidden_characters(row.reference):
+        elif has_hidden_characters(row.reference):
             problem(REFERENCE, REFERENCE_HIDDEN_CHARACTERS, row.reference)
         elif folded in seen:
             problem(
@@ -490,7 +504,7 @@ def _attribute_check(row: SampleRow, attribute: Attribute, text: str, today: dat
         else:
             row.attributes[attribute.key] = value
     elif attribute.type == "date":
-        date = _parse_date(text)
+        date = parse_date(text)
         if date is None:
             problem(column, BAD_DATE.format(column=column), text)
         elif date > today:
