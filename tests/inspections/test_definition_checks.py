@@ -8,71 +8,9 @@ import pytest
 
 from inspections.definition_checks import DefinitionInvalid, parse, parse_json
 from inspections.definitions import document
+from tests.factories import small_framework_document
 
-MINIMAL = {
-    "format": 2,
-    "slug": "test",
-    "version": 1,
-    "name": "A small framework",
-    "unit": "pdu",
-    "effective_from": "2024-04-01",
-    "key_question_bands": {"outstanding": 80, "good": 65, "requires_improvement": 50},
-    "overall": {
-        "rule": "composite",
-        "bands": {"6": {"outstanding": 6, "good": 4, "requires_improvement": 2}},
-    },
-    "domains": [{"code": "1", "title": "Organisation"}, {"code": "2", "title": "Cases"}],
-    "case_kinds": [
-        {
-            "slug": "supervision",
-            "name": "Supervision case",
-            "attributes": [
-                {
-                    "key": "case_type",
-                    "label": "Case type",
-                    "type": "choice",
-                    "required": True,
-                    "breakdown": True,
-                    "options": [
-                        {"value": "community", "label": "Community"},
-                        {"value": "licence", "label": "Licence"},
-                    ],
-                },
-                {"key": "start_date", "label": "Start date", "type": "date", "required": True},
-            ],
-            "facts": [
-                {
-                    "key": "oversight",
-                    "label": "Oversight sufficient",
-                    "question": "Was oversight sufficient?",
-                    "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
-                    "sufficient": ["yes"],
-                    "counted": ["yes", "no"],
-                }
-            ],
-            "needs": [{"key": "housing", "label": "Housing"}],
-        }
-    ],
-    "standards": [
-        {"code": "1.1", "domain": "1", "title": "Leadership", "rated_by": "team_judgement"},
-        {
-            "code": "2.1",
-            "domain": "2",
-            "title": "Assessment",
-            "rated_by": "lowest_key_question",
-            "case_kind": "supervision",
-            "key_questions": [
-                {"code": "2.1.1", "criterion": "Engagement", "wording": "Does assessment engage?"},
-                {
-                    "code": "2.1.2",
-                    "criterion": "Release",
-                    "wording": "Does assessment prepare for release?",
-                    "applies_when": {"attribute": "case_type", "in": ["licence"]},
-                },
-            ],
-        },
-    ],
-}
+MINIMAL = small_framework_document()
 
 
 def _raw_problems(change):

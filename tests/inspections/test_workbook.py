@@ -23,82 +23,15 @@ from inspections.workbook import (
     document_from_workbook,
     workbook,
 )
+from tests.factories import small_framework_document
 
 YES_NO = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]
-
-
-def _minimal() -> dict:
-    """The smallest valid framework: a judged standard and a case standard with one conditional key question."""
-    return {
-        "format": 2,
-        "slug": "test",
-        "version": 1,
-        "name": "A small framework",
-        "unit": "pdu",
-        "effective_from": "2024-04-01",
-        "key_question_bands": {"outstanding": 80, "good": 65, "requires_improvement": 50},
-        "overall": {
-            "rule": "composite",
-            "bands": {"6": {"outstanding": 6, "good": 4, "requires_improvement": 2}},
-        },
-        "domains": [{"code": "1", "title": "Organisation"}, {"code": "2", "title": "Cases"}],
-        "case_kinds": [
-            {
-                "slug": "supervision",
-                "name": "Supervision case",
-                "attributes": [
-                    {
-                        "key": "case_type",
-                        "label": "Case type",
-                        "type": "choice",
-                        "required": True,
-                        "breakdown": True,
-                        "options": [
-                            {"value": "community", "label": "Community"},
-                            {"value": "licence", "label": "Licence"},
-                        ],
-                    },
-                    {"key": "start_date", "label": "Start date", "type": "date", "required": True},
-                ],
-                "facts": [
-                    {
-                        "key": "oversight",
-                        "label": "Oversight sufficient",
-                        "question": "Was oversight sufficient?",
-                        "options": YES_NO,
-                        "sufficient": ["yes"],
-                        "counted": ["yes", "no"],
-                    }
-                ],
-                "needs": [{"key": "housing", "label": "Housing"}],
-            }
-        ],
-        "standards": [
-            {"code": "1.1", "domain": "1", "title": "Leadership", "rated_by": "team_judgement"},
-            {
-                "code": "2.1",
-                "domain": "2",
-                "title": "Assessment",
-                "rated_by": "lowest_key_question",
-                "case_kind": "supervision",
-                "key_questions": [
-                    {"code": "2.1.1", "criterion": "Engagement", "wording": "Does assessment engage?"},
-                    {
-                        "code": "2.1.2",
-                        "criterion": "Release",
-                        "wording": "Does assessment prepare for release?",
-                        "applies_when": {"attribute": "case_type", "in": ["licence"]},
-                    },
-                ],
-            },
-        ],
-    }
 
 
 def _rich() -> dict:
     """Every part a framework can have: two case kinds, an optional standard, a pooled one, one not rated, prompts
     recorded per case, aliases, hints, notes and sources, and text with the cells' separators in it."""
-    data = _minimal()
+    data = small_framework_document()
     data["sources"] = ["Methodology, section 2a", "Inspection handbook; 2021"]
     data["notes"] = [
         {"status": "inferred", "about": "2.2", "text": "Court work bands; from the 2021 reports."}
@@ -205,10 +138,10 @@ def _problems(content: bytes) -> list[str]:
 
 @pytest.fixture
 def minimal_workbook() -> bytes:
-    return workbook(parse(_minimal()))
+    return workbook(parse(small_framework_document()))
 
 
-@pytest.mark.parametrize("build", [_minimal, _rich], ids=["minimal", "every part"])
+@pytest.mark.parametrize("build", [small_framework_document, _rich], ids=["minimal", "every part"])
 def test_a_framework_read_back_from_its_workbook_is_the_same_document(build):
     definition = parse(build())
     assert document_from_workbook(workbook(definition)) == document(definition)
@@ -254,7 +187,9 @@ def test_what_a_spreadsheet_does_to_cells_is_read_as_meant(minimal_workbook):
         book["Framework"]["F2"] = datetime.datetime(2024, 4, 1)
         book["Domains"]["A2"] = 1
 
-    assert document_from_workbook(_edit(minimal_workbook, change)) == document(parse(_minimal()))
+    assert document_from_workbook(_edit(minimal_workbook, change)) == document(
+        parse(small_framework_document())
+    )
 
 
 MISTAKES = [
@@ -504,7 +439,7 @@ def test_a_file_that_cannot_be_read_is_one_problem_saying_why(content, name, mes
 
 
 def test_a_json_file_with_mistakes_gets_the_framework_checks_problems():
-    data = _minimal()
+    data = small_framework_document()
     data["standards"][0]["rated_by"] = "lead"
     with pytest.raises(DefinitionInvalid) as invalid:
         document_from_file(json.dumps(data).encode(), "f.json")
