@@ -84,9 +84,9 @@ def test_the_lead_s_pages_fit_at_375_px(phone, transactional_db, sign_in, assert
     assert hint.is_visible()
     assert "scroll it sideways" in hint.inner_text()
     wide.focus()  # the keyboard scrolls it
-    phone.keyboard.press("End")
     phone.keyboard.press("ArrowRight")
-    assert wide.evaluate("(element) => element.scrollLeft") > 0
+    # Chromium scrolls smoothly: the region moves over the next frames, not before press() returns.
+    phone.wait_for_function("(element) => element.scrollLeft > 0", arg=wide.element_handle(), timeout=5000)
 
 
 def test_the_case_page_fits_at_375_px(phone, transactional_db, sign_in, assert_accessible):
