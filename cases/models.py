@@ -208,7 +208,7 @@ class CaseNeed(models.Model):
 
 
 class CaseQuery(models.Model):
-    """A quality assurer's query on a returned case, about one key question or one case fact, and its answer.
+    """A quality assurer's query on a returned case, about one key question, case fact or need, and its answer.
 
     Queries are never deleted: together they are the case's quality-assurance thread.
     """
@@ -219,6 +219,11 @@ class CaseQuery(models.Model):
     )
     fact = models.CharField(
         max_length=50, blank=True, help_text="The key of the case fact queried, if not a key question."
+    )
+    need = models.SlugField(
+        max_length=50,
+        blank=True,
+        help_text="The key of the criminogenic need queried, if not a key question.",
     )
     text = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -237,8 +242,9 @@ class CaseQuery(models.Model):
         verbose_name_plural = "case queries"
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(key_question__isnull=False) & models.Q(fact=""))
-                | (models.Q(key_question__isnull=True) & ~models.Q(fact="")),
+                condition=(models.Q(key_question__isnull=False) & models.Q(fact="") & models.Q(need=""))
+                | (models.Q(key_question__isnull=True) & ~models.Q(fact="") & models.Q(need=""))
+                | (models.Q(key_question__isnull=True) & models.Q(fact="") & ~models.Q(need="")),
                 name="case_query_about_one_thing",
             ),
             models.CheckConstraint(
@@ -260,6 +266,9 @@ class CaseQuery(models.Model):
         """What the query is about, as the case page words it."""
         if self.key_question is not None:
             return f"{self.key_question.code} {self.key_question.wording}"
+        if self.need:
+            found = next((n for n in self.case.case_kind.needs if n.key == self.need), None)
+            return "Criminogenic need: " + (found.label if found else self.need)
         fact = self.case.case_kind.fact(self.fact)
         attribute = self.case.case_kind.attribute(self.fact)
         return "Case fact: " + (fact.label if fact else attribute.label if attribute else self.fact)
@@ -288,7 +297,8 @@ class SecondMarking(models.Model):
 class SecondJudgement(models.Model):
     """The second marker's blind answer to one key question, and the lead's agreed answer where they differ.
 
-    The agreed answer is written to the case's Judgement too, since that is the one that counts.
+    The agreed answer is written to the case's Judgement too, since that is the one that counts; the first marker's
+    answer and evidence as they were are kept here, so the disagreement and its resolution stay on record.
     """
 
     marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="judgements")
@@ -296,6 +306,11 @@ class SecondJudgement(models.Model):
     answer = models.CharField(max_length=20, choices=Answer.choices)
     rationale = models.TextField(blank=True)
     agreed_answer = models.CharField(max_length=20, choices=Answer.choices, blank=True)
+    agreed_reason = models.TextField(blank=True, help_text="Why the agreed answer is the right one.")
+    first_answer = models.CharField(
+        max_length=20, choices=Answer.choices, blank=True, help_text="The first marker's answer when agreed."
+    )
+    first_rationale = models.TextField(blank=True, help_text="The first marker's evidence when agreed.")
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -310,7 +325,8 @@ class SecondJudgement(models.Model):
             models.UniqueConstraint(fields=["marking", "key_question"], name="second_judgement_unique"),
             models.CheckConstraint(
                 condition=models.Q(answer__in=Answer.values)
-                & models.Q(agreed_answer__in=["", *Answer.values]),
+                & models.Q(agreed_answer__in=["", *Answer.values])
+                & models.Q(first_answer__in=["", *Answer.values]),
                 name="second_judgement_answers_valid",
             ),
         ]

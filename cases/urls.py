@@ -22,6 +22,7 @@ inspection_urlpatterns = [
     path("<int:pk>/sample/import/confirm/", sample.sample_import_confirm, name="sample_import_confirm"),
     path("<int:pk>/sample/template/<slug:kind>.csv", sample.sample_template, name="sample_template"),
     path("<int:pk>/assignment/", sample.assignment, name="assignment"),
+    path("<int:pk>/assignment/share/", sample.assignment_share, name="assignment_share"),
     # The sample designer, one design per case kind (cases/views/sampling.py).
     path("<int:pk>/sample/designer/", sampling.designer, name="sample_designer"),
     path("<int:pk>/sample/designer/<slug:kind>/", sampling.design, name="sample_design"),
@@ -34,6 +35,7 @@ inspection_urlpatterns = [
         "<int:pk>/sample/designer/<slug:kind>/replace/<int:row_pk>/", sampling.replace, name="sample_replace"
     ),
     path("<int:pk>/quality-assurance/", quality_assurance.quality_assurance, name="quality_assurance"),
+    path("<int:pk>/quality-assurance/approve/", quality_assurance.cases_approve, name="cases_approve"),
     path("<int:pk>/quality-assurance/<int:case_pk>/", quality_assurance.case_review, name="case_review"),
     path(
         "<int:pk>/quality-assurance/<int:case_pk>/approve/",
@@ -43,6 +45,11 @@ inspection_urlpatterns = [
     path("<int:pk>/moderation/", moderation.moderation, name="moderation"),
     path(
         "<int:pk>/moderation/agree/<int:judgement_pk>/", moderation.moderation_agree, name="moderation_agree"
+    ),
+    path(
+        "<int:pk>/moderation/unchoose/<int:marking_pk>/",
+        moderation.second_marking_unchoose,
+        name="second_marking_unchoose",
     ),
     path("<int:pk>/second-marking/<int:marking_pk>/", moderation.second_marking, name="second_marking"),
     # The assistant inspector's answer to a quality-assurance query (the form is templates/cases/includes/).

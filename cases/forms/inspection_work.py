@@ -11,7 +11,7 @@ from inspections.forms import form_helper, within_limit
 from ..fields import key_question_field
 from ..models import Answer
 from ..services.answers import ANSWER_MISSING
-from ..services.moderation import AGREEMENT_MISSING, PERCENTAGE_OUT_OF_RANGE
+from ..services.moderation import AGREEMENT_MISSING, AGREEMENT_REASON_MISSING, PERCENTAGE_OUT_OF_RANGE
 from ..services.workflow import NO_CASES_SELECTED, QUERY_SUBJECT_MISSING, QUERY_TEXT_MISSING
 
 
@@ -79,13 +79,14 @@ class ReturnForm(forms.Form):
         error_messages={"required": QUERY_TEXT_MISSING},
     )
 
-    def __init__(self, *args, key_questions, facts, **kwargs):
-        """key_questions: the case's (code and wording); facts: its facts as (key, label)."""
+    def __init__(self, *args, key_questions, facts, needs=(), **kwargs):
+        """key_questions: the case's (code and wording); facts and needs: its facts and needs as (key, label)."""
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [
-            ("", "Choose a key question or case fact"),
+            ("", "Choose a key question, case fact or need"),
             ("Key questions", [(f"kq:{kq.code}", f"{kq.code} {kq.wording}") for kq in key_questions]),
             ("Case facts", [(f"fact:{key}", label) for key, label in facts]),
+            *([("Criminogenic needs", [(f"need:{key}", label) for key, label in needs])] if needs else []),
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -98,7 +99,7 @@ class ReturnForm(forms.Form):
 
     def subject_kwargs(self) -> dict:
         kind, _, value = self.cleaned_data["subject"].partition(":")
-        return {"key_question_code": value} if kind == "kq" else {"fact": value}
+        return {{"kq": "key_question_code", "need": "need"}.get(kind, "fact"): value}
 
 
 class SecondMarkingChoiceForm(forms.Form):
@@ -144,11 +145,19 @@ class SecondMarkingShareForm(forms.Form):
 
 
 class AgreedJudgementForm(forms.Form):
+    """The resolution of one disagreement; its fields are named per disagreement (prefix), as several show at once."""
+
     answer = forms.ChoiceField(
         label="Agreed judgement",
         choices=Answer.choices,
         widget=forms.RadioSelect,
         error_messages={"required": AGREEMENT_MISSING},
+    )
+    reason = forms.CharField(
+        label="Why is this the agreed judgement?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=within_limit("Why this is the agreed judgement"),
+        error_messages={"required": AGREEMENT_REASON_MISSING},
     )
 
 

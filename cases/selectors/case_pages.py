@@ -319,7 +319,8 @@ def fact_history(case: InspectedCase, key: str) -> list[JudgementChange]:
 
 # record: a historical CaseNeed, or None; django-simple-history's generated models have no static type.
 def _need_display(record: Any) -> str:
-    if record is None or record.history_type == "-" or record.linked_to_offending is None:
+    # A current CaseNeed (no history_type) is shown as its latest record would be.
+    if record is None or getattr(record, "history_type", "") == "-" or record.linked_to_offending is None:
         return ""
     if not record.linked_to_offending:
         return "Not linked to offending"

@@ -4,11 +4,12 @@ work on, the sample, assignment, quality assurance and moderation. Each runs a f
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from inspections import statistics
 from inspections.models import Inspection, KeyQuestion, Role
@@ -16,13 +17,16 @@ from inspections.models import Inspection, KeyQuestion, Role
 from ..imports import in_sentence
 from ..models import (
     Answer,
+    CaseFact,
+    CaseNeed,
     CaseQuery,
     InspectedCase,
     Judgement,
     SecondJudgement,
     SecondMarking,
 )
-from .case_pages import FactItem, NeedItem, case_page, case_queries
+from .case_pages import CasePage, FactItem, NeedItem, case_page, case_queries
+from .case_pages import _need_display as need_display
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -143,10 +147,11 @@ def inspection_cases(inspection: Inspection) -> QuerySet[InspectedCase]:
     return inspection.cases.select_related("assistant_inspector").order_by("reference")
 
 
-def quality_assurance_queue(inspection: Inspection) -> QuerySet[InspectedCase]:
-    """Cases waiting for quality assurance first, then returned and approved ones, with open query counts."""
+def quality_assurance_queue(inspection: Inspection, statuses: Sequence[str] = ()) -> QuerySet[InspectedCase]:
+    """Cases waiting for quality assurance first, then returned and approved ones (only those of `statuses`, if
+    given), with open query counts."""
     return (
-        inspection.cases.filter(status__in=InspectedCase.REVIEWED_STATUSES)
+        inspection.cases.filter(status__in=statuses or InspectedCase.REVIEWED_STATUSES)
         .select_related("assistant_inspector")
         .annotate(
             open_queries=Count("queries", filter=Q(queries__answer="")),
@@ -170,13 +175,27 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class AnswerChange:
+    """One answer as it was when the latest query was raised and as it is now."""
+
+    subject: str
+    before: str
+    after: str
+    evidence_before: str = ""
+    evidence_after: str = ""
+
+
+@dataclass(frozen=True)
 class CaseReview:
     case: InspectedCase
-    judgements: list[tuple[KeyQuestion, Judgement | None]]
+    judgements: list[tuple[KeyQuestion, Judgement | None, int]]  # with how many times each answer changed
     queries: list[CaseQuery]
     status_history: list[StatusChange]
     facts: list[FactItem]
     needs: list[NeedItem]
+    # Since the latest query was raised: when, and each answer changed since (key questions, facts, needs).
+    query_raised_at: datetime.datetime | None = None
+    changed_since_query: list[AnswerChange] = field(default_factory=list)
 
 
 def status_history(case: InspectedCase) -> list[StatusChange]:
@@ -196,14 +215,65 @@ def case_review(case: InspectedCase) -> CaseReview:
     """What quality assurance reads: every key question the case answers with the assistant inspector's judgement,
     its facts and needs, the thread and the case's status history (returned after approval shows there)."""
     page = case_page(case)
+    queries = case_queries(case)
+    since = queries[-1].raised_at if queries else None
     return CaseReview(
         case=case,
-        judgements=[(item.key_question, item.judgement) for item in page.key_question_items],
-        queries=case_queries(case),
+        judgements=[(item.key_question, item.judgement, item.changes) for item in page.key_question_items],
+        queries=queries,
         status_history=status_history(case),
         facts=page.facts,
         needs=page.needs,
+        query_raised_at=since,
+        changed_since_query=changes_since(page, since) if since else [],
     )
+
+
+def _as_at(records: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, Any]:
+    """The last historical record of each row (None where it was deleted), from records oldest first."""
+    latest: dict[Any, Any] = {}
+    for record in records:
+        latest[key(record)] = None if record.history_type == "-" else record
+    return latest
+
+
+def changes_since(page: CasePage, since: datetime.datetime) -> list[AnswerChange]:
+    """Each answer on the case page that differs from what it was at `since` (from django-simple-history, four
+    queries): key questions with their evidence, then facts (and attributes recorded on the case), then needs."""
+    case = page.case
+    earlier = {"case_id": case.pk, "history_date__lte": since}
+    judgements = _as_at(
+        Judgement.history.filter(**earlier).order_by("history_date", "history_id"),
+        lambda r: r.key_question_id,
+    )
+    changes = []
+    for item in page.key_question_items:
+        was, now = judgements.get(item.key_question.pk), item.judgement
+        before = (was.get_answer_display() if was else "", was.rationale if was else "")
+        after = (now.get_answer_display() if now else "", now.rationale if now else "")
+        if before != after:
+            subject = f"{item.key_question.code} {item.key_question.wording}"
+            changes.append(AnswerChange(subject, before[0], after[0], before[1], after[1]))
+    facts = _as_at(CaseFact.history.filter(**earlier).order_by("history_date", "history_id"), lambda r: r.key)
+    then = case.history.filter(history_date__lte=since).order_by("-history_date", "-history_id").first()
+    attributes = (then.attributes if then else None) or {}
+    on_case = {a.key for a in case.case_kind.attributes if a.recorded_on_case}
+    for fact in page.facts:
+        value = (attributes.get(fact.key) or "") if fact.key in on_case else None
+        if value is None:
+            record = facts.get(fact.key)
+            value = record.value if record else ""
+        if value != fact.value:
+            labels = dict(fact.choices)
+            changes.append(AnswerChange(fact.label, labels.get(value, value), fact.display))
+    needs = _as_at(
+        CaseNeed.history.filter(**earlier).order_by("history_date", "history_id"), lambda r: r.need
+    )
+    for need in page.needs:
+        before_need, after_need = need_display(needs.get(need.need.key)), need_display(need.row)
+        if before_need != after_need:
+            changes.append(AnswerChange(need.need.label, before_need, after_need))
+    return changes
 
 
 @dataclass(frozen=True)
@@ -217,31 +287,58 @@ class Marked(TypedDict):
 
 
 class FirstAnswer(TypedDict):
-    first_answer: str | None  # the first marker's answer to the same key question
+    first_marking: str | None  # the first marker's answer: as it was when agreed, or the case's current one
+    first_evidence: str | None  # and their evidence
 
 
 @dataclass(frozen=True)
 class Moderation:
     markings: list[WithAnnotations[SecondMarking, Marked]]
     agreements: list[KeyQuestionAgreement]
-    disagreements: list[WithAnnotations[SecondJudgement, FirstAnswer]]
+    unresolved: list[WithAnnotations[SecondJudgement, FirstAnswer]]
+    resolved: list[WithAnnotations[SecondJudgement, FirstAnswer]]
 
 
-def moderation(inspection: Inspection) -> Moderation:
-    """Agreement per key question between first and second markers, and the disagreements to settle."""
-    first_answer = Judgement.objects.filter(
-        case=OuterRef("marking__case"), key_question=OuterRef("key_question")
-    ).values("answer")[:1]
-    second = SecondJudgement.objects.filter(marking__case__inspection=inspection).annotate(
-        first_answer=Subquery(first_answer)
+def _second_judgements(inspection: Inspection) -> QuerySet[WithAnnotations[SecondJudgement, FirstAnswer]]:
+    """The inspection's second judgements with the first marking beside each: the first marker's answer and
+    evidence kept when the disagreement was resolved, else the case's judgement now."""
+    current = Judgement.objects.filter(case=OuterRef("marking__case"), key_question=OuterRef("key_question"))
+    resolved = ~Q(agreed_answer="")
+    return SecondJudgement.objects.filter(marking__case__inspection=inspection).annotate(
+        first_marking=Case(
+            When(resolved, then=F("first_answer")), default=Subquery(current.values("answer")[:1])
+        ),
+        first_evidence=Case(
+            When(resolved, then=F("first_rationale")), default=Subquery(current.values("rationale")[:1])
+        ),
     )
-    table = second.values("key_question_id", "first_answer", "answer").annotate(n=Count("pk"))
+
+
+def moderation_agreement(inspection: Inspection) -> list[KeyQuestionAgreement]:
+    """Agreement between first and second markers per key question of the inspection's framework: observed
+    agreement, Cohen's kappa and Gwet's AC1 with n (two queries). A resolved disagreement still counts as one."""
+    table = (
+        _second_judgements(inspection)
+        .values("key_question_id", "first_marking", "answer")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     pairs: dict[int, list[tuple[str, str]]] = {}
     for row in table:
         pairs.setdefault(row["key_question_id"], []).extend(
-            [(row["first_answer"] or "", row["answer"])] * row["n"]
+            [(row["first_marking"] or "", row["answer"])] * row["n"]
         )
     key_questions = KeyQuestion.objects.of_framework(inspection.framework_id)
+    return [KeyQuestionAgreement(kq, statistics.agreement(pairs.get(kq.pk, []))) for kq in key_questions]
+
+
+def _label(answer: str | None) -> str:
+    return Answer(answer).label if answer else "Not answered"
+
+
+def moderation(inspection: Inspection) -> Moderation:
+    """The cases chosen, agreement per key question, the disagreements to resolve and those resolved (with the
+    first marker's evidence beside the second's, and the resolution: A, B or a new answer, and why)."""
     markings = list(
         SecondMarking.objects.filter(case__inspection=inspection)
         .select_related("case__assistant_inspector", "marker")
@@ -249,20 +346,27 @@ def moderation(inspection: Inspection) -> Moderation:
         .order_by("case__reference")
     )
     disagreements = list(
-        second.exclude(answer=Subquery(first_answer))
-        .select_related("marking__case", "marking__marker", "key_question")
+        _second_judgements(inspection)
+        .exclude(answer=F("first_marking"))
+        .select_related("marking__case__assistant_inspector", "marking__marker", "key_question", "agreed_by")
         .order_by("marking__case__reference", "key_question__standard__order", "key_question__order")
     )
-    for disagreement in disagreements:
-        first = disagreement.first_answer
-        # For the moderation page; a label computed here, not a field or SQL annotation the model type knows.
-        disagreement.first_answer_label = Answer(first).label if first else "Not answered"  # type: ignore[attr-defined]
+    for item in disagreements:
+        # For the moderation page; labels computed here, not fields or SQL annotations the model type knows.
+        item.first_answer_label = _label(item.first_marking)  # type: ignore[attr-defined]
+        if item.agreed_answer:
+            item.resolution = (  # type: ignore[attr-defined]
+                "The first marking (A)"
+                if item.agreed_answer == item.first_marking
+                else "The second marking (B)"
+                if item.agreed_answer == item.answer
+                else "A new answer"
+            )
     return Moderation(
         markings=markings,
-        agreements=[
-            KeyQuestionAgreement(kq, statistics.agreement(pairs.get(kq.pk, []))) for kq in key_questions
-        ],
-        disagreements=disagreements,
+        agreements=moderation_agreement(inspection),
+        unresolved=[item for item in disagreements if not item.agreed_answer],
+        resolved=[item for item in disagreements if item.agreed_answer],
     )
 
 

@@ -33,6 +33,11 @@ ALREADY_SECOND_MARKED = "Case {reference} is already chosen for second marking."
 NOT_THE_SECOND_MARKER = "Only the chosen second marker marks this case."
 SECOND_MARKING_DONE = "The second marking of this case has been recorded already."
 AGREEMENT_MISSING = "Select the agreed judgement"
+AGREEMENT_REASON_MISSING = "Enter why this is the agreed judgement"
+ALREADY_AGREED = "This disagreement has been resolved already."
+SECOND_MARKING_STARTED = (
+    "Case {reference} cannot be taken off second marking: its second marking is recorded."
+)
 
 
 @transaction.atomic
@@ -85,18 +90,44 @@ def second_marking_save(
 
 
 @transaction.atomic
-def moderation_agree(*, second_judgement: SecondJudgement, answer: str, user: User) -> Judgement:
-    """The lead records the agreed judgement of a double-marked key question; it is the one that counts."""
+def second_marking_unchoose(*, marking: SecondMarking, user: User) -> InspectedCase:
+    """The lead takes a case off second marking, before its second marker has recorded anything (kept in history)."""
+    marking = SecondMarking.objects.select_for_update().select_related("case__inspection").get(pk=marking.pk)
+    ensure_not_locked(marking.case.inspection)
+    if marking.judgements.exists():
+        raise CaseError(SECOND_MARKING_STARTED.format(reference=marking.case.reference))
+    marking._history_user = user
+    marking.delete()
+    return marking.case
+
+
+@transaction.atomic
+def moderation_agree(*, second_judgement: SecondJudgement, answer: str, reason: str, user: User) -> Judgement:
+    """The lead resolves a disagreement: the agreed judgement (the first marker's, the second's or a new one) and
+    why. It is the one that counts; the first marker's answer and evidence are kept beside it."""
+    second_judgement = (
+        SecondJudgement.objects.select_for_update(of=("self",))
+        .select_related("marking__case__inspection", "key_question")
+        .get(pk=second_judgement.pk)
+    )
     ensure_not_locked(second_judgement.marking.case.inspection)
+    if second_judgement.agreed_answer:
+        raise CaseError(ALREADY_AGREED)
+    errors = {}
     if answer not in Answer.values:
-        raise ValidationError({"answer": AGREEMENT_MISSING})
-    second_judgement.agreed_answer, second_judgement.agreed_by = answer, user
-    second_judgement.agreed_at = timezone.now()
-    second_judgement._history_user = user
-    second_judgement.save()
+        errors["answer"] = AGREEMENT_MISSING
+    if not reason.strip():
+        errors["reason"] = AGREEMENT_REASON_MISSING
+    if errors:
+        raise ValidationError(errors)
     judgement, _ = Judgement.objects.get_or_create(
         case=second_judgement.marking.case, key_question=second_judgement.key_question
     )
+    second_judgement.first_answer, second_judgement.first_rationale = judgement.answer, judgement.rationale
+    second_judgement.agreed_answer, second_judgement.agreed_by = answer, user
+    second_judgement.agreed_reason, second_judgement.agreed_at = reason.strip(), timezone.now()
+    second_judgement._history_user = user
+    second_judgement.save()
     judgement.answer, judgement.updated_by = answer, user
     judgement._history_user = user
     judgement.save(update_fields=["answer", "updated_by", "updated_at"])

@@ -7,18 +7,21 @@ inspections.permissions).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history, update_change_reason
 
 from inspections.models import Inspection, InspectionMembership, KeyQuestion, Role
 from inspections.services import InspectionError, ensure_not_locked
 
-from ..errors import CaseError
+from ..errors import CaseConflict, CaseError
 from ..models import CaseQuery, InspectedCase
 from ..questions import case_fact_questions, case_key_questions
 from .answers import EVIDENCE_MAX_LENGTH
@@ -28,12 +31,18 @@ if TYPE_CHECKING:
 
 NOT_AN_ASSISTANT_INSPECTOR = "{user} is not an assistant inspector on this inspection's team."
 NO_CASES_SELECTED = "Select at least one case"
+CHANGED_SINCE_SHOWN = "It changed after the list was shown (it is now {status}): review it again."
 APPROVED_CANNOT_MOVE = "Case {reference} is approved and cannot be reassigned."
 NOT_SUBMITTED = "Only a submitted case can be approved or returned; this one is {status}."
 NOT_RETURNABLE = "Only a submitted or approved case can be returned; this one is {status}."
 RETURNED_AFTER_APPROVAL = "Returned after approval with a query: {text}"
 QUERY_TEXT_MISSING = "Enter your query"
-QUERY_SUBJECT_MISSING = "Select the key question or case fact your query is about"
+QUERY_SUBJECT_MISSING = "Select the key question, case fact or need your query is about"
+SHARE_CHANGED = "The cases or the team changed since you looked, so nothing was assigned. Check the new share and confirm again."
+NO_ASSISTANT_INSPECTORS = "This inspection has no assistant inspectors to share cases among."
+NO_CASES_TO_SHARE = (
+    "Select the cases to share, or leave them all unselected to share the cases not yet assigned"
+)
 QUERY_ANSWER_MISSING = "Enter your answer to the query"
 QUERY_ANSWER_TOO_LONG = "Your answer to the query must be {limit:,} characters or less"
 QUERY_ALREADY_ANSWERED = "This query has already been answered."
@@ -98,6 +107,85 @@ def cases_assign(
     return len(cases)
 
 
+Member = TypeVar("Member", bound=Hashable)
+Item = TypeVar("Item")
+
+
+def even_share(items: Sequence[Item], loads: Mapping[Member, int]) -> dict[Member, list[Item]]:
+    """Share items (in their order) among members as evenly as whole numbers allow: each gets len // members, and
+    the remainder goes one each to the members with the fewest already (loads), ties in the members' given order.
+    Each member's items are consecutive."""
+    if not loads:
+        return {}
+    base, remainder = divmod(len(items), len(loads))
+    position = {member: index for index, member in enumerate(loads)}
+    extra = set(sorted(loads, key=lambda m: (loads[m], position[m]))[:remainder])
+    shares: dict[Member, list[Item]] = {}
+    start = 0
+    for member in loads:
+        size = base + (1 if member in extra else 0)
+        shares[member] = list(items[start : start + size])
+        start += size
+    return shares
+
+
+def share_evenly_plan(*, inspection: Inspection, case_ids: Iterable[int]) -> dict[User, list[InspectedCase]]:
+    """Who would get which cases if the chosen cases (or, with none chosen, every case not yet assigned) were shared
+    evenly among the inspection's assistant inspectors; their cases outside the share count as their load."""
+    chosen = list(case_ids)
+    cases = inspection.cases.select_related("assistant_inspector").order_by("reference")
+    cases = cases.filter(pk__in=chosen) if chosen else cases.filter(assistant_inspector__isnull=True)
+    sharing = list(cases)
+    if not sharing:
+        raise CaseError(NO_CASES_TO_SHARE)
+    approved = [case for case in sharing if case.status == InspectedCase.Status.APPROVED]
+    if approved:
+        raise CaseError(APPROVED_CANNOT_MOVE.format(reference=approved[0].reference))
+    in_share = [case.pk for case in sharing]
+    team = (
+        get_user_model()
+        .objects.filter(pk__in=assistant_inspector_ids(inspection))
+        .annotate(
+            load=Count(
+                "assigned_cases",
+                filter=Q(assigned_cases__inspection=inspection) & ~Q(assigned_cases__pk__in=in_share),
+            )
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+    members = list(team)
+    if not members:
+        raise CaseError(NO_ASSISTANT_INSPECTORS)
+    return even_share(sharing, {member: member.load for member in members})
+
+
+@transaction.atomic
+def cases_share_evenly(
+    *, inspection: Inspection, case_ids: Iterable[int], user: User, expected: Mapping[int, int]
+) -> dict[User, list[InspectedCase]]:
+    """Share the chosen (or unassigned) cases evenly among the assistant inspectors, as share_evenly_plan says.
+
+    expected: {case id: assistant inspector id} as the lead confirmed it; if the plan is different now (cases or
+    the team changed since), nothing is assigned and CaseError says so.
+    """
+    ensure_not_locked(inspection)
+    Inspection.objects.select_for_update().filter(
+        pk=inspection.pk
+    ).first()  # one share at a time per inspection
+    plan = share_evenly_plan(inspection=inspection, case_ids=case_ids)
+    if {case.pk: member.pk for member, cases in plan.items() for case in cases} != dict(expected):
+        raise CaseError(SHARE_CHANGED)
+    for member, cases in plan.items():
+        if cases:
+            cases_assign(
+                inspection=inspection,
+                case_ids=[case.pk for case in cases],
+                assistant_inspector=member,
+                user=user,
+            )
+    return plan
+
+
 def _locked_submitted(
     case: InspectedCase,
     statuses: tuple[str, ...] = (InspectedCase.Status.SUBMITTED,),
@@ -122,16 +210,55 @@ def _decide(current: InspectedCase, status: str, user: User, reason: str = "") -
 
 
 @transaction.atomic
-def case_approve(*, case: InspectedCase, user: User) -> InspectedCase:
-    """Quality assurance approves a submitted case; it is read-only from then on."""
-    return _decide(_locked_submitted(case), InspectedCase.Status.APPROVED, user)
+def case_approve(*, case: InspectedCase, user: User, expected_version: int | None = None) -> InspectedCase:
+    """Quality assurance approves a submitted case; it is read-only from then on.
+
+    With expected_version (the version the approver saw), a case saved since is refused with CaseConflict.
+    """
+    current = InspectedCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise CaseConflict(current)
+    return _decide(_locked_submitted(current), InspectedCase.Status.APPROVED, user)
+
+
+@dataclass(frozen=True)
+class BulkApproval:
+    approved: list[InspectedCase]
+    # (case reference, why it was not approved), in reference order.
+    refused: list[tuple[str, str]]
+
+
+def cases_approve(*, inspection: Inspection, versions: Mapping[int, int], user: User) -> BulkApproval:
+    """Approve several submitted cases of an inspection, each through case_approve (its own transaction, its own
+    history record by this user), at the version the approver saw: {case id: version}. A case changed or no longer
+    submitted since is not approved, and is listed with the reason; the others are."""
+    ensure_not_locked(inspection)
+    cases = list(inspection.cases.filter(pk__in=list(versions)).order_by("reference"))
+    if not cases:
+        raise CaseError(NO_CASES_SELECTED)
+    approved, refused = [], []
+    for case in cases:
+        try:
+            approved.append(case_approve(case=case, user=user, expected_version=versions[case.pk]))
+        except CaseConflict as conflict:
+            status = conflict.current.get_status_display().lower()
+            refused.append((case.reference, CHANGED_SINCE_SHOWN.format(status=status)))
+        except CaseError as error:
+            refused.append((case.reference, str(error)))
+    return BulkApproval(approved, refused)
 
 
 @transaction.atomic
 def case_return(
-    *, case: InspectedCase, user: User, text: str, key_question_code: str = "", fact: str = ""
+    *,
+    case: InspectedCase,
+    user: User,
+    text: str,
+    key_question_code: str = "",
+    fact: str = "",
+    need: str = "",
 ) -> CaseQuery:
-    """Return a submitted case to its assistant inspector with a query on one key question or case fact.
+    """Return a submitted case to its assistant inspector with a query on one key question, case fact or need.
 
     An approved case can be returned too while the inspection is open (after unlocking it, to correct a case): its
     history says it was returned after approval, and it needs approving again before the inspection can be locked.
@@ -151,11 +278,16 @@ def case_return(
             .first()
         )
     known_fact = fact in {asked.key for asked in case_fact_questions(current)}
-    if bool(key_question) == known_fact or (key_question_code and key_question is None):
+    known_need = need in {item.key for item in current.case_kind.needs}
+    named = [bool(key_question_code), bool(fact), bool(need)]
+    known = [key_question is not None, known_fact, known_need]
+    if named.count(True) != 1 or named != known:
         errors["subject"] = QUERY_SUBJECT_MISSING
     if errors:
         raise ValidationError(errors)
-    query = CaseQuery(case=current, key_question=key_question, fact=fact, text=text.strip(), raised_by=user)
+    query = CaseQuery(
+        case=current, key_question=key_question, fact=fact, need=need, text=text.strip(), raised_by=user
+    )
     query._history_user = user
     query.save()
     reason = RETURNED_AFTER_APPROVAL.format(text=query.text) if was_approved else ""

@@ -59,15 +59,36 @@ def moderation(request, pk):
             return redirect("inspections:moderation", pk=pk)
     except (ValidationError, CaseError, InspectionError) as error:
         show_refusal(share_form if sharing else form, error)
+    return _render_moderation(request, inspection, form=form, share_form=share_form)
+
+
+def _render_moderation(request, inspection, *, form=None, share_form=None, agree_form=None):
+    """The moderation page; agree_form is a refused AgreedJudgementForm, shown again on its disagreement."""
+    if form is None:
+        form = forms.SecondMarkingChoiceForm(
+            cases=inspection.cases.filter(second_marking__isnull=True).order_by("reference"),
+            assistant_inspectors=selectors.assistant_inspectors_with_load(inspection),
+        )
+    moderation = selectors.moderation(inspection)
+    unresolved = [
+        (
+            second,
+            agree_form
+            if agree_form is not None and agree_form.second_pk == second.pk
+            else forms.AgreedJudgementForm(prefix=f"agree-{second.pk}"),
+        )
+        for second in moderation.unresolved
+    ]
     return render(
         request,
         "cases/moderation.html",
         {
             "inspection": inspection,
             "form": form,
-            "share_form": share_form,
-            "moderation": selectors.moderation(inspection),
-            "answer_choices": forms.AgreedJudgementForm.base_fields["answer"].choices,
+            "share_form": share_form or forms.SecondMarkingShareForm(),
+            "agree_form": agree_form,
+            "moderation": moderation,
+            "unresolved": unresolved,
         },
     )
 
@@ -75,26 +96,45 @@ def moderation(request, pk):
 @login_required
 @require_POST
 def moderation_agree(request, pk, judgement_pk):
+    """Resolve a disagreement: the agreed judgement and why. A refusal shows the page again with the user's text."""
     inspection = inspection_for_user(request, pk)
     second = get_object_or_404(
         SecondJudgement.objects.select_related("marking__case__inspection", "key_question"),
         pk=judgement_pk,
         marking__case__inspection=inspection,
     )
-    form = forms.AgreedJudgementForm(request.POST)
+    form = forms.AgreedJudgementForm(request.POST, prefix=f"agree-{second.pk}")
     if form.is_valid():
         try:
             services.moderation_agree(
-                second_judgement=second, answer=form.cleaned_data["answer"], user=request.user
+                second_judgement=second,
+                answer=form.cleaned_data["answer"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
             )
-        except (CaseError, InspectionError, ValidationError) as error:
-            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        except (ValidationError, CaseError, InspectionError) as error:
+            show_refusal(form, error)
         else:
             messages.success(
                 request, f"Agreed judgement recorded for {second.marking.case} {second.key_question.code}"
             )
+            return redirect("inspections:moderation", pk=pk)
+    form.second_pk = second.pk  # the disagreement the refused form belongs to, for the template
+    return _render_moderation(request, inspection, agree_form=form)
+
+
+@login_required
+@require_POST
+def second_marking_unchoose(request, pk, marking_pk):
+    """Take a case off second marking before its second marker has started."""
+    inspection = inspection_for_user(request, pk)
+    marking = get_object_or_404(SecondMarking, pk=marking_pk, case__inspection=inspection)
+    try:
+        case = services.second_marking_unchoose(marking=marking, user=request.user)
+    except (CaseError, InspectionError) as error:
+        messages.error(request, str(error))
     else:
-        messages.error(request, "Select the agreed judgement")
+        messages.success(request, f"Case {case.reference} is no longer chosen for second marking")
     return redirect("inspections:moderation", pk=pk)
 
 

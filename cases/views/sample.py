@@ -1,4 +1,5 @@
-"""The lead's sample pages: importing the case sample, its summary, and assigning cases to assistant inspectors."""
+"""The lead's sample pages: importing the case sample, its summary, and assigning cases to assistant inspectors (one
+by one or shared evenly, after a confirmation)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -166,4 +167,50 @@ def assignment(request, pk):
             "selected": selected,
             "assistant_inspectors": assistant_inspectors,
         },
+    )
+
+
+def _posted_ids(request, name: str) -> list[int]:
+    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+
+
+@login_required
+@require_POST
+def assignment_share(request, pk):
+    """Share the selected cases (or every unassigned one) evenly: first the plan to confirm, then the change."""
+    inspection = inspection_for_user(request, pk)
+    if refused := refuse_if_locked(request, inspection):
+        return refused
+    case_ids = _posted_ids(request, "cases")
+    try:
+        if "confirm" in request.POST:
+            expected = {}
+            for pair in request.POST.getlist("plan"):
+                case_id, _, user_id = pair.partition(":")
+                if case_id.isdigit() and user_id.isdigit():
+                    expected[int(case_id)] = int(user_id)
+            plan = workflow.cases_share_evenly(
+                inspection=inspection, case_ids=case_ids, user=request.user, expected=expected
+            )
+            shared = sum(len(cases) for cases in plan.values())
+            messages.success(
+                request,
+                ngettext("%(count)d case shared among %(people)d assistant inspectors",
+                         "%(count)d cases shared among %(people)d assistant inspectors", shared)
+                % {"count": shared, "people": len(plan)},
+            )  # fmt: skip
+            return redirect("inspections:assignment", pk=pk)
+    except (CaseError, InspectionError) as error:
+        messages.error(request, str(error))
+        if str(error) != workflow.SHARE_CHANGED:
+            return redirect("inspections:assignment", pk=pk)
+    try:
+        plan = workflow.share_evenly_plan(inspection=inspection, case_ids=case_ids)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect("inspections:assignment", pk=pk)
+    return render(
+        request,
+        "cases/assignment_share.html",
+        {"inspection": inspection, "plan": plan, "case_ids": case_ids, "selected": bool(case_ids)},
     )

@@ -201,9 +201,9 @@ def test_the_leads_agreed_judgement_is_the_one_that_counts(submitted, second_ass
     )
     second = SecondJudgement.objects.get(marking=marking, key_question__code="2.2.1")
     with pytest.raises(ValidationError):
-        moderation.moderation_agree(second_judgement=second, answer="maybe", user=lead)
+        moderation.moderation_agree(second_judgement=second, answer="maybe", reason="", user=lead)
 
-    moderation.moderation_agree(second_judgement=second, answer="no", user=lead)
+    moderation.moderation_agree(second_judgement=second, answer="no", reason="Agreed.", user=lead)
 
     assert Judgement.objects.get(case=submitted, key_question__code="2.2.1").answer == "no"
     second.refresh_from_db()

@@ -132,7 +132,9 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     expect(page.get_by_role("button", name="Lock the inspection")).to_have_count(0)
     assert_accessible(page)
 
-    moderation.moderation_agree(second_judgement=disagreement, answer=Answer.YES, user=lead)
+    moderation.moderation_agree(
+        second_judgement=disagreement, answer=Answer.YES, reason="The notes support it.", user=lead
+    )
     page.reload()
     results = page.locator("#results-to-lock")
     expect(results).to_contain_text("Overall rating")

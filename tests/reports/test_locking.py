@@ -35,7 +35,9 @@ def test_lock_is_refused_while_a_second_marking_disagreement_is_unresolved(inspe
         lock.inspection_lock(inspection=inspection, user=lead)
     assert refused.value.problems == [overview.DISAGREEMENT_UNRESOLVED.format(count=1)]
 
-    moderation.moderation_agree(second_judgement=ready_to_lock, answer=Answer.YES, user=lead)
+    moderation.moderation_agree(
+        second_judgement=ready_to_lock, answer=Answer.YES, reason="The notes support it.", user=lead
+    )
 
     lock.inspection_lock(inspection=inspection, user=lead)
     inspection.refresh_from_db()
@@ -51,7 +53,9 @@ def test_lock_page_shows_the_results_it_will_freeze_before_the_lead_confirms(
     assert "1 second-marking disagreement is not yet resolved" in page
     assert "results-to-lock" not in page
 
-    moderation.moderation_agree(second_judgement=ready_to_lock, answer=Answer.NO, user=lead)
+    moderation.moderation_agree(
+        second_judgement=ready_to_lock, answer=Answer.NO, reason="The notes support it.", user=lead
+    )
     page = client.get(path).text
     assert 'id="results-to-lock"' in page
     assert "1.1 " in page  # each standard with its rating
