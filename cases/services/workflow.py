@@ -134,7 +134,11 @@ def share_evenly_plan(*, inspection: Inspection, case_ids: Iterable[int]) -> dic
     evenly among the inspection's assistant inspectors; their cases outside the share count as their load."""
     chosen = list(case_ids)
     cases = inspection.cases.select_related("assistant_inspector").order_by("reference")
-    cases = cases.filter(pk__in=chosen) if chosen else cases.filter(assistant_inspector__isnull=True)
+    cases = (
+        cases.filter(pk__in=chosen)
+        if chosen
+        else cases.filter(assistant_inspector__isnull=True).exclude(status=InspectedCase.Status.APPROVED)
+    )
     sharing = list(cases)
     if not sharing:
         raise CaseError(NO_CASES_TO_SHARE)
