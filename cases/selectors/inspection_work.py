@@ -356,11 +356,11 @@ def moderation(inspection: Inspection) -> Moderation:
         item.first_answer_label = _label(item.first_marking)  # type: ignore[attr-defined]
         if item.agreed_answer:
             item.resolution = (  # type: ignore[attr-defined]
-                "The first marking (A)"
+                "the first marking (A)"
                 if item.agreed_answer == item.first_marking
-                else "The second marking (B)"
+                else "the second marking (B)"
                 if item.agreed_answer == item.answer
-                else "A new answer"
+                else "a new answer"
             )
     return Moderation(
         markings=markings,

@@ -422,7 +422,7 @@ def test_a_resolved_disagreement_stays_listed_with_both_markings_its_resolution_
     assert "M1, 2.2.1" in resolved
     assert "Evidence in the notes." in resolved  # the first marker's evidence, as it was
     assert "No engagement in the first weeks." in resolved  # beside the second's
-    assert "No: the second marking (b)" in resolved
+    assert "No: the second marking (B)" in resolved
     assert "The notes show no contact for six weeks." in resolved
     assert 'id="no-unresolved"' in page
     # Agreement still counts the disagreement: 2.2.1 is 0% over one case, with no kappa or AC1 for one case.

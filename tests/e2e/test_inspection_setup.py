@@ -88,8 +88,14 @@ def test_lead_sets_up_an_inspection_with_govuk_dates_then_changes_its_team_and_d
     assert not Inspection.objects.filter(pk=inspection.pk).exists()
 
 
+def assert_no_sideways_scroll(page, width):
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+@pytest.mark.parametrize("width", [1280, 375])
 def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
-    page, new_page, transactional_db, framework, sign_in, assert_accessible, submit_case
+    page, new_page, transactional_db, framework, sign_in, assert_accessible, submit_case, width
 ):
     published_ratings_load()
     users = demo_users_create()
@@ -124,6 +130,7 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
         answer=Answer.NO,
     )
 
+    page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "lead", DEMO_PASSWORD)
     page.goto(f"/inspections/{inspection.pk}/lock/")
     expect(
@@ -131,6 +138,7 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     ).to_be_visible()
     expect(page.get_by_role("button", name="Lock the inspection")).to_have_count(0)
     assert_accessible(page)
+    assert_no_sideways_scroll(page, width)
 
     moderation.moderation_agree(
         second_judgement=disagreement, answer=Answer.YES, reason="The notes support it.", user=lead
@@ -144,16 +152,20 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     expect(page.get_by_text("Inspection locked and its results saved")).to_be_visible()
 
     page.get_by_role("link", name="Unlock the inspection").click()
+    assert_accessible(page)
+    assert_no_sideways_scroll(page, width)
     page.get_by_label("Why are you unlocking this inspection?").fill("FIX1's evidence was misread")
     page.get_by_role("button", name="Unlock inspection").click()
     expect(page.get_by_text("FIX1's evidence was misread")).to_be_visible()
 
     # The quality assurer returns the approved case with a query; its history says so.
     qa = new_page()
+    qa.set_viewport_size({"width": width, "height": 900})
     sign_in(qa, "quality", DEMO_PASSWORD)
     qa.goto(f"/inspections/{inspection.pk}/quality-assurance/{case.pk}/")
     qa.get_by_role("heading", name="Return this approved case with a query").wait_for()
     assert_accessible(qa)
+    assert_no_sideways_scroll(qa, width)
     qa.get_by_label("What is the query about?").select_option(value="kq:2.2.1")
     qa.get_by_label("Query", exact=True).fill("Recheck the engagement evidence")
     qa.get_by_role("button", name="Return case with this query").click()
@@ -162,16 +174,31 @@ def test_lock_waits_for_moderation_then_an_unlock_corrects_a_case_and_relocks(
     expect(qa.locator("#status-history")).to_contain_text(
         "Returned after approval with a query: Recheck the engagement evidence"
     )
+    # The case as corrected: the review shows what changed since the query.
+    case.refresh_from_db()
+    answers.case_save(
+        case=case,
+        user=amira,
+        expected_version=case.version,
+        judgements={"2.2.1": {"answer": Answer.YES, "rationale": "Engagement shown in the weekly contacts."}},
+    )
 
     # Corrected, resubmitted and approved again; relocking saves a second snapshot beside the first.
     case.refresh_from_db()
     workflow.case_query_answer(query=case.queries.get(), user=amira, answer="Rechecked")
     case = answers.case_submit(case=case, user=amira, expected_version=case.version)
-    workflow.case_approve(case=case, user=quality)
+    qa.goto(f"/inspections/{inspection.pk}/quality-assurance/{case.pk}/")
+    changed = qa.get_by_role("table", name="Answers changed since the query, before and after")
+    expect(changed).to_contain_text("Engagement shown in the weekly contacts.")
+    assert_accessible(qa)
+    assert_no_sideways_scroll(qa, width)
+    qa.get_by_role("button", name="Approve case FIX1").click()
+    expect(qa.get_by_text("Case FIX1 approved")).to_be_visible()
     page.goto(f"/inspections/{inspection.pk}/lock/")
     page.get_by_role("button", name="Lock the inspection").click()
     expect(page.locator("#snapshots li")).to_have_count(2)
     assert_accessible(page)
+    assert_no_sideways_scroll(page, width)
     assert InspectionSnapshot.objects.filter(inspection=inspection).count() == 2
 
 

@@ -247,7 +247,10 @@ def test_moderation_and_blind_second_marking_pages(
     page.reload()
     expect(page.get_by_role("heading", name="MOD1, 2.2.1")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("group", name="Agreed judgement for MOD1 2.2.1").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Agreed judgement for MOD1 2.2.1").get_by_label(
+        "No, the second marking (B)"
+    ).check()
+    page.get_by_label("Why is this the agreed judgement?").fill("No contact was recorded.")
     page.get_by_role("button", name="Record agreed judgement for MOD1 2.2.1").click()
     expect(page.get_by_text("Agreed judgement recorded for MOD1 2.2.1")).to_be_visible()
     assert case.judgements.get(key_question__code="2.2.1").answer == "no"
