@@ -173,9 +173,8 @@ def cases_share_evenly(
     the team changed since), nothing is assigned and CaseError says so.
     """
     ensure_not_locked(inspection)
-    Inspection.objects.select_for_update().filter(
-        pk=inspection.pk
-    ).first()  # one share at a time per inspection
+    # One share at a time per inspection (get() leaves out the default order, which joins the nullable PDU).
+    Inspection.objects.select_for_update().get(pk=inspection.pk)
     plan = share_evenly_plan(inspection=inspection, case_ids=case_ids)
     if {case.pk: member.pk for member, cases in plan.items() for case in cases} != dict(expected):
         raise CaseError(SHARE_CHANGED)
