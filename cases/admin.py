@@ -52,7 +52,7 @@ class CaseNeedAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 @admin.register(CaseQuery)
 class CaseQueryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
-    list_display = ["case", "key_question", "fact", "raised_by", "raised_at", "answered_at"]
+    list_display = ["case", "key_question", "fact", "need", "raised_by", "raised_at", "answered_at"]
     list_filter = ["case__inspection"]
     list_select_related = ["case", "key_question", "raised_by"]
     search_fields = ["case__reference", "text", "answer"]
@@ -61,7 +61,17 @@ class CaseQueryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 class SecondJudgementInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SecondJudgement
     extra = 0
-    fields = ["key_question", "answer", "rationale", "agreed_answer", "agreed_by", "agreed_at"]
+    fields = [
+        "key_question",
+        "answer",
+        "rationale",
+        "first_answer",
+        "first_rationale",
+        "agreed_answer",
+        "agreed_reason",
+        "agreed_by",
+        "agreed_at",
+    ]
 
 
 @admin.register(SecondMarking)

@@ -703,6 +703,8 @@ def post_actions(inspection, case):
         reverse("inspections:unlock", kwargs={"pk": inspection.pk}),
         reverse("inspections:case_approve", kwargs={"pk": inspection.pk, "case_pk": case.pk}),
         reverse("inspections:case_review", kwargs={"pk": inspection.pk, "case_pk": case.pk}),
+        reverse("inspections:cases_approve", kwargs={"pk": inspection.pk}),
+        reverse("inspections:assignment_share", kwargs={"pk": inspection.pk}),
     ]
 
 
@@ -723,7 +725,16 @@ def test_assistant_inspectors_cannot_post_any_lead_or_quality_action(
     client.force_login(assistant)
     for path in post_actions(inspection, case):
         response = client.post(
-            path, {"rating": "good", "rationale": "x", "subject": "fact:home_visits", "text": "x"}
+            path,
+            {
+                "rating": "good",
+                "rationale": "x",
+                "subject": "fact:home_visits",
+                "text": "x",
+                "cases": [case.pk],
+                f"version-{case.pk}": case.version,
+                "confirm": "yes",
+            },
         )
         assert response.status_code == 404, path
     case.refresh_from_db()
