@@ -6,11 +6,14 @@ None (no value), a Rating, or a Sufficiency (a rate with its n and 95% CI), whic
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from api.spreadsheets import csv_safe
+from django.utils import timezone
+
+from api.spreadsheets import csv_document, csv_safe
 from inspections import statistics
 
 from . import rating as rules
@@ -280,6 +283,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
             "Composite score",
             "Maximum",
             "Overall rating",
+            *(f"Standard {code}" for code in dashboard.case_codes),
             *(f"Standard {code}" for code in codes),
             "Published composite (2022–23)",
             "Published maximum",
@@ -295,6 +299,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
                 row.composite_score,
                 row.max_score,
                 row.overall_rating,
+                *(row.case_ratings.get(code) for code in dashboard.case_codes),
                 *(row.judgements.get(code) for code in codes),
                 row.published_composite,
                 row.published_max,
@@ -319,13 +324,80 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
     ]
 
 
-def tables_xlsx(tables: Iterable[Table]) -> bytes:
-    """A workbook with one sheet per table; numbers stay numbers."""
+# What every download says about itself (docs/api.md, "Dashboard downloads"): which unit and inspection, when, and
+# whether its figures are provisional. A CSV carries it as the last columns of every row (the table's own columns
+# keep their places), an XLSX as its first sheet.
+About = list[tuple[str, str]]
+ABOUT_PREFIX = "About: "
+
+
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def inspection_about(dashboard: InspectionDashboard, generated_at: datetime.datetime) -> About:
+    """Which PDU (or region) and inspection a download is of, its fieldwork dates, whether its results are
+    provisional or final, and when it was generated."""
+    inspection = dashboard.inspection
+    region = inspection.pdu.region if inspection.pdu is not None else inspection.region
+    if dashboard.provisional:
+        results = f"Provisional: the inspection is not locked (stage: {inspection.get_status_display()})"
+    elif dashboard.snapshot_taken_at:
+        results = f"Final: the inspection is locked; snapshot taken {_when(dashboard.snapshot_taken_at)}"
+    else:
+        results = "Final: the inspection is locked"
+    return [
+        ("PDU or region", inspection.unit.name),
+        ("Region", region.name if region else ""),
+        ("Inspection", str(inspection.pk)),
+        ("Framework", f"{dashboard.definition.name} (version {dashboard.definition.version})"),
+        ("Fieldwork start", inspection.fieldwork_start.isoformat()),
+        ("Fieldwork end", inspection.fieldwork_end.isoformat()),
+        ("Results", results),
+        ("Generated at", _when(generated_at)),
+    ]
+
+
+def national_about(dashboard: NationalDashboard, generated_at: datetime.datetime) -> About:
+    """The scope (national or a region), period and inspections of a national download, whether any figures in it
+    are provisional, and when it was generated."""
+    shown = dashboard.inspected
+    provisional = sum(1 for row in shown if row.provisional)
+    return [
+        ("PDU or region", dashboard.region.name if dashboard.region else "National: every PDU"),
+        ("Region", dashboard.region.name if dashboard.region else "Every region"),
+        ("Inspection", "Each PDU's latest inspection shown"),
+        ("Period", dashboard.period.label if dashboard.period else "Every period"),
+        ("Inspections included", "Locked and open" if dashboard.include_provisional else "Locked only"),
+        (
+            "Results",
+            f"Provisional: {provisional} of {len(shown)} inspections are not locked"
+            if provisional
+            else f"Final: all {len(shown)} inspections are locked",
+        ),
+        ("Generated at", _when(generated_at)),
+    ]
+
+
+def table_csv(table: Table, about: About) -> str:
+    """A table as CSV: one heading row, then a row per table row, each ending with the download's About columns."""
+    columns = [*table.export_columns(), *(ABOUT_PREFIX + name for name, _ in about)]
+    values = [value for _, value in about]
+    return csv_document(columns, ([*row, *values] for row in table.export_rows()))
+
+
+def tables_xlsx(tables: Iterable[Table], about: About) -> bytes:
+    """A workbook with an "about" sheet (what the download is of), then one sheet per table; numbers stay numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    sheet = workbook.active
+    sheet.title = "about"
+    sheet.append(["About this download"])
+    sheet["A1"].font = Font(bold=True)
+    for name, value in about:
+        sheet.append([name, csv_safe(value)])
     for table in tables:
         sheet = workbook.create_sheet(title=table.slug[:31])
         sheet.append([table.title])

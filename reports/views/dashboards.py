@@ -3,10 +3,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from api.spreadsheets import csv_document
 from inspections.permissions import can_view_national_dashboard
 
 from .. import charts, tables
@@ -142,16 +142,14 @@ def _filename(*parts: str) -> str:
     return "-".join(slugify(part) for part in parts if part)
 
 
-def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        csv_document(table.export_columns(), table.export_rows()), content_type="text/csv; charset=utf-8"
-    )
+def _csv_response(table: tables.Table, about: tables.About, filename: str) -> HttpResponse:
+    response = HttpResponse(tables.table_csv(table, about), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def _xlsx_response(table_list: list[tables.Table], filename: str) -> HttpResponse:
-    response = HttpResponse(tables.tables_xlsx(table_list), content_type=XLSX_TYPE)
+def _xlsx_response(table_list: list[tables.Table], about: tables.About, filename: str) -> HttpResponse:
+    response = HttpResponse(tables.tables_xlsx(table_list, about), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
@@ -168,7 +166,9 @@ def inspection_dashboard_csv(request, pk: int, table: str):
     dashboard = _dashboard_for_user(request, pk)
     chosen = _table(tables.inspection_tables(dashboard), table)
     return _csv_response(
-        chosen, _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), table)
+        chosen,
+        tables.inspection_about(dashboard, timezone.now()),
+        _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), table),
     )
 
 
@@ -176,7 +176,9 @@ def inspection_dashboard_csv(request, pk: int, table: str):
 def inspection_dashboard_xlsx(request, pk: int):
     dashboard = _dashboard_for_user(request, pk)
     name = _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), "dashboard")
-    return _xlsx_response(tables.inspection_tables(dashboard), name)
+    return _xlsx_response(
+        tables.inspection_tables(dashboard), tables.inspection_about(dashboard, timezone.now()), name
+    )
 
 
 def inspection_report_document(dashboard: selectors.InspectionDashboard):
@@ -207,7 +209,16 @@ def _national_for_user(request) -> selectors.NationalDashboard:
         region=int(region) if region.isascii() and region.isdigit() else None,
         period=request.GET.get("period") or None,
         sort=request.GET.get("sort", "pdu"),
+        # National figures are final by default: open inspections' provisional figures only when chosen.
+        include_provisional=request.GET.get("inspections") == INCLUDE_PROVISIONAL,
     )
+
+
+INCLUDE_PROVISIONAL = "include-provisional"
+INSPECTIONS_CHOICES = [
+    ("", "Locked inspections only (final figures)"),
+    (INCLUDE_PROVISIONAL, "Locked and open inspections (open ones are provisional)"),
+]
 
 
 SORT_CHOICES = [
@@ -242,6 +253,8 @@ def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dic
         filters["region"] = dashboard.region.pk
     if dashboard.period:
         filters["period"] = dashboard.period.slug
+    if dashboard.include_provisional:
+        filters["inspections"] = INCLUDE_PROVISIONAL
     headers = []
     for key, label, numeric in SORT_COLUMNS:
         aria_sort = None
@@ -286,6 +299,8 @@ def national_dashboard(request):
             "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
             "sort": sort,
             "sort_choices": SORT_CHOICES,
+            "inspections_choices": INSPECTIONS_CHOICES,
+            "inspections_choice": INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
             "sort_headers": _sort_headers(dashboard, sort),
             "distribution_chart": charts.distribution_chart(
                 "chart-distribution", "Overall ratings of the PDUs shown", dashboard.distribution
@@ -312,10 +327,16 @@ def _national_filename(dashboard: selectors.NationalDashboard, *parts: str) -> s
 def national_dashboard_csv(request, table: str):
     dashboard = _national_for_user(request)
     chosen = _table(tables.national_tables(dashboard), table)
-    return _csv_response(chosen, _national_filename(dashboard, table))
+    return _csv_response(
+        chosen, tables.national_about(dashboard, timezone.now()), _national_filename(dashboard, table)
+    )
 
 
 @login_required
 def national_dashboard_xlsx(request):
     dashboard = _national_for_user(request)
-    return _xlsx_response(tables.national_tables(dashboard), _national_filename(dashboard, "dashboard"))
+    return _xlsx_response(
+        tables.national_tables(dashboard),
+        tables.national_about(dashboard, timezone.now()),
+        _national_filename(dashboard, "dashboard"),
+    )
