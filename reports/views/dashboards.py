@@ -181,12 +181,19 @@ def inspection_dashboard_xlsx(request, pk: int):
     )
 
 
+def inspection_report_html(dashboard: selectors.InspectionDashboard) -> str:
+    """The inspection's report as the HTML WeasyPrint lays out: the dashboard's tables and charts."""
+    return render_to_string(
+        "reports/inspection_report_pdf.html",
+        {**_inspection_context(dashboard), "generated_at": timezone.now()},
+    )
+
+
 def inspection_report_document(dashboard: selectors.InspectionDashboard):
-    """The inspection's report laid out by WeasyPrint: the dashboard's tables and charts, ready to write as PDF."""
+    """The inspection's report laid out by WeasyPrint, ready to write as PDF."""
     from weasyprint import HTML
 
-    html = render_to_string("reports/inspection_report_pdf.html", _inspection_context(dashboard))
-    return HTML(string=html).render()
+    return HTML(string=inspection_report_html(dashboard)).render()
 
 
 @login_required

@@ -17,7 +17,7 @@ from reports import rating as rules
 from reports import tables
 from reports.models import InspectionSnapshot
 from reports.selectors import dashboards, results
-from reports.views.dashboards import inspection_report_document
+from reports.views.dashboards import inspection_report_document, inspection_report_html
 from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
@@ -375,6 +375,31 @@ def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
         if type(getattr(box, "replacement", None)).__name__ == "SVGImage"
     ]
     assert len(images) == 3
+
+
+def test_the_pdf_report_says_the_inspections_stage_in_words_and_keeps_each_chart_with_its_caption(framework):
+    inspection = _inspection_with_cases(framework, 3, status=Inspection.Status.QUALITY_ASSURANCE)
+    dashboard = dashboards.inspection_dashboard(
+        Inspection.objects.select_related("framework", "pdu__region").get(pk=inspection.pk)
+    )
+    html = inspection_report_html(dashboard)
+    assert "the inspection is quality assurance" not in html
+    document = inspection_report_document(dashboard)
+    text = " ".join(text for page in document.pages for text in _texts(page._page_box))
+    assert "the inspection is not locked yet (it is at the quality assurance stage)" in text
+    assert "Generated on " in text
+    # Each figure's own box (the first WeasyPrint makes for it; the others are anonymous ones inside) and the pages
+    # it is laid out on.
+    styles, pages = {}, {}
+    for number, page in enumerate(document.pages):
+        for box in _boxes(page._page_box):
+            if getattr(box, "element_tag", None) == "figure":
+                styles.setdefault(box.element, box.style["break_inside"])
+                pages.setdefault(box.element, set()).add(number)
+    assert len(styles) == 3
+    # WeasyPrint moves a figure that would not fit to the next page whole: caption and chart together.
+    assert set(styles.values()) == {"avoid"}
+    assert all(len(on) == 1 for on in pages.values())
 
 
 def test_the_pdf_download_is_a_tagged_pdf(client, inspection, lead):
