@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from api.spreadsheets import csv_document, csv_safe
+from cases.models import CaseStatus
+from cases.selectors.inspection_work import CaseProgress
 from inspections import statistics
 
 from . import rating as rules
+from .selectors.comparisons import AssistantInspectorRates, ComparisonRate
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
 from .selectors.rates import Breakdown, CaseFacts, KeyQuestionRate
 
@@ -30,6 +33,13 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     row_headers: bool = True  # the first cell of each row names it
+    # Key-question bands: each rate whose 95% CI crosses one of their boundaries is flagged (rates with no rating
+    # bands, such as case facts, have none).
+    bands: rules.FrameworkBands | None = None
+
+    def crossed(self, value: statistics.Sufficiency) -> list[float]:
+        """The band boundaries inside a rate's 95% interval (none without bands)."""
+        return [] if self.bands is None else rules.crossed_boundaries(value.lower, value.upper, self.bands)
 
     def export_columns(self) -> list[str]:
         """Column names with every rate column spread into its parts."""
@@ -44,6 +54,8 @@ class Table:
                     f"{column}: 95% CI lower %",
                     f"{column}: 95% CI upper %",
                 ]
+                if self.bands is not None:
+                    names.append(f"{column}: 95% CI crosses band boundaries %")
             else:
                 names.append(column)
         return names
@@ -62,6 +74,8 @@ class Table:
                         _rounded(cell.lower),
                         _rounded(cell.upper),
                     ]
+                    if self.bands is not None:
+                        values.append("; ".join(f"{boundary:g}" for boundary in self.crossed(cell)))
                 elif isinstance(cell, rules.Rating):
                     values.append(cell.label)
                 else:
@@ -78,7 +92,9 @@ def _rating(value: str | None) -> rules.Rating | None:
     return rules.Rating(value) if value else None
 
 
-def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> Table:
+def key_question_table(
+    key_questions: list[KeyQuestionRate], *, title: str, bands: rules.FrameworkBands | None = None
+) -> Table:
     """One row per key question: its standard, criterion and rate."""
     return Table(
         "key-questions",
@@ -94,6 +110,7 @@ def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> T
             ]
             for kq in key_questions
         ],
+        bands=bands,
     )
 
 
@@ -113,7 +130,11 @@ def breakdown_slug(part: Breakdown, breakdowns: list[Breakdown]) -> str:
     return _slug("by", part.case_kind if several_kinds else "", part.key)
 
 
-def breakdown_tables(key_questions: list[KeyQuestionRate], breakdowns: list[Breakdown]) -> list[Table]:
+def breakdown_tables(
+    key_questions: list[KeyQuestionRate],
+    breakdowns: list[Breakdown],
+    bands: rules.FrameworkBands | None = None,
+) -> list[Table]:
     """One table per breakdown attribute of each case kind (breakdown=True in the framework): its key questions'
     rates by the attribute's values."""
     several_kinds = len({part.case_kind for part in breakdowns}) > 1
@@ -131,6 +152,7 @@ def breakdown_tables(key_questions: list[KeyQuestionRate], breakdowns: list[Brea
                     [kq.code, *(kq.rates.by_attribute[part.key][value] for value, _ in part.values)]
                     for kq in of_kind
                 ],
+                bands=bands,
             )
         )
     return tables
@@ -208,6 +230,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
             ]
             for change in dashboard.band_changes
         ],
+        bands=dashboard.bands,
     )
     grid = Table(
         "key-questions",
@@ -225,6 +248,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
             for standard in dashboard.case_standards
             for kq in standard["key_questions"]
         ],
+        bands=dashboard.bands,
     )
     judged = Table(
         "judgements",
@@ -238,8 +262,85 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
         grid,
         judged,
         *case_fact_tables(dashboard.case_facts),
-        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns),
+        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns, dashboard.bands),
     ]
+
+
+def progress_table(progress: CaseProgress) -> Table:
+    """The inspection's cases by status: how far fieldwork and quality assurance have got."""
+    return Table(
+        "fieldwork-progress",
+        "Fieldwork progress: cases by status",
+        ["Status", "Cases"],
+        [[label, progress.status_counts[status]] for status, label in CaseStatus.choices]
+        + [["All cases", progress.total]],
+    )
+
+
+def comparison_table(dashboard: InspectionDashboard, comparisons: dict[str, ComparisonRate]) -> Table:
+    """Each key question of the inspection beside the same key question over the locked inspections of its
+    framework version, in its region and nationally, with how many inspections each pools."""
+    inspection = dashboard.inspection
+    region = inspection.pdu.region if inspection.pdu is not None else inspection.region
+    region_name = region.name if region else "Region"
+    empty = ComparisonRate(statistics.sufficiency(0, 0), 0, statistics.sufficiency(0, 0), 0)
+    rows: list[list[Cell]] = []
+    for standard in dashboard.case_standards:
+        for kq in standard["key_questions"]:
+            compared = comparisons.get(kq["code"], empty)
+            rows.append(
+                [
+                    kq["code"],
+                    standard["title"],
+                    sufficiency_of(kq),
+                    compared.regional,
+                    compared.regional_inspections,
+                    compared.national,
+                    compared.national_inspections,
+                ]
+            )
+    return Table(
+        "key-questions-compared",
+        "Key questions beside the regional and national rates",
+        [
+            "Key question",
+            "Standard",
+            "This inspection",
+            f"{region_name}: locked inspections",
+            f"{region_name}: inspections",
+            "National: locked inspections",
+            "National: inspections",
+        ],
+        rows,
+        bands=dashboard.bands,
+    )
+
+
+def assistant_inspector_table(dashboard: InspectionDashboard, rates: list[AssistantInspectorRates]) -> Table:
+    """Each assistant inspector's counted cases and the sufficiency of their answers, over all key questions and by
+    standard rated from cases: for the lead to check markers are consistent."""
+    codes = [standard["code"] for standard in dashboard.case_standards]
+    none = statistics.sufficiency(0, 0)
+    return Table(
+        "by-assistant-inspector",
+        "Sufficiency by assistant inspector",
+        [
+            "Assistant inspector",
+            "Counted cases",
+            "All key questions",
+            *(f"Standard {code}" for code in codes),
+        ],
+        [
+            [
+                person.name,
+                person.cases,
+                person.overall,
+                *(person.by_standard.get(code, none) for code in codes),
+            ]
+            for person in rates
+        ],
+        bands=dashboard.bands,
+    )
 
 
 def _points(standard: dict) -> int | str | None:
@@ -318,8 +419,10 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
     return [
         pdus,
         distribution,
-        key_question_table(dashboard.key_questions, title=f"{scope} sufficiency of each key question"),
-        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns),
+        key_question_table(
+            dashboard.key_questions, title=f"{scope} sufficiency of each key question", bands=dashboard.bands
+        ),
+        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns, dashboard.bands),
         *case_fact_tables(dashboard.case_facts),
     ]
 

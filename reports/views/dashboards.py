@@ -7,9 +7,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from inspections.permissions import can_view_national_dashboard
+from cases.selectors.inspection_work import case_progress
+from inspections.permissions import can_manage_inspection, can_view_national_dashboard
 
 from .. import charts, tables
+from .. import rating as rules
+from ..selectors import comparisons
 from ..selectors import dashboards as selectors
 from ..selectors.rates import CaseFacts
 
@@ -81,8 +84,31 @@ def _breakdown_tables(breakdowns, table_list: list[tables.Table], csv_url) -> li
     return [{"table": t, "csv_url": csv_url(t)} for t in table_list if t.slug in slugs]
 
 
-def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
-    table_list = tables.inspection_tables(dashboard)
+def _deciding_tables(request, dashboard: selectors.InspectionDashboard) -> list[tables.Table]:
+    """The tables the lead decides and defends the ratings with: fieldwork progress, each key question beside the
+    regional and national rates and, for those who manage the inspection (not national viewers, who see no
+    case-level work), the rates by assistant inspector. One query each."""
+    inspection = dashboard.inspection
+    deciding = [
+        tables.progress_table(case_progress(inspection)),
+        tables.comparison_table(dashboard, comparisons.key_question_comparisons(inspection)),
+    ]
+    if can_manage_inspection(request.user, inspection):
+        deciding.append(
+            tables.assistant_inspector_table(dashboard, comparisons.assistant_inspector_rates(inspection))
+        )
+    return deciding
+
+
+def _inspection_tables(request, dashboard: selectors.InspectionDashboard) -> list[tables.Table]:
+    """Every table of the inspection dashboard as this user sees it, in page order."""
+    return _deciding_tables(request, dashboard) + tables.inspection_tables(dashboard)
+
+
+def _inspection_context(
+    dashboard: selectors.InspectionDashboard, table_list: list[tables.Table] | None = None
+) -> dict:
+    table_list = table_list or tables.inspection_tables(dashboard)
     pk = dashboard.inspection.pk
 
     def csv_url(table: tables.Table) -> str:
@@ -97,6 +123,9 @@ def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
         "case_fact_sections": _case_fact_sections(dashboard.case_facts, table_list, csv_url),
         "breakdown_tables": _breakdown_tables(dashboard.breakdowns, table_list, csv_url),
         "key_question_grids": _key_question_grids(dashboard),
+        "composite_distance": rules.composite_distance(
+            dashboard.results["composite_score"], dashboard.results["max_score"], dashboard.bands
+        ),
         "key_question_chart": charts.sufficiency_chart(
             "chart-key-questions",
             "Sufficiency of each key question",
@@ -127,7 +156,15 @@ def _key_question_grids(dashboard: selectors.InspectionDashboard) -> list[dict]:
         if kind is not None and len(by_kind) > 1:
             caption += f": {tables.lower_first(kind.plural)}"
         slug = "-".join(["standard-criterion", *([kind_slug.replace("_", "-")] if len(by_kind) > 1 else [])])
-        grids.append({"slug": slug, "caption": caption, "standards": standards, "criteria": criteria})
+        grids.append(
+            {
+                "slug": slug,
+                "caption": caption,
+                "standards": standards,
+                "criteria": criteria,
+                "bands": dashboard.bands,
+            }
+        )
     return grids
 
 
@@ -135,7 +172,11 @@ def _key_question_grids(dashboard: selectors.InspectionDashboard) -> list[dict]:
 def inspection_dashboard(request, pk: int):
     """One inspection's ratings, key questions, case facts and breakdowns: provisional until it is locked."""
     dashboard = _dashboard_for_user(request, pk)
-    return render(request, "reports/inspection_dashboard.html", _inspection_context(dashboard))
+    return render(
+        request,
+        "reports/inspection_dashboard.html",
+        _inspection_context(dashboard, _inspection_tables(request, dashboard)),
+    )
 
 
 def _filename(*parts: str) -> str:
@@ -164,7 +205,7 @@ def _table(table_list: list[tables.Table], slug: str) -> tables.Table:
 @login_required
 def inspection_dashboard_csv(request, pk: int, table: str):
     dashboard = _dashboard_for_user(request, pk)
-    chosen = _table(tables.inspection_tables(dashboard), table)
+    chosen = _table(_inspection_tables(request, dashboard), table)
     return _csv_response(
         chosen,
         tables.inspection_about(dashboard, timezone.now()),
@@ -177,7 +218,7 @@ def inspection_dashboard_xlsx(request, pk: int):
     dashboard = _dashboard_for_user(request, pk)
     name = _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), "dashboard")
     return _xlsx_response(
-        tables.inspection_tables(dashboard), tables.inspection_about(dashboard, timezone.now()), name
+        _inspection_tables(request, dashboard), tables.inspection_about(dashboard, timezone.now()), name
     )
 
 

@@ -149,8 +149,9 @@ def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
         _lock(inspection)
     client.force_login(lead)
     # Session, user, the inspection (3); judgements by key question and breakdown attribute (1); the set-up (2, live)
-    # or the snapshot (1, locked); cases, fact answers and needs by case kind (3).
-    with django_assert_max_num_queries(9):
+    # or the snapshot (1, locked); cases, fact answers and needs by case kind (3); cases by status (1); the regional
+    # and national rates (1); the user's roles (1) and, for the lead, the rates by assistant inspector (1).
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
@@ -300,6 +301,9 @@ def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, insp
     # (court work is not rated here and there are no court-report cases).
     assert workbook.sheetnames == [
         "about",
+        "fieldwork-progress",
+        "key-questions-compared",
+        "by-assistant-inspector",
         "standards",
         "band-changes",
         "key-questions",
