@@ -41,9 +41,12 @@ def crosses_flag(boundaries: list[float]) -> str:
     """The flag on a rate whose 95% interval crosses band boundaries: the sample cannot tell those bands apart."""
     if not boundaries:
         return ""
-    listed = " and ".join(f"{boundary:g}%" for boundary in boundaries)
+    percentages = [f"{boundary:g}%" for boundary in boundaries]
+    listed = " and ".join(
+        [", ".join(percentages[:-1]), percentages[-1]] if len(percentages) > 1 else percentages
+    )
     return (
-        '<strong class="govuk-tag govuk-tag--orange app-crosses">'
+        '<strong class="govuk-tag govuk-tag--orange govuk-!-font-size-14 govuk-!-margin-top-1">'
         f'<span class="govuk-visually-hidden">95% interval </span>Crosses {listed}</strong>'
     )
 

@@ -132,8 +132,8 @@ def test_the_dashboard_says_how_far_the_composite_is_from_the_next_overall_band(
     # pdu-2021's bands out of 24: Outstanding from 21, Good from 13.
     assert (distance.up, distance.down) == (5, 4)
     assert (
-        "Band: Good. 5 more points would make it Outstanding; 4 fewer would drop it to Requires improvement."
-        in (response.content.decode())
+        "The composite score (16 out of 24) is in the Good band: 5 more points would lift it to Outstanding, 4 fewer "
+        "would drop it to Requires improvement." in (response.content.decode())
     )
 
 
@@ -143,9 +143,7 @@ def test_a_rate_whose_interval_crosses_a_band_boundary_is_flagged_on_the_page_an
     _cases(inspection, [Answer.YES, Answer.YES, Answer.NO])  # 66.7% (20.8% to 93.9%): crosses 50, 65 and 80
     client.force_login(lead)
     page = client.get(reverse("inspection_dashboard", args=[inspection.pk])).content.decode()
-    assert (
-        '<span class="govuk-visually-hidden">95% interval </span>Crosses 50% and 65% and 80%</strong>' in page
-    )
+    assert '<span class="govuk-visually-hidden">95% interval </span>Crosses 50%, 65% and 80%</strong>' in page
     response = client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "key-questions"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     first = next(row for row in rows if row["Key question"] == "2.2.1")

@@ -239,7 +239,9 @@ def test_an_old_snapshot_is_read_into_the_current_shape_without_changing_a_figur
 def _as_locked_columns(table):
     """The table's exported rows without the columns derived since (which band boundaries a rate's interval
     crosses): the figures the snapshot holds."""
-    derived = {i for i, name in enumerate(table.export_columns()) if name.endswith("crosses band boundaries %")}
+    derived = {
+        i for i, name in enumerate(table.export_columns()) if name.endswith("crosses band boundaries %")
+    }
     return [[value for i, value in enumerate(row) if i not in derived] for row in table.export_rows()]
 
 
