@@ -6,6 +6,7 @@ consistency). Each is one grouped SQL query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -91,7 +92,7 @@ def assistant_inspector_rates(inspection: Inspection) -> list[AssistantInspector
         )
         .order_by()
     )
-    by_person: dict[int | None, dict] = {}
+    by_person: dict[int | None, dict[str, Any]] = {}
     for row in rows:
         first = row["case__assistant_inspector__first_name"] or ""
         last = row["case__assistant_inspector__last_name"] or ""

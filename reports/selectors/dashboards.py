@@ -411,7 +411,8 @@ def national_dashboard(
             continue
         inspection = chosen.get(pdu.pk)
         result = data.get(inspection.pk) if inspection else None
-        judgements, case_ratings = {}, {}
+        judgements: dict[str, rules.Rating | None] = {}
+        case_ratings: dict[str, rules.Rating | None] = {}
         if result:
             for standard in result["standards"]:
                 from_cases = standard["rated_by"] in rules.RATED_FROM_CASES
