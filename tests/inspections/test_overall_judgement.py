@@ -10,6 +10,7 @@ from inspections.models import Framework, Inspection, OverallJudgement, Role
 from reports import services as report_services
 from reports.selectors import dashboards, results
 from reports.selectors.overview import OVERALL_NOT_RATED, lock_problems
+from reports.views.dashboards import inspection_report_html
 from tests.factories import InspectionFactory, UserFactory, current_framework, team_member
 
 
@@ -126,3 +127,18 @@ def test_an_inspection_rated_by_the_teams_judgement_cannot_lock_before_it_is_rec
     assert OVERALL_NOT_RATED in lock_problems(judged)
     services.overall_judgement_save(inspection=judged, rating="good", rationale="Sound.", user=UserFactory())
     assert OVERALL_NOT_RATED not in lock_problems(judged)
+
+
+def test_the_dashboard_and_report_show_the_teams_overall_rating_and_its_reasons(client, judged):
+    lead = team_member(judged, Role.LEAD)
+    services.overall_judgement_save(
+        inspection=judged, rating="good", rationale="Strong leadership.", user=lead
+    )
+    client.force_login(lead)
+    response = client.get(reverse("inspection_dashboard", args=[judged.pk]))
+    assert response.context["dashboard"].overall_rating.label == "Good"
+    page = response.content.decode()
+    assert "The team’s judgement. The composite alone would be" in page
+    assert "Strong leadership." in page
+    html = inspection_report_html(response.context["dashboard"])
+    assert "The team’s reasons for the overall rating: Strong leadership." in html
