@@ -10,6 +10,7 @@ from .models import (
     InspectionMembership,
     KeyQuestion,
     OrganisationalRating,
+    OverallJudgement,
     Standard,
 )
 
@@ -136,3 +137,10 @@ class OrganisationalRatingAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["inspection", "standard", "rating", "rated_by", "updated_at"]
     list_filter = ["rating"]
     list_select_related = ["inspection__pdu", "inspection__region", "standard", "rated_by"]
+
+
+@admin.register(OverallJudgement)
+class OverallJudgementAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+    list_display = ["inspection", "rating", "rated_by", "updated_at"]
+    list_filter = ["rating"]
+    list_select_related = ["inspection__pdu", "inspection__region", "rated_by"]

@@ -294,3 +294,29 @@ class OrganisationalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard.code} {self.get_rating_display()} – {self.inspection}"
+
+
+class OverallJudgement(models.Model):
+    """The team's overall rating of an inspection, with its rationale, where the framework's overall rule is the
+    team's judgement (the composite banded is only indicative, shown beside it)."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="overall_judgement")
+    rating = models.CharField(max_length=30, choices=Rating.choices)
+    rationale = models.TextField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    _history_user: "User"  # set by the service that saves it (django-simple-history)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__in=Rating.values), name="overall_judgement_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Overall {self.get_rating_display()} – {self.inspection}"

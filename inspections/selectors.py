@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Framework, Inspection, OrganisationalRating, Role, Standard
+from .models import Framework, Inspection, OrganisationalRating, OverallJudgement, Role, Standard
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,6 +31,11 @@ def organisational_ratings(inspection: Inspection) -> list[tuple[Standard, Organ
     """Each organisational standard of the inspection with the lead's rating of it, if any (two queries)."""
     ratings = {r.standard_id: r for r in OrganisationalRating.objects.filter(inspection=inspection)}
     return [(standard, ratings.get(standard.pk)) for standard in organisational_standards(inspection)]
+
+
+def overall_judgement(inspection: Inspection) -> OverallJudgement | None:
+    """The team's overall rating of the inspection, if recorded (one query)."""
+    return OverallJudgement.objects.filter(inspection=inspection).first()
 
 
 def framework_versions() -> QuerySet[Framework]:

@@ -19,6 +19,7 @@ from .models import (
     Inspection,
     InspectionMembership,
     OrganisationalRating,
+    OverallJudgement,
     Role,
     Standard,
     Unit,
@@ -38,6 +39,9 @@ DUPLICATE_INSPECTION = (
     "the dates."
 )
 NOT_ORGANISATIONAL = "Standard {code} is not rated by the team's judgement."
+NOT_JUDGED_OVERALL = (
+    "This inspection's overall rating is its composite score banded, not the team's judgement."
+)
 WRONG_UNIT = "A {framework} inspects a {unit}: choose one."
 NOT_OPTIONAL = "Standard {code} is not an optional standard of this framework."
 NOT_PUBLISHED = "This framework version is a draft: publish it before an inspection uses it."
@@ -175,6 +179,27 @@ def organisational_rating_save(
         raise ValidationError({"rationale": RATIONALE_MISSING})
     row = OrganisationalRating.objects.filter(inspection=inspection, standard=standard).first()
     row = row or OrganisationalRating(inspection=inspection, standard=standard)
+    row.rating, row.rationale, row.rated_by = rating, rationale.strip(), user
+    row.full_clean(validate_unique=False, validate_constraints=False)
+    row._history_user = user
+    row.save()
+    return row
+
+
+@transaction.atomic
+def overall_judgement_save(
+    *, inspection: Inspection, rating: str, rationale: str, user: User
+) -> OverallJudgement:
+    """Record (or change) the team's overall rating of the inspection, with its rationale, where its framework's
+    overall rule is the team's judgement."""
+    ensure_not_locked(inspection)
+    if inspection.framework.definition.overall.rule != "team_judgement":
+        raise InspectionError(NOT_JUDGED_OVERALL)
+    if not rationale.strip():
+        raise ValidationError({"rationale": RATIONALE_MISSING})
+    row = OverallJudgement.objects.filter(inspection=inspection).first() or OverallJudgement(
+        inspection=inspection
+    )
     row.rating, row.rationale, row.rated_by = rating, rationale.strip(), user
     row.full_clean(validate_unique=False, validate_constraints=False)
     row._history_user = user

@@ -11,6 +11,7 @@ from . import views
 inspection_urlpatterns = [
     path("new/", views.inspection_create, name="create"),
     path("<int:pk>/ratings/", views.organisational_ratings, name="ratings"),
+    path("<int:pk>/ratings/overall/", views.overall_judgement_edit, name="overall_judgement"),
     path("<int:pk>/ratings/<str:code>/", views.organisational_rating_edit, name="rating_edit"),
 ]
 

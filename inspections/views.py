@@ -57,10 +57,42 @@ def inspection_create(request):
 @login_required
 def organisational_ratings(request, pk):
     inspection = inspection_for_user(request, pk)
+    judged_overall = inspection.framework.definition.overall.rule == "team_judgement"
     return render(
         request,
         "inspections/organisational_ratings.html",
-        {"inspection": inspection, "standards": selectors.organisational_ratings(inspection)},
+        {
+            "inspection": inspection,
+            "standards": selectors.organisational_ratings(inspection),
+            "judged_overall": judged_overall,
+            "overall_judgement": selectors.overall_judgement(inspection) if judged_overall else None,
+        },
+    )
+
+
+@login_required
+def overall_judgement_edit(request, pk):
+    """The team's overall rating and its rationale, where the framework's overall rule is the team's judgement."""
+    inspection = inspection_for_user(request, pk)
+    if inspection.framework.definition.overall.rule != "team_judgement":
+        raise Http404("This inspection's overall rating is its composite banded")
+    if refused := refuse_if_locked(request, inspection, keep_posted=True):
+        return refused
+    existing = selectors.overall_judgement(inspection)
+    initial = {"rating": existing.rating, "rationale": existing.rationale} if existing else None
+    form = forms.OrganisationalRatingForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.overall_judgement_save(inspection=inspection, user=request.user, **form.cleaned_data)
+        except (ValidationError, services.InspectionError) as error:
+            forms.show_refusal(form, error)
+        else:
+            messages.success(request, "Overall rating saved")
+            return redirect("inspections:ratings", pk=pk)
+    return render(
+        request,
+        "inspections/overall_judgement_edit.html",
+        {"inspection": inspection, "form": form, "existing": existing},
     )
 
 

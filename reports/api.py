@@ -89,6 +89,9 @@ class InspectionResultSerializer(serializers.Serializer):
     )
     overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
     indicative_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    overall_rationale = serializers.CharField(
+        default="", help_text="The team's rationale for its overall rating, where that is its judgement."
+    )
 
 
 class InspectionAggregate(APIView):

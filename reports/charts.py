@@ -6,6 +6,7 @@ rating, but every bar is also labelled with its value and rating in text, so not
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from inspections import statistics
@@ -29,6 +30,16 @@ BAR_HEIGHT = 20
 ROW_HEIGHT = 30
 TOP = 30
 PLOT_WIDTH = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+FONT_SIZE = 14  # of the bars' labels and values
+# A character's width as a share of the font size: more than the average of GDS Transport or Arial (about 0.55), so
+# a label measured by it is never cut by the edge of the chart (as "Requires improvemer" was in the PDF).
+CHARACTER_WIDTH = 0.62
+TEXT_GAP = 8  # between a label and its bar, a bar and its value
+
+
+def text_width(text: str) -> int:
+    """A generous estimate of the width of a bar's label or value text, in pixels."""
+    return math.ceil(len(text) * FONT_SIZE * CHARACTER_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -75,15 +86,18 @@ class Chart:
 
     @property
     def value_x(self) -> int:
-        return self.label_width + self.plot_width + 8
+        return self.label_width + self.plot_width + TEXT_GAP
 
     @property
     def axis_bottom(self) -> int:
         return self.height - 10
 
 
-def _x(percentage: float) -> float:
-    return LABEL_WIDTH + PLOT_WIDTH * percentage / 100
+def _text_widths(labels: list[str], values: list[str], label_width: int) -> tuple[int, int]:
+    """The widths of the label and value columns: the usual ones, or wider where the texts need it."""
+    widest_label = max((text_width(label) for label in labels), default=0)
+    widest_value = max((text_width(value) for value in values), default=0)
+    return max(label_width, widest_label + 2 * TEXT_GAP), max(VALUE_WIDTH, widest_value + 2 * TEXT_GAP)
 
 
 def _percent(value: float) -> str:
@@ -102,25 +116,31 @@ def sufficiency_chart(
     thresholds. Other rates (case facts, needs), and key questions pooled over frameworks whose bands differ, have no
     rating: `bands` is None and they are drawn in one colour without thresholds.
     """
+    texts = []
+    for _, value in rows:
+        if value.rate is None:
+            texts.append((NO_RATING_COLOUR, "no cases"))
+            continue
+        range_text = f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)})"
+        if bands is None:
+            texts.append((UNRATED_COLOUR, f"{range_text}, n = {value.total}"))
+        else:
+            band = rules.key_question_rating(value.rate, bands)
+            texts.append((RATING_COLOURS[band], f"{range_text}, {band.label}"))
+    label_width, value_width = _text_widths([label for label, _ in rows], [t for _, t in texts], LABEL_WIDTH)
+
+    def _x(percentage: float) -> float:
+        return label_width + PLOT_WIDTH * percentage / 100
+
     bars = []
-    for index, (label, value) in enumerate(rows):
+    for index, ((label, value), (colour, text)) in enumerate(zip(rows, texts, strict=True)):
         y = TOP + index * ROW_HEIGHT
         if value.rate is None:
-            bars.append(Bar(label, y, 0, NO_RATING_COLOUR, "no cases"))
-            continue
-        text = (
-            f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), n = {value.total}"
-        )
-        colour = UNRATED_COLOUR
-        if bands is not None:
-            band = rules.key_question_rating(value.rate, bands)
-            colour = RATING_COLOURS[band]
-            text = (
-                f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), {band.label}"
+            bars.append(Bar(label, y, 0, colour, text))
+        else:
+            bars.append(
+                Bar(label, y, PLOT_WIDTH * value.rate / 100, colour, text, _x(value.lower), _x(value.upper))
             )
-        bars.append(
-            Bar(label, y, PLOT_WIDTH * value.rate / 100, colour, text, _x(value.lower), _x(value.upper))
-        )
     gridlines = [Gridline(_x(0), "0%"), Gridline(_x(100), "100%")]
     if bands is not None:
         gridlines += [
@@ -142,7 +162,15 @@ def sufficiency_chart(
         f"Bar chart of {len(rows)} rates, each with its 95% confidence interval{against}. {summary} "
         "The table with this chart gives every figure."
     )
-    return Chart(slug, title, description, bars, gridlines)
+    return Chart(
+        slug,
+        title,
+        description,
+        bars,
+        gridlines,
+        width=label_width + PLOT_WIDTH + value_width,
+        label_width=label_width,
+    )
 
 
 DISTRIBUTION_LABEL_WIDTH = 180
@@ -152,15 +180,13 @@ def distribution_chart(slug: str, title: str, distribution: dict[rules.Rating, i
     """Horizontal bars counting PDUs by overall rating."""
     most = max(distribution.values(), default=0) or 1
     plot_width = WIDTH - DISTRIBUTION_LABEL_WIDTH - VALUE_WIDTH
+    texts = [f"{count} PDU{'s' if count != 1 else ''}" for count in distribution.values()]
+    label_width, value_width = _text_widths(
+        [rating.label for rating in distribution], texts, DISTRIBUTION_LABEL_WIDTH
+    )
     bars = [
-        Bar(
-            rating.label,
-            TOP + index * ROW_HEIGHT,
-            plot_width * count / most,
-            RATING_COLOURS[rating],
-            f"{count} PDU{'s' if count != 1 else ''}",
-        )
-        for index, (rating, count) in enumerate(distribution.items())
+        Bar(rating.label, TOP + index * ROW_HEIGHT, plot_width * count / most, RATING_COLOURS[rating], text)
+        for index, ((rating, count), text) in enumerate(zip(distribution.items(), texts, strict=True))
     ]
     counts = ", ".join(f"{rating.label} {count}" for rating, count in distribution.items())
     return Chart(
@@ -168,7 +194,8 @@ def distribution_chart(slug: str, title: str, distribution: dict[rules.Rating, i
         title,
         f"Bar chart of the number of PDUs with each overall rating: {counts}.",
         bars,
-        [Gridline(DISTRIBUTION_LABEL_WIDTH, "0")],
-        label_width=DISTRIBUTION_LABEL_WIDTH,
+        [Gridline(label_width, "0")],
+        width=label_width + plot_width + value_width,
+        label_width=label_width,
         plot_width=plot_width,
     )

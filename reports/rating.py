@@ -211,6 +211,35 @@ def standard_cases_to_change_band(
     return up, down
 
 
+@dataclass(frozen=True)
+class CompositeDistance:
+    """How far a composite score is from the overall bands either side of its own."""
+
+    rating: Rating  # the composite's band
+    up: int | None  # more points to reach the next band; None at the top
+    next_rating: Rating | None
+    down: int | None  # fewer points that would drop it a band; None at the bottom
+    lower_rating: Rating | None
+
+
+def composite_distance(score: int | None, max_score: int, bands: FrameworkBands) -> CompositeDistance | None:
+    """The points a composite needs to reach the next overall band, and the fewest it could lose before it drops a
+    band; None where the composite is incomplete or the framework has no bands for its maximum."""
+    if score is None or max_score not in bands.composite:
+        return None
+    thresholds = bands.composite[max_score].thresholds
+    current = overall_rating(score, max_score, bands)
+    index = _BEST_FIRST.index(current)
+    up = next_rating = down = lower_rating = None
+    if current is not Rating.OUTSTANDING:
+        next_rating = _BEST_FIRST[index - 1]
+        up = math.ceil(thresholds[next_rating]) - score
+    if current is not Rating.INADEQUATE:
+        lower_rating = _BEST_FIRST[index + 1]
+        down = score - math.ceil(thresholds[current]) + 1
+    return CompositeDistance(current, up, next_rating, down, lower_rating)
+
+
 # How a framework version rates an inspection (methodology section 3, the rules read from its Definition).
 
 RATED_FROM_CASES = ("lowest_key_question", "pooled")  # rated by the lowest of its key questions' rates

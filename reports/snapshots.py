@@ -63,4 +63,5 @@ def results_shape(data: dict[str, Any]) -> dict[str, Any]:
         "max_score": data["max_score"],
         "overall_rating": data["overall_rating"],
         "indicative_rating": None,
+        "overall_rationale": "",
     }

@@ -6,14 +6,20 @@ None (no value), a Rating, or a Sufficiency (a rate with its n and 95% CI), whic
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from api.spreadsheets import csv_safe
+from django.utils import timezone
+
+from api.spreadsheets import csv_document, csv_safe
+from cases.models import CaseStatus
+from cases.selectors.inspection_work import CaseProgress
 from inspections import statistics
 
 from . import rating as rules
+from .selectors.comparisons import AssistantInspectorRates, ComparisonRate
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
 from .selectors.rates import Breakdown, CaseFacts, KeyQuestionRate
 
@@ -27,6 +33,13 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     row_headers: bool = True  # the first cell of each row names it
+    # Key-question bands: each rate whose 95% CI crosses one of their boundaries is flagged (rates with no rating
+    # bands, such as case facts, have none).
+    bands: rules.FrameworkBands | None = None
+
+    def crossed(self, value: statistics.Sufficiency) -> list[float]:
+        """The band boundaries inside a rate's 95% interval (none without bands)."""
+        return [] if self.bands is None else rules.crossed_boundaries(value.lower, value.upper, self.bands)
 
     def export_columns(self) -> list[str]:
         """Column names with every rate column spread into its parts."""
@@ -41,6 +54,8 @@ class Table:
                     f"{column}: 95% CI lower %",
                     f"{column}: 95% CI upper %",
                 ]
+                if self.bands is not None:
+                    names.append(f"{column}: 95% CI crosses band boundaries %")
             else:
                 names.append(column)
         return names
@@ -59,6 +74,8 @@ class Table:
                         _rounded(cell.lower),
                         _rounded(cell.upper),
                     ]
+                    if self.bands is not None:
+                        values.append("; ".join(f"{boundary:g}" for boundary in self.crossed(cell)))
                 elif isinstance(cell, rules.Rating):
                     values.append(cell.label)
                 else:
@@ -75,7 +92,9 @@ def _rating(value: str | None) -> rules.Rating | None:
     return rules.Rating(value) if value else None
 
 
-def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> Table:
+def key_question_table(
+    key_questions: list[KeyQuestionRate], *, title: str, bands: rules.FrameworkBands | None = None
+) -> Table:
     """One row per key question: its standard, criterion and rate."""
     return Table(
         "key-questions",
@@ -91,6 +110,7 @@ def key_question_table(key_questions: list[KeyQuestionRate], *, title: str) -> T
             ]
             for kq in key_questions
         ],
+        bands=bands,
     )
 
 
@@ -110,7 +130,11 @@ def breakdown_slug(part: Breakdown, breakdowns: list[Breakdown]) -> str:
     return _slug("by", part.case_kind if several_kinds else "", part.key)
 
 
-def breakdown_tables(key_questions: list[KeyQuestionRate], breakdowns: list[Breakdown]) -> list[Table]:
+def breakdown_tables(
+    key_questions: list[KeyQuestionRate],
+    breakdowns: list[Breakdown],
+    bands: rules.FrameworkBands | None = None,
+) -> list[Table]:
     """One table per breakdown attribute of each case kind (breakdown=True in the framework): its key questions'
     rates by the attribute's values."""
     several_kinds = len({part.case_kind for part in breakdowns}) > 1
@@ -128,6 +152,7 @@ def breakdown_tables(key_questions: list[KeyQuestionRate], breakdowns: list[Brea
                     [kq.code, *(kq.rates.by_attribute[part.key][value] for value, _ in part.values)]
                     for kq in of_kind
                 ],
+                bands=bands,
             )
         )
     return tables
@@ -205,6 +230,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
             ]
             for change in dashboard.band_changes
         ],
+        bands=dashboard.bands,
     )
     grid = Table(
         "key-questions",
@@ -222,6 +248,7 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
             for standard in dashboard.case_standards
             for kq in standard["key_questions"]
         ],
+        bands=dashboard.bands,
     )
     judged = Table(
         "judgements",
@@ -235,8 +262,85 @@ def inspection_tables(dashboard: InspectionDashboard) -> list[Table]:
         grid,
         judged,
         *case_fact_tables(dashboard.case_facts),
-        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns),
+        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns, dashboard.bands),
     ]
+
+
+def progress_table(progress: CaseProgress) -> Table:
+    """The inspection's cases by status: how far fieldwork and quality assurance have got."""
+    return Table(
+        "fieldwork-progress",
+        "Fieldwork progress: cases by status",
+        ["Status", "Cases"],
+        [[label, progress.status_counts[status]] for status, label in CaseStatus.choices]
+        + [["All cases", progress.total]],
+    )
+
+
+def comparison_table(dashboard: InspectionDashboard, comparisons: dict[str, ComparisonRate]) -> Table:
+    """Each key question of the inspection beside the same key question over the locked inspections of its
+    framework version, in its region and nationally, with how many inspections each pools."""
+    inspection = dashboard.inspection
+    region = inspection.pdu.region if inspection.pdu is not None else inspection.region
+    region_name = region.name if region else "Region"
+    empty = ComparisonRate(statistics.sufficiency(0, 0), 0, statistics.sufficiency(0, 0), 0)
+    rows: list[list[Cell]] = []
+    for standard in dashboard.case_standards:
+        for kq in standard["key_questions"]:
+            compared = comparisons.get(kq["code"], empty)
+            rows.append(
+                [
+                    kq["code"],
+                    standard["title"],
+                    sufficiency_of(kq),
+                    compared.regional,
+                    compared.regional_inspections,
+                    compared.national,
+                    compared.national_inspections,
+                ]
+            )
+    return Table(
+        "key-questions-compared",
+        "Key questions beside the regional and national rates",
+        [
+            "Key question",
+            "Standard",
+            "This inspection",
+            f"{region_name}: locked inspections",
+            f"{region_name}: inspections",
+            "National: locked inspections",
+            "National: inspections",
+        ],
+        rows,
+        bands=dashboard.bands,
+    )
+
+
+def assistant_inspector_table(dashboard: InspectionDashboard, rates: list[AssistantInspectorRates]) -> Table:
+    """Each assistant inspector's counted cases and the sufficiency of their answers, over all key questions and by
+    standard rated from cases: for the lead to check markers are consistent."""
+    codes = [standard["code"] for standard in dashboard.case_standards]
+    none = statistics.sufficiency(0, 0)
+    return Table(
+        "by-assistant-inspector",
+        "Sufficiency by assistant inspector",
+        [
+            "Assistant inspector",
+            "Counted cases",
+            "All key questions",
+            *(f"Standard {code}" for code in codes),
+        ],
+        [
+            [
+                person.name,
+                person.cases,
+                person.overall,
+                *(person.by_standard.get(code, none) for code in codes),
+            ]
+            for person in rates
+        ],
+        bands=dashboard.bands,
+    )
 
 
 def _points(standard: dict) -> int | str | None:
@@ -280,6 +384,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
             "Composite score",
             "Maximum",
             "Overall rating",
+            *(f"Standard {code}" for code in dashboard.case_codes),
             *(f"Standard {code}" for code in codes),
             "Published composite (2022–23)",
             "Published maximum",
@@ -295,6 +400,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
                 row.composite_score,
                 row.max_score,
                 row.overall_rating,
+                *(row.case_ratings.get(code) for code in dashboard.case_codes),
                 *(row.judgements.get(code) for code in codes),
                 row.published_composite,
                 row.published_max,
@@ -313,19 +419,88 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
     return [
         pdus,
         distribution,
-        key_question_table(dashboard.key_questions, title=f"{scope} sufficiency of each key question"),
-        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns),
+        key_question_table(
+            dashboard.key_questions, title=f"{scope} sufficiency of each key question", bands=dashboard.bands
+        ),
+        *breakdown_tables(dashboard.key_questions, dashboard.breakdowns, dashboard.bands),
         *case_fact_tables(dashboard.case_facts),
     ]
 
 
-def tables_xlsx(tables: Iterable[Table]) -> bytes:
-    """A workbook with one sheet per table; numbers stay numbers."""
+# What every download says about itself (docs/api.md, "Dashboard downloads"): which unit and inspection, when, and
+# whether its figures are provisional. A CSV carries it as the last columns of every row (the table's own columns
+# keep their places), an XLSX as its first sheet.
+About = list[tuple[str, str]]
+ABOUT_PREFIX = "About: "
+
+
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def inspection_about(dashboard: InspectionDashboard, generated_at: datetime.datetime) -> About:
+    """Which PDU (or region) and inspection a download is of, its fieldwork dates, whether its results are
+    provisional or final, and when it was generated."""
+    inspection = dashboard.inspection
+    region = inspection.pdu.region if inspection.pdu is not None else inspection.region
+    if dashboard.provisional:
+        results = f"Provisional: the inspection is not locked (stage: {inspection.get_status_display()})"
+    elif dashboard.snapshot_taken_at:
+        results = f"Final: the inspection is locked; snapshot taken {_when(dashboard.snapshot_taken_at)}"
+    else:
+        results = "Final: the inspection is locked"
+    return [
+        ("PDU or region", inspection.unit.name),
+        ("Region", region.name if region else ""),
+        ("Inspection", str(inspection.pk)),
+        ("Framework", f"{dashboard.definition.name} (version {dashboard.definition.version})"),
+        ("Fieldwork start", inspection.fieldwork_start.isoformat()),
+        ("Fieldwork end", inspection.fieldwork_end.isoformat()),
+        ("Results", results),
+        ("Generated at", _when(generated_at)),
+    ]
+
+
+def national_about(dashboard: NationalDashboard, generated_at: datetime.datetime) -> About:
+    """The scope (national or a region), period and inspections of a national download, whether any figures in it
+    are provisional, and when it was generated."""
+    shown = dashboard.inspected
+    provisional = sum(1 for row in shown if row.provisional)
+    return [
+        ("PDU or region", dashboard.region.name if dashboard.region else "National: every PDU"),
+        ("Region", dashboard.region.name if dashboard.region else "Every region"),
+        ("Inspection", "Each PDU's latest inspection shown"),
+        ("Period", dashboard.period.label if dashboard.period else "Every period"),
+        ("Inspections included", "Locked and open" if dashboard.include_provisional else "Locked only"),
+        (
+            "Results",
+            f"Provisional: {provisional} of {len(shown)} inspections are not locked"
+            if provisional
+            else f"Final: all {len(shown)} inspections are locked",
+        ),
+        ("Generated at", _when(generated_at)),
+    ]
+
+
+def table_csv(table: Table, about: About) -> str:
+    """A table as CSV: one heading row, then a row per table row, each ending with the download's About columns."""
+    columns = [*table.export_columns(), *(ABOUT_PREFIX + name for name, _ in about)]
+    values = [value for _, value in about]
+    return csv_document(columns, ([*row, *values] for row in table.export_rows()))
+
+
+def tables_xlsx(tables: Iterable[Table], about: About) -> bytes:
+    """A workbook with an "about" sheet (what the download is of), then one sheet per table; numbers stay numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    sheet = workbook.active
+    sheet.title = "about"
+    sheet.append(["About this download"])
+    sheet["A1"].font = Font(bold=True)
+    for name, value in about:
+        sheet.append([name, csv_safe(value)])
     for table in tables:
         sheet = workbook.create_sheet(title=table.slug[:31])
         sheet.append([table.title])

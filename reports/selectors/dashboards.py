@@ -268,6 +268,7 @@ class PDUResult:
     max_score: int | None
     overall_rating: rules.Rating | None
     judgements: dict[str, rules.Rating | None]  # standard code -> the team's judgement
+    case_ratings: dict[str, rules.Rating | None]  # standard code -> its rating from cases
     published_composite: int | None
     published_max: int | None
     published_overall: rules.Rating | None
@@ -283,11 +284,13 @@ class NationalDashboard:
     rows: list[PDUResult]
     distribution: dict[rules.Rating, int]  # best first, zeros included
     judged_codes: list[str]  # the standards rated by the team's judgement in any inspection shown
+    case_codes: list[str]  # the standards rated from cases in any inspection shown
     key_questions: list[KeyQuestionRate]
     breakdowns: list[Breakdown]
     case_facts: CaseFacts
     # The key-question bands of the frameworks of the inspections shown, where they all have the same; else None.
     bands: rules.FrameworkBands | None
+    include_provisional: bool = True  # open inspections (provisional figures) are shown beside locked ones
 
     @property
     def inspected(self) -> list[PDUResult]:
@@ -342,12 +345,18 @@ def _inspections_with_results(
 
 
 def national_dashboard(
-    user: User | AnonymousUser, *, region: int | None = None, period: str | None = None, sort: str = "pdu"
+    user: User | AnonymousUser,
+    *,
+    region: int | None = None,
+    period: str | None = None,
+    sort: str = "pdu",
+    include_provisional: bool = True,
 ) -> NationalDashboard:
     """Every PDU's latest inspection results in the region and period, and rates pooled over their cases.
 
     A locked inspection shows its latest snapshot; an open one is shown, provisional, only to those who may see its
-    dashboard (can_view_dashboard). Rates are pooled over the cases of the inspections shown.
+    dashboard (can_view_dashboard), and only with `include_provisional` (else each PDU's latest locked inspection).
+    Rates are pooled over the cases of the inspections shown.
     """
     pdus = list(
         PDU.objects.select_related("region").annotate(**_latest_published_annotations()).order_by("name")
@@ -360,7 +369,7 @@ def national_dashboard(
     visible = [
         inspection
         for inspection in _inspections_with_results(user)
-        if _is_frozen(inspection) or everything or inspection.is_member
+        if _is_frozen(inspection) or (include_provisional and (everything or inspection.is_member))
     ]
     # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
     periods = sorted(
@@ -395,19 +404,24 @@ def national_dashboard(
 
     overall_of = published_overall_rule()
     judged_codes: list[str] = []
+    case_codes: list[str] = []
     rows = []
     for pdu in pdus:
         if chosen_region and pdu.region_id != chosen_region.pk:
             continue
         inspection = chosen.get(pdu.pk)
         result = data.get(inspection.pk) if inspection else None
-        judgements = {}
+        judgements: dict[str, rules.Rating | None] = {}
+        case_ratings: dict[str, rules.Rating | None] = {}
         if result:
             for standard in result["standards"]:
-                if standard["rated_by"] not in rules.RATED_FROM_CASES:
-                    judgements[standard["code"]] = rules.rating_of(standard["rating"])
-                    if standard["code"] not in judged_codes:
-                        judged_codes.append(standard["code"])
+                from_cases = standard["rated_by"] in rules.RATED_FROM_CASES
+                (case_ratings if from_cases else judgements)[standard["code"]] = rules.rating_of(
+                    standard["rating"]
+                )
+                codes = case_codes if from_cases else judged_codes
+                if standard["code"] not in codes:
+                    codes.append(standard["code"])
         published: Any = pdu  # the PDU annotated with its latest published composite
         rows.append(
             PDUResult(
@@ -423,6 +437,7 @@ def national_dashboard(
                 max_score=result["max_score"] if result else None,
                 overall_rating=rules.rating_of(result["overall_rating"]) if result else None,
                 judgements=judgements,
+                case_ratings=case_ratings,
                 published_composite=published.published_score,
                 published_max=published.published_max,
                 published_overall=None
@@ -456,11 +471,18 @@ def national_dashboard(
         rows=sort_pdu_results(rows, sort),
         distribution=distribution,
         judged_codes=sorted(judged_codes),
+        case_codes=sorted(case_codes, key=_code_order),
         key_questions=key_questions,
         breakdowns=breakdowns,
         case_facts=facts,
         bands=bands[0] if len(bands) == 1 else None,
+        include_provisional=include_provisional,
     )
+
+
+def _code_order(code: str) -> list[tuple[bool, int, str]]:
+    """A standard code's place: "2.10" after "2.9"."""
+    return [(not part.isdigit(), int(part) if part.isdigit() else 0, part) for part in code.split(".")]
 
 
 def _of_kinds_shown(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import ngettext
 
 from cases.selectors.inspection_work import CaseProgress, case_progress, unresolved_disagreements
-from inspections.models import Inspection, OrganisationalRating
+from inspections.models import Inspection, OrganisationalRating, OverallJudgement
 from inspections.selectors import organisational_standards
 
 from .. import rating as rules
@@ -16,6 +16,7 @@ from ..models import InspectionSnapshot, InspectionUnlock
 CASE_NOT_APPROVED = "{count} case is not yet approved by quality assurance."
 CASES_NOT_APPROVED = "{count} cases are not yet approved by quality assurance."
 STANDARDS_NOT_RATED = "Organisational standards not yet rated: {codes}."
+OVERALL_NOT_RATED = "The team’s overall rating is not yet recorded."
 NO_CASES_TO_LOCK = "An inspection with no cases cannot be locked."
 DISAGREEMENT_UNRESOLVED = "{count} second-marking disagreement is not yet resolved in moderation."
 DISAGREEMENTS_UNRESOLVED = "{count} second-marking disagreements are not yet resolved in moderation."
@@ -41,6 +42,9 @@ def lock_problems(inspection: Inspection, progress: CaseProgress | None = None) 
     missing = list(organisational_standards(inspection).exclude(pk__in=rated).values_list("code", flat=True))
     if missing:
         problems.append(STANDARDS_NOT_RATED.format(codes=", ".join(missing)))
+    judged_overall = inspection.framework.definition.overall.rule == "team_judgement"
+    if judged_overall and not OverallJudgement.objects.filter(inspection=inspection).exists():
+        problems.append(OVERALL_NOT_RATED)
     return problems
 
 

@@ -15,7 +15,7 @@ from django.db.models.fields.json import KeyTextTransform
 from cases.models import Answer, InspectedCase, Judgement
 from inspections import statistics
 from inspections.definitions import Definition, Standard
-from inspections.models import Framework, Inspection, OrganisationalRating
+from inspections.models import Framework, Inspection, OrganisationalRating, OverallJudgement
 
 from .. import rating as rules
 from ..snapshots import RESULTS_SHAPE
@@ -33,6 +33,7 @@ class InspectionResult:
     rating: rules.InspectionRating
     sufficiency: dict[str, statistics.Sufficiency]  # by key question code
     rationales: dict[str, str]  # the team's rationale by standard code
+    overall_rationale: str = ""  # the team's rationale for its overall rating, where that is its judgement
 
     @property
     def provisional(self) -> bool:
@@ -124,6 +125,19 @@ def _set_up(ids: list[int]) -> tuple[dict[int, set[str]], dict[tuple[int, str], 
     return chosen_optional, judged
 
 
+def _overall_judgements(inspections: list[Inspection]) -> dict[int, tuple[str, str]]:
+    """The team's overall rating and rationale by inspection, for those whose framework's overall rule is the team's
+    judgement: one query, none where no inspection has that rule."""
+    ids = [i.pk for i in inspections if i.framework.definition.overall.rule == "team_judgement"]
+    if not ids:
+        return {}
+    rows = OverallJudgement.objects.filter(inspection_id__in=ids)
+    return {
+        pk: (rating, rationale)
+        for pk, rating, rationale in rows.values_list("inspection_id", "rating", "rationale")
+    }
+
+
 def pooled_counts(inspections: Iterable[Inspection]) -> dict[tuple[int, str, str], tuple[int, int]]:
     """For regional inspections with pooled standards: (sufficient, answered) judgements of the counted cases of
     every inspection of a PDU in the region pinned to the framework a standard pools from, per (region, framework
@@ -162,8 +176,9 @@ def inspection_results(
 
     `breakdown` (from judgement_breakdown over these inspections) saves its query where a caller has it already.
     A regional inspection's pooled standards are rated from its PDUs' cases (pooled_counts). Queries: the breakdown
-    (1), the optional standards and judgements (2), and the pooled judgements (1) where a regional inspection has
-    pooled standards. The inspections carry their framework.
+    (1), the optional standards and judgements (2), the pooled judgements (1) where a regional inspection has
+    pooled standards, and the team's overall ratings (1) where a framework's overall rule is the team's judgement.
+    The inspections carry their framework.
     """
     inspections = list(inspections)
     if not inspections:
@@ -172,6 +187,7 @@ def inspection_results(
     chosen_optional, judged = _set_up(ids)
     counts = counts_by_key_question(judgement_breakdown(ids) if breakdown is None else breakdown)
     pooled = pooled_counts(inspections)
+    overall = _overall_judgements(inspections)
 
     results = {}
     for inspection in inspections:
@@ -200,9 +216,12 @@ def inspection_results(
             chosen_optional=chosen_optional.get(inspection.pk, set()),
             key_question_rates={code: value.rate for code, value in sufficiency.items()},
             judgements=judgements,
+            overall_judgement=rules.rating_of(overall.get(inspection.pk, ("", ""))[0]),
         )
         rationales = {code: rationale for (pk, code), (_, rationale) in judged.items() if pk == inspection.pk}
-        results[inspection.pk] = InspectionResult(inspection, definition, rating, sufficiency, rationales)
+        results[inspection.pk] = InspectionResult(
+            inspection, definition, rating, sufficiency, rationales, overall.get(inspection.pk, ("", ""))[1]
+        )
     return results
 
 
@@ -281,4 +300,5 @@ def inspection_result_data(result: InspectionResult) -> dict[str, Any]:
         "max_score": result.rating.max_score,
         "overall_rating": _rating_data(result.rating.overall_rating),
         "indicative_rating": _rating_data(result.rating.indicative_rating),
+        "overall_rationale": result.overall_rationale,
     }

@@ -37,8 +37,23 @@ def _rating_tag(rating: rules.Rating | None) -> str:
     return f'<strong class="app-rating app-rating--{rating.value}">{_escape(rating.label)}</strong>'
 
 
-def _cell(value) -> SafeString | str:
-    """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40"; a rating as a tag; nothing as a dash."""
+def crosses_flag(boundaries: list[float]) -> str:
+    """The flag on a rate whose 95% interval crosses band boundaries: the sample cannot tell those bands apart."""
+    if not boundaries:
+        return ""
+    percentages = [f"{boundary:g}%" for boundary in boundaries]
+    listed = " and ".join(
+        [", ".join(percentages[:-1]), percentages[-1]] if len(percentages) > 1 else percentages
+    )
+    return (
+        '<strong class="govuk-tag govuk-tag--orange govuk-!-font-size-14 govuk-!-margin-top-1">'
+        f'<span class="govuk-visually-hidden">95% interval </span>Crosses {listed}</strong>'
+    )
+
+
+def _cell(value, crossed: list[float] | None = None) -> SafeString | str:
+    """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40", flagged where its interval crosses a band
+    boundary (`crossed`); a rating as a tag; nothing as a dash."""
     if isinstance(value, statistics.Sufficiency):
         if value.rate is None:
             markup = '<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>'
@@ -47,7 +62,7 @@ def _cell(value) -> SafeString | str:
                 f'<span class="app-nowrap">{value.rate:.1f}%</span> '
                 f'<span class="govuk-body-s app-nowrap">({value.lower:.1f}% to {value.upper:.1f}%)</span>'
                 '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">'
-                f"{value.sufficient} of {value.total}</span>"
+                f"{value.sufficient} of {value.total}</span>{crosses_flag(crossed or [])}"
             )
     elif isinstance(value, rules.Rating):
         markup = _rating_tag(value)
@@ -60,10 +75,11 @@ def _cell(value) -> SafeString | str:
     return mark_safe(markup)  # noqa: S308 - numbers and escaped text only
 
 
-def _data_cell(value) -> str:
+def _data_cell(value, crossed: list[float] | None = None) -> str:
     """A table's data cell, aligned right when it holds a number or a rate."""
     numeric = isinstance(value, (int, float, statistics.Sufficiency)) and not isinstance(value, bool)
-    return f'<td class="govuk-table__cell{" govuk-table__cell--numeric" if numeric else ""}">{_escape(_cell(value))}</td>'
+    cell = _escape(_cell(value, crossed))
+    return f'<td class="govuk-table__cell{" govuk-table__cell--numeric" if numeric else ""}">{cell}</td>'
 
 
 @register.filter
@@ -82,7 +98,11 @@ def govuk_table(table, csv_url: str = "") -> SafeString:
             if table.row_headers
             else _data_cell(first)
         )
-        return f'<tr class="govuk-table__row">{header}{"".join(_data_cell(value) for value in rest)}</tr>'
+        cells = "".join(
+            _data_cell(value, table.crossed(value) if isinstance(value, statistics.Sufficiency) else None)
+            for value in rest
+        )
+        return f'<tr class="govuk-table__row">{header}{cells}</tr>'
 
     header = "".join(f'<th scope="col" class="govuk-table__header">{_escape(c)}</th>' for c in table.columns)
     body = "".join(row_html(row) for row in table.rows)
@@ -123,16 +143,20 @@ def key_question_bands_text(bands: rules.FrameworkBands) -> str:
 def key_question_grid(grid: dict) -> SafeString:
     """The key questions as a standard x criterion table, from the results data of standards rated from cases (one
     grid per case kind: `slug`, `caption`, `standards`, `criteria`); the criteria (columns) are the framework's."""
-    standards, criteria = grid["standards"], grid["criteria"]
+    standards, criteria, bands = grid["standards"], grid["criteria"], grid.get("bands")
+
+    def crossed(value) -> list[float]:
+        return [] if bands is None else rules.crossed_boundaries(value.lower, value.upper, bands)
 
     def kq_cell(kq: dict | None, driving: str | None) -> str:
         if kq is None:
             return '<td class="govuk-table__cell govuk-table__cell--numeric">–</td>'
         lowest = " (lowest)" if kq["code"] == driving else ""
+        value = sufficiency_of(kq)
         return (
             '<td class="govuk-table__cell govuk-table__cell--numeric">'
             f'<span class="govuk-body-s govuk-!-display-block govuk-!-margin-0">{_escape(kq["code"])}{lowest}</span>'
-            f"{_cell(sufficiency_of(kq))}</td>"
+            f"{_cell(value, crossed(value))}</td>"
         )
 
     rows = []

@@ -3,13 +3,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
-from api.spreadsheets import csv_document
-from inspections.permissions import can_view_national_dashboard
+from cases.selectors.inspection_work import case_progress
+from inspections.permissions import can_manage_inspection, can_view_national_dashboard
 
 from .. import charts, tables
+from .. import rating as rules
+from ..selectors import comparisons
 from ..selectors import dashboards as selectors
 from ..selectors.rates import CaseFacts
 
@@ -81,8 +84,31 @@ def _breakdown_tables(breakdowns, table_list: list[tables.Table], csv_url) -> li
     return [{"table": t, "csv_url": csv_url(t)} for t in table_list if t.slug in slugs]
 
 
-def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
-    table_list = tables.inspection_tables(dashboard)
+def _deciding_tables(request, dashboard: selectors.InspectionDashboard) -> list[tables.Table]:
+    """The tables the lead decides and defends the ratings with: fieldwork progress, each key question beside the
+    regional and national rates and, for those who manage the inspection (not national viewers, who see no
+    case-level work), the rates by assistant inspector. One query each."""
+    inspection = dashboard.inspection
+    deciding = [
+        tables.progress_table(case_progress(inspection)),
+        tables.comparison_table(dashboard, comparisons.key_question_comparisons(inspection)),
+    ]
+    if can_manage_inspection(request.user, inspection):
+        deciding.append(
+            tables.assistant_inspector_table(dashboard, comparisons.assistant_inspector_rates(inspection))
+        )
+    return deciding
+
+
+def _inspection_tables(request, dashboard: selectors.InspectionDashboard) -> list[tables.Table]:
+    """Every table of the inspection dashboard as this user sees it, in page order."""
+    return _deciding_tables(request, dashboard) + tables.inspection_tables(dashboard)
+
+
+def _inspection_context(
+    dashboard: selectors.InspectionDashboard, table_list: list[tables.Table] | None = None
+) -> dict:
+    table_list = table_list or tables.inspection_tables(dashboard)
     pk = dashboard.inspection.pk
 
     def csv_url(table: tables.Table) -> str:
@@ -97,6 +123,9 @@ def _inspection_context(dashboard: selectors.InspectionDashboard) -> dict:
         "case_fact_sections": _case_fact_sections(dashboard.case_facts, table_list, csv_url),
         "breakdown_tables": _breakdown_tables(dashboard.breakdowns, table_list, csv_url),
         "key_question_grids": _key_question_grids(dashboard),
+        "composite_distance": rules.composite_distance(
+            dashboard.results["composite_score"], dashboard.results["max_score"], dashboard.bands
+        ),
         "key_question_chart": charts.sufficiency_chart(
             "chart-key-questions",
             "Sufficiency of each key question",
@@ -127,7 +156,15 @@ def _key_question_grids(dashboard: selectors.InspectionDashboard) -> list[dict]:
         if kind is not None and len(by_kind) > 1:
             caption += f": {tables.lower_first(kind.plural)}"
         slug = "-".join(["standard-criterion", *([kind_slug.replace("_", "-")] if len(by_kind) > 1 else [])])
-        grids.append({"slug": slug, "caption": caption, "standards": standards, "criteria": criteria})
+        grids.append(
+            {
+                "slug": slug,
+                "caption": caption,
+                "standards": standards,
+                "criteria": criteria,
+                "bands": dashboard.bands,
+            }
+        )
     return grids
 
 
@@ -135,23 +172,25 @@ def _key_question_grids(dashboard: selectors.InspectionDashboard) -> list[dict]:
 def inspection_dashboard(request, pk: int):
     """One inspection's ratings, key questions, case facts and breakdowns: provisional until it is locked."""
     dashboard = _dashboard_for_user(request, pk)
-    return render(request, "reports/inspection_dashboard.html", _inspection_context(dashboard))
+    return render(
+        request,
+        "reports/inspection_dashboard.html",
+        _inspection_context(dashboard, _inspection_tables(request, dashboard)),
+    )
 
 
 def _filename(*parts: str) -> str:
     return "-".join(slugify(part) for part in parts if part)
 
 
-def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        csv_document(table.export_columns(), table.export_rows()), content_type="text/csv; charset=utf-8"
-    )
+def _csv_response(table: tables.Table, about: tables.About, filename: str) -> HttpResponse:
+    response = HttpResponse(tables.table_csv(table, about), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def _xlsx_response(table_list: list[tables.Table], filename: str) -> HttpResponse:
-    response = HttpResponse(tables.tables_xlsx(table_list), content_type=XLSX_TYPE)
+def _xlsx_response(table_list: list[tables.Table], about: tables.About, filename: str) -> HttpResponse:
+    response = HttpResponse(tables.tables_xlsx(table_list, about), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
@@ -166,9 +205,11 @@ def _table(table_list: list[tables.Table], slug: str) -> tables.Table:
 @login_required
 def inspection_dashboard_csv(request, pk: int, table: str):
     dashboard = _dashboard_for_user(request, pk)
-    chosen = _table(tables.inspection_tables(dashboard), table)
+    chosen = _table(_inspection_tables(request, dashboard), table)
     return _csv_response(
-        chosen, _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), table)
+        chosen,
+        tables.inspection_about(dashboard, timezone.now()),
+        _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), table),
     )
 
 
@@ -176,15 +217,24 @@ def inspection_dashboard_csv(request, pk: int, table: str):
 def inspection_dashboard_xlsx(request, pk: int):
     dashboard = _dashboard_for_user(request, pk)
     name = _filename(dashboard.inspection.unit.name, str(dashboard.inspection.fieldwork_start), "dashboard")
-    return _xlsx_response(tables.inspection_tables(dashboard), name)
+    return _xlsx_response(
+        _inspection_tables(request, dashboard), tables.inspection_about(dashboard, timezone.now()), name
+    )
+
+
+def inspection_report_html(dashboard: selectors.InspectionDashboard) -> str:
+    """The inspection's report as the HTML WeasyPrint lays out: the dashboard's tables and charts."""
+    return render_to_string(
+        "reports/inspection_report_pdf.html",
+        {**_inspection_context(dashboard), "generated_at": timezone.now()},
+    )
 
 
 def inspection_report_document(dashboard: selectors.InspectionDashboard):
-    """The inspection's report laid out by WeasyPrint: the dashboard's tables and charts, ready to write as PDF."""
+    """The inspection's report laid out by WeasyPrint, ready to write as PDF."""
     from weasyprint import HTML
 
-    html = render_to_string("reports/inspection_report_pdf.html", _inspection_context(dashboard))
-    return HTML(string=html).render()
+    return HTML(string=inspection_report_html(dashboard)).render()
 
 
 @login_required
@@ -207,7 +257,16 @@ def _national_for_user(request) -> selectors.NationalDashboard:
         region=int(region) if region.isascii() and region.isdigit() else None,
         period=request.GET.get("period") or None,
         sort=request.GET.get("sort", "pdu"),
+        # National figures are final by default: open inspections' provisional figures only when chosen.
+        include_provisional=request.GET.get("inspections") == INCLUDE_PROVISIONAL,
     )
+
+
+INCLUDE_PROVISIONAL = "include-provisional"
+INSPECTIONS_CHOICES = [
+    ("", "Locked inspections only (final figures)"),
+    (INCLUDE_PROVISIONAL, "Locked and open inspections (open ones are provisional)"),
+]
 
 
 SORT_CHOICES = [
@@ -242,6 +301,8 @@ def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dic
         filters["region"] = dashboard.region.pk
     if dashboard.period:
         filters["period"] = dashboard.period.slug
+    if dashboard.include_provisional:
+        filters["inspections"] = INCLUDE_PROVISIONAL
     headers = []
     for key, label, numeric in SORT_COLUMNS:
         aria_sort = None
@@ -286,6 +347,8 @@ def national_dashboard(request):
             "xlsx_url": reverse("national_dashboard_xlsx") + suffix,
             "sort": sort,
             "sort_choices": SORT_CHOICES,
+            "inspections_choices": INSPECTIONS_CHOICES,
+            "inspections_choice": INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
             "sort_headers": _sort_headers(dashboard, sort),
             "distribution_chart": charts.distribution_chart(
                 "chart-distribution", "Overall ratings of the PDUs shown", dashboard.distribution
@@ -312,10 +375,16 @@ def _national_filename(dashboard: selectors.NationalDashboard, *parts: str) -> s
 def national_dashboard_csv(request, table: str):
     dashboard = _national_for_user(request)
     chosen = _table(tables.national_tables(dashboard), table)
-    return _csv_response(chosen, _national_filename(dashboard, table))
+    return _csv_response(
+        chosen, tables.national_about(dashboard, timezone.now()), _national_filename(dashboard, table)
+    )
 
 
 @login_required
 def national_dashboard_xlsx(request):
     dashboard = _national_for_user(request)
-    return _xlsx_response(tables.national_tables(dashboard), _national_filename(dashboard, "dashboard"))
+    return _xlsx_response(
+        tables.national_tables(dashboard),
+        tables.national_about(dashboard, timezone.now()),
+        _national_filename(dashboard, "dashboard"),
+    )

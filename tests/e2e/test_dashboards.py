@@ -4,9 +4,13 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from accounts.models import User
 from cases.demo import DEMO_PASSWORD, seed_demo
 from inspections.models import Inspection
+from reports.models import InspectionSnapshot
+from reports.selectors import results
 from reports.selectors.dashboards import national_dashboard
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -41,7 +45,6 @@ def test_lead_reads_the_inspection_dashboard_and_downloads_a_table(
     grids = page.locator('table[id^="table-standard-criterion"]')
     assert "2.2 Assessment" in " ".join(grids.all_inner_texts())
     assert_accessible(page)
-    _screenshot(page, "inspection-dashboard.png")
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"^Download “Case facts")).first.click()
@@ -57,7 +60,6 @@ def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(
     page.get_by_role("heading", name="National dashboard").wait_for()
     assert page.get_by_role("img", name="Overall ratings of the PDUs shown").is_visible()
     assert_accessible(page)
-    _screenshot(page, "national-dashboard.png")
 
     page.get_by_label("Region").select_option(label="North East")
     page.get_by_role("button", name="Apply filters").click()
@@ -79,6 +81,9 @@ def test_the_national_dashboard_works_without_javascript(browser, live_server, t
     sign_in(page, "national", DEMO_PASSWORD)
     page.goto("/dashboards/national/?sort=-composite")
     page.get_by_role("heading", name="National dashboard").wait_for()
+    page.get_by_label("Locked and open inspections (open ones are provisional)").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert "inspections=include-provisional" in page.url
     page.get_by_label("Period").select_option(index=1)
     page.get_by_role("button", name="Apply filters").click()
     assert "period=2026-27" in page.url
@@ -87,4 +92,72 @@ def test_the_national_dashboard_works_without_javascript(browser, live_server, t
     fact_charts = sum(bool(kind.facts) + bool(kind.needs) for kind in shown.case_facts.kinds)
     assert fact_charts >= 2
     assert page.locator("svg.app-chart").count() == 2 + fact_charts
+    context.close()
+
+
+def _lock_sheffield():
+    """Lock the demo's Sheffield inspection with a snapshot of its results, so national figures have one locked
+    inspection (the demo's are all open)."""
+    sheffield = Inspection.objects.select_related("framework").get(pdu__name="Sheffield")
+    data = results.inspection_result_data(results.inspection_results([sheffield])[sheffield.pk])
+    InspectionSnapshot.objects.create(
+        inspection=sheffield,
+        data=data,
+        framework_version=sheffield.framework.version,
+        created_by=User.objects.get(username="lead"),
+    )
+    Inspection.objects.filter(pk=sheffield.pk).update(status=Inspection.Status.LOCKED)
+
+
+def _fits(page, width):
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_lead_decides_a_rating_beside_the_national_figures(
+    browser, live_server, transactional_db, sign_in, assert_accessible, width
+):
+    seed_demo()
+    _lock_sheffield()
+    gateshead = Inspection.objects.get(pdu__name="Gateshead and South Tyneside")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in(page, "lead", DEMO_PASSWORD)
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+
+    page.goto(f"/dashboards/inspections/{gateshead.pk}/")
+    progress = page.locator("#table-fieldwork-progress")
+    assert "All cases" in progress.inner_text()
+    compared = page.locator("#table-key-questions-compared")
+    header = compared.locator("thead").inner_text()
+    assert "North East: locked inspections" in header
+    assert "National: inspections" in header
+    # Sheffield, locked, is the national comparison; no North East inspection is locked.
+    first = compared.locator("tbody tr").filter(has_text="2.2.1").first.locator("td")
+    assert first.nth(3).inner_text().strip() == "0"
+    assert first.nth(5).inner_text().strip() == "1"
+    assert "Amira" in page.locator("#table-by-assistant-inspector").inner_text()
+    assert page.locator("strong.govuk-tag--orange", has_text="Crosses").count() > 10
+    assert "more point" in page.locator("#composite-distance").inner_text()
+    _fits(page, width)
+    assert_accessible(page)
+    if width > 375:
+        _screenshot(page, "inspection-dashboard.png")
+
+    page.goto("/dashboards/national/")
+    assert "1 of 36 PDUs have a locked inspection" in page.locator("main").inner_text()
+    assert page.get_by_label("Locked inspections only (final figures)").is_checked()
+    page.get_by_label("Locked and open inspections (open ones are provisional)").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(lambda url: "inspections=include-provisional" in url)
+    assert "3 of 36 PDUs have an inspection you can see" in page.locator("main").inner_text()
+    header = page.locator("#table-pdus thead").inner_text()
+    assert "Standard 2.2" in header
+    assert "Standard 1.1" in header
+    _fits(page, width)
+    assert_accessible(page)
+    if width > 375:
+        _screenshot(page, "national-dashboard.png")
     context.close()

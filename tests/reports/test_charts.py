@@ -62,3 +62,32 @@ def test_distribution_bars_are_proportional_and_labelled_with_counts():
     assert widths[3] == chart.plot_width / 2
     assert [bar.value_text for bar in chart.bars] == ["0 PDUs", "1 PDU", "4 PDUs", "2 PDUs"]
     assert "Requires improvement 4" in chart.description
+
+
+def _fits(chart):
+    """Every label and value text lies inside the chart, measured generously (charts.text_width)."""
+    for bar in chart.bars:
+        assert chart.label_width - charts.TEXT_GAP - charts.text_width(bar.label) >= 0, bar.label
+        assert chart.value_x + charts.text_width(bar.value_text) <= chart.width, bar.value_text
+    return True
+
+
+def test_no_label_or_value_is_cut_by_the_edge_of_a_chart():
+    # A Requires improvement rate with a wide interval, and a long case-fact label, as the PDF cut them.
+    chart = charts.sufficiency_chart(
+        "c",
+        "Key questions",
+        [("2.2.1", statistics.sufficiency(55, 100)), ("2.2.2", statistics.sufficiency(5, 9))],
+        BANDS,
+    )
+    assert chart.bars[1].value_text == "56% (27% to 81%), Requires improvement"
+    assert _fits(chart)
+    facts = charts.sufficiency_chart(
+        "f",
+        "Case facts",
+        [("Sentence plan completed within fifteen working days", statistics.sufficiency(100, 100))],
+        None,
+    )
+    assert _fits(facts)
+    distribution = charts.distribution_chart("d", "Ratings", dict.fromkeys(rules.Rating, 1000))
+    assert _fits(distribution)

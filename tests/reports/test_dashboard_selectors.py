@@ -350,7 +350,7 @@ def test_locked_inspections_show_their_snapshot_to_every_dashboard_viewer(two_re
 def test_rows_sort_by_composite_best_first_with_unrated_last(two_regions):
     rows = [
         dashboards.PDUResult(
-            i, name, 1, "R", None, None, None, False, score, 24, None, {}, None, None, None, ""
+            i, name, 1, "R", None, None, None, False, score, 24, None, {}, {}, None, None, None, ""
         )
         for i, (name, score) in enumerate([("A", 10), ("B", None), ("C", 20)])
     ]
@@ -362,7 +362,7 @@ def test_rows_sort_by_composite_best_first_with_unrated_last(two_regions):
 def test_reversed_sorts_put_lowest_first_unrated_still_last_and_ties_by_name(two_regions):
     rows = [
         dashboards.PDUResult(
-            i, name, 1, "R", None, None, None, False, score, 24, None, {}, None, None, None, ""
+            i, name, 1, "R", None, None, None, False, score, 24, None, {}, {}, None, None, None, ""
         )
         for i, (name, score) in enumerate([("D", 20), ("A", 10), ("E", None), ("B", None), ("C", 10)])
     ]

@@ -7,15 +7,17 @@ import zlib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Answer, InspectedCase
 from inspections.models import Inspection, Role
 from pdus.loading import published_ratings_load
+from reports import rating as rules
 from reports import tables
 from reports.models import InspectionSnapshot
 from reports.selectors import dashboards, results
-from reports.views.dashboards import inspection_report_document
+from reports.views.dashboards import inspection_report_document, inspection_report_html
 from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
@@ -44,6 +46,19 @@ def _inspection_with_cases(framework, cases, **fields):
                 rationale="Secret case evidence",
             )
     return inspection
+
+
+def _lock(inspection):
+    """Lock the inspection with a snapshot of its results, as locking does (without its checks)."""
+    result = results.inspection_results([inspection])[inspection.pk]
+    InspectionSnapshot.objects.create(
+        inspection=inspection,
+        data=results.inspection_result_data(result),
+        framework_version=inspection.framework.version,
+        created_by=UserFactory(),
+    )
+    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+    inspection.refresh_from_db()
 
 
 @pytest.fixture
@@ -131,19 +146,13 @@ def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
     inspection = _inspection_with_cases(framework, cases)
     lead = team_member(inspection, Role.LEAD)
     if locked:
-        result = results.inspection_results([inspection])[inspection.pk]
-        InspectionSnapshot.objects.create(
-            inspection=inspection,
-            data=results.inspection_result_data(result),
-            framework_version=framework.version,
-            created_by=lead,
-        )
-        Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+        _lock(inspection)
     client.force_login(lead)
     # Session, user, the inspection (3); judgements by key question and breakdown attribute (1); the set-up (2, live)
-    # or the snapshot (1, locked); cases, fact answers and needs by case kind (3); moderation agreement (2); whether
-    # the user may open the inspection, for the link back to it (1).
-    with django_assert_max_num_queries(12):
+    # or the snapshot (1, locked); cases, fact answers and needs by case kind (3); cases by status (1); the regional
+    # and national rates (1); the user's roles (1) and, for the lead, the rates by assistant inspector (1); moderation
+    # agreement (2); whether the user may open the inspection, for the link back to it (1).
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
@@ -161,7 +170,9 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
         MembershipFactory(inspection=_inspection_with_cases(framework, 2), user=lead, role=Role.LEAD)
     client.force_login(lead)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("national_dashboard"), {"sort": "composite"})
+        response = client.get(
+            reverse("national_dashboard"), {"sort": "composite", "inspections": "include-provisional"}
+        )
     assert response.status_code == 200
     assert len(response.context["dashboard"].inspected) == inspections
 
@@ -218,9 +229,64 @@ def test_the_csv_export_of_a_table_escapes_the_leads_text(client, inspection, le
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Standard", "Title", "Rating", "Rationale"]
+    assert rows[0][:4] == ["Standard", "Title", "Rating", "Rationale"]
     assert rows[1][:3] == ["1.1", "Leadership", "Good"]
     assert rows[1][3] == '\'=HYPERLINK("x")'
+
+
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_csv_export_says_which_pdu_inspection_dates_and_whether_provisional_on_every_row(
+    client, framework, locked
+):
+    inspection = _inspection_with_cases(framework, 3)
+    client.force_login(team_member(inspection, Role.LEAD))
+    if locked:
+        _lock(inspection)
+    response = client.get(reverse("inspection_dashboard_csv", args=[inspection.pk, "key-questions"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # The table's own columns keep their places; what the download is of follows them on every row.
+    assert list(rows[0])[:2] == ["Standard", "Key question"]
+    assert len(rows) == 12  # the key questions of the supervision standards
+    for row in rows:
+        assert row["About: PDU or region"] == inspection.pdu.name
+        assert row["About: Region"] == inspection.pdu.region.name
+        assert row["About: Inspection"] == str(inspection.pk)
+        assert (row["About: Fieldwork start"], row["About: Fieldwork end"]) == ("2026-09-07", "2026-09-18")
+        assert row["About: Results"].startswith("Final" if locked else "Provisional")
+        assert row["About: Generated at"].startswith(str(timezone.localdate()))
+
+
+def test_the_xlsx_export_starts_with_a_sheet_saying_what_it_is_of(client, inspection, lead):
+    client.force_login(lead)
+    response = client.get(reverse("inspection_dashboard_xlsx", args=[inspection.pk]))
+    about = dict(load_workbook(io.BytesIO(response.content))["about"].iter_rows(min_row=2, values_only=True))
+    assert about["PDU or region"] == inspection.pdu.name
+    assert about["Inspection"] == str(inspection.pk)
+    assert about["Fieldwork start"] == "2026-09-07"
+    assert about["Results"] == "Provisional: the inspection is not locked (stage: Fieldwork)"
+    assert "Generated at" in about
+
+
+def test_the_national_exports_say_their_scope_and_whether_any_figures_are_provisional(
+    client, framework, national_viewer
+):
+    inspection = _inspection_with_cases(framework, 2)
+    client.force_login(national_viewer)
+    region = inspection.pdu.region
+    url = reverse("national_dashboard_csv", args=["pdus"])
+    final = list(
+        csv.DictReader(io.StringIO(client.get(url, {"region": region.pk}).content.decode("utf-8-sig")))
+    )
+    assert final[0]["About: PDU or region"] == region.name
+    assert final[0]["About: Inspections included"] == "Locked only"
+    assert final[0]["About: Results"] == "Final: all 0 inspections are locked"
+    chosen = client.get(url, {"region": region.pk, "inspections": "include-provisional"})
+    provisional = list(csv.DictReader(io.StringIO(chosen.content.decode("utf-8-sig"))))
+    assert provisional[0]["About: Results"] == "Provisional: 1 of 1 inspections are not locked"
+    workbook = load_workbook(io.BytesIO(client.get(reverse("national_dashboard_xlsx")).content))
+    about = dict(workbook["about"].iter_rows(min_row=2, values_only=True))
+    assert about["PDU or region"] == "National: every PDU"
+    assert about["Inspections included"] == "Locked only"
 
 
 def test_an_unknown_table_is_not_found(client, inspection, lead):
@@ -235,6 +301,10 @@ def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, insp
     # One sheet per table; case facts, needs and breakdowns as the framework defines them for supervision cases
     # (court work is not rated here and there are no court-report cases).
     assert workbook.sheetnames == [
+        "about",
+        "fieldwork-progress",
+        "key-questions-compared",
+        "by-assistant-inspector",
         "standards",
         "band-changes",
         "key-questions",
@@ -259,8 +329,10 @@ def test_the_national_xlsx_export_has_every_national_table(client, framework, na
     published_ratings_load()
     _inspection_with_cases(framework, 2)
     client.force_login(national_viewer)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("national_dashboard_xlsx")).content))
+    query = "?inspections=include-provisional"
+    workbook = load_workbook(io.BytesIO(client.get(reverse("national_dashboard_xlsx") + query).content))
     assert workbook.sheetnames == [
+        "about",
         "pdus",
         "distribution",
         "key-questions",
@@ -310,6 +382,31 @@ def test_the_pdf_report_holds_the_ratings_tables_and_charts(inspection):
     assert len(images) == 3
 
 
+def test_the_pdf_report_says_the_inspections_stage_in_words_and_keeps_each_chart_with_its_caption(framework):
+    inspection = _inspection_with_cases(framework, 3, status=Inspection.Status.QUALITY_ASSURANCE)
+    dashboard = dashboards.inspection_dashboard(
+        Inspection.objects.select_related("framework", "pdu__region").get(pk=inspection.pk)
+    )
+    html = inspection_report_html(dashboard)
+    assert "the inspection is quality assurance" not in html
+    document = inspection_report_document(dashboard)
+    text = " ".join(text for page in document.pages for text in _texts(page._page_box))
+    assert "the inspection is not locked yet (it is at the quality assurance stage)" in text
+    assert "Generated on " in text
+    # Each figure's own box (the first WeasyPrint makes for it; the others are anonymous ones inside) and the pages
+    # it is laid out on.
+    styles, pages = {}, {}
+    for number, page in enumerate(document.pages):
+        for box in _boxes(page._page_box):
+            if getattr(box, "element_tag", None) == "figure":
+                styles.setdefault(box.element, box.style["break_inside"])
+                pages.setdefault(box.element, set()).add(number)
+    assert len(styles) == 3
+    # WeasyPrint moves a figure that would not fit to the next page whole: caption and chart together.
+    assert set(styles.values()) == {"avoid"}
+    assert all(len(on) == 1 for on in pages.values())
+
+
 def test_the_pdf_download_is_a_tagged_pdf(client, inspection, lead):
     client.force_login(lead)
     response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
@@ -333,7 +430,7 @@ def test_every_table_of_each_dashboard_is_on_its_page_with_a_csv_link(client, in
     client.force_login(national_viewer)
     pages = [
         (reverse("inspection_dashboard", args=[inspection.pk]), "inspection_tables"),
-        (reverse("national_dashboard"), "national_tables"),
+        (f"{reverse('national_dashboard')}?inspections=include-provisional", "national_tables"),
     ]
     for url, tables_of in pages:
         response = client.get(url)
@@ -379,3 +476,50 @@ def test_a_pdu_with_court_work_rated_shows_a_chart_and_tables_for_each_case_kind
     grids = response.context["key_question_grids"]
     assert len(grids) == 2
     assert grids[0]["criteria"] == court_criteria
+
+
+def test_national_figures_are_of_locked_inspections_unless_provisional_ones_are_chosen(
+    client, framework, national_viewer
+):
+    locked = _inspection_with_cases(framework, 3)
+    _lock(locked)
+    open_one = _inspection_with_cases(framework, 2)
+    client.force_login(national_viewer)
+    url = reverse("national_dashboard")
+    default = client.get(url)
+    assert [row.inspection_id for row in default.context["dashboard"].inspected] == [locked.pk]
+    assert default.context["dashboard"].case_facts.cases == 3
+    page = default.content.decode()
+    assert 'name="inspections" type="radio" value="" checked' in page
+    assert "Open inspections are left out" in page
+    chosen = client.get(url, {"inspections": "include-provisional"})
+    assert {row.inspection_id for row in chosen.context["dashboard"].inspected} == {locked.pk, open_one.pk}
+    assert chosen.context["dashboard"].case_facts.cases == 5
+    assert 'value="include-provisional" checked' in chosen.content.decode()
+    # Sorting keeps the choice.
+    composite = next(h for h in chosen.context["sort_headers"] if h["label"] == "Composite")
+    assert "inspections=include-provisional" in composite["href"]
+
+
+def test_the_national_table_shows_each_case_standards_rating(client, framework, national_viewer):
+    inspection = _inspection_with_cases(framework, 3)
+    _lock(inspection)
+    client.force_login(national_viewer)
+    response = client.get(reverse("national_dashboard"), {"region": inspection.pdu.region.pk})
+    dashboard = response.context["dashboard"]
+    # pdu-2021 rates four supervision standards from cases (court work is optional and not chosen here).
+    assert dashboard.case_codes == ["2.2", "2.3", "2.4", "2.5"]
+    row = next(row for row in dashboard.rows if row.inspection_id == inspection.pk)
+    assert set(row.case_ratings.values()) == {rules.Rating.GOOD}
+    page = response.content.decode()
+    assert '<th scope="col" class="govuk-table__header">Standard 2.2</th>' in page
+    exported = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    reverse("national_dashboard_csv", args=["pdus"]), {"region": inspection.pdu.region.pk}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert next(r for r in exported if r["PDU"] == inspection.pdu.name)["Standard 2.2"] == "Good"

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from inspections.statistics import sufficiency
 from pdus.loading import PUBLISHED_COMPOSITES_FILE
+from reports import rating as rules
 from reports.rating import (
     FrameworkBands,
     Rating,
@@ -272,3 +273,45 @@ def test_cases_to_change_band_lands_exactly_on_the_next_band(total, data):
         assert key_question_rating(100 * (sufficient - down + 1) / total, BANDS) is current
     else:
         assert current is R.INADEQUATE
+
+
+COMPOSITE_BANDS = rules.FrameworkBands.from_data(
+    {"outstanding": 80, "good": 65, "requires_improvement": 50},
+    {"24": {"outstanding": 18, "good": 12, "requires_improvement": 6}},
+)
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [
+        (16, (rules.Rating.GOOD, 2, rules.Rating.OUTSTANDING, 5, rules.Rating.REQUIRES_IMPROVEMENT)),
+        (12, (rules.Rating.GOOD, 6, rules.Rating.OUTSTANDING, 1, rules.Rating.REQUIRES_IMPROVEMENT)),
+        (18, (rules.Rating.OUTSTANDING, None, None, 1, rules.Rating.GOOD)),
+        (0, (rules.Rating.INADEQUATE, 6, rules.Rating.REQUIRES_IMPROVEMENT, None, None)),
+    ],
+)
+def test_composite_distance_counts_the_points_to_the_next_overall_band_and_to_dropping_one(score, expected):
+    distance = rules.composite_distance(score, 24, COMPOSITE_BANDS)
+    assert (
+        distance.rating,
+        distance.up,
+        distance.next_rating,
+        distance.down,
+        distance.lower_rating,
+    ) == expected
+
+
+def test_an_incomplete_composite_or_one_without_bands_has_no_distance():
+    assert rules.composite_distance(None, 24, COMPOSITE_BANDS) is None
+    assert rules.composite_distance(10, 27, COMPOSITE_BANDS) is None
+
+
+@given(st.integers(min_value=0, max_value=24))
+def test_moving_the_composite_by_its_distance_changes_its_band_and_one_less_does_not(score):
+    distance = rules.composite_distance(score, 24, COMPOSITE_BANDS)
+    if distance.up is not None:
+        assert rules.overall_rating(score + distance.up, 24, COMPOSITE_BANDS) == distance.next_rating
+        assert rules.overall_rating(score + distance.up - 1, 24, COMPOSITE_BANDS) == distance.rating
+    if distance.down is not None:
+        assert rules.overall_rating(score - distance.down, 24, COMPOSITE_BANDS) == distance.lower_rating
+        assert rules.overall_rating(score - distance.down + 1, 24, COMPOSITE_BANDS) == distance.rating
