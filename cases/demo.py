@@ -1,6 +1,8 @@
-"""Realistic demo data on the 2021-23 PDU framework (pdu-2021): three inspections whose judgements vary around the
-national rates of 2022-23. Gateshead rates court work from its court-report cases (out of 27, composite 15: Good, as
-published); Derby City's court work is done by a shared court team, so it is not rated (out of 24).
+"""Realistic demo data on the 2021-23 PDU framework (pdu-2021): three open inspections whose judgements vary around
+the national rates of 2022-23, and six finished ones (all cases approved, locked by seed_demo) over two inspection
+years, so that the national figures, which count locked inspections, have something to show and compare. Gateshead
+rates court work from its court-report cases (out of 27, composite 15: Good, as published); Derby City's court work
+is done by a shared court team, so it is not rated (out of 24).
 
 Deterministic (seeded) and idempotent: an inspection that exists already is left as it is. Everything about the
 cases (their kinds, attributes, key questions, facts and needs) is read from the framework.
@@ -8,6 +10,7 @@ cases (their kinds, attributes, key questions, facts and needs) is read from the
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -66,6 +69,12 @@ STANDARD_RATES = {
     "GST": {"2.1": 0.70, "2.2": 0.72, "2.3": 0.57, "2.4": 0.58, "2.5": 0.70},
     "DBY": {"2.2": 0.62, "2.3": 0.55, "2.4": 0.47, "2.5": 0.45},
     "SHF": {"2.1": 0.42, "2.2": 0.55, "2.3": 0.44, "2.4": 0.40, "2.5": 0.38},
+    "WAR": {"2.1": 0.66, "2.2": 0.58, "2.3": 0.50, "2.4": 0.46, "2.5": 0.44},
+    "TAM": {"2.2": 0.52, "2.3": 0.45, "2.4": 0.41, "2.5": 0.36},
+    "KRK": {"2.1": 0.48, "2.2": 0.47, "2.3": 0.40, "2.4": 0.33, "2.5": 0.30},
+    "SOM": {"2.1": 0.72, "2.2": 0.66, "2.3": 0.55, "2.4": 0.52, "2.5": 0.50},
+    "BLK": {"2.2": 0.70, "2.3": 0.60, "2.4": 0.53, "2.5": 0.55},
+    "HUL": {"2.1": 0.62, "2.2": 0.60, "2.3": 0.48, "2.4": 0.45, "2.5": 0.47},
 }
 OTHER_KEY_QUESTIONS_BETTER_BY = 0.08
 # Shares of each attribute's options in a sample, by attribute key; any other attribute is spread evenly.
@@ -148,6 +157,12 @@ class DemoInspection:
     assistant_inspectors: tuple[str, ...]
     share_unfinished: float
     court_reports: int = 0  # court-report cases; none: court work is not rated, so the composite is out of 24
+    locked: bool = False  # finished: every case approved, then locked by seed_demo's caller
+
+    @property
+    def status_created(self) -> str:
+        """A finished inspection is created in quality assurance: locking it is the lock service's work."""
+        return Inspection.Status.QUALITY_ASSURANCE if self.locked else self.status
 
 
 DEMO_INSPECTIONS = [
@@ -163,6 +178,25 @@ DEMO_INSPECTIONS = [
     DemoInspection(
         "Sheffield", "SHF", datetime.date(2026, 11, 9), 90, -0.08,
         Inspection.Status.FIELDWORK, (), ("ben", "chloe"), 0.25, court_reports=30,
+    ),
+    *(
+        DemoInspection(
+            pdu, prefix, start, 30, quality, Inspection.Status.LOCKED, organisational, ("amira", "ben", "chloe"),
+            0.0, court_reports=court_reports, locked=True,
+        )
+        for pdu, prefix, start, quality, organisational, court_reports in [
+            ("Warwickshire", "WAR", datetime.date(2025, 6, 9), 0.0,
+             ("requires_improvement", "requires_improvement", "good", "requires_improvement"), 12),
+            ("Tameside", "TAM", datetime.date(2025, 9, 15), -0.05, ("requires_improvement",) * 4, 0),
+            ("Kirklees", "KRK", datetime.date(2026, 1, 12), -0.1,
+             ("inadequate", "requires_improvement", "requires_improvement", "requires_improvement"), 12),
+            ("Somerset", "SOM", datetime.date(2026, 5, 11), 0.05,
+             ("good", "requires_improvement", "good", "requires_improvement"), 12),
+            ("Blackburn", "BLK", datetime.date(2026, 6, 15), 0.08,
+             ("good", "good", "requires_improvement", "good"), 0),
+            ("Hull and East Riding", "HUL", datetime.date(2026, 7, 13), -0.02,
+             ("requires_improvement", "requires_improvement", "requires_improvement", "good"), 12),
+        ]
     ),
 ]  # fmt: skip
 
@@ -259,7 +293,7 @@ def _demo_cases(
             status = InspectedCase.Status.SUBMITTED
             if unfinished:
                 status = rng.choice([InspectedCase.Status.NOT_STARTED, InspectedCase.Status.IN_PROGRESS])
-            elif demo.status == Inspection.Status.QUALITY_ASSURANCE and _chance(rng, 0.4):
+            elif demo.locked or (demo.status == Inspection.Status.QUALITY_ASSURANCE and _chance(rng, 0.4)):
                 status = InspectedCase.Status.APPROVED
             answered = {
                 InspectedCase.Status.NOT_STARTED: 0,
@@ -289,7 +323,7 @@ def demo_inspection_create(demo: DemoInspection, framework: Framework, users: di
         framework=framework,
         fieldwork_start=demo.fieldwork_start,
         fieldwork_end=demo.fieldwork_start + datetime.timedelta(days=11),
-        status=demo.status,
+        status=demo.status_created,
     )
     team = [("lead", Role.LEAD), ("inspector", Role.INSPECTOR), ("quality", Role.QUALITY_ASSURER)]
     team += [(name, Role.ASSISTANT_INSPECTOR) for name in demo.assistant_inspectors]
@@ -380,15 +414,24 @@ def demo_inspection_create(demo: DemoInspection, framework: Framework, users: di
     return inspection
 
 
-def seed_demo() -> tuple[list[Inspection], int]:
-    """Load reference data and the demo inspections. Returns the inspections created and the PDUs read."""
+def seed_demo(lock: Callable[..., object] | None = None) -> tuple[list[Inspection], int]:
+    """Load reference data and the demo inspections. Returns the inspections created and the PDUs read.
+
+    lock(inspection=..., user=...) locks the finished ones (the reports layer's lock service, which takes their
+    snapshots); without it they stay in quality assurance, every case approved."""
     pdu_count = published_ratings_load()
     framework = next(f for f in frameworks_load_all() if f.slug == DEMO_FRAMEWORK)
     users = demo_users_create()
-    created = [demo_inspection_create(demo, framework, users) for demo in DEMO_INSPECTIONS]
-    for inspection in filter(None, created):
+    created = []
+    for demo in DEMO_INSPECTIONS:
+        inspection = demo_inspection_create(demo, framework, users)
+        if inspection is None:
+            continue
         demo_workflow_create(inspection, users)
-    return [inspection for inspection in created if inspection], pdu_count
+        if demo.locked and lock is not None:
+            lock(inspection=inspection, user=users["lead"])
+        created.append(inspection)
+    return created, pdu_count
 
 
 @transaction.atomic
@@ -396,8 +439,10 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
     """Quality assurance and moderation under way in a demo inspection in quality assurance: a case returned with
     a query, answered and resubmitted (so the thread shows), and 10% of the sample second-marked. Every case ends
     as it was, so the demo's results do not change."""
-    if inspection.status != Inspection.Status.QUALITY_ASSURANCE:
-        return
+    if inspection.status != Inspection.Status.QUALITY_ASSURANCE or not inspection.cases.exclude(
+        status=InspectedCase.Status.APPROVED
+    ).exists():
+        return  # nothing to quality-assure: fieldwork still going, or (a finished demo inspection) all approved
     rng = random.Random(f"workflow-{inspection.pk}")
     supervision = inspection.framework.definition.case_kinds[0]
     case = (
