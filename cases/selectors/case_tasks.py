@@ -76,7 +76,8 @@ def case_tasks(page: CasePage, problems: Iterable[Problem]) -> list[CaseTask]:
         )
     if page.facts:
         fields = frozenset(fact.name for fact in page.facts)
-        started = any(fact.value for fact in page.facts)
+        # Saved by the inspector: a RoSH level the sample brought is not their work started.
+        started = any(fact.changes for fact in page.facts)
         drafts.append(
             {
                 "slug": FACTS,

@@ -106,7 +106,7 @@ def test_case_page_shows_every_standard_of_its_kind_with_its_key_questions_and_p
         ("needs", "Criminogenic needs"),
     ]:
         assert f'href="{section_url(case, slug)}" aria-describedby="task-{slug}-status">{title}</a>' in html
-    assert html.count("Not started</strong>") == 6
+    assert html.count('govuk-tag--blue">Not started</strong>') == 6
     assert "Court work" not in html  # asked of court-report cases, not of a supervision case
     assert "<textarea" not in html  # the questions are on each task's page
     assert f'href="{reverse("case_check", args=[case.pk])}"' in html
