@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from inspections.models import KeyQuestion
 from inspections.selectors import works_only_on_cases
@@ -93,6 +94,13 @@ def case_list(request):
     return render(request, "cases/case_list.html", context)
 
 
+def _back_to(user, case: InspectedCase, anchor: str) -> str:
+    """Where a history page goes back to: the task's page while the user may change the case, else the case page."""
+    if permissions.can_edit_case(user, case):
+        return reverse("case_section", args=[case.pk, anchor.removeprefix("section-")])
+    return reverse("case_detail", args=[case.pk]) + f"#{anchor}"
+
+
 @login_required
 def judgement_history(request, pk: int, code: str):
     """Every change to one key question's answer on a case: who, when, before and after."""
@@ -106,7 +114,7 @@ def judgement_history(request, pk: int, code: str):
         "case": case,
         "title": f"History of {key_question.code}",
         "question": key_question.wording,
-        "anchor": selectors.standard_anchor(key_question.standard.code),
+        "back_url": _back_to(request.user, case, selectors.standard_anchor(key_question.standard.code)),
         "changes": selectors.judgement_history(case, key_question),
         "with_evidence": True,
     }
@@ -124,7 +132,7 @@ def fact_history(request, pk: int, name: str):
         "case": case,
         "title": f"History of {in_sentence(asked[name].label)}",
         "question": asked[name].question,
-        "anchor": "section-case-facts",
+        "back_url": _back_to(request.user, case, "section-case-facts"),
         "changes": selectors.fact_history(case, name),
     }
     return render(request, "cases/answer_history.html", context)
@@ -142,7 +150,7 @@ def need_history(request, pk: int, need: str):
         "case": case,
         "title": f"History of the {label.lower()} need",
         "question": f"Is the {label.lower()} need linked to offending and, if so, sufficiently addressed?",
-        "anchor": "section-needs",
+        "back_url": _back_to(request.user, case, "section-needs"),
         "changes": selectors.need_history(case, need),
     }
     return render(request, "cases/answer_history.html", context)

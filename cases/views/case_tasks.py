@@ -29,9 +29,7 @@ from .case_pages import get_case_for_user, raise_if_reassigned, shows_reassignme
 
 SAVED = "Your answers for {case} have been saved."
 SUBMITTED = "{case} has been submitted for quality assurance."
-QUERY_ANSWERED = (
-    "Your answer to the query has been saved. Resubmit the case when you have answered every query."
-)
+QUERY_ANSWERED = "Answer saved. Resubmit the case when you have answered every query."
 CHANGED_SINCE_CHECKED = (
     "Case {case} was saved after you checked its answers, so it has not been submitted. Check them again."
 )

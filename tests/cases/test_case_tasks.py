@@ -382,3 +382,13 @@ def test_your_cases_filter_by_status_and_inspection(client, inspection, assistan
     assert "None of your cases match these filters." in html
     html = client.get(url, {"status": "nonsense", "inspection": "x"}).text  # ignored, not an error
     assert set(re.findall(r">(MINE-\d|OTHER-\d)</a>", html)) == {"MINE-1", "MINE-2", "OTHER-1"}
+
+
+def test_a_history_page_goes_back_to_its_tasks_page_or_to_the_read_only_case(client, case, assistant, lead):
+    answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.3.1": {"answer": "yes"}})
+    url = reverse("judgement_history", args=[case.pk, "2.3.1"])
+    client.force_login(assistant)
+    assert f'<a href="{section_url(case, "2-3")}" class="govuk-back-link">' in client.get(url).text
+    client.force_login(lead)
+    back = reverse("case_detail", args=[case.pk]) + "#section-2-3"
+    assert f'<a href="{back}" class="govuk-back-link">' in client.get(url).text
