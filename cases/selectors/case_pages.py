@@ -206,7 +206,7 @@ def case_get(pk: int) -> InspectedCase | None:
 def reassigned_from(case: InspectedCase, user: User) -> CaseReassigned | None:
     """Why the user can no longer open a case that was theirs: the change that moved it from them to someone else
     (or to nobody), as the error to show; None if it was never theirs. Two queries."""
-    if not user.is_authenticated or case.assistant_inspector_id == user.pk:
+    if case.assistant_inspector_id == user.pk:
         return None
     last_theirs = case.history.filter(assistant_inspector_id=user.pk).order_by("-history_date").first()
     if last_theirs is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import TextChoices
 
@@ -61,7 +62,7 @@ def case_tasks(page: CasePage, problems: Iterable[Problem]) -> list[CaseTask]:
     """The case's tasks in the order its framework gives them. `problems` is what still stops the case being
     submitted (cases.services.answers.case_problems): a task with none of them is completed."""
     missing = {problem.field for problem in problems}
-    drafts: list[dict] = []
+    drafts: list[dict[str, Any]] = []
     for section in page.sections:
         fields = frozenset(name for item in section.items for name in _item_fields(item))
         started = any(_item_started(item) for item in section.items)
