@@ -142,7 +142,8 @@ def _typed_query_answers(request, case: InspectedCase, task: CaseTask | None) ->
     if task is None or case.status != InspectedCase.Status.RETURNED:
         return {}
     action = request.POST.get("action", "")
-    pressed = int(action.removeprefix(ANSWER)) if action.startswith(ANSWER) and action[7:].isdigit() else None
+    pressed_id = action.removeprefix(ANSWER) if action.startswith(ANSWER) else ""
+    pressed = int(pressed_id) if pressed_id.isdigit() else None
     return {
         query.pk: QueryAnswerForm({"answer": request.POST.get(f"query-{query.pk}-answer", "")}, query=query)
         for query in selectors.case_queries(case)
