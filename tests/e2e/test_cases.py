@@ -327,10 +327,17 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, 
     summary.get_by_role("link", name="Enter your answer to the query").click()
     assert page.evaluate("document.activeElement.id") == f"query-answer-{query.pk}"
 
+    # Issue 16, defect 1: the answer changed on the page before "Save answer" is saved with the query's answer.
+    made = page.locator("#fact_home_visits")
+    changed_to = "#fact_home_visits-2" if made.is_checked() else "#fact_home_visits"
+    page.check(changed_to)
     page.fill(f"#query-answer-{query.pk}", "Yes, twice: see the contact log.")
     page.get_by_role("button", name="Save answer").click()
     page.get_by_text("Answer saved").wait_for()
     assert page.url.endswith(f"/cases/{submitted.pk}/sections/case-facts/")
+    assert page.is_checked(changed_to)
+    expected = page.locator(changed_to).get_attribute("value")
+    assert submitted.facts.get(key="home_visits").value == expected
 
 
 def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, assert_accessible):
