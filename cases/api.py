@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -30,11 +31,12 @@ from inspections.permissions import can_manage_inspection, can_view_case_evidenc
 
 from .caseload import MAX_CASELOAD_BYTES
 from .caseload import TOO_LARGE as CASELOAD_TOO_LARGE
-from .errors import STALE, CaseConflict, CaseError, CaseIncomplete
+from .errors import STALE, CaseConflict, CaseError, CaseIncomplete, CaseReassigned
 from .fields import api_field
 from .models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from .permissions import is_assigned_assistant_inspector, viewable_cases
 from .sample_models import SampleDesign, SamplingMethod
+from .selectors import case_pages as case_pages_selectors
 from .selectors import sampling as sampling_selectors
 from .services import answers, sampling
 
@@ -271,7 +273,14 @@ def _case_for_user(view: APIView, request, pk: int, *, with_answers: bool = True
     """The case if the user may read it, 404 otherwise (whether it exists is not theirs to know), checked against
     the view's permissions (403 for a change the user may not make). A change reads the case without its answers
     (with_answers=False): the service reads what it changes, and the answer is read again once it has saved."""
-    case = get_object_or_404(_case_queryset(request.user, with_answers=with_answers), pk=pk)
+    case = _case_queryset(request.user, with_answers=with_answers).filter(pk=pk).first()
+    if case is None:
+        # A case that was the user's and has been moved to someone else: say so (403), not "not found".
+        former = InspectedCase.objects.filter(pk=pk).first()
+        reassigned = case_pages_selectors.reassigned_from(former, request.user) if former else None
+        if reassigned is not None:
+            raise reassigned
+        raise Http404
     view.check_object_permissions(request, case)
     return case
 
@@ -330,7 +339,9 @@ class CaseDetail(APIView):
     """Read a case with its judgements, facts and needs; change them (PATCH with If-Match)."""
 
     permission_classes = allowed_by(is_assigned_assistant_inspector, NOT_YOUR_CASE, methods={"PATCH"})
-    error_responses = {"PATCH": [CaseError, CaseConflict, PreconditionRequired, SavedButNotReadBack]}
+    error_responses = {
+        "PATCH": [CaseError, CaseConflict, CaseReassigned, PreconditionRequired, SavedButNotReadBack]
+    }
 
     @extend_schema(
         parameters=[ETAG], responses={200: OpenApiResponse(CaseDetailSerializer, description="The case.")}
@@ -376,7 +387,14 @@ class CaseSubmit(APIView):
 
     permission_classes = allowed_by(is_assigned_assistant_inspector, NOT_YOUR_CASE)
     error_responses = {
-        "POST": [CaseError, CaseConflict, CaseIncomplete, PreconditionRequired, SavedButNotReadBack]
+        "POST": [
+            CaseError,
+            CaseConflict,
+            CaseIncomplete,
+            CaseReassigned,
+            PreconditionRequired,
+            SavedButNotReadBack,
+        ]
     }
 
     @extend_schema(

@@ -5,6 +5,7 @@ API answers it without knowing this app.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,3 +74,24 @@ class CaseIncomplete(CaseError):
 
     def problem_errors(self) -> list[dict[str, str]]:
         return [{"field": api_field(problem.field), "message": problem.message} for problem in self.problems]
+
+
+REASSIGNED = (
+    "Case {reference} is no longer assigned to you: it was reassigned to {to} on {when}. Nothing you sent has been "
+    "saved."
+)
+
+
+class CaseReassigned(CaseError):
+    """The case was assigned to the user and has since been reassigned to someone else (or to nobody): they may no
+    longer see or change it, and are told so rather than "not found"."""
+
+    http_status = 403
+    problem_type = "case-reassigned"
+    problem_title = "This case has been reassigned"
+
+    def __init__(self, case: InspectedCase, to: str, when: datetime.datetime, by: str):
+        super().__init__(
+            REASSIGNED.format(reference=case.reference, to=to, when=f"{when:%-d %B %Y at %H:%M}")
+        )
+        self.case, self.to, self.when, self.by = case, to, when, by

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import case_pages, fieldwork, moderation, quality_assurance, sample, sampling
+from .views import case_pages, case_tasks, fieldwork, moderation, quality_assurance, sample, sampling
 
 urlpatterns = [
     path("start/", case_pages.start, name="start"),
     path("cases/", case_pages.case_list, name="case_list"),
-    path("cases/<int:pk>/", case_pages.case_detail, name="case_detail"),
+    path("cases/<int:pk>/", case_tasks.case_detail, name="case_detail"),
+    path("cases/<int:pk>/sections/<slug:slug>/", case_tasks.case_section, name="case_section"),
+    path("cases/<int:pk>/check/", case_tasks.case_check, name="case_check"),
     path("cases/<int:pk>/history/<str:code>/", case_pages.judgement_history, name="judgement_history"),
     path("cases/<int:pk>/history/facts/<str:name>/", case_pages.fact_history, name="fact_history"),
     path("cases/<int:pk>/history/needs/<str:need>/", case_pages.need_history, name="need_history"),
@@ -53,5 +55,5 @@ inspection_urlpatterns = [
     ),
     path("<int:pk>/second-marking/<int:marking_pk>/", moderation.second_marking, name="second_marking"),
     # The assistant inspector's answer to a quality-assurance query (the form is templates/cases/includes/).
-    path("queries/<int:query_pk>/answer/", case_pages.query_answer, name="query_answer"),
+    path("queries/<int:query_pk>/answer/", case_tasks.query_answer, name="query_answer"),
 ]

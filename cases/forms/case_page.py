@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 
-from ..models import Answer
+from ..models import Answer, InspectedCase
 from ..selectors.case_pages import CasePage
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -76,7 +76,8 @@ class CaseForm(forms.Form):
     # What the page showed when it was loaded: the user's changes are what differs from it.
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, page: CasePage, **kwargs):
+    def __init__(self, *args, page: CasePage, only: frozenset[str] | None = None, **kwargs):
+        """`only`: the fields of one task of the case (a section page asks those alone); every field otherwise."""
         saved = case_values(page)
         kwargs.setdefault("initial", {**saved, "version": page.case.version, "loaded": loaded_token(saved)})
         kwargs.setdefault("auto_id", "%s")
@@ -101,6 +102,9 @@ class CaseForm(forms.Form):
             self.fields[item.addressed_field] = _radio(
                 NEED_ADDRESSED_LABEL.format(need=label.lower()), YES_NO
             )
+        if only is not None:
+            for name in [name for name in self.answer_names if name not in only]:
+                del self.fields[name]
 
     @property
     def answer_names(self) -> list[str]:
@@ -149,7 +153,8 @@ class CaseForm(forms.Form):
                 }
         return {"judgements": judgements, "facts": facts, "needs": needs}
 
-    def _display(self, name: str, value: str) -> str:
+    def display(self, name: str, value: str) -> str:
+        """A field's value as the page words it: a radio's label, text as it is."""
         choices = dict(getattr(self.fields[name], "choices", []))
         return choices.get(value, value) if choices else value
 
@@ -168,8 +173,8 @@ class CaseForm(forms.Form):
             row = {
                 "name": name,
                 "label": self.fields[name].label,
-                "mine": self._display(name, mine),
-                "theirs": self._display(name, theirs[name]),
+                "mine": self.display(name, mine),
+                "theirs": self.display(name, theirs[name]),
                 "both_changed": theirs[name] != loaded.get(name, ""),
             }
             if name in changed and mine != theirs[name]:
@@ -192,3 +197,30 @@ class QueryAnswerForm(forms.Form):
         kwargs.setdefault("auto_id", f"query-%s-{query.pk}")
         super().__init__(*args, **kwargs)
         self.query = query
+
+
+class CaseListFilterForm(forms.Form):
+    """The filters of "Your cases": a status, an inspection. A value that is not a choice is ignored."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    inspection = forms.TypedChoiceField(label="Inspection", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, inspections, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "All statuses"), *InspectedCase.Status.choices]
+        self.fields["inspection"].choices = [
+            ("", "All inspections"),
+            *(
+                (inspection.pk, f"{inspection.unit.name}, fieldwork {inspection.fieldwork_start:%B %Y}")
+                for inspection in inspections
+            ),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters, as cases_assigned_by_inspection's keyword arguments (an invalid one is left out)."""
+        self.is_valid()
+        return {
+            "status": self.cleaned_data.get("status", ""),
+            "inspection_id": self.cleaned_data.get("inspection"),
+        }

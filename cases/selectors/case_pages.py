@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from inspections.definitions import KeyQuestion as KeyQuestionDefinition
 from inspections.definitions import Need
 from inspections.models import Inspection, KeyQuestion, Standard
 
+from ..errors import CaseReassigned
 from ..fields import fact_field, key_question_field, need_field
 from ..models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
 from ..questions import case_fact_questions, case_key_question_rows, case_key_questions
@@ -28,22 +30,51 @@ class InspectionCases:
     cases: list[InspectedCase]
 
 
-def cases_assigned(user: User) -> QuerySet[InspectedCase]:
-    """The user's assigned cases in open inspections they are a member of, with their `answered` key question
-    count (cases_assigned_by_inspection adds the `total` each case answers, from its framework)."""
+# "Your cases" lists first what waits for the assistant inspector: returned cases (a query to answer), then cases not
+# started, then those in progress, then the rest (submitted, approved).
+WAITING_FIRST = Case(
+    When(status=InspectedCase.Status.RETURNED, then=Value(0)),
+    When(status=InspectedCase.Status.NOT_STARTED, then=Value(1)),
+    When(status=InspectedCase.Status.IN_PROGRESS, then=Value(2)),
+    default=Value(3),
+)
+
+
+def cases_assigned(
+    user: User, *, status: str = "", inspection_id: int | None = None
+) -> QuerySet[InspectedCase]:
+    """The user's assigned cases in open inspections they are a member of, waiting work first, with their `answered`
+    key question count (cases_assigned_by_inspection adds the `total` each case answers, from its framework).
+    Optionally only those of one status or one inspection."""
     inspections = Inspection.objects.open().filter(memberships__user=user).values("pk")
+    cases = InspectedCase.objects.assigned_to(user).filter(inspection__in=inspections)
+    if status:
+        cases = cases.filter(status=status)
+    if inspection_id is not None:
+        cases = cases.filter(inspection_id=inspection_id)
     return (
-        InspectedCase.objects.assigned_to(user)
-        .filter(inspection__in=inspections)
-        .select_related("inspection__pdu", "inspection__region", "inspection__framework")
-        .annotate(answered=Count("judgements", filter=~Q(judgements__answer="")))
-        .order_by("inspection__fieldwork_start", "inspection__pk", "reference")
+        cases.select_related("inspection__pdu", "inspection__region", "inspection__framework")
+        .annotate(answered=Count("judgements", filter=~Q(judgements__answer="")), waiting=WAITING_FIRST)
+        .order_by("inspection__fieldwork_start", "inspection__pk", "waiting", "reference")
     )
 
 
-def cases_assigned_by_inspection(user: User) -> list[InspectionCases]:
+def inspections_with_cases_assigned(user: User) -> QuerySet[Inspection]:
+    """The open inspections in which the user has cases assigned: what "Your cases" can be filtered by."""
+    return (
+        Inspection.objects.open()
+        .filter(memberships__user=user, cases__assistant_inspector=user)
+        .select_related("pdu", "region")
+        .distinct()
+        .order_by("fieldwork_start", "pk")
+    )
+
+
+def cases_assigned_by_inspection(
+    user: User, *, status: str = "", inspection_id: int | None = None
+) -> list[InspectionCases]:
     """The user's assigned cases grouped by inspection, in one query; each with the `total` it answers."""
-    cases = list(cases_assigned(user))
+    cases = list(cases_assigned(user, status=status, inspection_id=inspection_id))
     for case in cases:
         case.total = len(case_key_questions(case))  # type: ignore[attr-defined]  # shown beside `answered`
     return [
@@ -169,6 +200,33 @@ def case_get(pk: int) -> InspectedCase | None:
         )
         .filter(pk=pk)
         .first()
+    )
+
+
+def reassigned_from(case: InspectedCase, user: User) -> CaseReassigned | None:
+    """Why the user can no longer open a case that was theirs: the change that moved it from them to someone else
+    (or to nobody), as the error to show; None if it was never theirs. Two queries."""
+    if case.assistant_inspector_id == user.pk:
+        return None
+    last_theirs = case.history.filter(assistant_inspector_id=user.pk).order_by("-history_date").first()
+    if last_theirs is None:
+        return None
+    moved = (
+        case.history.filter(history_date__gt=last_theirs.history_date)
+        .exclude(assistant_inspector_id=user.pk)
+        .select_related("history_user", "assistant_inspector")
+        .order_by("history_date", "history_id")
+        .first()
+    )
+    if moved is None:
+        return None
+    to = moved.assistant_inspector
+    by = moved.history_user
+    return CaseReassigned(
+        case,
+        to=(to.get_full_name() or to.username) if to else "nobody yet",
+        when=timezone.localtime(moved.history_date),
+        by=(by.get_full_name() or by.username) if by else "the lead inspector",
     )
 
 

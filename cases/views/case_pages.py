@@ -1,52 +1,75 @@
-"""The assistant inspector's screens: their cases, the case page (save, continue, submit), answering a quality-
-assurance query, and answer history."""
+"""The assistant inspector's screens: their cases, answer history, and what a case page shows when the case has been
+reassigned to someone else. The case itself, as a task list, is in case_tasks.py."""
 
-from django.contrib import messages
+import re
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
 
-from inspections.forms import show_refusal
 from inspections.models import KeyQuestion
 from inspections.selectors import works_only_on_cases
-from inspections.services import InspectionLocked
 
 from .. import permissions, questions
-from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable
-from ..forms.case_page import CaseForm, QueryAnswerForm, case_values, loaded_token
+from ..errors import CaseReassigned
+from ..forms.case_page import CaseForm, CaseListFilterForm
 from ..imports import in_sentence
-from ..models import CaseQuery, InspectedCase
+from ..models import InspectedCase
 from ..selectors import case_pages as selectors
-from ..services import answers, workflow
-
-SAVED = "Your answers for {case} have been saved."
-SUBMITTED = "{case} has been submitted for quality assurance."
-SUBMIT = "submit"
-CONTINUE_SECTIONS = ("case-facts", "needs", SUBMIT)
 
 
-def _continues_to(case: InspectedCase, action: str) -> str | None:
-    """The page section "Save and continue" goes to: a standard's, the facts, the needs or submitting."""
-    section = action.removeprefix("continue:")
-    standards = {
-        selectors.standard_anchor(s.code).removeprefix("section-")
-        for s in case.inspection.framework.definition.standards
-    }
-    if action.startswith("continue:") and (section in CONTINUE_SECTIONS or section in standards):
-        return section
-    return None
-
-
-def _get_case_for_user(user, pk: int) -> InspectedCase:
-    """The case if the user may see it; 404 otherwise, so references of other cases never leak."""
+def get_case_for_user(user, pk: int) -> InspectedCase:
+    """The case if the user may see it; 404 otherwise, so references of other cases never leak. A case that was the
+    user's and has been reassigned raises CaseReassigned instead, so they are told what happened."""
     case = selectors.case_get(pk)
-    if case is None or not permissions.can_view_case(user, case):
+    if case is None:
+        raise Http404
+    if not permissions.can_view_case(user, case):
+        raise_if_reassigned(user, case)
         raise Http404
     return case
+
+
+def raise_if_reassigned(user, case: InspectedCase) -> None:
+    """CaseReassigned if the case was the user's and has been moved to someone else."""
+    reassigned = selectors.reassigned_from(case, user)
+    if reassigned is not None:
+        raise reassigned
+
+
+def shows_reassignment(view):
+    """A case page that answers CaseReassigned with a page saying so, with whatever the user had typed (a POST) shown
+    again to copy: the case was theirs, so who has it now is theirs to know."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except CaseReassigned as reassigned:
+            return _reassigned(request, reassigned)
+
+    return wrapped
+
+
+def _reassigned(request, reassigned: CaseReassigned):
+    typed: list[tuple[str, str]] = []
+    if request.method == "POST":
+        form = CaseForm(request.POST, page=selectors.case_page(reassigned.case))
+        names = form.changed_names() if form.is_valid() else form.answer_names
+        typed = [
+            (str(form.fields[name].label), form.display(name, form.data.get(name, "")))
+            for name in names
+            if form.data.get(name, "").strip()
+        ]
+        typed += [
+            ("Your answer to a quality assurance query", value)
+            for name, value in request.POST.items()
+            if re.fullmatch(r"query-\d+-answer", name) and value.strip()
+        ]
+    context = {"reassigned": reassigned, "case": reassigned.case, "typed": typed}
+    return render(request, "cases/case_reassigned.html", context, status=reassigned.http_status)
 
 
 @login_required
@@ -57,107 +80,31 @@ def start(request):
 
 @login_required
 def case_list(request):
-    """Your cases: the assistant inspector's assigned cases in open inspections, grouped by inspection."""
-    return render(
-        request, "cases/case_list.html", {"groups": selectors.cases_assigned_by_inspection(request.user)}
-    )
-
-
-def render_case(request, case, page, form, editable, status=200, answer_form=None):
-    """The case page. `answer_form` is a QueryAnswerForm to show again with its errors and the user's text."""
+    """Your cases: the assistant inspector's assigned cases in open inspections, grouped by inspection, returned and
+    not started ones first; filtered by status and inspection."""
+    inspections = list(selectors.inspections_with_cases_assigned(request.user))
+    form = CaseListFilterForm(request.GET or None, inspections=inspections)
+    filters = form.filters() if request.GET else {}
     context = {
-        "case": case,
-        "page": page,
+        "groups": selectors.cases_assigned_by_inspection(request.user, **filters),
         "form": form,
-        "editable": editable,
-        "queries": selectors.case_queries(case),
-        "can_answer": editable and case.status == InspectedCase.Status.RETURNED,
-        "answer_form": answer_form,
+        "filtered": any(filters.values()),
+        "inspections": inspections,
     }
-    return render(request, "cases/case_detail.html", context, status=status)
+    return render(request, "cases/case_list.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_detail(request, pk: int):
-    """The case page. GET shows it (read-only unless the user may edit it); POST saves, continues or submits."""
-    case = _get_case_for_user(request.user, pk)
-    editable = permissions.can_edit_case(request.user, case)
-    page = selectors.case_page(case)
-    if request.method == "GET":
-        return render_case(request, case, page, CaseForm(page=page) if editable else None, editable)
-    if not editable:
-        raise Http404
-    form = CaseForm(request.POST, page=page)
-    if not form.is_valid():
-        return render_case(request, case, page, form, editable)
-    try:
-        saved = answers.case_save(
-            case=case, user=request.user, expected_version=form.cleaned_data["version"], **form.changes()
-        )
-    except CaseConflict as conflict:
-        return _conflict(request, form, conflict.current, action=request.POST.get("action", "save"))
-    except CaseNotEditable as refused:
-        messages.error(request, str(refused))
-        return redirect("case_detail", pk=case.pk)
-    except ValidationError as invalid:
-        show_refusal(form, invalid)
-        return render_case(request, case, page, form, editable)
-
-    action = request.POST.get("action", "save")
-    if action == SUBMIT:
-        return _submit(request, saved)
-    messages.success(request, SAVED.format(case=saved.reference))
-    url = reverse("case_detail", args=[saved.pk])
-    section = _continues_to(saved, action)
-    if section:
-        url += f"#section-{section}"
-    return redirect(url)
-
-
-def _submit(request, case: InspectedCase):
-    try:
-        answers.case_submit(case=case, user=request.user, expected_version=case.version)
-    except CaseIncomplete as incomplete:
-        # The draft is saved; show every missing item against its field, with the user's input and new version.
-        page = selectors.case_page(case)
-        data = request.POST.copy()
-        data["version"] = case.version
-        data["loaded"] = loaded_token(case_values(page))
-        form = CaseForm(data, page=page)
-        form.is_valid()
-        for problem in incomplete.problems:
-            form.add_error(problem.field, problem.message)
-        return render_case(request, case, page, form, editable=True)
-    except CaseError as refused:
-        messages.error(request, str(refused))
-        return redirect("case_detail", pk=case.pk)
-    messages.success(request, SUBMITTED.format(case=case.reference))
-    return redirect("case_detail", pk=case.pk)
-
-
-def _conflict(request, form: CaseForm, current: InspectedCase, action: str):
-    """The case was saved (by someone else or in another tab) since the form was loaded: show both versions and
-    let the user choose. HTTP 409. Keeping their version goes on with what they asked for (save, continue or
-    submit), so a submit is not quietly turned into a save."""
-    comparison = form.conflict(selectors.case_page(current))
-    changed_by = current.history.select_related("history_user").first()
-    known = action == SUBMIT or _continues_to(current, action) is not None
-    context = {
-        "case": current,
-        **comparison,
-        "current_version": current.version,
-        "changed_by": changed_by,
-        "changed_by_me": changed_by is not None and changed_by.history_user_id == request.user.pk,
-        "action": action if known else "save",
-    }
-    return render(request, "cases/case_conflict.html", context, status=409)
+def _back_to(user, case: InspectedCase, anchor: str) -> str:
+    """Where a history page goes back to: the task's page while the user may change the case, else the case page."""
+    if permissions.can_edit_case(user, case):
+        return reverse("case_section", args=[case.pk, anchor.removeprefix("section-")])
+    return reverse("case_detail", args=[case.pk]) + f"#{anchor}"
 
 
 @login_required
 def judgement_history(request, pk: int, code: str):
     """Every change to one key question's answer on a case: who, when, before and after."""
-    case = _get_case_for_user(request.user, pk)
+    case = get_case_for_user(request.user, pk)
     key_question = get_object_or_404(
         KeyQuestion.objects.select_related("standard"),
         standard__framework_id=case.inspection.framework_id,
@@ -167,7 +114,7 @@ def judgement_history(request, pk: int, code: str):
         "case": case,
         "title": f"History of {key_question.code}",
         "question": key_question.wording,
-        "anchor": selectors.standard_anchor(key_question.standard.code),
+        "back_url": _back_to(request.user, case, selectors.standard_anchor(key_question.standard.code)),
         "changes": selectors.judgement_history(case, key_question),
         "with_evidence": True,
     }
@@ -177,7 +124,7 @@ def judgement_history(request, pk: int, code: str):
 @login_required
 def fact_history(request, pk: int, name: str):
     """Every change to one case fact (or attribute recorded on the case), by its key in the framework."""
-    case = _get_case_for_user(request.user, pk)
+    case = get_case_for_user(request.user, pk)
     asked = {fact.key: fact for fact in questions.case_fact_questions(case)}
     if name not in asked:
         raise Http404
@@ -185,7 +132,7 @@ def fact_history(request, pk: int, name: str):
         "case": case,
         "title": f"History of {in_sentence(asked[name].label)}",
         "question": asked[name].question,
-        "anchor": "section-case-facts",
+        "back_url": _back_to(request.user, case, "section-case-facts"),
         "changes": selectors.fact_history(case, name),
     }
     return render(request, "cases/answer_history.html", context)
@@ -194,7 +141,7 @@ def fact_history(request, pk: int, name: str):
 @login_required
 def need_history(request, pk: int, need: str):
     """Every change to one criminogenic need of the case."""
-    case = _get_case_for_user(request.user, pk)
+    case = get_case_for_user(request.user, pk)
     found = next((n for n in case.case_kind.needs if n.key == need), None)
     if found is None:
         raise Http404
@@ -203,40 +150,7 @@ def need_history(request, pk: int, need: str):
         "case": case,
         "title": f"History of the {label.lower()} need",
         "question": f"Is the {label.lower()} need linked to offending and, if so, sufficiently addressed?",
-        "anchor": "section-needs",
+        "back_url": _back_to(request.user, case, "section-needs"),
         "changes": selectors.need_history(case, need),
     }
     return render(request, "cases/answer_history.html", context)
-
-
-@login_required
-@require_POST
-def query_answer(request, query_pk):
-    query = get_object_or_404(CaseQuery.objects.select_related("case__inspection"), pk=query_pk)
-    if not permissions.can_answer_query(request.user, query):
-        raise Http404
-    form = QueryAnswerForm(request.POST, query=query)
-    form.is_valid()
-    try:
-        workflow.case_query_answer(query=query, user=request.user, answer=form.cleaned_data["answer"])
-    except ValidationError as error:
-        # Show the case page again with the error against the answer and what the user typed.
-        show_refusal(form, error)
-        return _render_case_with_answer(request, query, form)
-    except (CaseError, InspectionLocked) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Answer saved. Resubmit the case when you have answered every query.")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    return redirect(next_url)
-
-
-def _render_case_with_answer(request, query: CaseQuery, form: QueryAnswerForm):
-    case = selectors.case_get(query.case_id)
-    page = selectors.case_page(case)
-    editable = permissions.can_edit_case(request.user, case)
-    return render_case(
-        request, case, page, CaseForm(page=page) if editable else None, editable, answer_form=form
-    )

@@ -15,10 +15,37 @@ from inspections.services import InspectionError, InspectionLocked
 from .. import imports
 from ..errors import CaseError
 from ..forms import inspection_work as forms
+from ..models import InspectedCase
 from ..selectors import inspection_work as selectors
 from ..services import workflow
 
 SESSION_SAMPLE = "sample-import-{pk}"
+WORK_IN_PROGRESS_MOVED = (
+    "{references} {verb} in progress with {who}, who may have unsaved answers open. They will be told the case was "
+    "reassigned when they next save, and can copy what they typed to send on."
+)
+
+
+def _work_in_progress_moved(cases, chosen_ids, target) -> list[str]:
+    """What to tell the lead when reassigning cases their assistant inspector had started (in progress, or returned
+    with a query): whether anything typed was left unsaved is not knowable, that it may have been is."""
+    chosen = {int(pk) for pk in chosen_ids}
+    by_inspector: dict = {}
+    for case in cases:
+        started = case.status in (InspectedCase.Status.IN_PROGRESS, InspectedCase.Status.RETURNED)
+        moved_away = case.assistant_inspector_id and case.assistant_inspector_id != getattr(
+            target, "pk", None
+        )
+        if case.pk in chosen and started and moved_away:
+            by_inspector.setdefault(case.assistant_inspector, []).append(case.reference)
+    return [
+        WORK_IN_PROGRESS_MOVED.format(
+            references=", ".join(references),
+            verb=ngettext("was", "were", len(references)),
+            who=inspector.get_full_name() or inspector.username,
+        )
+        for inspector, references in by_inspector.items()
+    ]
 
 
 @login_required
@@ -139,6 +166,7 @@ def assignment(request, pk):
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["assistant_inspector"]
         target = None if chosen == "none" else get_user_model().objects.get(pk=chosen)
+        interrupted = _work_in_progress_moved(cases, form.cleaned_data["cases"], target)
         try:
             moved = workflow.cases_assign(
                 inspection=inspection,
@@ -155,6 +183,8 @@ def assignment(request, pk):
                 ngettext("%(count)d case assigned to %(who)s", "%(count)d cases assigned to %(who)s", moved)
                 % {"count": moved, "who": who},
             )
+            for message in interrupted:
+                messages.warning(request, message)
             return redirect("inspections:assignment", pk=pk)
     selected = set(form["cases"].value() or [])
     return render(

@@ -3,6 +3,7 @@ without; a court-report case asks its own questions; and a new fact or key quest
 document only."""
 
 import copy
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -109,13 +110,17 @@ def test_a_court_report_case_asks_the_court_work_questions_and_its_own_facts(cli
     case = InspectedCaseFactory(inspection=inspection, kind="court_report", assistant_inspector=assistant)
     client.force_login(assistant)
     html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
-    assert "2.1 Court work" in html
-    assert 'id="kq_2_1_1_answer"' in html
-    assert 'id="kq_2_2_1_answer"' not in html  # assessment is asked of supervision cases
-    assert 'id="fact_domestic_abuse_enquiries"' in html
-    assert 'id="fact_home_visits"' not in html
+    # its task list is its kind's, from the framework: court work and its facts, no assessment, no needs
+    assert re.findall(r'aria-describedby="task-[^"]+">([^<]+)</a>', html) == ["2.1 Court work", "Case facts"]
     assert "Criminogenic needs" not in html  # a court-report case has none
     assert "Report type" in html
+    html = client.get(reverse("case_section", args=[case.pk, "2-1"])).content.decode()
+    assert 'id="kq_2_1_1_answer"' in html
+    assert client.get(reverse("case_section", args=[case.pk, "2-2"])).status_code == 404
+    html = client.get(reverse("case_section", args=[case.pk, "case-facts"])).content.decode()
+    assert 'id="fact_domestic_abuse_enquiries"' in html
+    assert 'id="fact_home_visits"' not in html
+    assert client.get(reverse("case_section", args=[case.pk, "needs"])).status_code == 404
 
 
 def test_a_court_report_case_is_submitted_with_its_own_answers(inspection, assistant, complete_case):
@@ -183,8 +188,8 @@ def test_a_new_fact_and_key_question_need_only_a_framework_document(client, fram
     client.force_login(assistant)
 
     # The case page asks them, of the cases they apply to.
-    assert 'id="kq_2_2_4_answer"' in client.get(reverse("case_detail", args=[licence.pk])).text
-    assert 'id="kq_2_2_4_answer"' not in client.get(reverse("case_detail", args=[community.pk])).text
+    assert 'id="kq_2_2_4_answer"' in client.get(reverse("case_section", args=[licence.pk, "2-2"])).text
+    assert 'id="kq_2_2_4_answer"' not in client.get(reverse("case_section", args=[community.pk, "2-2"])).text
     data = dict(CaseForm(page=case_page(licence)).initial)
     data.update(
         fact_victim_contact="offered",

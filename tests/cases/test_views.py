@@ -6,14 +6,29 @@ from django.urls import reverse
 from cases.forms.case_page import CaseForm
 from cases.models import CaseFact, InspectedCase, Judgement
 from cases.selectors.case_pages import case_page
+from cases.selectors.case_tasks import case_tasks
 from cases.services import answers, workflow
 from inspections.models import Inspection
 from tests.factories import InspectedCaseFactory, InspectionFactory, MembershipFactory, UserFactory
 
 
 def form_data(case, **changes):
-    """What the case page's form posts when nothing was touched, with some changes."""
+    """What the whole case's form posts when nothing was touched (the conflict page's "Keep my version" posts every
+    field to the case page), with some changes."""
     data = dict(CaseForm(page=case_page(case)).initial)
+    data.update(changes)
+    return data
+
+
+def section_url(case, slug):
+    return reverse("case_section", args=[case.pk, slug])
+
+
+def section_data(case, slug, **changes):
+    """What a task's page of the case posts when nothing was touched, with some changes."""
+    page = case_page(case)
+    task = next(task for task in case_tasks(page, answers.case_problems(case)) if task.slug == slug)
+    data = dict(CaseForm(page=page, only=task.fields).initial)
     data.update(changes)
     return data
 
@@ -59,7 +74,9 @@ def test_your_cases_runs_a_fixed_number_of_queries(
     for _ in range(3):
         InspectedCaseFactory(inspection=inspection, assistant_inspector=assistant)
     client.force_login(assistant)
-    with django_assert_max_num_queries(3) as few:  # session, user, cases with their counts
+    with django_assert_max_num_queries(
+        4
+    ) as few:  # session, user, inspections to filter by, cases with counts
         client.get(reverse("case_list"))
     other = InspectionFactory()
     MembershipFactory(inspection=other, user=assistant)
@@ -80,29 +97,45 @@ def test_case_page_shows_every_standard_of_its_kind_with_its_key_questions_and_p
     response = client.get(reverse("case_detail", args=[case.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    for standard in ["Assessment", "Planning", "Implementation and delivery", "Reviewing", "Case facts"]:
-        assert standard in html
+    for slug, title in [
+        ("2-2", "2.2 Assessment"),
+        ("2-3", "2.3 Planning"),
+        ("2-4", "2.4 Implementation and delivery"),
+        ("2-5", "2.5 Reviewing"),
+        ("case-facts", "Case facts"),
+        ("needs", "Criminogenic needs"),
+    ]:
+        assert f'href="{section_url(case, slug)}" aria-describedby="task-{slug}-status">{title}</a>' in html
+    assert html.count('govuk-tag--blue">Not started</strong>') == 6
     assert "Court work" not in html  # asked of court-report cases, not of a supervision case
+    assert "<textarea" not in html  # the questions are on each task's page
+    assert f'href="{reverse("case_check", args=[case.pk])}"' in html
+
+    html = client.get(section_url(case, "2-2")).content.decode()
     kq = framework.standards.get(code="2.2").key_questions.get(code="2.2.1")
     assert kq.wording in html
     assert kq.prompts[0] in html
+    assert 'id="kq_2_5_3_answer"' not in html  # only this task's questions
+    html = client.get(section_url(case, "needs")).content.decode()
     for need in framework.definition.case_kind("supervision").needs:
         assert f'id="need_{need.key}_linked"' in html
+    html = client.get(section_url(case, "2-5")).content.decode()
     assert 'id="kq_2_5_3_answer"' in html
     assert 'id="kq_2_5_3_rationale"' in html
+    assert client.get(section_url(case, "2-1")).status_code == 404  # court work: not this kind's
 
 
 def test_saving_a_draft_keeps_answers_and_redirects_back(client, case, assistant):
     client.force_login(assistant)
-    url = reverse("case_detail", args=[case.pk])
+    url = section_url(case, "2-2")
     response = client.post(
         url,
-        form_data(case, kq_2_2_1_answer="no", kq_2_2_1_rationale="No induction.", need_drugs_linked="yes"),
+        section_data(case, "2-2", kq_2_2_1_answer="no", kq_2_2_1_rationale="No induction.", action="save"),
     )
     assert response.status_code == 302
+    assert response.url == url
     judgement = Judgement.objects.get(case=case)
     assert (judgement.answer, judgement.rationale, judgement.updated_by) == ("no", "No induction.", assistant)
-    assert case.needs.get(need="drugs").linked_to_offending is True
     page = client.get(url).content.decode()
     assert "No induction." in page
     assert "have been saved" in page
@@ -119,27 +152,30 @@ def test_an_untouched_form_creates_no_blank_answers(client, case, assistant):
 def test_save_and_continue_goes_to_the_next_section(client, case, assistant):
     client.force_login(assistant)
     response = client.post(
-        reverse("case_detail", args=[case.pk]),
-        form_data(case, kq_2_2_1_answer="yes", action="continue:2-3"),
+        section_url(case, "2-2"), section_data(case, "2-2", kq_2_2_1_answer="yes", action="continue:2-3")
     )
-    assert response.url == reverse("case_detail", args=[case.pk]) + "#section-2-3"
+    assert response.url == section_url(case, "2-3")
+    response = client.post(section_url(case, "needs"), section_data(case, "needs", action="continue:check"))
+    assert response.url == reverse("case_check", args=[case.pk])
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "In progress</strong>" in html  # 2.2 is started, not finished
 
 
 def test_submitting_an_incomplete_case_lists_every_missing_item_linked_to_its_field(client, case, assistant):
     client.force_login(assistant)
-    response = client.post(
-        reverse("case_detail", args=[case.pk]),
-        form_data(case, kq_2_2_1_answer="yes", kq_2_2_2_rationale="Typed but no answer", action="submit"),
-    )
+    client.post(section_url(case, "2-2"), section_data(case, "2-2", kq_2_2_1_answer="yes"))
+    case.refresh_from_db()
+    response = client.post(reverse("case_check", args=[case.pk]), {"version": case.version})
     assert response.status_code == 200
     html = response.content.decode()
     summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
-    targets = re.findall(r'href="#([^"]+)"', summary)
+    targets = re.findall(r'href="([^"]+)"', summary)
     problems = answers.case_problems(InspectedCase.objects.get(pk=case.pk))
-    assert targets == [problem.field for problem in problems]
-    for target in targets:
-        assert f'id="{target}"' in html
-    assert "Typed but no answer" in html  # the user's input is kept
+    assert [target.split("#")[1] for target in targets] == [problem.field for problem in problems]
+    assert (
+        targets[0] == section_url(case, "2-2") + "#kq_2_2_1_rationale"
+    )  # each links to the field on its page
+    assert 'id="kq_2_2_1_rationale"' in client.get(section_url(case, "2-2")).content.decode()
     assert InspectedCase.objects.get(pk=case.pk).status == InspectedCase.Status.IN_PROGRESS
     assert "<title>Error:" in html
 
@@ -170,7 +206,8 @@ def test_a_case_returned_by_the_lead_can_be_changed_again(client, case, assistan
     InspectedCase.objects.filter(pk=case.pk).update(status=InspectedCase.Status.RETURNED)
     client.force_login(assistant)
     url = reverse("case_detail", args=[case.pk])
-    assert "<textarea" in client.get(url).content.decode()
+    assert "Not started</strong>" in client.get(url).content.decode()
+    assert "<textarea" in client.get(section_url(case, "2-2")).content.decode()
     assert client.post(url, form_data(case, kq_2_2_1_answer="no")).status_code == 302
     assert Judgement.objects.get(case=case).answer == "no"
 
@@ -250,14 +287,16 @@ def test_an_invalid_choice_re_renders_with_the_users_input(client, case, assista
     assert "Kept text" in html
 
 
-def test_case_page_runs_a_fixed_number_of_queries(
-    client, case, assistant, complete_case, django_assert_max_num_queries
+@pytest.mark.parametrize("page", ["case_detail", "case_section", "case_check"])
+def test_case_pages_run_a_fixed_number_of_queries(
+    client, case, assistant, complete_case, django_assert_max_num_queries, page
 ):
     client.force_login(assistant)
-    url = reverse("case_detail", args=[case.pk])
-    # 13: the page's own reads (the case's key questions, judgements, needs and facts, each with its history, and
-    # the case's history for the attributes recorded on it), the queries thread, session and user.
-    with django_assert_max_num_queries(13) as few:
+    url = reverse(page, args=[case.pk, "2-2"] if page == "case_section" else [case.pk])
+    # 16: the page's own reads (the case's key questions, judgements, needs and facts, each with its history, and
+    # the case's history for the attributes recorded on it), what is still missing (judgements, facts, needs), the
+    # queries thread, session and user.
+    with django_assert_max_num_queries(16) as few:
         client.get(url)
     complete_case(case)
     for version in range(2, 5):
@@ -269,7 +308,9 @@ def test_case_page_runs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
-    assert "Changed 4 times" in response.content.decode()
+    assert response.status_code == 200
+    if page == "case_section":
+        assert "Changed 4 times" in response.content.decode()
 
 
 # Permissions
@@ -361,7 +402,7 @@ def test_history_includes_changes_made_outside_the_case_page(client, case, assis
     judgement.save()
 
     client.force_login(assistant)
-    assert "Changed 2 times" in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Changed 2 times" in client.get(section_url(case, "2-2")).content.decode()
     html = client.get(reverse("judgement_history", args=[case.pk, "2.2.1"])).content.decode()
     assert "Ada Admin" in html
     assert "Moderated." in html
@@ -378,7 +419,7 @@ def test_a_case_fact_shows_how_often_it_changed_and_its_history(client, case, as
     client.post(url, form_data(case, fact_home_visits="not_made"))
     client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), fact_home_visits="made"))
     client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), kq_2_2_1_answer="yes"))
-    html = client.get(url).content.decode()
+    html = client.get(section_url(case, "case-facts")).content.decode()
     assert (
         'Changed 2 times<span class="govuk-visually-hidden">: history of Home visits made where needed'
         in html
@@ -394,7 +435,7 @@ def test_a_need_shows_how_often_it_changed_and_its_history(client, case, assista
     url = reverse("case_detail", args=[case.pk])
     client.post(url, form_data(case, need_drugs_linked="yes", need_drugs_addressed="no"))
     client.post(url, form_data(InspectedCase.objects.get(pk=case.pk), need_drugs_addressed="yes"))
-    assert "history of Drugs" in client.get(url).content.decode()
+    assert "history of Drugs" in client.get(section_url(case, "needs")).content.decode()
     response = client.get(reverse("need_history", args=[case.pk, "drugs"]))
     rows = [(change.answer_before, change.answer_after) for change in response.context["changes"]]
     assert rows == [
@@ -423,6 +464,10 @@ def test_a_returned_case_shows_the_leads_query_with_a_form_to_answer_it(
     )
     client.force_login(assistant)
     html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "Say what the police told you." in html
+    # answered on the page of the task it is about, with that page's answers
+    assert f'href="{section_url(case, "2-2")}#query-answer-' in html
+    html = client.get(section_url(case, "2-2")).content.decode()
     assert "Say what the police told you." in html
     assert 'id="query-answer-' in html
     assert "<textarea" in html  # the case itself is editable again
@@ -536,9 +581,10 @@ def test_the_conflict_page_keeps_save_and_continue_and_ignores_unknown_actions(c
     loaded = form_data(case)
     answers.case_save(case=case, user=assistant, expected_version=1, judgements={"2.2.1": {"answer": "yes"}})
     url = reverse("case_detail", args=[case.pk])
-    html = client.post(url, {**loaded, "action": "continue:2-3"}).content.decode()
+    # (an untouched page has nothing to save, so it goes on without a conflict)
+    html = client.post(url, {**loaded, "kq_2_3_1_answer": "no", "action": "continue:2-3"}).content.decode()
     assert hidden_inputs(html)["action"] == "continue:2-3"
-    html = client.post(url, {**loaded, "action": "approve"}).content.decode()
+    html = client.post(url, {**loaded, "kq_2_3_1_answer": "no", "action": "approve"}).content.decode()
     assert hidden_inputs(html)["action"] == "save"
     assert "Keep my version and submit" not in html
 
@@ -582,7 +628,7 @@ def test_a_submitted_case_says_quality_assurance_or_the_lead_can_return_it(clien
 
 def test_the_submit_warning_says_who_can_return_the_case(client, case, assistant):
     client.force_login(assistant)
-    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    html = client.get(reverse("case_check", args=[case.pk])).content.decode()
     assert "unless a quality assurer or the lead inspector returns it to you" in html
     assert "Once it is approved, it cannot be changed." in html
 
@@ -592,7 +638,7 @@ def test_the_submit_warning_says_who_can_return_the_case(client, case, assistant
 
 def test_every_need_is_asked_about_grammatically(client, case, assistant):
     client.force_login(assistant)
-    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    html = client.get(section_url(case, "needs")).content.decode()
     assert "Is the drugs need linked to offending?" in html
     assert "Was the attitudes need sufficiently addressed?" in html
     assert "Is the education, training and employment need linked to offending?" in html

@@ -1,6 +1,7 @@
 """The assistant inspector's day: Your cases, the case page, submission, history, conflicts and lost sessions.
 
-Set UPDATE_SCREENSHOTS=1 to rewrite docs/screenshots/case-page.png and error-summary.png from the journey.
+Set UPDATE_SCREENSHOTS=1 to rewrite docs/screenshots/case-page.png (the task list), case-section.png,
+case-check-answers.png and error-summary.png from the journey.
 """
 
 import os
@@ -11,11 +12,37 @@ from django.contrib.sessions.models import Session
 
 from cases.demo import DEMO_PASSWORD, seed_demo
 from cases.models import InspectedCase, Judgement
+from cases.questions import case_fact_questions, case_key_questions
+from cases.services import answers
 from cases.services.workflow import case_return
 from inspections.models import Inspection, Role
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 KEY_QUESTIONS = [f"2.{standard}.{number}" for standard in range(2, 6) for number in range(1, 4)]
+
+
+def complete_the_rest(case):
+    """Answer every question of a case not answered yet, as its assistant inspector: Yes with evidence, each fact's
+    first option, each need not linked to offending."""
+    case.refresh_from_db()
+    answered = set(case.judgements.exclude(answer="").values_list("key_question__code", flat=True))
+    linked = set(case.needs.exclude(linked_to_offending=None).values_list("need", flat=True))
+    return answers.case_save(
+        case=case,
+        user=case.assistant_inspector,
+        expected_version=case.version,
+        judgements={
+            kq.code: {"answer": "yes", "rationale": f"The case record supports {kq.code}."}
+            for kq in case_key_questions(case)
+            if kq.code not in answered
+        },
+        facts={fact.key: fact.options[0][0] for fact in case_fact_questions(case)},
+        needs={
+            need.key: {"linked_to_offending": False}
+            for need in case.case_kind.needs
+            if need.key not in linked
+        },
+    )
 
 
 @pytest.fixture
@@ -43,6 +70,19 @@ def screenshot(page, name, **options):
         page.screenshot(path=str(SCREENSHOTS / name), **options)
 
 
+def open_task(page, case, title):
+    """From the case's task list, open one of its tasks by its title."""
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("link", name=title, exact=True).click()
+    page.get_by_role("heading", name=title, level=1).wait_for()
+
+
+def task_status(page, title):
+    """A task's status as the case's task list shows it."""
+    item = page.locator(".govuk-task-list__item").filter(has=page.get_by_role("link", name=title, exact=True))
+    return item.locator(".govuk-task-list__status").inner_text().strip()
+
+
 def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
     page, demo_case, assert_accessible
 ):
@@ -56,44 +96,60 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
     assert_accessible(page)
     page.get_by_role("link", name=demo_case.reference, exact=True).click()
     page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
+    assert task_status(page, "2.2 Assessment") == "Not started"
     assert_accessible(page)
 
+    page.get_by_role("link", name="2.2 Assessment", exact=True).click()
     answer(page, "2.2.1", "Motivation explored at induction.")
     answer(page, "2.2.2", "Offending-related factors not analysed.", choice=2)
-    answer(page, "2.2.3", "Risk of harm analysed with police information.")
-    page.locator("#section-2-2").get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft").click()
     page.get_by_text(f"Your answers for {demo_case.reference} have been saved.").wait_for()
     page.reload()
     assert page.is_checked(field("2.2.1", "answer"))
     assert page.is_checked(field("2.2.2", "answer") + "-2")
-    assert page.input_value(field("2.2.3", "rationale")) == "Risk of harm analysed with police information."
-    assert "3 of 12 key questions answered" in page.locator(".govuk-summary-list").first.inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Back to case {demo_case.reference}").click()
+    assert task_status(page, "2.2 Assessment") == "In progress"
+    assert "2 of 12 key questions answered" in page.locator(".govuk-summary-list").first.inner_text()
 
+    page.get_by_role("link", name="Check your answers").click()
     page.get_by_role("button", name="Submit case").click()
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
+    assert page.title().startswith("Error:")
     assert_accessible(page)
     if os.environ.get("UPDATE_SCREENSHOTS"):
         page.evaluate("window.scrollTo(0, 0)")
         screenshot(
             page, "error-summary.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1300}
         )
-    targets = summary.locator("a").evaluate_all("links => links.map(link => link.hash.slice(1))")
-    assert field("2.3.1", "answer")[1:] in targets
-    for target in targets:
-        assert page.locator(f"#{target}").count() == 1, (
-            f"the error summary links to #{target}, not on the page"
-        )
     summary.get_by_role("link", name="Enter the evidence for your judgement on 2.4.2").click()
+    page.get_by_role("heading", name="2.4 Implementation and delivery", level=1).wait_for()
     assert page.evaluate("document.activeElement.id") == "kq_2_4_2_rationale"
 
-    for code in KEY_QUESTIONS[3:]:
-        answer(page, code, f"Evidence for {code}.")
+    # Every task in turn, "Save and continue" going on to the next and, after the last, to checking the answers.
+    open_task(page, demo_case, "2.2 Assessment")
+    answer(page, "2.2.3", "Risk of harm analysed with police information.")
+    for standard in range(3, 6):
+        page.get_by_role("button", name="Save and continue").click()
+        page.get_by_role("heading", name=f"2.{standard} ", level=1).wait_for()
+        for number in range(1, 4):
+            answer(page, f"2.{standard}.{number}", f"Evidence for 2.{standard}.{number}.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("heading", name="Case facts", level=1).wait_for()
     supervision = demo_case.case_kind
     for fact in supervision.facts:
         page.check(f"#fact_{fact.key}")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("heading", name="Criminogenic needs", level=1).wait_for()
     for need in supervision.needs:
         page.check(f"#need_{need.key}_linked-2")  # not linked to offending
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("heading", name="Check your answers before submitting the case").wait_for()
+    assert "Offending-related factors not analysed." in page.content()
+    assert "Not answered" not in page.locator("main").inner_text()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit case").click()
 
     page.get_by_text(f"{demo_case.reference} has been submitted for quality assurance.").wait_for()
@@ -119,21 +175,32 @@ def test_assistant_inspector_answers_saves_submits_and_sees_the_case_read_only(
     assert_accessible(page)
 
 
-def test_the_case_page_in_a_screenshot(page, demo_case, sign_in, assert_accessible):
-    """The case page part-answered, as docs/screenshots/case-page.png shows it."""
+def test_the_case_pages_in_screenshots(page, demo_case, sign_in, assert_accessible):
+    """The task list, a task's page part-answered and check your answers, as docs/screenshots/ shows them."""
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{demo_case.pk}/")
+    open_task(page, demo_case, "2.2 Assessment")
     answer(page, "2.2.1", "The practitioner explored motivation and barriers at induction.")
     answer(page, "2.2.2", "The plan lists needs but sets no actions or timescales.", choice=2)
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("have been saved").wait_for()
+    screenshot(page, "case-section.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1600})
+    open_task(page, demo_case, "Criminogenic needs")
     assert page.locator("#need_drugs_addressed").is_hidden()
     page.check("#need_drugs_linked")
     assert page.locator("#need_drugs_addressed").is_visible()  # asked only when linked to offending
     page.check("#need_drugs_addressed-2")
-    page.get_by_role("button", name="Save draft").first.click()
+    page.get_by_role("button", name="Save draft").click()
     page.get_by_text("have been saved").wait_for()
     assert page.is_checked("#need_drugs_addressed-2")
     assert_accessible(page)
-    screenshot(page, "case-page.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2400})
+    page.goto(f"/cases/{demo_case.pk}/")
+    screenshot(page, "case-page.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1500})
+    complete_the_rest(demo_case)
+    page.goto(f"/cases/{demo_case.pk}/check/")
+    assert_accessible(page)
+    screenshot(
+        page, "case-check-answers.png", full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 2000}
+    )
 
 
 def tab_to(page, selector, limit=300):
@@ -157,6 +224,9 @@ def test_the_journey_works_by_keyboard_alone(page, demo_case):
     tab_to(page, f'a[href="/cases/{demo_case.pk}/"]')
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
+    tab_to(page, f'a[href="/cases/{demo_case.pk}/sections/2-2/"]')
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="2.2 Assessment", level=1).wait_for()
     tab_to(page, "#kq_2_2_1_answer")
     page.keyboard.press("Space")
     tab_to(page, "#kq_2_2_1_rationale")
@@ -167,11 +237,18 @@ def test_the_journey_works_by_keyboard_alone(page, demo_case):
     judgement = Judgement.objects.get(case=demo_case, key_question__code="2.2.1")
     assert (judgement.answer, judgement.rationale) == ("yes", "Typed without a mouse.")
 
-    tab_to(page, 'button[value="submit"]')
+    tab_to(page, f'a[href="/cases/{demo_case.pk}/"]')  # the back link
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
+    tab_to(page, f'a[href="/cases/{demo_case.pk}/check/"]')
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Check your answers before submitting the case").wait_for()
+    tab_to(page, "main form button")
     page.keyboard.press("Enter")
     page.locator(".govuk-error-summary").wait_for()
-    tab_to(page, '.govuk-error-summary a[href="#kq_2_2_2_answer"]')
+    tab_to(page, f'.govuk-error-summary a[href="/cases/{demo_case.pk}/sections/2-2/#kq_2_2_2_answer"]')
     page.keyboard.press("Enter")
+    page.get_by_role("heading", name="2.2 Assessment", level=1).wait_for()
     assert page.evaluate("document.activeElement.id") == "kq_2_2_2_answer"
 
 
@@ -179,10 +256,10 @@ def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(
     page, new_page, demo_case, sign_in, assert_accessible
 ):
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{demo_case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/sections/2-2/")
     other = new_page()  # the same inspector on another device
     sign_in(other, "amira", DEMO_PASSWORD)
-    other.goto(f"/cases/{demo_case.pk}/")
+    other.goto(f"/cases/{demo_case.pk}/sections/2-2/")
 
     answer(other, "2.2.1", "Saved first, on the laptop.")
     other.get_by_role("button", name="Save draft").first.click()
@@ -210,10 +287,10 @@ def test_a_save_after_someone_else_saved_shows_both_versions_and_keeps_mine(
 
 def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_page, demo_case, sign_in):
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{demo_case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/sections/2-2/")
     other = new_page()
     sign_in(other, "amira", DEMO_PASSWORD)
-    other.goto(f"/cases/{demo_case.pk}/")
+    other.goto(f"/cases/{demo_case.pk}/sections/2-2/")
     answer(other, "2.2.1", "Theirs.")
     other.get_by_role("button", name="Save draft").first.click()
     other.get_by_text("have been saved").wait_for()
@@ -221,7 +298,7 @@ def test_taking_the_other_version_shows_it_and_forgets_the_typed_copy(page, new_
     answer(page, "2.2.1", "Mine.")
     page.get_by_role("button", name="Save draft").first.click()
     page.get_by_role("link", name="Take the saved version").click()
-    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
+    page.get_by_role("heading", name="2.2 Assessment", level=1).wait_for()
     assert page.input_value(field("2.2.1", "rationale")) == "Theirs."
     assert page.locator("#restore-draft").is_hidden()
 
@@ -238,6 +315,8 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, 
     )
     sign_in(page, "amira", DEMO_PASSWORD)
     page.goto(f"/cases/{submitted.pk}/")
+    page.get_by_role("link", name="Answer this query in Case facts").click()
+    page.get_by_role("heading", name="Case facts", level=1).wait_for()
 
     page.get_by_role("button", name="Save answer").click()
     summary = page.locator(".govuk-error-summary")
@@ -248,24 +327,31 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, 
     summary.get_by_role("link", name="Enter your answer to the query").click()
     assert page.evaluate("document.activeElement.id") == f"query-answer-{query.pk}"
 
+    # Issue 16, defect 1: the answer changed on the page before "Save answer" is saved with the query's answer.
+    made = page.locator("#fact_home_visits")
+    changed_to = "#fact_home_visits-2" if made.is_checked() else "#fact_home_visits"
+    page.check(changed_to)
     page.fill(f"#query-answer-{query.pk}", "Yes, twice: see the contact log.")
     page.get_by_role("button", name="Save answer").click()
     page.get_by_text("Answer saved").wait_for()
-    assert page.url.endswith(f"/cases/{submitted.pk}/")
+    assert page.url.endswith(f"/cases/{submitted.pk}/sections/case-facts/")
+    assert page.is_checked(changed_to)
+    expected = page.locator(changed_to).get_attribute("value")
+    assert submitted.facts.get(key="home_visits").value == expected
 
 
 def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, assert_accessible):
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{demo_case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/sections/2-3/")
     answer(page, "2.3.1", "Typed before the session expired.")
     Session.objects.all().delete()  # the session expires on the server while they type
 
-    page.locator("#section-2-3").get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft").click()
     page.get_by_label("Username").fill("amira")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
+    page.get_by_role("heading", name="2.3 Planning", level=1).wait_for()
     banner = page.locator("#restore-draft")
     banner.wait_for()
     assert page.input_value(field("2.3.1", "rationale")) == ""
@@ -276,7 +362,7 @@ def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, asse
     assert page.is_checked(field("2.3.1", "answer"))
     assert page.input_value(field("2.3.2", "rationale")) == "Typed after signing in again."
 
-    page.locator("#section-2-3").get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft").click()
     page.get_by_text("have been saved").wait_for()
     assert page.locator("#restore-draft").is_hidden()
     assert Judgement.objects.get(case=demo_case, key_question__code="2.3.1").rationale == (
@@ -290,19 +376,22 @@ def test_the_case_page_works_without_javascript(browser, live_server, demo_case,
     page = context.new_page()
     try:
         sign_in(page, "amira", DEMO_PASSWORD)
-        page.goto(f"/cases/{demo_case.pk}/")
-        answer(page, "2.5.1", "Reviewed after the further arrest.", choice=2)
+        page.goto(f"/cases/{demo_case.pk}/sections/needs/")
         assert page.locator("#need_drugs_addressed").is_visible()  # every question shows without JavaScript
-        page.locator("#section-2-5").get_by_role("button", name="Save and continue").click()
+        page.goto(f"/cases/{demo_case.pk}/sections/2-5/")
+        answer(page, "2.5.1", "Reviewed after the further arrest.", choice=2)
+        page.get_by_role("button", name="Save and continue").click()
         page.get_by_text("have been saved").wait_for()
-        assert page.url.endswith(f"/cases/{demo_case.pk}/#section-case-facts")
+        assert page.url.endswith(f"/cases/{demo_case.pk}/sections/case-facts/")
+        page.goto(f"/cases/{demo_case.pk}/sections/2-5/")
         assert page.is_checked(field("2.5.1", "answer") + "-2")
 
+        page.goto(f"/cases/{demo_case.pk}/check/")
         page.get_by_role("button", name="Submit case").click()
         page.locator(".govuk-error-summary").wait_for()
         page.locator(".govuk-error-summary").get_by_role("link").first.click()
         assert page.url.endswith(
-            "#kq_2_2_1_answer"
+            "/sections/2-2/#kq_2_2_1_answer"
         )  # axe needs JavaScript: the other tests check these pages
     finally:
         context.close()
@@ -317,15 +406,20 @@ def test_assistant_inspector_records_a_court_report_case(page, transactional_db,
     sign_in(page, case.assistant_inspector.username, DEMO_PASSWORD)
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
-    assert page.get_by_role("heading", name="2.1 Court work").is_visible()
-    assert page.locator("#kq_2_2_1_answer").count() == 0
-    assert page.locator("#section-needs").count() == 0
+    tasks = page.locator(".govuk-task-list__link").all_inner_texts()
+    assert tasks == ["2.1 Court work", "Case facts"]  # its kind's tasks: no assessment, no needs
     assert_accessible(page)
 
+    page.get_by_role("link", name="2.1 Court work").click()
     answer(page, "2.1.1", "Police domestic-abuse information was requested and used.")
     answer(page, "2.1.2", "The proposal did not explain why a curfew was suitable.", choice=2)
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("heading", name="Case facts", level=1).wait_for()
     page.check("#fact_domestic_abuse_enquiries")  # made
     page.check("#fact_child_safeguarding_enquiries-3")  # not needed
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("heading", name="Check your answers before submitting the case").wait_for()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit case").click()
 
     page.get_by_text(f"{case.reference} has been submitted for quality assurance.").wait_for()

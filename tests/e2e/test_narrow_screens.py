@@ -90,7 +90,8 @@ def test_the_lead_s_pages_fit_at_375_px(phone, transactional_db, sign_in, assert
 
 
 def test_the_case_page_fits_at_375_px(phone, transactional_db, sign_in, assert_accessible):
-    """The form while answering, and the read-only case once submitted (its answers table was 416 px wide)."""
+    """The task list, a task's page and check your answers while answering, and the read-only case once submitted
+    (its answers table was 416 px wide)."""
     seed_demo()
     cases = InspectedCase.objects.filter(assistant_inspector__username="amira")
     sign_in(phone, "amira", DEMO_PASSWORD)
@@ -103,3 +104,9 @@ def test_the_case_page_fits_at_375_px(phone, transactional_db, sign_in, assert_a
         assert_regions_scroll_and_say_so(phone)
         assert_accessible(phone)
         assert_all_content_in_landmarks(phone)
+        if status == "not_started":
+            for url in [f"/cases/{case.pk}/sections/needs/", f"/cases/{case.pk}/check/"]:
+                assert phone.goto(url).status == 200, url
+                assert_fits(phone)
+                assert_accessible(phone)
+                assert_all_content_in_landmarks(phone)

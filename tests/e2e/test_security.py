@@ -22,7 +22,7 @@ def demo_case(transactional_db):
 
 
 def type_evidence(page, case, text):
-    page.goto(f"/cases/{case.pk}/")
+    page.goto(f"/cases/{case.pk}/sections/2-2/")
     page.fill("#kq_2_2_1_rationale", text)
     page.wait_for_function(f"{DRAFTS}.length > 0")
 
@@ -48,8 +48,8 @@ def test_signing_out_clears_the_drafts_and_the_next_user_on_the_browser_sees_non
 
     InspectedCase.objects.filter(pk=shared.pk).update(assistant_inspector=User.objects.get(username="chloe"))
     sign_in(page, "chloe", DEMO_PASSWORD)
-    page.goto(f"/cases/{shared.pk}/")
-    page.get_by_role("heading", name=f"Case {shared.reference}").wait_for()
+    page.goto(f"/cases/{shared.pk}/sections/2-2/")
+    page.get_by_role("heading", name="2.2 Assessment", level=1).wait_for()
     assert page.locator("#restore-draft").is_hidden()
     assert page.input_value("#kq_2_2_1_rationale") == ""
     assert "Amira's unsaved evidence." not in page.content()
@@ -72,7 +72,7 @@ def test_the_same_user_signing_in_again_is_still_offered_the_draft(page, demo_ca
     type_evidence(page, demo_case, "Typed before the session expired.")
     Session.objects.all().delete()
     sign_in(page, "amira", DEMO_PASSWORD)
-    page.goto(f"/cases/{demo_case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/sections/2-2/")
     page.locator("#restore-draft").wait_for()
 
 
@@ -86,8 +86,8 @@ def test_a_draft_older_than_seven_days_is_not_offered_and_is_removed(page, demo_
             localStorage.setItem(key, JSON.stringify(draft));
         }})"""
     )
-    page.goto(f"/cases/{demo_case.pk}/")
-    page.get_by_role("heading", name=f"Case {demo_case.reference}").wait_for()
+    page.goto(f"/cases/{demo_case.pk}/sections/2-2/")
+    page.get_by_role("heading", name="2.2 Assessment", level=1).wait_for()
     assert page.locator("#restore-draft").is_hidden()
     assert page.evaluate(DRAFTS) == []
 
@@ -115,9 +115,14 @@ def test_every_page_works_under_the_content_security_policy(page, demo_case, sig
         assert page.evaluate("window.__cspViolations") == [], url
 
     sign_in(page, "amira", DEMO_PASSWORD)
-    for url in ["/cases/", f"/cases/{demo_case.pk}/", "/account/api-tokens/"]:
+    for url in [
+        "/cases/",
+        f"/cases/{demo_case.pk}/",
+        f"/cases/{demo_case.pk}/check/",
+        "/account/api-tokens/",
+    ]:
         visit(url)
-    page.goto(f"/cases/{demo_case.pk}/")
+    page.goto(f"/cases/{demo_case.pk}/sections/2-2/")
     page.check("#kq_2_2_1_answer")
     page.fill("#kq_2_2_1_rationale", "Typed under the policy.")
     page.get_by_role("button", name="Save draft").first.click()
