@@ -107,9 +107,11 @@ def case_tasks(page: CasePage, problems: Iterable[Problem]) -> list[CaseTask]:
 
 
 def task_of_query(tasks: list[CaseTask], query: CaseQuery) -> CaseTask | None:
-    """The task a quality-assurance query is about (its key question's standard, or the case facts); None when it
-    is about nothing a task asks."""
+    """The task a quality-assurance query is about (its key question's standard, the case facts or the needs); None
+    when it is about nothing a task asks."""
     if query.key_question_id is not None:
         code = query.key_question.code if query.key_question else ""
         return next((task for task in tasks if any(i.key_question.code == code for i in task.items)), None)
+    if query.need:
+        return next((task for task in tasks if any(n.need.key == query.need for n in task.needs)), None)
     return next((task for task in tasks if query.fact and any(f.key == query.fact for f in task.facts)), None)

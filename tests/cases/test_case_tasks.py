@@ -203,6 +203,13 @@ def test_a_query_is_answered_on_its_tasks_page_not_another(client, case, assista
     assert "Say what the police told you." not in client.get(section_url(case, "2-3")).text
 
 
+def test_a_query_on_a_need_is_answered_on_the_needs_page(client, case, assistant, lead, submit_case):
+    query = workflow.case_return(case=submit_case(case), user=lead, text="Was drug use linked?", need="drugs")
+    client.force_login(assistant)
+    assert f'name="query-{query.pk}-answer"' in client.get(section_url(case, "needs")).text
+    assert "Was drug use linked?" not in client.get(section_url(case, "2-2")).text
+
+
 def test_a_task_page_answering_a_query_runs_a_fixed_number_of_queries(
     client, case, assistant, query, django_assert_max_num_queries
 ):
