@@ -172,3 +172,41 @@ def distribution_chart(slug: str, title: str, distribution: dict[rules.Rating, i
         label_width=DISTRIBUTION_LABEL_WIDTH,
         plot_width=plot_width,
     )
+
+
+SECOND_GROUP_COLOUR = "#f47738"  # GOV.UK orange, beside UNRATED_COLOUR for the first group
+
+
+def comparison_chart(
+    slug: str,
+    title: str,
+    rows: list[tuple[str, statistics.Sufficiency, statistics.Sufficiency]],
+    first: str,
+    second: str,
+) -> Chart:
+    """Two bars per rate, one for each group, each with its 95% CI; every bar names its group in text."""
+    bars = []
+    for index, (label, *values) in enumerate(rows):
+        for offset, (group, value, colour) in enumerate(
+            [(first, values[0], UNRATED_COLOUR), (second, values[1], SECOND_GROUP_COLOUR)]
+        ):
+            y = TOP + (2 * index + offset) * ROW_HEIGHT
+            name = f"{label} {group}"
+            if value.rate is None:
+                bars.append(Bar(name, y, 0, NO_RATING_COLOUR, "no cases"))
+                continue
+            text = f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), n = {value.total}"
+            bars.append(
+                Bar(name, y, PLOT_WIDTH * value.rate / 100, colour, text, _x(value.lower), _x(value.upper))
+            )
+    description = (
+        f"Bar chart of {len(rows)} rates for {first} and for {second}, each with its 95% confidence interval. "
+        "The table with this chart gives every figure and the differences."
+    )
+    return Chart(
+        slug,
+        title,
+        description,
+        bars,
+        [Gridline(_x(0), "0%"), Gridline(_x(50), "50%"), Gridline(_x(100), "100%")],
+    )
