@@ -38,6 +38,27 @@ DIFFERENT_ATTRIBUTE = (
 )
 
 
+def choice_problems(data: dict, *, date_field: str) -> dict[str, str]:
+    """What is missing or contradictory in a comparison's choices, by field: the form's and the API's one rule."""
+    compare = data.get("compare")
+    required = {
+        "years": [("first_year", CHOOSE_FIRST_YEAR), ("second_year", CHOOSE_SECOND_YEAR)],
+        "date": [(date_field, "Enter the date")],
+        "region": [("region", CHOOSE_REGION)],
+        "cases": [("first_group", CHOOSE_FIRST_GROUP), ("second_group", CHOOSE_SECOND_GROUP)],
+    }.get(compare or "", [])
+    problems = {name: message for name, message in required if not data.get(name)}
+    if problems:
+        return problems
+    if compare == "years" and data["first_year"] == data["second_year"]:
+        problems["second_year"] = SAME_YEAR
+    if compare == "cases" and data["first_group"] == data["second_group"]:
+        problems["second_group"] = SAME_GROUP
+    elif compare == "cases" and data["first_group"].split(":")[0] != data["second_group"].split(":")[0]:
+        problems["second_group"] = DIFFERENT_ATTRIBUTE
+    return problems
+
+
 class ComparisonForm(forms.Form):
     compare = forms.ChoiceField(
         label="What do you want to compare?",
@@ -89,27 +110,9 @@ class ComparisonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        compare = data.get("compare")
-        required = {
-            "years": [("first_year", CHOOSE_FIRST_YEAR), ("second_year", CHOOSE_SECOND_YEAR)],
-            "date": [("day", "Enter the date")],
-            "region": [("region", CHOOSE_REGION)],
-            "cases": [("first_group", CHOOSE_FIRST_GROUP), ("second_group", CHOOSE_SECOND_GROUP)],
-        }.get(compare or "", [])
-        for name, message in required:
-            if not data.get(name) and name not in self.errors:
+        for name, message in choice_problems(data, date_field="day").items():
+            if name not in self.errors:
                 self.add_error(name, message)
-        if (
-            compare == "years"
-            and data.get("first_year")
-            and data.get("first_year") == data.get("second_year")
-        ):
-            self.add_error("second_year", SAME_YEAR)
-        if compare == "cases" and data.get("first_group") and data.get("second_group"):
-            if data["first_group"] == data["second_group"]:
-                self.add_error("second_group", SAME_GROUP)
-            elif data["first_group"].split(":")[0] != data["second_group"].split(":")[0]:
-                self.add_error("second_group", DIFFERENT_ATTRIBUTE)
         return data
 
     def groups(self) -> tuple[comparisons.Group, comparisons.Group]:
