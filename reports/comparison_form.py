@@ -66,8 +66,8 @@ class ComparisonForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": CHOOSE_COMPARISON},
     )
-    first_year = forms.ChoiceField(label="Year", required=False)
-    second_year = forms.ChoiceField(label="Compared with", required=False)
+    first_year = forms.ChoiceField(label="First year", required=False)
+    second_year = forms.ChoiceField(label="Compared with the year", required=False)
     day = GovUKDateField(
         label="Date",
         name="the date",
@@ -76,8 +76,8 @@ class ComparisonForm(forms.Form):
         required=False,
     )
     region = forms.ChoiceField(label="Region", required=False)
-    first_group = forms.ChoiceField(label="Cases", required=False)
-    second_group = forms.ChoiceField(label="Compared with", required=False)
+    first_group = forms.ChoiceField(label="First group of cases", required=False)
+    second_group = forms.ChoiceField(label="Compared with the group", required=False)
     within = forms.ChoiceField(
         label="Year (optional)",
         required=False,
