@@ -188,3 +188,10 @@ def test_the_navigation_links_to_the_report_for_those_who_may_see_it(client, fra
     assert f'href="{reverse("national_report")}"' in client.get(reverse("home")).content.decode()
     client.force_login(user_with_roles(Role.ASSISTANT_INSPECTOR))
     assert f'href="{reverse("national_report")}"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_error_summary_links_to_the_first_comparison_choice(client, two_years, national_viewer):
+    client.force_login(national_viewer)
+    page = client.get(reverse("comparison"), {"compare": ""}).content.decode()
+    assert '<a href="#id_compare_1">Select what to compare</a>' in page
+    assert 'id="id_compare_1" value="years"' in page
