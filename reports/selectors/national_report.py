@@ -159,7 +159,9 @@ def _listed(parts: list[str]) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    """A label inside a sentence: "Case type" becomes "case type", but "RoSH level" keeps its capitals."""
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first[1:].islower() else text
 
 
 def _kq_name(kq: KeyQuestionRate) -> str:
@@ -280,13 +282,16 @@ def _scope_statements(
             )
         )
     sizes = [sample_sizes.get(i.pk, 0) for i in inspections]
-    kinds = [f"{_count(k.cases, k.name.lower(), k.plural.lower())}" for k in facts.kinds if k.cases]
+    kinds = [
+        f"{_count(k.cases, _lower_first(k.name), _lower_first(k.plural))}" for k in facts.kinds if k.cases
+    ]
     of_kinds = f" ({_listed(kinds)})" if len(kinds) > 1 else ""
-    samples = (
-        f"in one sample of {sizes[0]:,}"
-        if len(sizes) == 1
-        else f"in samples of {min(sizes):,} to {max(sizes):,} per PDU"
-    )
+    if len(sizes) == 1:
+        samples = f"in one sample of {sizes[0]:,}"
+    elif min(sizes) == max(sizes):
+        samples = f"in samples of {sizes[0]:,} per PDU"
+    else:
+        samples = f"in samples of {min(sizes):,} to {max(sizes):,} per PDU"
     statements.append(
         Statement(
             "cases",
@@ -330,7 +335,7 @@ def _key_question_statements(
         kind_facts = facts.kind(kind.slug)
         if not answered or kind_facts is None:
             continue
-        plural = kind.plural.lower()
+        plural = _lower_first(kind.plural)
 
         def rate_of(kq: KeyQuestionRate) -> float:
             return kq.rates.overall.rate or 0.0
@@ -362,9 +367,9 @@ def _key_question_statements(
             most = max(_insufficient(kq.rates.overall).rate or 0.0 for kq in shared)
             weakest = [kq for kq in shared if (_insufficient(kq.rates.overall).rate or 0.0) == most]
             headline = _insufficient(weakest[0].rates.overall)
-            where = _listed([kq.standard_title.lower() for kq in weakest])
+            where = _listed([_lower_first(kq.standard_title) for kq in weakest])
             others = [
-                f"{kq.standard_title.lower()} {percent(_insufficient(kq.rates.overall).rate)}"
+                f"{_lower_first(kq.standard_title)} {percent(_insufficient(kq.rates.overall).rate)}"
                 for kq in shared
                 if kq not in weakest
             ]
@@ -418,17 +423,17 @@ def _pdus_above_half(
     if len(worst) == 1:
         kq, above, rated = counts[0]
         named = f"the worst key question, {_kq_name(kq)} ({percent(head.rate)} sufficient, {interval(head)})"
-        only = "only " if 2 * above < rated else ""
+        how_many = "none" if not above else f"only {above}" if 2 * above < rated else str(above)
         text = (
-            f"In {only}{above} of the {_count(rated, 'PDU', 'PDUs')} were more than half the "
-            f"{plural.lower()} sufficient on {named}."
+            f"In {how_many} of the {_count(rated, 'PDU', 'PDUs')} were more than half the "
+            f"{_lower_first(plural)} sufficient on {named}."
         )
     else:
         names = _listed([_kq_name(kq) for kq in worst])
         each = _listed([f"{above} of {rated} PDUs on {kq.code}" for kq, above, rated in counts])
         text = (
             f"The worst key questions tied at {percent(head.rate)} sufficient ({names}); more than half the "
-            f"{plural.lower()} were sufficient in {each}."
+            f"{_lower_first(plural)} were sufficient in {each}."
         )
     return Statement(
         f"{kind_slug}-worst-pdus",
@@ -455,17 +460,17 @@ def _breakdown_statements(slug: str, kind: Any, kq: KeyQuestionRate, criterion: 
         worst = [value for value, rate in present if (rate.rate or 0.0) == lowest]
         head = rates[worst[0]]
         others = [
-            f"{attribute.label_of(value).lower()} {percent(rate.rate)}"
+            f"{_lower_first(attribute.label_of(value))} {percent(rate.rate)}"
             for value, rate in present
             if value not in worst
         ]
-        names = _listed([attribute.label_of(value).lower() for value in worst])
+        names = _listed([_lower_first(attribute.label_of(value)) for value in worst])
         statements.append(
             Statement(
                 f"{slug}-by-{_slug(attribute.key)}",
                 kind.plural,
-                f"By {attribute.label.lower()}, {names} cases did worst on {criterion.lower()} in "
-                f"{kq.standard_title.lower()}: {percent(head.rate)} sufficient ({head.sufficient:,} of "
+                f"By {_lower_first(attribute.label)}, {names} cases did worst on {_lower_first(criterion)} in "
+                f"{_lower_first(kq.standard_title)}: {percent(head.rate)} sufficient ({head.sufficient:,} of "
                 f"{head.total:,}, {interval(head)}), against {', '.join(others)}.",
                 head.total,
                 head,
@@ -519,8 +524,8 @@ def _subgroup_statements(
                 ]
                 rated_present = [(kq, rate) for kq, rate in rated if rate is not None and rate.total]
                 text = (
-                    f"{n:,} of the {total.cases:,} {kind.plural.lower()} were "
-                    f"{option.label.lower()} cases ({attribute.label.lower()})"
+                    f"{n:,} of the {total.cases:,} {_lower_first(kind.plural)} were of "
+                    f"{_lower_first(attribute.label)} {_lower_first(option.label)}"
                 )
                 head = None
                 if rated_present:
@@ -532,7 +537,7 @@ def _subgroup_statements(
                 statements.append(
                     Statement(
                         f"{kind.slug}-{_slug(attribute.key)}-{_slug(option.value)}",
-                        f"{kind.plural} by {attribute.label.lower()}",
+                        f"{kind.plural} by {_lower_first(attribute.label)}",
                         text + ".",
                         n,
                         head,
@@ -547,7 +552,7 @@ def _fact_statements(facts: CaseFacts) -> list[Statement]:
     """Each case fact and need of each case kind, as a rate of the cases where it was recorded."""
     statements = []
     for kind in facts.kinds:
-        plural = kind.plural.lower()
+        plural = _lower_first(kind.plural)
         for fact in kind.facts:
             rate = fact.rate
             if not rate.total:

@@ -143,7 +143,7 @@ def test_a_criterion_shared_by_standards_is_reported_at_its_worst_with_the_group
     by_rosh = _statement(report, "supervision-keeping-other-people-safe-by-rosh-level")
     # On 2.2.3: medium 3 of 7 (43%), high 1 of 1.
     assert by_rosh.text.startswith(
-        "By rosh level, medium cases did worst on keeping other people safe in assessment: 43% sufficient (3 of 7,"
+        "By RoSH level, medium cases did worst on keeping other people safe in assessment: 43% sufficient (3 of 7,"
     )
     assert by_rosh.text.endswith("against high 100%.")
 
@@ -152,7 +152,7 @@ def test_a_group_of_cases_on_its_own(three_pdus):
     statement = _statement(selectors.national_report(period="2026-27"), "supervision-case-type-licence")
     assert statement.n == 1
     assert statement.text.startswith(
-        "1 of the 8 supervision cases were licence cases (case type); on their own"
+        "1 of the 8 supervision cases were of case type licence; on their own"
     )
 
 
@@ -238,3 +238,14 @@ def test_the_report_runs_a_fixed_number_of_queries(three_pdus, django_assert_max
     with django_assert_max_num_queries(12):
         large = selectors.national_report(period="2026-27")
     assert len(large.inspections) == len(small.inspections) + 4
+
+
+def test_no_pdu_above_half_and_samples_of_one_size(framework):
+    region = RegionFactory()
+    _pdu("Alpha", region, [({"2.2.1": Y}, {}), ({"2.2.1": N}, {})])
+    _pdu("Bravo", region, [({"2.2.1": N}, {}), ({"2.2.1": N}, {})])
+    report = selectors.national_report(period="2026-27")
+    assert _statement(report, "supervision-worst-pdus").text.startswith(
+        "In none of the 2 PDUs were more than half the supervision cases sufficient"
+    )
+    assert _statement(report, "cases").text == "4 cases were inspected, in samples of 2 per PDU."
