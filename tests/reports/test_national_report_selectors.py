@@ -151,9 +151,7 @@ def test_a_criterion_shared_by_standards_is_reported_at_its_worst_with_the_group
 def test_a_group_of_cases_on_its_own(three_pdus):
     statement = _statement(selectors.national_report(period="2026-27"), "supervision-case-type-licence")
     assert statement.n == 1
-    assert statement.text.startswith(
-        "1 of the 8 supervision cases were of case type licence; on their own"
-    )
+    assert statement.text.startswith("1 of the 8 supervision cases were of case type licence; on their own")
 
 
 def test_tied_worst_key_questions_are_each_named_with_their_pdus(framework):
