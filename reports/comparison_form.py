@@ -4,8 +4,6 @@ Its choices (years, regions, groups of cases) come from the locked inspections a
 
 from __future__ import annotations
 
-import datetime
-
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field
 from django import forms
 
@@ -21,10 +19,6 @@ COMPARE_CHOICES = [
     ("region", "A region against the rest of England and Wales"),
     ("cases", "One group of cases against another"),
 ]
-UNIFICATION = datetime.date(
-    2021, 6, 26
-)  # the day probation services were unified: the usual date to compare around
-
 CHOOSE_COMPARISON = "Select what to compare"
 CHOOSE_FIRST_YEAR = "Select the first year"
 CHOOSE_SECOND_YEAR = "Select the year to compare it with"
@@ -74,6 +68,7 @@ class ComparisonForm(forms.Form):
         allowed=DateRange(years_before=30, years_after=5),
         help_text="Cases of inspections from this date on, against those before it. For example, 26 6 2021",
         required=False,
+        initial=comparisons.UNIFICATION,
     )
     region = forms.ChoiceField(label="Region", required=False)
     first_group = forms.ChoiceField(label="First group of cases", required=False)

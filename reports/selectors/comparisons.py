@@ -14,9 +14,11 @@ from inspections.definitions import Definition
 from pdus.models import Region
 
 from .dashboards import Period
-from .national_report import LockedInspection, definitions_of, locked_inspections
+from .locked import LockedInspection, definitions_of, locked_inspections
 from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
 from .results import attribute_column, breakdown_attributes, judgement_breakdown
+
+UNIFICATION = datetime.date(2021, 6, 26)  # probation services unified: the usual date to compare around
 
 
 @dataclass(frozen=True)

@@ -8,25 +8,24 @@ Which key questions, criteria, case facts, needs and breakdowns a statement is a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.db.models.fields.json import KeyTextTransform
 
 from cases.models import InspectedCase
 from inspections import statistics
 from inspections.definitions import Definition
-from inspections.models import Inspection
 from pdus.models import PublishedRating, Region
 
 from .. import rating as rules
-from ..models import InspectionSnapshot
-from ..snapshots import results_shape
+from . import comparisons
 from .dashboards import Period, published_overall_rule
+from .locked import LockedInspection, definitions_of, latest_results, locked_inspections
 from .rates import CaseFacts, KeyQuestionRate, case_facts, case_kinds, key_question_rates
 from .results import breakdown_attributes, counts_by_key_question, judgement_breakdown
 
@@ -50,6 +49,7 @@ class Statement:
     figure: Sufficiency | None  # the headline rate with its 95% interval; None for a count
     columns: list[str] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)
+    comparison: dict[str, str] = field(default_factory=dict)  # the comparison page's query, where it has one
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,6 @@ class PublishedDistribution:
     regions: int
     distribution: dict[rules.Rating, int]  # best first, zeros included
     rows: list[tuple[str, str, int, int, rules.Rating | None]]  # PDU, region, composite, maximum, overall
-
-
-@dataclass(frozen=True)
-class LockedInspection:
-    pk: int
-    pdu: str
-    region_id: int
-    region: str
-    fieldwork_start: datetime.date
-    definition: Definition
 
 
 @dataclass(frozen=True)
@@ -89,57 +79,6 @@ class NationalReport:
     @property
     def scope(self) -> str:
         return self.region.name if self.region else "England and Wales"
-
-
-def locked_inspections(
-    *, start: datetime.date | None = None, end: datetime.date | None = None, region: int | None = None
-) -> list[LockedInspection]:
-    """Every locked PDU inspection with a snapshot whose fieldwork starts in [start, end), in the region if given,
-    newest first (one query). Locked results are the national figures everyone who sees them sees alike."""
-    queryset = (
-        Inspection.objects.filter(status=Inspection.Status.LOCKED, pdu__isnull=False)
-        .filter(Exists(InspectionSnapshot.objects.filter(inspection=OuterRef("pk"))))
-        .select_related("pdu__region", "framework")
-        .order_by("-fieldwork_start", "-pk")
-    )
-    if start:
-        queryset = queryset.filter(fieldwork_start__gte=start)
-    if end:
-        queryset = queryset.filter(fieldwork_start__lt=end)
-    if region:
-        queryset = queryset.filter(pdu__region_id=region)
-    result = []
-    for inspection in queryset:
-        assert inspection.pdu is not None  # filtered above
-        result.append(
-            LockedInspection(
-                inspection.pk,
-                inspection.pdu.name,
-                inspection.pdu.region_id,
-                inspection.pdu.region.name,
-                inspection.fieldwork_start,
-                inspection.framework.definition,
-            )
-        )
-    return result
-
-
-def definitions_of(inspections: Iterable[LockedInspection]) -> list[Definition]:
-    """Their framework versions, each once, newest first (its wording wins where codes meet)."""
-    by_version = {(i.definition.slug, i.definition.version): i.definition for i in inspections}
-    return sorted(by_version.values(), key=lambda d: (d.effective_from, d.version), reverse=True)
-
-
-def latest_results(inspection_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each inspection's latest snapshot's results (one query)."""
-    results: dict[int, dict[str, Any]] = {}
-    snapshots = InspectionSnapshot.objects.filter(inspection_id__in=inspection_ids).order_by(
-        "inspection_id", "-created_at", "-pk"
-    )
-    for inspection_id, data in snapshots.values_list("inspection_id", "data"):
-        if inspection_id not in results:
-            results[inspection_id] = results_shape(data)
-    return results
 
 
 def percent(value: float | None) -> str:
@@ -208,6 +147,7 @@ def national_report(*, period: str | None = None, region: int | None = None) -> 
         statements += _key_question_statements(inspections, key_questions, breakdown, definitions, facts)
         statements += _subgroup_statements(ids, key_questions, definitions, attributes, facts)
         statements += _fact_statements(facts)
+        statements += _change_statements(every, chosen_period, chosen_region)
     return NationalReport(
         period=chosen_period,
         region=chosen_region,
@@ -610,3 +550,84 @@ def published_distributions(period: Period | None, region: Region | None) -> lis
                 distribution[overall] += 1
         result.append(PublishedDistribution(source, len(rows), len({r[1] for r in rows}), distribution, rows))
     return result
+
+
+def _change_statements(
+    every: list[LockedInspection], period: Period | None, region: Region | None
+) -> list[Statement]:
+    """The key questions against the year before (where it has locked inspections), and before and after
+    unification (where both sides have): how many moved, and which by more than their interval allows."""
+    statements = []
+    kept = [i for i in every if region is None or i.region_id == region.pk]
+    if period is not None:
+        before = Period.of(period.start - datetime.timedelta(days=1))
+        if any(before.start <= i.fieldwork_start < before.end for i in kept):
+            first, second = comparisons.years(period, before)
+            query = {"compare": "years", "first_year": period.slug, "second_year": before.slug}
+            statements.append(
+                _change("previous-year", f"Compared with {before.label}", first, second, region, query)
+            )
+    day = comparisons.UNIFICATION
+    if any(i.fieldwork_start < day for i in kept) and any(i.fieldwork_start >= day for i in kept):
+        first, second = comparisons.before_and_after(day)
+        query = {"compare": "date", "day_0": str(day.day), "day_1": str(day.month), "day_2": str(day.year)}
+        statements.append(_change("unification", "Since unification", first, second, region, query))
+    return statements
+
+
+def _change(
+    slug: str,
+    heading: str,
+    first: comparisons.Group,
+    second: comparisons.Group,
+    region: Region | None,
+    query: dict[str, str],
+) -> Statement:
+    if region is not None:
+        first = dataclasses.replace(first, region=region)
+        second = dataclasses.replace(second, region=region)
+    result = comparisons.compare(first, second)
+    both = [
+        row for row in result.rows if row.section == "Key questions" and row.first.total and row.second.total
+    ]
+    lower = [row for row in both if (row.difference.difference or 0) < 0]
+    higher = [row for row in both if (row.difference.difference or 0) > 0]
+    clear = [
+        f"{row.code} {row.difference.difference:+.0f} points"
+        for row in both
+        if row.difference.excludes_zero and row.difference.difference is not None
+    ]
+    text = (
+        f"Comparing “{first.label}” with “{second.label}”, over every locked inspection of each: of the "
+        f"{len(both)} key questions answered in both, "
+        f"{len(lower)} {'was' if len(lower) == 1 else 'were'} sufficient less often and {len(higher)} more often"
+    )
+    text += (
+        f"; the 95% interval of the difference excludes zero for {_listed(clear)}."
+        if clear
+        else "; no difference's 95% interval excludes zero."
+    )
+    return Statement(
+        slug,
+        heading,
+        text,
+        len(both),
+        None,
+        ["Key question", first.label, second.label, "Difference, points", "95% CI lower", "95% CI upper"],
+        [
+            [
+                row.code,
+                row.first,
+                row.second,
+                _round(row.difference.difference),
+                _round(row.difference.lower),
+                _round(row.difference.upper),
+            ]
+            for row in both
+        ],
+        query if region is None else {},  # the comparison page compares years nationally
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

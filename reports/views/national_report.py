@@ -98,7 +98,8 @@ def _sections(report: selectors.NationalReport) -> list[dict]:
     for statement in report.statements:
         if not sections or sections[-1]["heading"] != statement.section:
             sections.append({"heading": statement.section, "statements": []})
-        sections[-1]["statements"].append(statement)
+        url = f"{reverse('comparison')}?{urlencode(statement.comparison)}" if statement.comparison else ""
+        sections[-1]["statements"].append({"statement": statement, "comparison_url": url})
     return sections
 
 

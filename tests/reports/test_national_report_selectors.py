@@ -229,11 +229,16 @@ def test_the_published_composites_band_as_the_annual_report_31_pdus(framework):
 
 
 def test_the_report_runs_a_fixed_number_of_queries(three_pdus, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    # Every statement: a year before and inspections on both sides of unification.
+    _pdu("Echo", three_pdus[0], [({"2.2.1": N}, {})], start=datetime.date(2025, 5, 5))
+    _pdu("Foxtrot", three_pdus[0], [({"2.2.1": N}, {})], start=datetime.date(2021, 5, 3))
+    with django_assert_max_num_queries(30):
         small = selectors.national_report(period="2026-27")
+    assert {"previous-year", "unification"} <= {s.slug for s in small.statements}
     for index in range(4):
         _pdu(f"Extra {index}", three_pdus[1], [({"2.2.1": Y, "2.2.3": N}, {"case_type": "licence"})] * 3)
-    with django_assert_max_num_queries(12):
+        _pdu(f"Earlier {index}", three_pdus[1], [({"2.2.1": Y}, {})] * 2, start=datetime.date(2025, 6, 2))
+    with django_assert_max_num_queries(30):
         large = selectors.national_report(period="2026-27")
     assert len(large.inspections) == len(small.inspections) + 4
 
@@ -247,3 +252,34 @@ def test_no_pdu_above_half_and_samples_of_one_size(framework):
         "In none of the 2 PDUs were more than half the supervision cases sufficient"
     )
     assert _statement(report, "cases").text == "4 cases were inspected, in samples of 2 per PDU."
+
+
+def test_the_year_before_and_unification_are_compared_where_both_sides_have_inspections(framework):
+    region = RegionFactory()
+    # 2020-21 (before unification): 2.2.1 9 of 10; 2021-22 (after): 3 of 10.
+    _pdu("Alpha", region, [({"2.2.1": Y}, {})] * 9 + [({"2.2.1": N}, {})], start=datetime.date(2021, 1, 11))
+    _pdu(
+        "Bravo", region, [({"2.2.1": Y}, {})] * 3 + [({"2.2.1": N}, {})] * 7, start=datetime.date(2021, 9, 6)
+    )
+    report = selectors.national_report(period="2021-22")
+    unification = _statement(report, "unification")
+    # 30% - 90% = -60 points; Newcombe's interval -78 to -24 leaves out zero.
+    assert unification.text == (
+        "Comparing “From 26 June 2021” with “Before 26 June 2021”, over every locked inspection of each: of the 1 "
+        "key questions answered in both, 1 was sufficient less often and 0 more often; the 95% interval of the difference excludes zero for 2.2.1 -60 points."
+    )
+    assert unification.comparison == {"compare": "date", "day_0": "26", "day_1": "6", "day_2": "2021"}
+    previous = _statement(report, "previous-year")
+    assert previous.text.startswith("Comparing “April 2021 to March 2022” with “April 2020 to March 2021”")
+    assert previous.rows[0][0] == "2.2.1"
+    # The first year has no year before it, and nothing before unification is after it.
+    first_year = selectors.national_report(period="2020-21")
+    assert [s.slug for s in first_year.statements if s.section.startswith(("Compared", "Since"))] == [
+        "unification"
+    ]
+
+
+def test_no_change_statements_without_a_year_before(three_pdus):
+    slugs = [s.slug for s in selectors.national_report(period="2026-27").statements]
+    assert "previous-year" not in slugs
+    assert "unification" not in slugs
