@@ -34,6 +34,7 @@ class RatingAt:
     max_score: int | None
     overall_rating: rules.Rating | None
     inspection_id: int | None
+    dashboard: bool = False  # the user may open the inspection's dashboard
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def pdu_history(user: User | AnonymousUser, pk: int) -> PDUHistory | None:
                 data.get("max_score"),
                 rules.rating_of(data.get("overall_rating")),
                 inspection.pk,
+                inspection.pk in visible_ids,
             )
         )
     return PDUHistory(pdu, sorted(ratings, key=lambda rating: (rating.when, not rating.published)))

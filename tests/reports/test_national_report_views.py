@@ -195,3 +195,29 @@ def test_the_error_summary_links_to_the_first_comparison_choice(client, two_year
     page = client.get(reverse("comparison"), {"compare": ""}).content.decode()
     assert '<a href="#id_compare_1">Select what to compare</a>' in page
     assert 'id="id_compare_1" value="years"' in page
+
+
+def test_a_lead_elsewhere_sees_a_locked_inspection_on_the_pdu_page_without_a_dashboard_link(
+    client, framework
+):
+    pdu = PDUFactory()
+    inspection = _locked(pdu, datetime.date(2026, 6, 1), [Answer.YES] * 3)
+    client.force_login(user_with_roles(Role.LEAD))
+    page = client.get(reverse("pdu_detail", args=[pdu.pk])).content.decode()
+    assert "Inspected June 2026" in page
+    assert reverse("inspection_dashboard", args=[inspection.pk]) not in page
+
+
+def test_the_pdu_page_runs_a_fixed_number_of_queries(
+    client, framework, national_viewer, django_assert_max_num_queries
+):
+    pdu = PDUFactory()
+    _locked(pdu, datetime.date(2024, 6, 3), [Answer.YES] * 2)
+    client.force_login(national_viewer)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("pdu_detail", args=[pdu.pk]))
+    for year in (2025, 2026):
+        _locked(pdu, datetime.date(year, 6, 2), [Answer.YES, Answer.NO] * 3)
+    InspectionFactory(pdu=pdu, fieldwork_start=datetime.date(2027, 6, 7), fieldwork_end=datetime.date(2027, 6, 18))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("pdu_detail", args=[pdu.pk])).content.decode().count("Inspected") == 4
