@@ -218,6 +218,8 @@ def test_the_pdu_page_runs_a_fixed_number_of_queries(
         client.get(reverse("pdu_detail", args=[pdu.pk]))
     for year in (2025, 2026):
         _locked(pdu, datetime.date(year, 6, 2), [Answer.YES, Answer.NO] * 3)
-    InspectionFactory(pdu=pdu, fieldwork_start=datetime.date(2027, 6, 7), fieldwork_end=datetime.date(2027, 6, 18))
+    InspectionFactory(
+        pdu=pdu, fieldwork_start=datetime.date(2027, 6, 7), fieldwork_end=datetime.date(2027, 6, 18)
+    )
     with django_assert_max_num_queries(14):
         assert client.get(reverse("pdu_detail", args=[pdu.pk])).content.decode().count("Inspected") == 4
