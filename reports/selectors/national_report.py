@@ -50,6 +50,7 @@ class Statement:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Cell]] = field(default_factory=list)
     comparison: dict[str, str] = field(default_factory=dict)  # the comparison page's query, where it has one
+    n_of: str = "cases"  # what n counts
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def _scope_statements(
                 ]
                 for i in inspections
             ],
+            n_of="PDUs",
         )
     ]
     if counts:
@@ -219,6 +221,7 @@ def _scope_statements(
                 None,
                 ["Overall rating", "PDUs"],
                 [[r.label, counts[r]] for r in rules.Rating],
+                n_of="PDUs",
             )
         )
     sizes = [sample_sizes.get(i.pk, 0) for i in inspections]
@@ -383,6 +386,7 @@ def _pdus_above_half(
         None,
         ["PDU", "Key question", "Sufficient"],
         rows,
+        n_of="PDUs",
     )
 
 
@@ -626,6 +630,7 @@ def _change(
             for row in both
         ],
         query if region is None else {},  # the comparison page compares years nationally
+        n_of="key questions (each difference with its interval in the table)",
     )
 
 
