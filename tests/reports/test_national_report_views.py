@@ -223,3 +223,16 @@ def test_the_pdu_page_runs_a_fixed_number_of_queries(
     )
     with django_assert_max_num_queries(14):
         assert client.get(reverse("pdu_detail", args=[pdu.pk])).content.decode().count("Inspected") == 4
+
+
+def test_filters_that_name_nothing_show_the_whole_report(client, two_years, national_viewer):
+    client.force_login(national_viewer)
+    for query in (
+        {"period": "2026"},
+        {"region": "north"},
+        {"region": "99999999999999"},
+        {"period": "²⁰²⁶-27"},
+    ):
+        response = client.get(reverse("national_report"), query)
+        assert response.status_code == 200, query
+        assert "2 PDUs were inspected in England and Wales" in response.content.decode()
