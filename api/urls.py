@@ -18,6 +18,7 @@ router.register("inspections", inspections_api.InspectionViewSet, basename="insp
 
 v1 = [
     path("pdus/<int:pk>/ratings/", reports_api.PDURatings.as_view(), name="pdu-ratings"),
+    path("pdus/<int:pk>/history/", national_api.PDUHistory.as_view(), name="pdu-history"),
     path("inspections/<int:pk>/results/", reports_api.InspectionResults.as_view(), name="inspection-results"),
     path(
         "inspections/<int:pk>/key-questions/",

@@ -1,4 +1,4 @@
-"""The national report and comparisons in the API, with the pages' filters: the same selectors
+"""The national report, comparisons and a PDU's ratings over time in the API, with the pages' filters: the same selectors
 (reports.selectors.national_report and comparisons) as JSON. Bad filters answer 400 problems."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,7 +18,7 @@ from inspections.permissions import can_view_national_dashboard
 from . import comparison_form as messages
 from . import rating as rules
 from .api import NO_NATIONAL, NO_SUCH_REGION, NationalFilterSerializer, RateSerializer
-from .selectors import comparisons
+from .selectors import comparisons, pdu_history
 from .selectors import national_report as selectors
 from .selectors.dashboards import Period
 from .selectors.results import sufficiency_data
@@ -244,5 +244,46 @@ class Comparison(APIView):
                     },
                     "rows": result.rows,
                 }
+            ).data
+        )
+
+
+class RatingAtSerializer(serializers.Serializer):
+    when = serializers.DateField(
+        help_text="The published period's start, or the inspection's fieldwork start."
+    )
+    label = serializers.CharField()
+    published = serializers.BooleanField(help_text="Published by the inspectorate, not computed from cases.")
+    source = serializers.CharField(allow_blank=True, help_text="The publication, for a published rating.")
+    provisional = serializers.BooleanField(help_text="An open inspection's live results: they still change.")
+    composite_score = serializers.IntegerField(allow_null=True)
+    max_score = serializers.IntegerField(allow_null=True)
+    overall_rating = serializers.ChoiceField(choices=[r.value for r in rules.Rating], allow_null=True)
+    inspection_id = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, instance: pdu_history.RatingAt) -> dict:
+        data = super().to_representation(instance)
+        data["overall_rating"] = instance.overall_rating.value if instance.overall_rating else None
+        return data
+
+
+class PDUHistorySerializer(serializers.Serializer):
+    pdu = serializers.CharField()
+    region = serializers.CharField()
+    ratings = RatingAtSerializer(many=True, help_text="Oldest first.")
+
+
+class PDUHistory(APIView):
+    """A PDU's ratings over time: the published composites (labelled published) beside the results of its
+    inspections the user may see (locked ones for whoever sees national figures; open ones for their team)."""
+
+    @extend_schema(responses={200: OpenApiResponse(PDUHistorySerializer)})
+    def get(self, request, pk: int):
+        history = pdu_history.pdu_history(request.user, pk)
+        if history is None:
+            raise NotFound("No such PDU.")
+        return Response(
+            PDUHistorySerializer(
+                {"pdu": history.pdu.name, "region": history.pdu.region.name, "ratings": history.ratings}
             ).data
         )

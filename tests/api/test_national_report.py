@@ -7,6 +7,7 @@ import pytest
 from cases.models import Answer, InspectedCase
 from inspections.models import Inspection, KeyQuestion, Role
 from pdus.loading import published_ratings_load
+from pdus.models import PDU
 from reports.models import InspectionSnapshot
 from reports.selectors.results import inspection_result_data, inspection_results
 from tests.factories import (
@@ -157,3 +158,27 @@ def test_the_report_and_comparison_run_a_fixed_number_of_queries(
         national.get("/api/v1/national/report/")
     with django_assert_max_num_queries(40):
         national.get("/api/v1/national/comparison/?compare=years&first_year=2025-26&second_year=2026-27")
+
+
+def test_a_pdus_history_gives_published_and_computed_ratings_over_time(
+    framework, token_client, national_viewer
+):
+    published_ratings_load()
+    pdu = PDU.objects.get(name="Gateshead and South Tyneside")
+    _locked(pdu, datetime.date(2026, 6, 1), [Answer.YES] * 3)
+    body = token_client(national_viewer).get(f"/api/v1/pdus/{pdu.pk}/history/").json()
+    assert body["pdu"] == "Gateshead and South Tyneside"
+    published, computed = body["ratings"]
+    assert published["published"] is True
+    assert published["overall_rating"] == "good"
+    assert published["source"] == "HM Inspectorate of Probation, Annual Report 2023"
+    assert computed["published"] is False
+    assert computed["provisional"] is False
+    # Someone who sees no national figures gets the published rating only.
+    assistant = token_client(user_with_roles(Role.ASSISTANT_INSPECTOR))
+    assert [r["published"] for r in assistant.get(f"/api/v1/pdus/{pdu.pk}/history/").json()["ratings"]] == [
+        True
+    ]
+    missing = assistant.get("/api/v1/pdus/999999/history/")
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/problem+json")
