@@ -210,3 +210,27 @@ def comparison_chart(
         bars,
         [Gridline(_x(0), "0%"), Gridline(_x(50), "50%"), Gridline(_x(100), "100%")],
     )
+
+
+def composite_chart(
+    slug: str, title: str, rows: list[tuple[str, int | None, int | None, rules.Rating | None]]
+) -> Chart:
+    """A unit's composite scores over time: a bar per rating, its length the share of the maximum, in its rating's
+    colour and labelled with the score and rating in words."""
+    bars = []
+    for index, (label, score, maximum, rating) in enumerate(rows):
+        y = TOP + index * ROW_HEIGHT
+        if score is None or not maximum:
+            bars.append(Bar(label, y, 0, NO_RATING_COLOUR, "not rated"))
+            continue
+        colour = RATING_COLOURS[rating] if rating else NO_RATING_COLOUR
+        text = f"{score} out of {maximum}" + (f", {rating.label}" if rating else "")
+        bars.append(Bar(label, y, PLOT_WIDTH * score / maximum, colour, text))
+    scores = "; ".join(bar.label + ": " + bar.value_text for bar in bars)
+    return Chart(
+        slug,
+        title,
+        f"Bar chart of {len(rows)} composite scores, each as a share of its maximum, oldest first. {scores}.",
+        bars,
+        [Gridline(_x(0), "0"), Gridline(_x(100), "maximum")],
+    )

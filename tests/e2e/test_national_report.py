@@ -70,3 +70,9 @@ def test_national_viewer_compares_two_years_and_downloads_the_report(
     assert download.value.suggested_filename == "national-2025-26-report.pdf"
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="PDUs").click()
+    page.get_by_role("link", name="Derby City", exact=True).click()
+    page.get_by_role("heading", name="Derby City: ratings over time").wait_for()
+    assert page.get_by_role("img", name="Derby City: composite scores over time").is_visible()
+    assert_accessible(page)
