@@ -241,3 +241,16 @@ def test_filters_that_name_nothing_show_the_whole_report(client, two_years, nati
         response = client.get(reverse("national_report"), query)
         assert response.status_code == 200, query
         assert "2 PDUs were inspected in England and Wales" in response.content.decode()
+
+
+def test_the_xlsx_holds_the_published_ratings_labelled_as_published(client, framework, national_viewer):
+    from openpyxl import load_workbook
+
+    published_ratings_load()
+    client.force_login(national_viewer)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("national_report_xlsx")).content))
+    sheet = workbook["published-1"]
+    assert sheet["A1"].value == "Published: HM Inspectorate of Probation, Annual Report 2023"
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 31
+    assert ("Gateshead and South Tyneside", "North East", 15, 27, "Good") in rows
