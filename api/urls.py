@@ -7,6 +7,7 @@ from cases import api as cases_api
 from inspections import api as inspections_api
 from pdus import api as pdus_api
 from reports import api as reports_api
+from reports import national_api
 
 router = DefaultRouter()
 router.register("regions", pdus_api.RegionViewSet, basename="region")
@@ -17,6 +18,7 @@ router.register("inspections", inspections_api.InspectionViewSet, basename="insp
 
 v1 = [
     path("pdus/<int:pk>/ratings/", reports_api.PDURatings.as_view(), name="pdu-ratings"),
+    path("pdus/<int:pk>/history/", national_api.PDUHistory.as_view(), name="pdu-history"),
     path("inspections/<int:pk>/results/", reports_api.InspectionResults.as_view(), name="inspection-results"),
     path(
         "inspections/<int:pk>/key-questions/",
@@ -34,6 +36,8 @@ v1 = [
         "national/key-questions/", reports_api.NationalKeyQuestions.as_view(), name="national-key-questions"
     ),
     path("national/case-facts/", reports_api.NationalCaseFacts.as_view(), name="national-case-facts"),
+    path("national/report/", national_api.NationalReport.as_view(), name="national-report"),
+    path("national/comparison/", national_api.Comparison.as_view(), name="national-comparison"),
     path(
         "inspections/<int:inspection_pk>/cases/",
         cases_api.InspectionCaseList.as_view(),

@@ -439,9 +439,10 @@ def demo_workflow_create(inspection: Inspection, users: dict) -> None:
     """Quality assurance and moderation under way in a demo inspection in quality assurance: a case returned with
     a query, answered and resubmitted (so the thread shows), and 10% of the sample second-marked. Every case ends
     as it was, so the demo's results do not change."""
-    if inspection.status != Inspection.Status.QUALITY_ASSURANCE or not inspection.cases.exclude(
-        status=InspectedCase.Status.APPROVED
-    ).exists():
+    if (
+        inspection.status != Inspection.Status.QUALITY_ASSURANCE
+        or not inspection.cases.exclude(status=InspectedCase.Status.APPROVED).exists()
+    ):
         return  # nothing to quality-assure: fieldwork still going, or (a finished demo inspection) all approved
     rng = random.Random(f"workflow-{inspection.pk}")
     supervision = inspection.framework.definition.case_kinds[0]

@@ -1,4 +1,7 @@
-"""Loading regions, PDUs and their published composite scores from pdus/data/published_pdu_composites.csv."""
+"""Loading regions, PDUs and their published composite scores from pdus/data/published_pdu_composites.csv.
+
+Each row names its publication (`source`): the annual report counts 31 of the brief's 36 PDUs, and its figures are
+those of that publication's rows."""
 
 import csv
 import datetime
@@ -35,7 +38,7 @@ def published_ratings_load(path: Path = PUBLISHED_COMPOSITES_FILE) -> int:
             defaults={
                 "composite_score": int(row["composite_score"]),
                 "composite_max": int(row["composite_max"]),
-                "source": SOURCE,
+                "source": row.get("source") or SOURCE,
             },
         )
     return len(rows)

@@ -104,6 +104,11 @@ def _percent(value: float) -> str:
     return f"{value:.0f}%"
 
 
+def _plot_x(percentage: float, label_width: int) -> float:
+    """Where a percentage of the plot lies, right of a label column of that width."""
+    return label_width + PLOT_WIDTH * percentage / 100
+
+
 def sufficiency_chart(
     slug: str,
     title: str,
@@ -130,7 +135,7 @@ def sufficiency_chart(
     label_width, value_width = _text_widths([label for label, _ in rows], [t for _, t in texts], LABEL_WIDTH)
 
     def _x(percentage: float) -> float:
-        return label_width + PLOT_WIDTH * percentage / 100
+        return _plot_x(percentage, label_width)
 
     bars = []
     for index, ((label, value), (colour, text)) in enumerate(zip(rows, texts, strict=True)):
@@ -198,4 +203,85 @@ def distribution_chart(slug: str, title: str, distribution: dict[rules.Rating, i
         width=label_width + plot_width + value_width,
         label_width=label_width,
         plot_width=plot_width,
+    )
+
+
+SECOND_GROUP_COLOUR = "#f47738"  # GOV.UK orange, beside UNRATED_COLOUR for the first group
+
+
+def comparison_chart(
+    slug: str,
+    title: str,
+    rows: list[tuple[str, statistics.Sufficiency, statistics.Sufficiency]],
+    first: str,
+    second: str,
+) -> Chart:
+    """Two bars per rate, one for each group, each with its 95% CI; every bar names its group in text."""
+    named = [
+        (f"{label} {group}", value, colour)
+        for label, *values in rows
+        for group, value, colour in [
+            (first, values[0], UNRATED_COLOUR),
+            (second, values[1], SECOND_GROUP_COLOUR),
+        ]
+    ]
+    texts = [
+        "no cases"
+        if value.rate is None
+        else f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), n = {value.total}"
+        for _, value, _ in named
+    ]
+    label_width, value_width = _text_widths([name for name, _, _ in named], texts, LABEL_WIDTH)
+    bars = []
+    for index, ((name, value, colour), text) in enumerate(zip(named, texts, strict=True)):
+        y = TOP + index * ROW_HEIGHT
+        if value.rate is None:
+            bars.append(Bar(name, y, 0, NO_RATING_COLOUR, text))
+            continue
+        interval = (_plot_x(value.lower, label_width), _plot_x(value.upper, label_width))
+        bars.append(Bar(name, y, PLOT_WIDTH * value.rate / 100, colour, text, *interval))
+    description = (
+        f"Bar chart of {len(rows)} rates for {first} and for {second}, each with its 95% confidence interval. "
+        "The table with this chart gives every figure and the differences."
+    )
+    return Chart(
+        slug,
+        title,
+        description,
+        bars,
+        [Gridline(_plot_x(percentage, label_width), f"{percentage}%") for percentage in (0, 50, 100)],
+        width=label_width + PLOT_WIDTH + value_width,
+        label_width=label_width,
+    )
+
+
+def composite_chart(
+    slug: str, title: str, rows: list[tuple[str, int | None, int | None, rules.Rating | None]]
+) -> Chart:
+    """A unit's composite scores over time: a bar per rating, its length the share of the maximum, in its rating's
+    colour and labelled with the score and rating in words."""
+    texts = [
+        "not rated"
+        if score is None or not maximum
+        else f"{score} out of {maximum}" + (f", {rating.label}" if rating else "")
+        for _, score, maximum, rating in rows
+    ]
+    label_width, value_width = _text_widths([label for label, *_ in rows], texts, LABEL_WIDTH)
+    bars = []
+    for index, ((label, score, maximum, rating), text) in enumerate(zip(rows, texts, strict=True)):
+        y = TOP + index * ROW_HEIGHT
+        if score is None or not maximum:
+            bars.append(Bar(label, y, 0, NO_RATING_COLOUR, text))
+            continue
+        colour = RATING_COLOURS[rating] if rating else NO_RATING_COLOUR
+        bars.append(Bar(label, y, PLOT_WIDTH * score / maximum, colour, text))
+    scores = "; ".join(bar.label + ": " + bar.value_text for bar in bars)
+    return Chart(
+        slug,
+        title,
+        f"Bar chart of {len(rows)} composite scores, each as a share of its maximum, oldest first. {scores}.",
+        bars,
+        [Gridline(_plot_x(0, label_width), "0"), Gridline(_plot_x(100, label_width), "maximum")],
+        width=label_width + PLOT_WIDTH + value_width,
+        label_width=label_width,
     )

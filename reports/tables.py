@@ -19,8 +19,9 @@ from cases.selectors.inspection_work import CaseProgress
 from inspections import statistics
 
 from . import rating as rules
-from .selectors.comparisons import AssistantInspectorRates, ComparisonRate
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
+from .selectors.national_report import NationalReport
+from .selectors.peer_rates import AssistantInspectorRates, ComparisonRate
 from .selectors.rates import Breakdown, CaseFacts, KeyQuestionRate
 
 Cell = str | int | float | None | rules.Rating | statistics.Sufficiency
@@ -478,6 +479,17 @@ def national_about(dashboard: NationalDashboard, generated_at: datetime.datetime
             if provisional
             else f"Final: all {len(shown)} inspections are locked",
         ),
+        ("Generated at", _when(generated_at)),
+    ]
+
+
+def national_report_about(report: NationalReport, generated_at: datetime.datetime) -> About:
+    """The national report's scope, period and inspections (locked only, so final), and when it was generated."""
+    return [
+        ("PDU or region", report.scope),
+        ("Period", report.period.label if report.period else "Every period"),
+        ("Inspections included", f"{len(report.inspections)} locked inspections (each PDU's latest)"),
+        ("Results", "Final: locked inspections only"),
         ("Generated at", _when(generated_at)),
     ]
 

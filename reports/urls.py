@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, inspection
+from .views import dashboards, inspection, national_report, pdu
 
 urlpatterns = [
     path("", dashboards.pdu_list, name="home"),
@@ -31,6 +31,11 @@ urlpatterns = [
         dashboards.national_dashboard_xlsx,
         name="national_dashboard_xlsx",
     ),
+    path("reports/national/", national_report.national_report, name="national_report"),
+    path("reports/national/report.pdf", national_report.national_report_pdf, name="national_report_pdf"),
+    path("reports/national/report.xlsx", national_report.national_report_xlsx, name="national_report_xlsx"),
+    path("reports/comparison/", national_report.comparison, name="comparison"),
+    path("pdus/<int:pk>/", pdu.pdu_detail, name="pdu_detail"),
 ]
 
 # Under /inspections/, in the "inspections" namespace (composed in config/urls.py).

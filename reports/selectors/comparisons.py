@@ -1,119 +1,222 @@
-"""What the lead needs beside an inspection's own rates to decide and defend its ratings: the same key questions'
-rates over locked inspections nationally and in its region, and its rates by assistant inspector (marker
-consistency). Each is one grouped SQL query.
+"""Two groups of locked PDU inspections' cases side by side: two periods, before and after a date, a region against
+the rest of England and Wales, or one group of cases against another (e.g. licence against community orders). Each
+key question, case fact and need with both rates, the difference and its 95% interval by Newcombe's method
+(inspections.statistics.difference), pooled over cases. A fixed number of queries whatever the data's size.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, Q
-
-from cases.models import Answer, InspectedCase, Judgement
 from inspections import statistics
-from inspections.models import Inspection
+from inspections.definitions import Definition
+from pdus.models import Region
 
-SUFFICIENT = Q(answer=Answer.YES)
-ANSWERED = Q(answer__in=[Answer.YES, Answer.NO])
+from .dashboards import Period
+from .locked import LockedInspection, definitions_of, locked_inspections
+from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
+from .results import attribute_column, breakdown_attributes, judgement_breakdown
 
-
-@dataclass(frozen=True)
-class ComparisonRate:
-    """One key question's rate pooled over the counted cases of locked inspections of the same framework version."""
-
-    national: statistics.Sufficiency
-    national_inspections: int
-    regional: statistics.Sufficiency
-    regional_inspections: int
-
-
-def key_question_comparisons(inspection: Inspection) -> dict[str, ComparisonRate]:
-    """Each key question's national and regional rate (by code) over the locked inspections pinned to this
-    inspection's framework version, with the number of those inspections; the region is the PDU's (or the regional
-    inspection's own). One grouped query: a row per key question."""
-    region_id = inspection.pdu.region_id if inspection.pdu is not None else inspection.region_id
-    in_region = Q(case__inspection__pdu__region_id=region_id) | Q(case__inspection__region_id=region_id)
-    rows = (
-        Judgement.objects.filter(
-            case__inspection__framework_id=inspection.framework_id,
-            case__inspection__status=Inspection.Status.LOCKED,
-            case__status__in=InspectedCase.COUNTED_STATUSES,
-        )
-        .values("key_question__code")
-        .annotate(
-            sufficient=Count("pk", filter=SUFFICIENT),
-            total=Count("pk", filter=ANSWERED),
-            inspections=Count("case__inspection", distinct=True, filter=ANSWERED),
-            regional_sufficient=Count("pk", filter=SUFFICIENT & in_region),
-            regional_total=Count("pk", filter=ANSWERED & in_region),
-            regional_inspections=Count("case__inspection", distinct=True, filter=ANSWERED & in_region),
-        )
-        .order_by()
-    )
-    return {
-        row["key_question__code"]: ComparisonRate(
-            statistics.sufficiency(row["sufficient"], row["total"]),
-            row["inspections"],
-            statistics.sufficiency(row["regional_sufficient"], row["regional_total"]),
-            row["regional_inspections"],
-        )
-        for row in rows
-    }
+UNIFICATION = datetime.date(2021, 6, 26)  # probation services unified: the usual date to compare around
 
 
 @dataclass(frozen=True)
-class AssistantInspectorRates:
-    """One assistant inspector's counted cases and the sufficiency of their answers, overall and by standard."""
+class Group:
+    """Which inspections' cases a group holds: fieldwork starting in [start, end), in a region (or outside it), and
+    only the cases whose attribute has a value (`where`: attribute key, value)."""
 
-    name: str
-    cases: int
-    overall: statistics.Sufficiency
-    by_standard: dict[str, statistics.Sufficiency]  # standard code -> rate over its key questions
+    label: str
+    short: str  # for a chart's bars, e.g. "2022-23"
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    region: Region | None = None
+    outside_region: bool = False  # every region but `region`
+    where: tuple[str, str] | None = None
+
+    def holds(self, inspection: LockedInspection) -> bool:
+        if self.start and inspection.fieldwork_start < self.start:
+            return False
+        if self.end and inspection.fieldwork_start >= self.end:
+            return False
+        if self.region is not None:
+            return (inspection.region_id == self.region.pk) != self.outside_region
+        return True
 
 
-def assistant_inspector_rates(inspection: Inspection) -> list[AssistantInspectorRates]:
-    """The inspection's key-question answers on counted cases by the assistant inspector the case is assigned to,
-    pooled over each standard's key questions and over all of them, by name. One grouped query."""
-    rows = (
-        Judgement.objects.filter(case__inspection=inspection, case__status__in=InspectedCase.COUNTED_STATUSES)
-        .values(
-            "case__assistant_inspector",
-            "case__assistant_inspector__first_name",
-            "case__assistant_inspector__last_name",
-            "case__assistant_inspector__username",
-            "case__kind",
-            "key_question__standard__code",
+@dataclass(frozen=True)
+class ComparisonRow:
+    section: str  # e.g. "Key questions", "Case facts of supervision cases"
+    code: str  # the key question's code, or the fact's or need's key
+    label: str
+    first: statistics.Sufficiency
+    second: statistics.Sufficiency
+    difference: statistics.Difference  # first minus second, in percentage points
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: Group
+    second: Group
+    first_inspections: int
+    second_inspections: int
+    first_cases: int
+    second_cases: int
+    rows: list[ComparisonRow]
+
+    @property
+    def differing(self) -> list[ComparisonRow]:
+        """The rows whose interval for the difference excludes zero."""
+        return [row for row in self.rows if row.difference.excludes_zero]
+
+
+def _rates(
+    group: Group, inspections: list[LockedInspection], definitions: list[Definition], attributes: list[str]
+) -> tuple[list[KeyQuestionRate], CaseFacts]:
+    """The group's key question rates and case facts (four queries; three without inspections)."""
+    ids = [inspection.pk for inspection in inspections if group.holds(inspection)]
+    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    if group.where is not None:
+        key, value = group.where
+        column = attribute_column(attributes.index(key)) if key in attributes else None
+        breakdown = [row for row in breakdown if column is not None and row[column] == value]
+    key_questions, _ = key_question_rates(breakdown, definitions, attributes)
+    return key_questions, case_facts(ids, definitions, group.where)
+
+
+def compare(first: Group, second: Group) -> Comparison:
+    """Each key question, case fact and need answered in either group, side by side with the difference."""
+    every = locked_inspections()
+    chosen = [i for i in every if first.holds(i) or second.holds(i)]
+    definitions = definitions_of(chosen)
+    attributes = breakdown_attributes(definitions)
+    first_kqs, first_facts = _rates(first, chosen, definitions, attributes)
+    second_kqs, second_facts = _rates(second, chosen, definitions, attributes)
+    rows = []
+    second_by_code = {kq.code: kq.rates.overall for kq in second_kqs}
+    for kq in first_kqs:
+        other = second_by_code[kq.code]
+        rows.append(
+            _row("Key questions", kq.code, f"{kq.standard_title}: {kq.criterion}", kq.rates.overall, other)
         )
-        .annotate(
-            sufficient=Count("pk", filter=SUFFICIENT),
-            total=Count("pk", filter=ANSWERED),
-            cases=Count("case", distinct=True),
-        )
-        .order_by()
-    )
-    by_person: dict[int | None, dict[str, Any]] = {}
-    for row in rows:
-        first = row["case__assistant_inspector__first_name"] or ""
-        last = row["case__assistant_inspector__last_name"] or ""
-        name = f"{first} {last}".strip() or row["case__assistant_inspector__username"] or "Not assigned"
-        person = by_person.setdefault(
-            row["case__assistant_inspector"], {"name": name, "cases": {}, "standards": {}}
-        )
-        # A case answers the key questions of every standard of its kind: the kind's most answered standard has
-        # every one of its cases.
-        kind = row["case__kind"]
-        person["cases"][kind] = max(person["cases"].get(kind, 0), row["cases"])
-        person["standards"][row["key_question__standard__code"]] = (row["sufficient"], row["total"])
-    result = []
-    for person in by_person.values():
-        counts = person["standards"].values()
-        result.append(
-            AssistantInspectorRates(
-                person["name"],
-                sum(person["cases"].values()),
-                statistics.sufficiency(sum(s for s, _ in counts), sum(t for _, t in counts)),
-                {code: statistics.sufficiency(*count) for code, count in person["standards"].items()},
+    for kind in first_facts.kinds:
+        other_kind = second_facts.kind(kind.case_kind)
+        other_facts = {fact.key: fact.rate for fact in other_kind.facts} if other_kind else {}
+        other_needs = {need.need: need.met for need in other_kind.needs} if other_kind else {}
+        for fact in kind.facts:
+            rows.append(
+                _row(
+                    f"Case facts of {kind.plural.lower()}",
+                    fact.key,
+                    fact.label,
+                    fact.rate,
+                    other_facts.get(fact.key, statistics.sufficiency(0, 0)),
+                )
             )
-        )
-    return sorted(result, key=lambda rates: rates.name)
+        for need in kind.needs:
+            rows.append(
+                _row(
+                    f"Needs met of {kind.plural.lower()}",
+                    need.need,
+                    need.label,
+                    need.met,
+                    other_needs.get(need.need, statistics.sufficiency(0, 0)),
+                )
+            )
+    return Comparison(
+        first,
+        second,
+        sum(1 for i in chosen if first.holds(i)),
+        sum(1 for i in chosen if second.holds(i)),
+        first_facts.cases,
+        second_facts.cases,
+        [row for row in rows if row.first.total or row.second.total],
+    )
+
+
+def _row(
+    section: str, code: str, label: str, first: statistics.Sufficiency, second: statistics.Sufficiency
+) -> ComparisonRow:
+    difference = statistics.difference(first.sufficient, first.total, second.sufficient, second.total)
+    return ComparisonRow(section, code, label, first, second, difference)
+
+
+@dataclass(frozen=True)
+class CaseGroup:
+    """A value of a breakdown attribute, as the frameworks label it: cases of one kind to compare with another."""
+
+    key: str  # attribute key
+    value: str
+    label: str  # e.g. "Case type: Licence"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.key}:{self.value}"
+
+
+@dataclass(frozen=True)
+class Choices:
+    periods: list[Period]
+    regions: list[Region]
+    case_groups: list[CaseGroup]
+
+
+def comparison_choices() -> Choices:
+    """What can be compared: the periods with locked inspections, the regions, and the breakdown attributes' values
+    of their frameworks (two queries)."""
+    every = locked_inspections()
+    periods = sorted({Period.of(i.fieldwork_start) for i in every}, key=lambda p: p.start, reverse=True)
+    groups: dict[str, CaseGroup] = {}
+    for definition in definitions_of(every):
+        for kind in definition.case_kinds:
+            for attribute in kind.attributes:
+                if attribute.breakdown:
+                    for option in attribute.options:
+                        group = CaseGroup(attribute.key, option.value, f"{attribute.label}: {option.label}")
+                        groups.setdefault(group.slug, group)
+    regions = list(Region.objects.filter(pdus__isnull=False).distinct().order_by("name"))
+    return Choices(periods, regions, list(groups.values()))
+
+
+def years(first: Period, second: Period) -> tuple[Group, Group]:
+    return (
+        Group(first.label, first.slug, start=first.start, end=first.end),
+        Group(second.label, second.slug, start=second.start, end=second.end),
+    )
+
+
+def before_and_after(day: datetime.date) -> tuple[Group, Group]:
+    """From the day on (first) against before it (second)."""
+    when = f"{day.day} {day:%B %Y}"
+    return Group(f"From {when}", "From", start=day), Group(f"Before {when}", "Before", end=day)
+
+
+def region_and_rest(region: Region, period: Period | None) -> tuple[Group, Group]:
+    """A region against the rest of England and Wales: independent groups, as the interval for a difference needs."""
+    start, end = (period.start, period.end) if period else (None, None)
+    return (
+        Group(region.name, region.name[:12], start=start, end=end, region=region),
+        Group(
+            "The rest of England and Wales", "Rest", start=start, end=end, region=region, outside_region=True
+        ),
+    )
+
+
+def case_groups(first: CaseGroup, second: CaseGroup, period: Period | None) -> tuple[Group, Group]:
+    start, end = (period.start, period.end) if period else (None, None)
+    return (
+        Group(
+            first.label,
+            first.label.split(": ")[-1][:12],
+            start=start,
+            end=end,
+            where=(first.key, first.value),
+        ),
+        Group(
+            second.label,
+            second.label.split(": ")[-1][:12],
+            start=start,
+            end=end,
+            where=(second.key, second.value),
+        ),
+    )

@@ -180,11 +180,16 @@ def key_question_rates(
     return rates, parts
 
 
-def case_facts(inspection_ids: Iterable[int], definitions: Iterable[Definition]) -> CaseFacts:
+def case_facts(
+    inspection_ids: Iterable[int], definitions: Iterable[Definition], where: tuple[str, str] | None = None
+) -> CaseFacts:
     """Case facts and needs of the counted cases of these inspections by case kind, pooled over cases, as the
-    frameworks define them (three queries: cases by kind, fact answers, needs)."""
+    frameworks define them (three queries: cases by kind, fact answers, needs); only the cases whose attribute has
+    the value where `where` (attribute key, value) is given."""
     ids = list(inspection_ids)
     counted = InspectedCase.objects.counted().filter(inspection_id__in=ids)
+    if where is not None:
+        counted = counted.filter(**{f"attributes__{where[0]}": where[1]})
     cases = dict(counted.values_list("kind").annotate(n=Count("pk")).order_by())
     answers: dict[tuple[str, str, str], int] = {
         (kind, key, value): n

@@ -12,8 +12,8 @@ from inspections.permissions import can_manage_inspection, can_view_national_das
 
 from .. import charts, tables
 from .. import rating as rules
-from ..selectors import comparisons
 from ..selectors import dashboards as selectors
+from ..selectors import peer_rates
 from ..selectors.rates import CaseFacts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,11 +91,11 @@ def _deciding_tables(request, dashboard: selectors.InspectionDashboard) -> list[
     inspection = dashboard.inspection
     deciding = [
         tables.progress_table(case_progress(inspection)),
-        tables.comparison_table(dashboard, comparisons.key_question_comparisons(inspection)),
+        tables.comparison_table(dashboard, peer_rates.key_question_comparisons(inspection)),
     ]
     if can_manage_inspection(request.user, inspection):
         deciding.append(
-            tables.assistant_inspector_table(dashboard, comparisons.assistant_inspector_rates(inspection))
+            tables.assistant_inspector_table(dashboard, peer_rates.assistant_inspector_rates(inspection))
         )
     return deciding
 

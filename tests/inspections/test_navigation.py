@@ -23,14 +23,25 @@ def _sections(client, user) -> list[str]:
     ("roles", "sections"),
     [
         ([Role.ASSISTANT_INSPECTOR], ["Case Assessment", "PDUs", "Inspections", "Your cases", "API tokens"]),
-        ([Role.LEAD], ["Case Assessment", "PDUs", "National dashboard", "Inspections", "API tokens"]),
+        (
+            [Role.LEAD],
+            ["Case Assessment", "PDUs", "National dashboard", "National report", "Inspections", "API tokens"],
+        ),
         (
             [Role.QUALITY_ASSURER],
-            ["Case Assessment", "PDUs", "National dashboard", "Inspections", "API tokens"],
+            ["Case Assessment", "PDUs", "National dashboard", "National report", "Inspections", "API tokens"],
         ),
         (
             [Role.INSPECTOR, Role.ASSISTANT_INSPECTOR],
-            ["Case Assessment", "PDUs", "National dashboard", "Inspections", "Your cases", "API tokens"],
+            [
+                "Case Assessment",
+                "PDUs",
+                "National dashboard",
+                "National report",
+                "Inspections",
+                "Your cases",
+                "API tokens",
+            ],
         ),
         ([], ["Case Assessment", "PDUs", "API tokens"]),
     ],
@@ -44,6 +55,7 @@ def test_a_national_viewer_is_offered_the_national_dashboard_but_no_inspection_w
         "Case Assessment",
         "PDUs",
         "National dashboard",
+        "National report",
         "API tokens",
     ]
 
@@ -59,6 +71,7 @@ def test_a_superuser_is_offered_every_section(client, superuser):
         "Case Assessment",
         "PDUs",
         "National dashboard",
+        "National report",
         "Inspections",
         "Your cases",
         "Frameworks",

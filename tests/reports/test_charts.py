@@ -1,5 +1,7 @@
 """The inline SVG charts' geometry: rating colours always come with the rating in words."""
 
+import pytest
+
 from inspections import statistics
 from reports import charts
 from reports import rating as rules
@@ -91,3 +93,35 @@ def test_no_label_or_value_is_cut_by_the_edge_of_a_chart():
     assert _fits(facts)
     distribution = charts.distribution_chart("d", "Ratings", dict.fromkeys(rules.Rating, 1000))
     assert _fits(distribution)
+
+
+def test_comparison_bars_pair_each_rate_with_both_groups_intervals():
+    chart = charts.comparison_chart(
+        "c",
+        "Key questions",
+        [("2.2.1", statistics.sufficiency(8, 10), statistics.sufficiency(0, 0))],
+        "2025-26",
+        "2024-25",
+    )
+    first, second = chart.bars
+    assert (first.label, second.label) == ("2.2.1 2025-26", "2.2.1 2024-25")
+    assert first.colour == charts.UNRATED_COLOUR
+    assert first.ci_from is not None
+    assert first.ci_to is not None
+    assert first.value_text == "80% (49% to 94%), n = 10"
+    assert second.value_text == "no cases"
+    assert second.width == 0
+
+
+def test_composite_bars_are_shares_of_their_maximum_in_their_ratings_colour():
+    chart = charts.composite_chart(
+        "c",
+        "Over time",
+        [("Published Jan 2022", 15, 27, rules.Rating.GOOD), ("Inspected Jun 2026", None, None, None)],
+    )
+    good, unrated = chart.bars
+    assert good.width == pytest.approx(charts.PLOT_WIDTH * 15 / 27)
+    assert good.colour == charts.RATING_COLOURS[rules.Rating.GOOD]
+    assert good.value_text == "15 out of 27, Good"
+    assert unrated.value_text == "not rated"
+    assert "Published Jan 2022: 15 out of 27, Good" in chart.description

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.models import Answer, InspectedCase
 from inspections.models import Inspection, KeyQuestion, Role
-from reports.selectors import comparisons
+from reports.selectors import peer_rates
 from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
@@ -47,7 +47,7 @@ def test_each_key_question_has_its_regional_and_national_rate_over_locked_inspec
         InspectionFactory(framework=framework, pdu=PDUFactory(region=north)), [Answer.NO] * 5
     )  # open: left out
     _cases(inspection, [Answer.NO])  # this open inspection is not counted either
-    compared = comparisons.key_question_comparisons(inspection)
+    compared = peer_rates.key_question_comparisons(inspection)
     rate = compared["2.2.1"]
     assert (rate.regional.sufficient, rate.regional.total, rate.regional_inspections) == (3, 3, 1)
     assert (rate.national.sufficient, rate.national.total, rate.national_inspections) == (3, 6, 2)
@@ -61,7 +61,7 @@ def test_the_comparison_is_one_query_whatever_the_inspections(framework, django_
     inspection = InspectionFactory(framework=framework)
     inspection = Inspection.objects.select_related("pdu").get(pk=inspection.pk)
     with django_assert_num_queries(1):
-        assert comparisons.key_question_comparisons(inspection)["2.2.1"].national_inspections == 3
+        assert peer_rates.key_question_comparisons(inspection)["2.2.1"].national_inspections == 3
 
 
 def test_rates_by_assistant_inspector_count_their_counted_cases_and_answers(inspection):
@@ -70,7 +70,7 @@ def test_rates_by_assistant_inspector_count_their_counted_cases_and_answers(insp
     _cases(inspection, [Answer.YES, Answer.YES, Answer.NO], assistant=amira)
     _cases(inspection, [Answer.NO], assistant=ben)
     _cases(inspection, [Answer.YES], assistant=ben, status=InspectedCase.Status.IN_PROGRESS)  # not counted
-    rates = comparisons.assistant_inspector_rates(inspection)
+    rates = peer_rates.assistant_inspector_rates(inspection)
     assert [(r.name, r.cases, r.overall.sufficient, r.overall.total) for r in rates] == [
         ("Amira Hussain", 3, 2, 3),
         ("Ben Ng", 1, 0, 1),

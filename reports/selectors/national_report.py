@@ -1,0 +1,319 @@
+"""The national report: the annual report's statements computed from the locked PDU inspections of a period (and
+region), each a sentence a report writer can lift, with its n, 95% interval and the table behind it; and the
+published composites beside them.
+
+Which key questions, criteria, case facts, needs and breakdowns a statement is about comes from the frameworks
+(inspections.definitions), never from codes named here. A fixed number of queries whatever the data's size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+
+from cases.models import InspectedCase
+from pdus.models import PublishedRating, Region
+
+from .. import rating as rules
+from . import comparisons
+from .dashboards import Period, published_overall_rule
+from .locked import LockedInspection, definitions_of, latest_results, locked_inspections
+from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
+from .results import breakdown_attributes, judgement_breakdown
+from .statements import (
+    Statement,
+    count_of,
+    fact_statements,
+    key_question_statements,
+    listed,
+    lower_first,
+    subgroup_statements,
+)
+
+NOT_FROM_CASES = [
+    "The views of people on probation: there are no survey results to report from.",
+    "Staff vacancy rates, manageable workloads and sickness days: there is no staffing evidence to report from.",
+]
+
+
+@dataclass(frozen=True)
+class PublishedDistribution:
+    """The overall ratings of one publication's composites, banded by the framework they were published under."""
+
+    source: str
+    pdus: int
+    regions: int
+    distribution: dict[rules.Rating, int]  # best first, zeros included
+    rows: list[tuple[str, str, int, int, rules.Rating | None]]  # PDU, region, composite, maximum, overall
+
+
+@dataclass(frozen=True)
+class NationalReport:
+    period: Period | None
+    region: Region | None
+    periods: list[Period]
+    regions: list[Region]
+    inspections: list[LockedInspection]
+    statements: list[Statement]
+    published: list[PublishedDistribution]
+    key_questions: list[KeyQuestionRate]
+    case_facts: CaseFacts
+    not_computed: list[str]
+
+    @property
+    def scope(self) -> str:
+        return self.region.name if self.region else "England and Wales"
+
+
+def national_report(*, period: str | None = None, region: int | None = None) -> NationalReport:
+    """The report's statements over the latest locked inspection of each PDU in the period and region."""
+    regions = list(Region.objects.filter(pdus__isnull=False).distinct().order_by("name"))
+    chosen_region = next((r for r in regions if r.pk == region), None)
+    chosen_period = Period.from_slug(period) if period else None
+    every = locked_inspections()
+    periods = sorted(
+        {Period.of(i.fieldwork_start) for i in every} | ({chosen_period} if chosen_period else set()),
+        key=lambda p: p.start,
+        reverse=True,
+    )
+    latest: dict[str, LockedInspection] = {}
+    for inspection in every:  # newest first: the first of each PDU is its latest
+        if chosen_region and inspection.region_id != chosen_region.pk:
+            continue
+        if chosen_period and not chosen_period.start <= inspection.fieldwork_start < chosen_period.end:
+            continue
+        latest.setdefault(inspection.pdu, inspection)
+    inspections = sorted(latest.values(), key=lambda i: i.pdu)
+    ids = [i.pk for i in inspections]
+    definitions = definitions_of(inspections)
+    attributes = breakdown_attributes(definitions)
+    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    key_questions, _ = key_question_rates(breakdown, definitions, attributes)
+    facts = case_facts(ids, definitions)
+    results = latest_results(ids) if ids else {}
+    published = published_distributions(chosen_period, chosen_region)
+    scope = chosen_region.name if chosen_region else "England and Wales"
+    when = f" in {chosen_period.label}" if chosen_period else ""
+    statements: list[Statement] = []
+    if inspections:
+        sample_sizes = _sample_sizes(ids)
+        statements += _scope_statements(inspections, results, sample_sizes, facts, scope, when)
+        statements += key_question_statements(inspections, key_questions, breakdown, definitions, facts)
+        statements += subgroup_statements(ids, key_questions, definitions, attributes, facts)
+        statements += fact_statements(facts)
+        statements += _change_statements(every, chosen_period, chosen_region)
+    return NationalReport(
+        period=chosen_period,
+        region=chosen_region,
+        periods=periods,
+        regions=regions,
+        inspections=inspections,
+        statements=statements,
+        published=published,
+        key_questions=[kq for kq in key_questions if kq.rates.overall.total],
+        case_facts=facts,
+        not_computed=NOT_FROM_CASES,
+    )
+
+
+def _sample_sizes(ids: list[int]) -> dict[int, int]:
+    """Counted cases of every kind per inspection (one query)."""
+    return dict(
+        InspectedCase.objects.counted()
+        .filter(inspection_id__in=ids)
+        .values_list("inspection_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _scope_statements(
+    inspections: list[LockedInspection],
+    results: dict[int, dict[str, Any]],
+    sample_sizes: dict[int, int],
+    facts: CaseFacts,
+    scope: str,
+    when: str,
+) -> list[Statement]:
+    pdus = len(inspections)
+    regions = len({i.region_id for i in inspections})
+    overall = {i.pk: rules.rating_of(results.get(i.pk, {}).get("overall_rating")) for i in inspections}
+    counts = Counter(rating for rating in overall.values() if rating)
+    statements = [
+        Statement(
+            "inspections",
+            "The inspections",
+            f"{count_of(pdus, 'PDU was', 'PDUs were')} inspected in {scope}{when}, in "
+            f"{count_of(regions, 'region', 'regions')}.",
+            pdus,
+            None,
+            ["PDU", "Region", "Fieldwork started", "Cases inspected", "Composite score", "Overall rating"],
+            [
+                [
+                    i.pdu,
+                    i.region,
+                    f"{i.fieldwork_start:%d %B %Y}",
+                    sample_sizes.get(i.pk, 0),
+                    _composite(results.get(i.pk)),
+                    overall[i.pk],
+                ]
+                for i in inspections
+            ],
+            n_of="PDUs",
+        )
+    ]
+    if counts:
+        rated = sum(counts.values())
+        parts = [f"{counts[r]} {r.label}" for r in rules.Rating if counts[r]]
+        statements.append(
+            Statement(
+                "ratings",
+                "The inspections",
+                f"Of the {count_of(rated, 'PDU', 'PDUs')} rated, {listed(parts)}.",
+                rated,
+                None,
+                ["Overall rating", "PDUs"],
+                [[r.label, counts[r]] for r in rules.Rating],
+                n_of="PDUs",
+            )
+        )
+    sizes = [sample_sizes.get(i.pk, 0) for i in inspections]
+    kinds = [
+        f"{count_of(k.cases, lower_first(k.name), lower_first(k.plural))}" for k in facts.kinds if k.cases
+    ]
+    of_kinds = f" ({listed(kinds)})" if len(kinds) > 1 else ""
+    if len(sizes) == 1:
+        samples = f"in one sample of {sizes[0]:,}"
+    elif min(sizes) == max(sizes):
+        samples = f"in samples of {sizes[0]:,} per PDU"
+    else:
+        samples = f"in samples of {min(sizes):,} to {max(sizes):,} per PDU"
+    statements.append(
+        Statement(
+            "cases",
+            "The inspections",
+            f"{count_of(facts.cases, 'case was', 'cases were')} inspected{of_kinds}, {samples}.",
+            facts.cases,
+            None,
+            ["Case kind", "Cases inspected"],
+            [[k.plural, k.cases] for k in facts.kinds if k.cases],
+        )
+    )
+    return statements
+
+
+def _composite(result: dict[str, Any] | None) -> str | None:
+    if not result or result.get("composite_score") is None:
+        return None
+    return f"{result['composite_score']} out of {result['max_score']}"
+
+
+def published_distributions(period: Period | None, region: Region | None) -> list[PublishedDistribution]:
+    """The published composites whose period overlaps the chosen one, by publication, each banded (two queries)."""
+    published = PublishedRating.objects.select_related("pdu__region").order_by("source", "pdu__name")
+    if period:
+        published = published.filter(period_start__lt=period.end, period_end__gte=period.start)
+    if region:
+        published = published.filter(pdu__region=region)
+    overall_of = published_overall_rule()
+    by_source: dict[str, list[tuple[str, str, int, int, rules.Rating | None]]] = {}
+    for row in published:
+        overall = overall_of(row.overall_rating, row.composite_score, row.composite_max, row.period_start)
+        by_source.setdefault(row.source or "Published", []).append(
+            (row.pdu.name, row.pdu.region.name, row.composite_score, row.composite_max, overall)
+        )
+    result = []
+    for source, rows in by_source.items():
+        distribution = dict.fromkeys(rules.Rating, 0)
+        for *_, overall in rows:
+            if overall:
+                distribution[overall] += 1
+        result.append(PublishedDistribution(source, len(rows), len({r[1] for r in rows}), distribution, rows))
+    return result
+
+
+def _change_statements(
+    every: list[LockedInspection], period: Period | None, region: Region | None
+) -> list[Statement]:
+    """The key questions against the year before (where it has locked inspections), and before and after
+    unification (where both sides have): how many moved, and which by more than their interval allows."""
+    statements = []
+    kept = [i for i in every if region is None or i.region_id == region.pk]
+    if period is not None:
+        before = Period.of(period.start - datetime.timedelta(days=1))
+        if any(before.start <= i.fieldwork_start < before.end for i in kept):
+            first, second = comparisons.years(period, before)
+            query = {"compare": "years", "first_year": period.slug, "second_year": before.slug}
+            statements.append(
+                _change("previous-year", f"Compared with {before.label}", first, second, region, query)
+            )
+    day = comparisons.UNIFICATION
+    if any(i.fieldwork_start < day for i in kept) and any(i.fieldwork_start >= day for i in kept):
+        first, second = comparisons.before_and_after(day)
+        query = {"compare": "date", "day_0": str(day.day), "day_1": str(day.month), "day_2": str(day.year)}
+        statements.append(_change("unification", "Since unification", first, second, region, query))
+    return statements
+
+
+def _change(
+    slug: str,
+    heading: str,
+    first: comparisons.Group,
+    second: comparisons.Group,
+    region: Region | None,
+    query: dict[str, str],
+) -> Statement:
+    if region is not None:
+        first = dataclasses.replace(first, region=region)
+        second = dataclasses.replace(second, region=region)
+    result = comparisons.compare(first, second)
+    both = [
+        row for row in result.rows if row.section == "Key questions" and row.first.total and row.second.total
+    ]
+    lower = [row for row in both if (row.difference.difference or 0) < 0]
+    higher = [row for row in both if (row.difference.difference or 0) > 0]
+    clear = [
+        f"{row.code} {row.difference.difference:+.0f} points"
+        for row in both
+        if row.difference.excludes_zero and row.difference.difference is not None
+    ]
+    text = (
+        f"Comparing “{first.label}” with “{second.label}”, over every locked inspection of each: of the "
+        f"{len(both)} key questions answered in both, "
+        f"{len(lower)} {'was' if len(lower) == 1 else 'were'} sufficient less often and {len(higher)} more often"
+    )
+    text += (
+        f"; the 95% interval of the difference excludes zero for {listed(clear)}."
+        if clear
+        else "; no difference's 95% interval excludes zero."
+    )
+    return Statement(
+        slug,
+        heading,
+        text,
+        len(both),
+        None,
+        ["Key question", first.label, second.label, "Difference, points", "95% CI lower", "95% CI upper"],
+        [
+            [
+                row.code,
+                row.first,
+                row.second,
+                _round(row.difference.difference),
+                _round(row.difference.lower),
+                _round(row.difference.upper),
+            ]
+            for row in both
+        ],
+        query if region is None else {},  # the comparison page compares years nationally
+        n_of="key questions (each difference with its interval in the table)",
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
