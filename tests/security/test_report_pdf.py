@@ -11,19 +11,21 @@ from django.template.loader import get_template
 from django.urls import reverse
 from weasyprint import HTML
 
-from cases.demo import seed_demo
+from cases.demo import DEMO_INSPECTIONS, seed_demo
 from inspections.models import Inspection
+from reports.services import inspection_lock
 
 
 @pytest.fixture
 def demo(db):
-    seed_demo()
+    seed_demo(lock=inspection_lock)
 
 
 def test_every_demo_inspection_has_a_tagged_pdf_report(client, demo):
     client.force_login(get_user_model().objects.get(username="lead"))
     inspections = list(Inspection.objects.order_by("pk"))
-    assert len(inspections) == 3
+    assert len(inspections) == len(DEMO_INSPECTIONS)
+    assert any(inspection.is_locked for inspection in inspections)  # locked: the report is read from a snapshot
     for inspection in inspections:
         response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
         assert response.status_code == 200, inspection
