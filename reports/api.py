@@ -20,6 +20,7 @@ from pdus.models import PDU, PublishedRating
 
 from . import rating as rules
 from .selectors import dashboards as selectors
+from .selectors import small_numbers
 from .selectors.rates import CaseFacts, KeyQuestionRate
 from .selectors.results import sufficiency_data
 
@@ -101,7 +102,7 @@ class InspectionAggregate(APIView):
         """404 if the user is not on the inspection at all, 403 if their role sees no results."""
         inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)
         self.check_object_permissions(request, inspection)
-        return selectors.inspection_dashboard(inspection)
+        return small_numbers.inspection_dashboard_for(request.user, inspection)
 
 
 class InspectionResults(InspectionAggregate):
@@ -198,11 +199,19 @@ class PDURatings(generics.ListAPIView):
 
 
 class RateSerializer(serializers.Serializer):
-    sufficient = serializers.IntegerField()
-    total = serializers.IntegerField(help_text="n: cases answered (not applicable and unanswered left out).")
+    sufficient = serializers.IntegerField(allow_null=True, help_text="Null where the rate is suppressed.")
+    total = serializers.IntegerField(
+        allow_null=True,
+        help_text="n: cases answered (not applicable and unanswered left out); null where the rate is suppressed.",
+    )
     rate = serializers.FloatField(allow_null=True, help_text="Percent; null with no cases.")
     ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
     ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
+    suppressed = serializers.CharField(
+        required=False,
+        help_text="Present only where the rate is over too few cases to show to this user (no case-level access): "
+        'why its figures are null, e.g. "fewer than 3 cases: not shown".',
+    )
 
     def to_representation(self, instance: statistics.Sufficiency) -> dict:
         return sufficiency_data(instance)
@@ -329,6 +338,7 @@ def _csv_rate(rate: statistics.Sufficiency) -> dict:
         "n": data["total"],
         "sufficient": data["sufficient"],
         **{k: data[k] for k in ("rate", "ci_lower", "ci_upper")},
+        "suppressed": data.get("suppressed", ""),
     }
 
 
@@ -417,7 +427,7 @@ def national_for_request(request, filters_class=NationalFilterSerializer) -> sel
     filters = filters_class(data=request.query_params)
     filters.is_valid(raise_exception=True)
     chosen = filters.validated_data
-    dashboard = selectors.national_dashboard(
+    dashboard = small_numbers.national_dashboard_for(
         request.user,
         region=chosen.get("region"),
         period=chosen.get("period"),

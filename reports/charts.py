@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from inspections import statistics
 
 from . import rating as rules
+from .disclosure import SuppressedRate
 
 RATING_COLOURS = {
     rules.Rating.OUTSTANDING: "#00703c",  # GOV.UK green
@@ -106,7 +107,8 @@ def sufficiency_chart(
     for index, (label, value) in enumerate(rows):
         y = TOP + index * ROW_HEIGHT
         if value.rate is None:
-            bars.append(Bar(label, y, 0, NO_RATING_COLOUR, "no cases"))
+            text = value.note if isinstance(value, SuppressedRate) else "no cases"
+            bars.append(Bar(label, y, 0, NO_RATING_COLOUR, text))
             continue
         text = (
             f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)}), n = {value.total}"

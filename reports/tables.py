@@ -14,6 +14,7 @@ from api.spreadsheets import csv_safe
 from inspections import statistics
 
 from . import rating as rules
+from .disclosure import SuppressedRate
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
 from .selectors.rates import Breakdown, CaseFacts, KeyQuestionRate
 
@@ -51,7 +52,9 @@ class Table:
         for row in self.rows:
             values: list[str | int | float | None] = []
             for cell in row:
-                if isinstance(cell, statistics.Sufficiency):
+                if isinstance(cell, SuppressedRate):
+                    values += [None, None, cell.note, None, None]
+                elif isinstance(cell, statistics.Sufficiency):
                     values += [
                         cell.sufficient,
                         cell.total,

@@ -11,6 +11,7 @@ from inspections.permissions import can_view_national_dashboard
 
 from .. import charts, tables
 from ..selectors import dashboards as selectors
+from ..selectors import small_numbers
 from ..selectors.rates import CaseFacts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +32,7 @@ def _dashboard_for_user(request, pk: int) -> selectors.InspectionDashboard:
     inspection = selectors.dashboard_inspection(request.user, pk)
     if inspection is None:
         raise Http404("No inspection dashboard found")
-    return selectors.inspection_dashboard(inspection)
+    return small_numbers.inspection_dashboard_for(request.user, inspection)
 
 
 def _by_key(table_list: list[tables.Table], value) -> dict:
@@ -202,7 +203,7 @@ def _national_for_user(request) -> selectors.NationalDashboard:
     if not can_view_national_dashboard(request.user):
         raise Http404("No dashboard found")
     region = request.GET.get("region", "")
-    return selectors.national_dashboard(
+    return small_numbers.national_dashboard_for(
         request.user,
         region=int(region) if region.isascii() and region.isdigit() else None,
         period=request.GET.get("period") or None,
