@@ -7,6 +7,7 @@ from cases import api as cases_api
 from inspections import api as inspections_api
 from pdus import api as pdus_api
 from reports import api as reports_api
+from reports.evidence import api as evidence_api
 
 router = DefaultRouter()
 router.register("regions", pdus_api.RegionViewSet, basename="region")
@@ -34,6 +35,16 @@ v1 = [
         "national/key-questions/", reports_api.NationalKeyQuestions.as_view(), name="national-key-questions"
     ),
     path("national/case-facts/", reports_api.NationalCaseFacts.as_view(), name="national-case-facts"),
+    # The survey of people on probation and staffing evidence (reports.evidence).
+    path("national/survey/", evidence_api.NationalSurvey.as_view(), name="national-survey"),
+    path("national/staffing/", evidence_api.NationalStaffing.as_view(), name="national-staffing"),
+    path("pdus/<int:pk>/survey/", evidence_api.PDUSurvey.as_view(), name="pdu-survey"),
+    path("survey-imports/", evidence_api.SurveyImports.as_view(), name="survey-imports"),
+    path(
+        "inspections/<int:pk>/staffing/",
+        evidence_api.InspectionStaffing.as_view(),
+        name="inspection-staffing",
+    ),
     path(
         "inspections/<int:inspection_pk>/cases/",
         cases_api.InspectionCaseList.as_view(),

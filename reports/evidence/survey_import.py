@@ -162,9 +162,21 @@ def survey_check(*, name: str, data: bytes) -> SurveyCheck:
 
 
 class SurveyInvalid(Exception):
+    """The survey file has problems: every one is listed with its line and column, and nothing is saved."""
+
+    http_status = 422
+    problem_type = "survey-invalid"
+    problem_title = "The survey file has problems"
+
     def __init__(self, check: SurveyCheck):
-        super().__init__(f"The survey file has {check.problem_count} problems")
+        super().__init__(f"The survey file has {check.problem_count} problems. Nothing has been imported.")
         self.check = check
+
+    def problem_errors(self) -> list[dict]:
+        return [
+            {"field": problem.column, "line": problem.line, "message": problem.message}
+            for problem in self.check.problems
+        ]
 
 
 def _orders(rows: Iterable[SurveyRow]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
