@@ -7,9 +7,10 @@ page, export or API answer built on these can show them.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min, Sum
@@ -144,7 +145,7 @@ class Staffing:
         return float(self.sickness_days / self.staff_in_post) if self.staff_in_post else None
 
 
-def _vacancies(rows: Iterable[dict]) -> list[VacancyRate]:
+def _vacancies(rows: Iterable[Mapping[str, Any]]) -> list[VacancyRate]:
     by_grade = {row["grade"]: row for row in rows}
     return [
         VacancyRate(label, by_grade[grade]["posts"], by_grade[grade]["vacant"])
