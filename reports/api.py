@@ -34,13 +34,21 @@ class KeyQuestionResultSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     wording = serializers.CharField()
     rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
-    sufficient = serializers.IntegerField(help_text="Counted cases judged sufficient.")
+    sufficient = serializers.IntegerField(
+        allow_null=True, help_text="Counted cases judged sufficient; null where suppressed."
+    )
     total = serializers.IntegerField(
-        help_text="n: counted cases answered yes or no (not applicable left out)."
+        allow_null=True,
+        help_text="n: counted cases answered yes or no (not applicable left out); null where suppressed.",
     )
     rate = serializers.FloatField(allow_null=True, help_text="Sufficiency rate, percent; null with no cases.")
     ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
     ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
+    suppressed = serializers.CharField(
+        required=False,
+        help_text="Present only where the key question is over too few cases to show to this user: why its "
+        "figures and band are null.",
+    )
 
 
 class StandardResultSerializer(serializers.Serializer):

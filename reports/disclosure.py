@@ -25,10 +25,11 @@ class SuppressedRate(Sufficiency):
     """A rate over fewer cases than the minimum: no figure at all (not even its n), only the note saying why."""
 
     minimum: int = 0
+    note: str = ""  # what it says instead of its figures
 
-    @property
-    def note(self) -> str:
-        return not_shown(self.minimum)
+    def __post_init__(self) -> None:
+        if not self.note:
+            object.__setattr__(self, "note", not_shown(self.minimum))
 
 
 def is_small(total: int, minimum: int) -> bool:

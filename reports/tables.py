@@ -265,6 +265,8 @@ def sufficiency_of(kq: dict | None) -> statistics.Sufficiency | None:
     """A key question's rate from its plain results data (inspection_result_data or a snapshot)."""
     if kq is None:
         return None
+    if kq.get("suppressed"):
+        return SuppressedRate(0, 0, None, None, None, note=kq["suppressed"])
     return statistics.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 
 from inspections.models import Inspection, InspectionMembership
 from inspections.permissions import CASE_READER_ROLES
 
-from ..disclosure import suppress_rate
+from ..disclosure import is_small, not_shown, suppress_rate
 from . import dashboards
 from .rates import CaseFacts, KeyQuestionRate, RateBreakdown
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+
+# An inspection's key question as results data: the figures a suppressed one goes without.
+SUPPRESSED_FIELDS = ("sufficient", "total", "rate", "ci_lower", "ci_upper", "rating")
 
 Dashboard = TypeVar("Dashboard", dashboards.NationalDashboard, dashboards.InspectionDashboard)
 
@@ -73,15 +76,57 @@ def _case_facts(facts: CaseFacts, minimum: int) -> CaseFacts:
     )
 
 
+def _results(results: dict[str, Any], minimum: int) -> tuple[dict[str, Any], set[str]]:
+    """An inspection's results data with each key question over too few cases left without its figures or band
+    (`suppressed` says why), and the codes of the standards that have one. The standards' ratings stay: they are
+    the inspection's published findings."""
+    hidden: set[str] = set()
+    standards = []
+    for standard in results["standards"]:
+        key_questions = []
+        for kq in standard["key_questions"]:
+            if kq.get("total") is not None and is_small(kq["total"], minimum):
+                hidden.add(standard["code"])
+                kq = kq | dict.fromkeys(SUPPRESSED_FIELDS) | {"suppressed": not_shown(minimum)}
+            key_questions.append(kq)
+        standards.append(standard | {"key_questions": key_questions})
+    return results | {"standards": standards}, hidden
+
+
 def without_small_numbers(dashboard: Dashboard, minimum: int) -> Dashboard:
-    """The dashboard with every pooled rate over fewer than `minimum` cases replaced by a SuppressedRate."""
+    """The dashboard with every rate over fewer than `minimum` cases replaced by a SuppressedRate (pooled rates) or
+    left without its figures (an inspection's key questions, and how many cases would change their band)."""
     if minimum <= 0:
         return dashboard
-    return dataclasses.replace(
+    dashboard = dataclasses.replace(
         dashboard,
         key_questions=_key_questions(dashboard.key_questions, minimum),
         case_facts=_case_facts(dashboard.case_facts, minimum),
     )
+    if isinstance(dashboard, dashboards.InspectionDashboard):
+        results, hidden = _results(dashboard.results, minimum)
+        by_code = {s["code"]: s for s in results["standards"]}
+        changes = [
+            dataclasses.replace(
+                change,
+                driving_key_question=next(
+                    kq
+                    for kq in by_code[change.standard_code]["key_questions"]
+                    if kq["code"] == change.driving_key_question["code"]
+                )
+                if change.driving_key_question
+                else None,
+                driving_up=None,
+                driving_down=None,
+                standard_up=None,
+                standard_down=None,
+            )
+            if change.standard_code in hidden
+            else change
+            for change in dashboard.band_changes
+        ]
+        dashboard = dataclasses.replace(dashboard, results=results, band_changes=changes)
+    return dashboard
 
 
 def national_dashboard_for(

@@ -168,5 +168,34 @@ def test_suppression_costs_one_query_at_most(
         _inspection_with_cases(framework, 2)
     lead = team_member(InspectionFactory(), Role.LEAD)
     client.force_login(lead)
-    with django_assert_max_num_queries(12):
+    # The dashboard (11), the lead's roles (1), the survey summary (1 without results) and staffing by region (2).
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("national_dashboard")).status_code == 200
+
+
+def test_an_inspections_key_questions_and_band_changes_are_hidden_too(client, two_cases, national_viewer):
+    client.force_login(national_viewer)
+    dashboard = client.get(reverse("inspection_dashboard", args=[two_cases.pk])).context["dashboard"]
+    assert any(standard["key_questions"] for standard in dashboard.case_standards)
+    for standard in dashboard.case_standards:
+        for kq in standard["key_questions"]:
+            assert (kq["sufficient"], kq["total"], kq["rate"], kq["rating"], kq["suppressed"]) == (
+                None,
+                None,
+                None,
+                None,
+                NOTE,
+            )
+    assert all(change.driving_up is None and change.standard_up is None for change in dashboard.band_changes)
+    results = client.get(f"/api/v1/inspections/{two_cases.pk}/results/").json()
+    key_questions = [kq for standard in results["standards"] for kq in standard["key_questions"]]
+    assert key_questions
+    assert all((kq["total"], kq["suppressed"]) == (None, NOTE) for kq in key_questions)
+
+
+def test_the_lead_sees_every_figure_of_their_own_inspection(client, two_cases):
+    client.force_login(team_member(two_cases, Role.LEAD))
+    dashboard = client.get(reverse("inspection_dashboard", args=[two_cases.pk])).context["dashboard"]
+    key_questions = [kq for standard in dashboard.case_standards for kq in standard["key_questions"]]
+    assert key_questions
+    assert all(kq["total"] == 2 and "suppressed" not in kq for kq in key_questions)
