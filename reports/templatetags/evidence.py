@@ -52,7 +52,7 @@ def staffing_evidence(context, dashboard):
     return {
         "staffing": inspection_staffing(inspection),
         "inspection": inspection,
-        "can_record": can_record_staffing(context["user"], inspection) and not inspection.is_locked,
+        "can_record": not inspection.is_locked and can_record_staffing(context["user"], inspection),
     }
 
 

@@ -142,8 +142,8 @@ def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
     client.force_login(lead)
     # Session, user, the inspection (3); judgements by key question and breakdown attribute (1); the set-up (2, live)
     # or the snapshot (1, locked); cases, fact answers and needs by case kind (3); the user's roles (1, for the
-    # small-numbers rule).
-    with django_assert_max_num_queries(10):
+    # small-numbers rule); staffing evidence and its vacancies (2) and the lead's roles for its change link (1).
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
@@ -160,7 +160,8 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
     for _ in range(inspections):
         MembershipFactory(inspection=_inspection_with_cases(framework, 2), user=lead, role=Role.LEAD)
     client.force_login(lead)
-    with django_assert_max_num_queries(12):  # 11, and the lead's roles for the small-numbers rule
+    # 11, the lead's roles for the small-numbers rule (1), the survey (3 at most) and staffing by region (2).
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("national_dashboard"), {"sort": "composite"})
     assert response.status_code == 200
     assert len(response.context["dashboard"].inspected) == inspections
