@@ -46,7 +46,7 @@ class SurveyResults:
 
     period: str | None  # e.g. "2022-23"; None where there are no results
     periods: list[str]  # newest first
-    pdus: int  # PDUs with results in the period
+    pdu_names: list[tuple[int, str]]  # the PDUs with results in the period: (id, name), by name
     respondents: int  # the most who answered any one question
     questions: list[SurveyQuestion]
     minimum: int
@@ -54,6 +54,10 @@ class SurveyResults:
     @property
     def note(self) -> str:
         return not_shown(self.minimum, "responses")
+
+    @property
+    def pdus(self) -> int:
+        return len(self.pdu_names)
 
     @property
     def any_suppressed(self) -> bool:
@@ -78,7 +82,7 @@ def survey_results(
     chosen = period if period is not None else (periods[0] if periods else None)
     minimum = survey_minimum()
     if chosen is None:
-        return SurveyResults(None, periods, 0, 0, [], minimum)
+        return SurveyResults(None, periods, [], 0, [], minimum)
     rows = list(
         counts.filter(period=chosen)
         .values("question", "response")
@@ -111,8 +115,14 @@ def survey_results(
                 ],
             )
         )
-    pdus = counts.filter(period=chosen).values("pdu").distinct().count() if rows else 0
-    return SurveyResults(chosen, periods, pdus, max((q.n for q in questions), default=0), questions, minimum)
+    pdu_names = (
+        list(counts.filter(period=chosen).values_list("pdu_id", "pdu__name").distinct().order_by("pdu__name"))
+        if rows
+        else []
+    )
+    return SurveyResults(
+        chosen, periods, pdu_names, max((q.n for q in questions), default=0), questions, minimum
+    )
 
 
 @dataclass(frozen=True)

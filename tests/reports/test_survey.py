@@ -243,6 +243,7 @@ def test_the_national_dashboard_shows_the_survey_of_its_scope(client, pdus, supe
     page = client.get(reverse("national_dashboard")).content.decode()
     assert "National: views of people on probation" in page
     assert "81 people answered, in 2 PDUs" in page
+    assert f'href="{reverse("pdu_survey", args=[pdus["derby"].pk])}?period=2026-27">Derby City</a>' in page
     regional = client.get(reverse("national_dashboard"), {"region": pdus["derby"].region_id}).content.decode()
     assert "Midlands: views of people on probation" in regional
     assert "36 people answered" in regional
