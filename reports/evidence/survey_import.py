@@ -8,6 +8,8 @@ Nothing is saved unless the whole file is clean; then its counts replace those o
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -177,6 +179,19 @@ class SurveyInvalid(Exception):
             {"field": problem.column, "line": problem.line, "message": problem.message}
             for problem in self.check.problems
         ]
+
+
+def survey_template(pdu_name: str, period: str) -> str:
+    """A CSV file to fill in: the columns and two example rows. It starts with a byte order mark so that Excel
+    opens it as UTF-8."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    question = "Overall, how satisfied are you with the probation service you have received?"
+    writer.writerow([pdu_name, period, question, "Satisfied", 12])
+    writer.writerow([pdu_name, period, question, "Dissatisfied", 3])
+    return buffer.getvalue()
 
 
 def _orders(rows: Iterable[SurveyRow]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:

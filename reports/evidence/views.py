@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from inspections.access import inspection_for_user, posted, refuse_if_locked
 from inspections.services import InspectionError
 from pdus.models import PDU, Region
 
+from ..selectors.dashboards import Period
 from . import survey_import
 from .forms import StaffingForm, SurveyUploadForm
 from .models import StaffingEvidence
@@ -48,6 +50,21 @@ def survey_upload(request):
         "reports/survey_import.html",
         {"form": form, "check": check, "columns": survey_import.COLUMNS},
     )
+
+
+@login_required
+def survey_template(request):
+    """A CSV file to fill in for the survey's import."""
+    if not can_import_survey(request.user):
+        raise Http404
+    pdu = PDU.objects.order_by("name").first()
+    period = Period.of(timezone.localdate()).slug
+    response = HttpResponse(
+        survey_import.survey_template(pdu.name if pdu else "Derby City", period),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="survey-template.csv"'
+    return response
 
 
 def _pdu_for_survey(request, pk: int) -> PDU:

@@ -166,7 +166,12 @@ def upload(data: bytes, name: str = "survey.csv") -> dict:
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, db):
-    for url in (reverse("survey_import"), reverse("pdu_survey", args=[1]), reverse("national_survey_csv")):
+    for url in (
+        reverse("survey_import"),
+        reverse("survey_template"),
+        reverse("pdu_survey", args=[1]),
+        reverse("national_survey_csv"),
+    ):
         assert client.get(url)["Location"].startswith(reverse("login"))
 
 
@@ -261,3 +266,12 @@ def test_import_validation_costs_a_fixed_number_of_queries(pdus, django_assert_m
     many = survey_file(*(f"Gateshead,2026-27,Question {i},Yes,{i}" for i in range(500)))
     with django_assert_max_num_queries(1):
         assert survey.survey_check(name="s.csv", data=many).is_clean
+
+
+def test_the_template_reads_back_clean(client, pdus, national_viewer, lead):
+    client.force_login(lead)
+    assert client.get(reverse("survey_template")).status_code == 404
+    client.force_login(national_viewer)
+    response = client.get(reverse("survey_template"))
+    assert response["Content-Disposition"] == 'attachment; filename="survey-template.csv"'
+    assert survey.survey_check(name="survey-template.csv", data=response.content).is_clean
