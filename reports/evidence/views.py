@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from inspections.access import inspection_for_user, posted, refuse_if_locked
+from inspections.permissions import sees_every_result
 from inspections.services import InspectionError
 from pdus.models import PDU, Region
 
 from ..selectors.dashboards import Period
+from ..selectors.small_numbers import national_dashboard_for
 from . import survey_import
 from .forms import StaffingForm, SurveyUploadForm
 from .models import StaffingEvidence
@@ -81,10 +83,17 @@ def _period(request) -> str | None:
 def pdu_survey(request, pk: int):
     """A PDU's survey results in a period (the latest unless chosen), with n, 95% intervals and small counts hidden."""
     pdu = _pdu_for_survey(request, pk)
+    # The case data beside it: the PDU's row of the (regional) dashboard, as this user may see it.
+    regional = national_dashboard_for(request.user, region=pdu.region_id)
     return render(
         request,
         "reports/pdu_survey.html",
-        {"pdu": pdu, "survey": survey_results(pdu_id=pdu.pk, period=_period(request))},
+        {
+            "pdu": pdu,
+            "survey": survey_results(pdu_id=pdu.pk, period=_period(request)),
+            "inspected": next((row for row in regional.inspected if row.pdu_id == pdu.pk), None),
+            "links_dashboards": sees_every_result(request.user),
+        },
     )
 
 

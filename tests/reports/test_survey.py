@@ -12,7 +12,7 @@ from cases import imports
 from reports.evidence import survey_import as survey
 from reports.evidence.models import SurveyCount, SurveyImport
 from reports.evidence.selectors import survey_results
-from tests.factories import PDUFactory, RegionFactory
+from tests.factories import InspectionFactory, PDUFactory, RegionFactory
 
 HEADER = "PDU,Period,Question,Response,Count\n"
 QUESTION = "Were you involved in planning your sentence?"
@@ -214,10 +214,13 @@ def test_the_pdu_page_shows_n_intervals_and_says_what_is_hidden(
     client, pdus, superuser, national_viewer, django_assert_max_num_queries
 ):
     survey.survey_import(name="survey.csv", data=CLEAN, user=superuser)
+    inspection = InspectionFactory(pdu=pdus["gateshead"])
     client.force_login(national_viewer)
-    with django_assert_max_num_queries(7):
+    # The PDU's region's dashboard row (11 at most, whatever its cases), the survey (3), session and user (2).
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("pdu_survey", args=[pdus["gateshead"].pk]))
     page = response.content.decode()
+    assert reverse("inspection_dashboard", args=[inspection.pk]) in page
     assert "n = 45" in page
     assert "66.7%" in page
     assert "Fewer than 5 responses: not shown" in page
