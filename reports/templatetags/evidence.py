@@ -3,6 +3,7 @@
 `{% staffing_evidence dashboard %}` (an inspection's), `{% staffing_by_region dashboard %}` (national)."""
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -13,10 +14,15 @@ from reports.evidence.selectors import staffing_by_region as regional_staffing
 register = template.Library()
 
 
+def _user(context):
+    """The signed-in user; anonymous where a template is rendered without one (a PDF), so nothing is shown."""
+    return context.get("user") or AnonymousUser()
+
+
 @register.inclusion_tag("reports/includes/survey_summary.html", takes_context=True)
 def survey_summary(context, dashboard):
     """The survey pooled over the dashboard's region (or nation) in its period, or the latest with results."""
-    if not can_view_survey(context["user"]):
+    if not can_view_survey(_user(context)):
         return {"survey": None}
     region = dashboard.region.pk if dashboard.region else None
     survey = survey_results(region_id=region, period=dashboard.period.slug if dashboard.period else None)
@@ -26,14 +32,14 @@ def survey_summary(context, dashboard):
         "survey": survey,
         "scope": scope,
         "csv_url": reverse("national_survey_csv") + (f"?{urlencode(query)}" if query else ""),
-        "can_import": can_import_survey(context["user"]),
+        "can_import": can_import_survey(_user(context)),
     }
 
 
 @register.inclusion_tag("reports/includes/survey_summary.html", takes_context=True)
 def pdu_survey_summary(context, pdu, period=None):
     """One PDU's survey results, for its page."""
-    if not can_view_survey(context["user"]):
+    if not can_view_survey(_user(context)):
         return {"survey": None}
     survey = survey_results(pdu_id=pdu.pk, period=period)
     query = f"?{urlencode({'period': survey.period})}" if survey.period else ""
@@ -52,7 +58,7 @@ def staffing_evidence(context, dashboard):
     return {
         "staffing": inspection_staffing(inspection),
         "inspection": inspection,
-        "can_record": not inspection.is_locked and can_record_staffing(context["user"], inspection),
+        "can_record": not inspection.is_locked and can_record_staffing(_user(context), inspection),
     }
 
 

@@ -177,3 +177,16 @@ def test_the_national_dashboard_shows_staffing_by_region(
         page = client.get(reverse("national_dashboard")).content.decode()
     assert "Staffing by region" in page
     assert inspection.pdu.region.name in page
+
+
+def test_the_sections_show_nothing_where_a_template_has_no_user(inspection, lead):
+    from django.template import Context, Template
+
+    record(inspection, lead)
+    html = Template(
+        "{% load evidence %}{% survey_summary dashboard %}{% staffing_evidence dashboard %}"
+    ).render(
+        Context({"dashboard": type("D", (), {"inspection": inspection, "region": None, "period": None})()})
+    )
+    assert "views of people on probation" not in html
+    assert "Change the staffing evidence" not in html
