@@ -40,6 +40,7 @@ v1 = [
     path("national/staffing/", evidence_api.NationalStaffing.as_view(), name="national-staffing"),
     path("pdus/<int:pk>/survey/", evidence_api.PDUSurvey.as_view(), name="pdu-survey"),
     path("survey-imports/", evidence_api.SurveyImports.as_view(), name="survey-imports"),
+    path("staffing-imports/", evidence_api.StaffingImports.as_view(), name="staffing-imports"),
     path(
         "inspections/<int:pk>/staffing/",
         evidence_api.InspectionStaffing.as_view(),

@@ -24,11 +24,11 @@ from ..api import (
     ScopeSerializer,
     national_for_request,
 )
-from . import survey_import
+from . import staffing_import, survey_import
 from .permissions import can_import_survey, can_view_survey
 from .selectors import SurveyResults, inspection_staffing, staffing_by_region, survey_results
 
-NOT_AN_IMPORTER = "Only national viewers and administrators import survey results."
+NOT_AN_IMPORTER = "Only national viewers and administrators import survey results and staffing figures."
 PERIOD_PARAMETER = OpenApiParameter(
     "period", str, description='Inspection year, e.g. "2026-27"; the latest with results if left out.'
 )
@@ -149,7 +149,7 @@ class PDUSurvey(SurveyAggregate):
 
 class SurveyUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="Columns PDU, Period, Question, Response, Count; CSV or Excel (.xlsx)."
+        help_text="A CSV or Excel (.xlsx) file with the columns its import page lists."
     )
 
 
@@ -182,6 +182,33 @@ class SurveyImports(APIView):
             raise exceptions.ValidationError({"file": [survey_import.TOO_LARGE]})
         record = survey_import.survey_import(name=file.name, data=file.read(), user=request.user)
         return Response(SurveyImportResultSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class StaffingImportResultSerializer(serializers.Serializer):
+    inspections = serializers.IntegerField(help_text="Inspections whose staffing the file recorded.")
+
+
+class StaffingImports(APIView):
+    """Import staffing for many inspected PDUs (multipart; columns as the import page lists them): 201 with how many
+    inspections were recorded; 422 lists every problem with its line and column, and nothing is saved. National
+    viewers and administrators only."""
+
+    permission_classes = allowed_by(can_import_survey, NOT_AN_IMPORTER, of_object=False)
+    parser_classes = [MultiPartParser]
+    error_responses = {"POST": [staffing_import.StaffingImportInvalid]}
+
+    @extend_schema(
+        request={"multipart/form-data": SurveyUploadSerializer},
+        responses={201: OpenApiResponse(StaffingImportResultSerializer)},
+    )
+    def post(self, request):
+        upload = SurveyUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > survey_import.MAX_UPLOAD_BYTES:
+            raise exceptions.ValidationError({"file": [survey_import.TOO_LARGE]})
+        count = staffing_import.staffing_import(name=file.name, data=file.read(), user=request.user)
+        return Response({"inspections": count}, status=status.HTTP_201_CREATED)
 
 
 class VacancySerializer(serializers.Serializer):

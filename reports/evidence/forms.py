@@ -17,10 +17,19 @@ class SurveyUploadForm(forms.Form):
         help_text="A CSV or Excel (.xlsx) file with the columns listed above.",
         error_messages={"required": "Select a CSV or Excel file", "empty": "The selected file is empty"},
     )
+    button = "Import the results"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field("file"), button="Import the results")
+        self.helper = form_helper(Field("file"), button=self.button)
+
+
+class StaffingUploadForm(SurveyUploadForm):
+    button = "Import the staffing figures"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "Upload the staffing figures"
 
 
 def _whole(label: str, help_text: str = "") -> forms.IntegerField:

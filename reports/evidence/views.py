@@ -19,8 +19,8 @@ from pdus.models import PDU, Region
 
 from ..selectors.dashboards import Period
 from ..selectors.small_numbers import national_dashboard_for
-from . import survey_import
-from .forms import StaffingForm, SurveyUploadForm
+from . import staffing_import, survey_import
+from .forms import StaffingForm, StaffingUploadForm, SurveyUploadForm
 from .models import StaffingEvidence
 from .permissions import can_import_survey, can_record_staffing, can_view_survey
 from .selectors import SurveyResults, survey_results
@@ -67,6 +67,41 @@ def survey_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="survey-template.csv"'
     return response
+
+
+@login_required
+def staffing_upload(request):
+    """National viewers and administrators import the staffing of many inspected PDUs at once."""
+    if not can_import_survey(request.user):
+        raise Http404
+    form = StaffingUploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > survey_import.MAX_UPLOAD_BYTES:
+            form.add_error("file", survey_import.TOO_LARGE)
+        else:
+            try:
+                count = staffing_import.staffing_import(
+                    name=upload.name, data=upload.read(), user=request.user
+                )
+            except staffing_import.StaffingImportInvalid as invalid:
+                check = invalid.check
+            else:
+                messages.success(
+                    request, f"Staffing recorded for {count} inspection{'s' if count != 1 else ''}"
+                )
+                return redirect("staffing_import")
+    return render(
+        request,
+        "reports/staffing_import.html",
+        {
+            "form": form,
+            "check": check,
+            "columns": staffing_import.COLUMNS,
+            "required": staffing_import.REQUIRED,
+        },
+    )
 
 
 def _pdu_for_survey(request, pk: int) -> PDU:

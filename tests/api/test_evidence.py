@@ -153,3 +153,23 @@ def test_staffing_by_region_takes_the_dashboards_filters(staffed, national_viewe
     assert [(r["label"], r["inspections"]) for r in regions] == [(staffed.pdu.region.name, 1)]
     assert client.get("/api/v1/national/staffing/?period=2001-02").json()["regions"] == []
     assert "Probation officer" in client.get("/api/v1/national/staffing/?format=csv").content.decode()
+
+
+def test_staffing_imports_record_each_inspection_or_list_every_problem(
+    inspection, national_viewer, token_client
+):
+    client = token_client(national_viewer)
+    period = f"{inspection.fieldwork_start.year if inspection.fieldwork_start.month >= 4 else inspection.fieldwork_start.year - 1}"
+    period += f"-{(int(period) + 1) % 100:02d}"
+    header = (
+        "PDU,Period,Staff in post,Staff asked about workload,Staff saying workload manageable,Sickness days\n"
+    )
+    bad = SimpleUploadedFile("s.csv", f"{header}{inspection.pdu.name},{period},10,5,6,40\n".encode())
+    response = client.post("/api/v1/staffing-imports/", {"file": bad}, format="multipart")
+    assert response.status_code == 422
+    assert [(e["line"], e["field"]) for e in response.json()["errors"]] == [
+        (2, "Staff saying workload manageable")
+    ]
+    good = SimpleUploadedFile("s.csv", f"{header}{inspection.pdu.name},{period},10,5,4,40\n".encode())
+    response = client.post("/api/v1/staffing-imports/", {"file": good}, format="multipart")
+    assert (response.status_code, response.json()) == (201, {"inspections": 1})
