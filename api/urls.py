@@ -8,6 +8,7 @@ from inspections import api as inspections_api
 from pdus import api as pdus_api
 from reports import api as reports_api
 from reports import national_api
+from reports.evidence import api as evidence_api
 
 router = DefaultRouter()
 router.register("regions", pdus_api.RegionViewSet, basename="region")
@@ -38,6 +39,17 @@ v1 = [
     path("national/case-facts/", reports_api.NationalCaseFacts.as_view(), name="national-case-facts"),
     path("national/report/", national_api.NationalReport.as_view(), name="national-report"),
     path("national/comparison/", national_api.Comparison.as_view(), name="national-comparison"),
+    # The survey of people on probation and staffing evidence (reports.evidence).
+    path("national/survey/", evidence_api.NationalSurvey.as_view(), name="national-survey"),
+    path("national/staffing/", evidence_api.NationalStaffing.as_view(), name="national-staffing"),
+    path("pdus/<int:pk>/survey/", evidence_api.PDUSurvey.as_view(), name="pdu-survey"),
+    path("survey-imports/", evidence_api.SurveyImports.as_view(), name="survey-imports"),
+    path("staffing-imports/", evidence_api.StaffingImports.as_view(), name="staffing-imports"),
+    path(
+        "inspections/<int:pk>/staffing/",
+        evidence_api.InspectionStaffing.as_view(),
+        name="inspection-staffing",
+    ),
     path(
         "inspections/<int:inspection_pk>/cases/",
         cases_api.InspectionCaseList.as_view(),

@@ -8,27 +8,26 @@ save in batches. Name, date of birth and PNC are read only to find duplicates an
 
 from __future__ import annotations
 
-import csv
 import datetime
 import functools
 import hashlib
-import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from inspections.definitions import Attribute, CaseKind
 
-from .imports import cell_text, has_hidden_characters, parse_date
+from .imports import has_hidden_characters, parse_date, table_rows
 
 MAX_CASELOAD_BYTES = 40 * 1024 * 1024
 REFERENCE_MAX_LENGTH = 50
 TEXT_MAX_LENGTH = 100
 
+# A caseload workbook may be large: refuse one whose parts unpack to more than this before openpyxl reads any of it.
+MAX_CASELOAD_UNPACKED_BYTES = 400 * 1024 * 1024
+
 EMPTY_FILE = "The file is empty"
 TOO_LARGE = "The file must be smaller than 40 MB"
-WRONG_ENCODING = "The file must be saved as UTF-8 CSV or as an Excel workbook (.xlsx)"
-NOT_A_WORKBOOK = "The file is not a readable CSV file or Excel workbook (.xlsx)"
 MISSING_COLUMN = "The file has no “{column}” column"
 NO_ROWS = "The file has a heading row but no cases"
 MISSING_VALUE = "Enter the {column}"
@@ -175,32 +174,6 @@ def _normalise(text: str) -> str:
 
 # For columns with few distinct values (gender, case type, RoSH level): each spelling is normalised once.
 _normalise_choice = functools.lru_cache(maxsize=1024)(_normalise)
-
-
-def _table(name: str, data: bytes) -> Iterator[list[str]]:
-    """The file's rows as text cells, streamed. Raises ValueError with a user message if it cannot be read."""
-    if name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-        except Exception as error:  # openpyxl raises many types for a corrupt workbook
-            raise ValueError(NOT_A_WORKBOOK) from error
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield [cell_text(cell) for cell in row]
-        finally:
-            workbook.close()
-        return
-    try:
-        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-        for cells in csv.reader(text):
-            if any("\x00" in cell for cell in cells):
-                raise ValueError(WRONG_ENCODING)
-            yield [cell.strip() for cell in cells]
-    except UnicodeDecodeError as error:
-        raise ValueError(WRONG_ENCODING) from error
 
 
 def _option_lookup(attribute: Attribute) -> dict[str, str]:
@@ -357,7 +330,9 @@ def _exclusion(parsed: _Parsed, rules: Eligibility) -> str | None:
 def _data_rows(name: str, data: bytes, kind: CaseKind) -> Iterator[tuple[int, dict[str, str]] | _Columns]:
     """The column map first, then (line, values) for each non-blank row. Raises ValueError for an unreadable file."""
     columns: _Columns | None = None
-    for line, row in enumerate(_table(name, data), start=1):
+    for line, row in enumerate(
+        table_rows(name, data, max_unpacked_bytes=MAX_CASELOAD_UNPACKED_BYTES), start=1
+    ):
         if not any(row):
             continue
         if columns is None:

@@ -7,6 +7,7 @@ team or the sample may have changed in between. Validation costs a fixed number 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -45,10 +46,8 @@ EMPTY_FILE = "The file is empty"
 TOO_LARGE = "The file must be smaller than 5 MB"
 WRONG_ENCODING = "The file must be saved as CSV (UTF-8 or Windows) or as an Excel workbook (.xlsx)"
 NOT_A_WORKBOOK = "The file is not a readable CSV file or Excel workbook (.xlsx)"
-WORKBOOK_TOO_LARGE = "The workbook is too large once unpacked: save only the sample's sheet, as CSV or .xlsx"
-SEEMS_TO_BE = (
-    "The file seems to be {what}, not a CSV file or Excel workbook (.xlsx): save the sample as CSV or .xlsx"
-)
+WORKBOOK_TOO_LARGE = "The workbook is too large once unpacked: save only the sheet to upload, as CSV or .xlsx"
+SEEMS_TO_BE = "The file seems to be {what}, not a CSV file or Excel workbook (.xlsx): save it as CSV or .xlsx"
 TOO_MANY_ROWS = (
     "The file has more than {limit:,} cases: a sample has at most {limit:,}, so reading stopped there"
 )
@@ -263,7 +262,7 @@ def _what_it_seems_to_be(data: bytes) -> str | None:
     return None
 
 
-def _zip_kind(data: bytes) -> str | None:
+def _zip_kind(data: bytes, max_unpacked_bytes: int) -> str | None:
     """Which Office document a ZIP archive is, or what else, if it is not an Excel workbook."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -272,7 +271,7 @@ def _zip_kind(data: bytes) -> str | None:
     except zipfile.BadZipFile:
         return NOT_A_WORKBOOK
     if any(name.startswith("xl/") for name in names):
-        return WORKBOOK_TOO_LARGE if unpacked > MAX_WORKBOOK_UNPACKED_BYTES else None
+        return WORKBOOK_TOO_LARGE if unpacked > max_unpacked_bytes else None
     if any(name.startswith("word/") for name in names):
         return SEEMS_TO_BE.format(what="a Word document")
     if any(name.startswith("ppt/") for name in names):
@@ -282,9 +281,9 @@ def _zip_kind(data: bytes) -> str | None:
     return SEEMS_TO_BE.format(what="a ZIP archive")
 
 
-def _workbook_rows(data: bytes) -> Iterator[list[str]]:
+def _workbook_rows(data: bytes, max_unpacked_bytes: int) -> Iterator[list[str]]:
     """A workbook's first sheet, streamed row by row (openpyxl's read-only mode keeps no cells)."""
-    if problem := _zip_kind(data):
+    if problem := _zip_kind(data, max_unpacked_bytes):
         raise ValueError(problem)
     from openpyxl import load_workbook
 
@@ -304,42 +303,53 @@ def _workbook_rows(data: bytes) -> Iterator[list[str]]:
         workbook.close()
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte order mark), else Windows-1252 (Excel's "CSV" on Windows)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise ValueError(WRONG_ENCODING) from error
-    if "\x00" in text:
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without a byte order mark), else Windows-1252 (Excel's "CSV" on Windows).
+
+    Only checks: the text is decoded as it is streamed, so a large caseload is never held as one string."""
+    if b"\x00" in data:
         raise ValueError(WRONG_ENCODING)
-    return text
+    for encoding in ("utf-8-sig", "cp1252"):
+        # Checked a megabyte at a time, so a 40 MB caseload is never decoded whole.
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(data[start : start + (1 << 20)])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ValueError(WRONG_ENCODING)
 
 
-def _separator(text: str) -> str:
+def _separator(text: io.TextIOBase) -> str:
     """The separator of the heading (the first line with any text): whichever of , ; and tab it has most of."""
-    for line in io.StringIO(text):
+    for line in text:
         if line.strip():
             return max(SEPARATORS, key=line.count)
     return ","
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    encoding = _encoding(data)
+    separator = _separator(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     try:
-        for row in reader:
+        for row in csv.reader(text, delimiter=separator):
             yield [cell.strip() for cell in row]
     except csv.Error as error:
         raise ValueError(NOT_A_WORKBOOK) from error
 
 
-def _table_rows(name: str, data: bytes) -> Iterator[list[str]]:
-    """The file's rows as text cells, one at a time. Raises ValueError with a user message if it cannot be read."""
+def table_rows(name: str, data: bytes, *, max_unpacked_bytes: int | None = None) -> Iterator[list[str]]:
+    """An uploaded table's rows as text cells, streamed: the first sheet of an Excel workbook, or CSV separated by
+    commas, semicolons or tabs, in UTF-8 or Windows-1252. Raises ValueError with a message for the user if it
+    cannot be read, saying what the file seems to be instead (a PDF, a Word document, ...).
+
+    Shared by every upload of a table (the sample, the caseload, the survey), so each reads files alike. A workbook
+    unpacking to more than `max_unpacked_bytes` (MAX_WORKBOOK_UNPACKED_BYTES unless given) is refused unread."""
     if data[:4] == b"PK\x03\x04":
-        return _workbook_rows(data)
+        return _workbook_rows(data, max_unpacked_bytes or MAX_WORKBOOK_UNPACKED_BYTES)
     if what := _what_it_seems_to_be(data):
         raise ValueError(SEEMS_TO_BE.format(what=what))
     if name.lower().endswith(".xlsx"):
@@ -362,7 +372,7 @@ def sample_read(*, name: str, data: bytes) -> tuple[list[RawRow], list[ImportPro
     problems: list[ImportProblem] = []
     positions: dict[str, int] | None = None
     try:
-        for line, row in enumerate(_table_rows(name, data), start=1):
+        for line, row in enumerate(table_rows(name, data), start=1):
             if not any(row):
                 continue
             if positions is None:

@@ -120,6 +120,11 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # preview waits for the lead to confirm it before it is deleted (previews are kept in the database, not the session).
 SAMPLE_MAX_ROWS = env.int("SAMPLE_MAX_ROWS", default=2000)
 SAMPLE_PREVIEW_MAX_AGE = timedelta(hours=env.int("SAMPLE_PREVIEW_HOURS", default=24))
+# Small numbers (reports.disclosure): a rate over fewer cases than this is not shown to anyone without case-level
+# access to every case behind it (national viewers); survey response counts below the survey's minimum are not shown
+# to anyone, in pages, exports and the API alike.
+SMALL_NUMBERS_MINIMUM_CASES = env.int("SMALL_NUMBERS_MINIMUM_CASES", default=3)
+SURVEY_MINIMUM_COUNT = env.int("SURVEY_MINIMUM_COUNT", default=5)
 SESSION_ENGINE = "accounts.sessions"  # database sessions that refuse malformed keys (a 500 otherwise)
 
 # Sign-in throttling (django-axes, see accounts/throttling.py and docs/security.md): failures counted in the

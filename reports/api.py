@@ -20,6 +20,7 @@ from pdus.models import PDU, PublishedRating
 
 from . import rating as rules
 from .selectors import dashboards as selectors
+from .selectors import small_numbers
 from .selectors.rates import CaseFacts, KeyQuestionRate
 from .selectors.results import sufficiency_data
 
@@ -33,13 +34,21 @@ class KeyQuestionResultSerializer(serializers.Serializer):
     criterion = serializers.CharField()
     wording = serializers.CharField()
     rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
-    sufficient = serializers.IntegerField(help_text="Counted cases judged sufficient.")
+    sufficient = serializers.IntegerField(
+        allow_null=True, help_text="Counted cases judged sufficient; null where suppressed."
+    )
     total = serializers.IntegerField(
-        help_text="n: counted cases answered yes or no (not applicable left out)."
+        allow_null=True,
+        help_text="n: counted cases answered yes or no (not applicable left out); null where suppressed.",
     )
     rate = serializers.FloatField(allow_null=True, help_text="Sufficiency rate, percent; null with no cases.")
     ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
     ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
+    suppressed = serializers.CharField(
+        required=False,
+        help_text="Present only where the key question is over too few cases to show to this user: why its "
+        "figures and band are null.",
+    )
 
 
 class StandardResultSerializer(serializers.Serializer):
@@ -104,7 +113,7 @@ class InspectionAggregate(APIView):
         """404 if the user is not on the inspection at all, 403 if their role sees no results."""
         inspection = get_object_or_404(inspections_visible_to(request.user), pk=pk)
         self.check_object_permissions(request, inspection)
-        return selectors.inspection_dashboard(inspection)
+        return small_numbers.inspection_dashboard_for(request.user, inspection)
 
 
 class InspectionResults(InspectionAggregate):
@@ -201,11 +210,19 @@ class PDURatings(generics.ListAPIView):
 
 
 class RateSerializer(serializers.Serializer):
-    sufficient = serializers.IntegerField()
-    total = serializers.IntegerField(help_text="n: cases answered (not applicable and unanswered left out).")
+    sufficient = serializers.IntegerField(allow_null=True, help_text="Null where the rate is suppressed.")
+    total = serializers.IntegerField(
+        allow_null=True,
+        help_text="n: cases answered (not applicable and unanswered left out); null where the rate is suppressed.",
+    )
     rate = serializers.FloatField(allow_null=True, help_text="Percent; null with no cases.")
     ci_lower = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, lower bound.")
     ci_upper = serializers.FloatField(allow_null=True, help_text="95% Wilson score interval, upper bound.")
+    suppressed = serializers.CharField(
+        required=False,
+        help_text="Present only where the rate is over too few cases to show to this user (no case-level access): "
+        'why its figures are null, e.g. "fewer than 3 cases: not shown".',
+    )
 
     def to_representation(self, instance: statistics.Sufficiency) -> dict:
         return sufficiency_data(instance)
@@ -332,6 +349,7 @@ def _csv_rate(rate: statistics.Sufficiency) -> dict:
         "n": data["total"],
         "sufficient": data["sufficient"],
         **{k: data[k] for k in ("rate", "ci_lower", "ci_upper")},
+        "suppressed": data.get("suppressed", ""),
     }
 
 
@@ -420,7 +438,7 @@ def national_for_request(request, filters_class=NationalFilterSerializer) -> sel
     filters = filters_class(data=request.query_params)
     filters.is_valid(raise_exception=True)
     chosen = filters.validated_data
-    dashboard = selectors.national_dashboard(
+    dashboard = small_numbers.national_dashboard_for(
         request.user,
         region=chosen.get("region"),
         period=chosen.get("period"),

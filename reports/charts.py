@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from inspections import statistics
 
 from . import rating as rules
+from .disclosure import SuppressedRate
 
 RATING_COLOURS = {
     rules.Rating.OUTSTANDING: "#00703c",  # GOV.UK green
@@ -124,7 +125,7 @@ def sufficiency_chart(
     texts = []
     for _, value in rows:
         if value.rate is None:
-            texts.append((NO_RATING_COLOUR, "no cases"))
+            texts.append((NO_RATING_COLOUR, value.note if isinstance(value, SuppressedRate) else "no cases"))
             continue
         range_text = f"{_percent(value.rate)} ({_percent(value.lower)} to {_percent(value.upper)})"
         if bands is None:

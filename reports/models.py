@@ -62,3 +62,13 @@ class InspectionUnlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection} unlocked at {self.unlocked_at:%Y-%m-%d %H:%M}"
+
+
+# The survey of people on probation and staffing evidence live in their own module (reports.evidence).
+from .evidence.models import (  # noqa: E402, F401
+    Grade,
+    StaffingEvidence,
+    StaffingVacancy,
+    SurveyCount,
+    SurveyImport,
+)

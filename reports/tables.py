@@ -19,6 +19,7 @@ from cases.selectors.inspection_work import CaseProgress
 from inspections import statistics
 
 from . import rating as rules
+from .disclosure import SuppressedRate
 from .selectors.dashboards import InspectionDashboard, NationalDashboard
 from .selectors.national_report import NationalReport
 from .selectors.peer_rates import AssistantInspectorRates, ComparisonRate
@@ -67,7 +68,9 @@ class Table:
         for row in self.rows:
             values: list[str | int | float | None] = []
             for cell in row:
-                if isinstance(cell, statistics.Sufficiency):
+                if isinstance(cell, SuppressedRate):
+                    values += [None, None, cell.note, None, None]
+                elif isinstance(cell, statistics.Sufficiency):
                     values += [
                         cell.sufficient,
                         cell.total,
@@ -367,6 +370,8 @@ def sufficiency_of(kq: dict | None) -> statistics.Sufficiency | None:
     """A key question's rate from its plain results data (inspection_result_data or a snapshot)."""
     if kq is None:
         return None
+    if kq.get("suppressed"):
+        return SuppressedRate(0, 0, None, None, None, note=kq["suppressed"])
     return statistics.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .evidence import urls as evidence_urls
 from .views import dashboards, inspection, national_report, pdu
 
 urlpatterns = [
@@ -44,3 +45,7 @@ inspection_urlpatterns = [
     path("<int:pk>/lock/", inspection.inspection_lock, name="lock"),
     path("<int:pk>/unlock/", inspection.inspection_unlock, name="unlock"),
 ]
+
+# The survey of people on probation and staffing evidence (reports.evidence).
+urlpatterns += evidence_urls.urlpatterns
+inspection_urlpatterns += evidence_urls.inspection_urlpatterns

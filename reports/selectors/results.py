@@ -18,6 +18,7 @@ from inspections.definitions import Definition, Standard
 from inspections.models import Framework, Inspection, OrganisationalRating, OverallJudgement
 
 from .. import rating as rules
+from ..disclosure import SuppressedRate
 from ..snapshots import RESULTS_SHAPE
 
 
@@ -226,7 +227,12 @@ def inspection_results(
 
 
 def sufficiency_data(value: statistics.Sufficiency) -> dict[str, Any]:
-    """A rate as plain data: what snapshots, the API and the exports hold."""
+    """A rate as plain data: what snapshots, the API and the exports hold. A suppressed rate (too few cases for
+    this user) holds no figure, only `suppressed`, saying why."""
+    if isinstance(value, SuppressedRate):
+        return dict.fromkeys(("sufficient", "total", "rate", "ci_lower", "ci_upper")) | {
+            "suppressed": value.note
+        }
     return {
         "sufficient": value.sufficient,
         "total": value.total,

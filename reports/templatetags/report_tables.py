@@ -13,6 +13,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from inspections import statistics
 from reports import rating as rules
 from reports.charts import Chart
+from reports.disclosure import SuppressedRate
 from reports.tables import sufficiency_of
 
 register = template.Library()
@@ -53,8 +54,10 @@ def crosses_flag(boundaries: list[float]) -> str:
 
 def _cell(value, crossed: list[float] | None = None) -> SafeString | str:
     """One table cell: a rate as "62.5% (51.0% to 72.3%), 25 of 40", flagged where its interval crosses a band
-    boundary (`crossed`); a rating as a tag; nothing as a dash."""
-    if isinstance(value, statistics.Sufficiency):
+    boundary (`crossed`); a rate too small to show, as its note; a rating as a tag; nothing as a dash."""
+    if isinstance(value, SuppressedRate):
+        markup = f'<span class="govuk-hint govuk-!-margin-0">{_escape(value.note.capitalize())}</span>'
+    elif isinstance(value, statistics.Sufficiency):
         if value.rate is None:
             markup = '<span class="govuk-hint govuk-!-margin-0">No cases (n = 0)</span>'
         else:

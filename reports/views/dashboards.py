@@ -13,7 +13,7 @@ from inspections.permissions import can_manage_inspection, can_view_national_das
 from .. import charts, tables
 from .. import rating as rules
 from ..selectors import dashboards as selectors
-from ..selectors import peer_rates
+from ..selectors import peer_rates, small_numbers
 from ..selectors.rates import CaseFacts
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +34,7 @@ def _dashboard_for_user(request, pk: int) -> selectors.InspectionDashboard:
     inspection = selectors.dashboard_inspection(request.user, pk)
     if inspection is None:
         raise Http404("No inspection dashboard found")
-    return selectors.inspection_dashboard(inspection)
+    return small_numbers.inspection_dashboard_for(request.user, inspection)
 
 
 def _by_key(table_list: list[tables.Table], value) -> dict:
@@ -91,7 +91,7 @@ def _deciding_tables(request, dashboard: selectors.InspectionDashboard) -> list[
     inspection = dashboard.inspection
     deciding = [
         tables.progress_table(case_progress(inspection)),
-        tables.comparison_table(dashboard, peer_rates.key_question_comparisons(inspection)),
+        tables.comparison_table(dashboard, small_numbers.peer_rates_for(request.user, inspection)),
     ]
     if can_manage_inspection(request.user, inspection):
         deciding.append(
@@ -252,7 +252,7 @@ def _national_for_user(request) -> selectors.NationalDashboard:
     if not can_view_national_dashboard(request.user):
         raise Http404("No dashboard found")
     region = request.GET.get("region", "")
-    return selectors.national_dashboard(
+    return small_numbers.national_dashboard_for(
         request.user,
         region=int(region) if region.isascii() and region.isdigit() else None,
         period=request.GET.get("period") or None,

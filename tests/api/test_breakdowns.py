@@ -145,7 +145,10 @@ def two_regions(framework):
     return {"north": north, "south": south, "gateshead": gateshead, "bristol": bristol}
 
 
-def test_national_key_questions_pool_every_inspection_and_regional_ones_their_region(two_regions, national):
+def test_national_key_questions_pool_every_inspection_and_regional_ones_their_region(
+    two_regions, national, settings
+):
+    settings.SMALL_NUMBERS_MINIMUM_CASES = 1  # two cases: pooled, not suppressed
     everywhere = national.get("/api/v1/national/key-questions/").json()
     assert everywhere["region"] is None
     assert everywhere["key_questions"][0]["overall"]["total"] == 2

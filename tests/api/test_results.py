@@ -123,7 +123,7 @@ def test_results_take_the_same_number_of_queries_for_many_cases(
             assert client.get(results_url(target)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[1] <= 11
+    assert counts[1] <= 12  # with the lead's roles, for the small-numbers rule
 
 
 def test_pdu_ratings_take_the_same_number_of_queries_for_a_long_history(lead, token_client):

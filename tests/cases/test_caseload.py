@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from cases import caseload
+from cases import caseload, imports
 from cases.caseload import Eligibility, caseload_read
 from tests.factories import CASELOAD_HEADER, caseload_csv, caseload_row
 
@@ -100,12 +100,24 @@ def test_missing_columns_are_all_named(kind):
     ("data", "message"),
     [
         (b"", caseload.EMPTY_FILE),
-        (b"\xff\xfe\x00bad", caseload.WRONG_ENCODING),
-        (b"PK\x03\x04junk", caseload.NOT_A_WORKBOOK),
+        (b"\xff\xfe\x00bad", imports.SEEMS_TO_BE.format(what="UTF-16 text (Excel's “Unicode text”)")),
+        (b"PK\x03\x04junk", imports.NOT_A_WORKBOOK),
+        (b"%PDF-1.7 a caseload printed to PDF", imports.SEEMS_TO_BE.format(what="a PDF document")),
+        (CASELOAD_HEADER[0].encode() + b"\nZo\x81\n", imports.WRONG_ENCODING),
     ],
 )
 def test_an_unreadable_file_is_one_problem_for_the_whole_file(kind, data, message):
     assert [(p.line, p.message) for p in read(kind, data).problems] == [(None, message)]
+
+
+def test_a_caseload_separated_by_semicolons_in_windows_1252_reads_as_the_sample_import_reads_it(kind):
+    # Excel on a Windows PC set to a European locale saves "CSV" like this: semicolons, Windows-1252 accents.
+    rows = [caseload_row(i) for i in range(1, 4)]
+    rows[0][2] = "Zoë O’Brien"
+    text = "\n".join(";".join(cells) for cells in [list(CASELOAD_HEADER), *rows]) + "\n"
+    result = read(kind, text.encode("cp1252"))
+    assert result.problems == []
+    assert [row.reference for row in result.eligible()] == ["X000001", "X000002", "X000003"]
 
 
 def test_a_heading_row_alone_has_no_cases(kind):

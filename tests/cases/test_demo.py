@@ -22,12 +22,18 @@ def test_seed_demo_is_idempotent_and_prints_the_sign_ins(db, capsys):
 
 def test_demo_inspections_are_realistic(db):
     call_command("seed_demo")
-    assert Inspection.objects.count() == len(DEMO_INSPECTIONS) == 3
+    assert Inspection.objects.count() == len(DEMO_INSPECTIONS) == 9
     for inspection in Inspection.objects.all():
         assert inspection.framework.slug == "pdu-2021"
-        assert 40 <= inspection.cases.filter(kind="supervision").count() <= 100
+        assert 21 <= inspection.cases.filter(kind="supervision").count() <= 101  # the samples' range
         roles = set(inspection.memberships.values_list("role", flat=True))
         assert roles == set(Role.values)
+    # Six finished inspections are locked, each with its snapshot, over two inspection years.
+    locked = Inspection.objects.filter(status=Inspection.Status.LOCKED)
+    assert locked.count() == 6
+    assert all(inspection.snapshots.exists() for inspection in locked)
+    assert not InspectedCase.objects.filter(inspection__in=locked).exclude(status="approved").exists()
+    assert {i.fieldwork_start.year for i in locked} == {2025, 2026}
     statuses = set(InspectedCase.objects.values_list("status", flat=True))
     assert {"in_progress", "submitted", "approved", "not_started"} <= statuses
     counted = Judgement.objects.filter(case__status__in=InspectedCase.COUNTED_STATUSES)

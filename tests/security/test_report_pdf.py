@@ -25,7 +25,9 @@ def test_every_demo_inspection_has_a_tagged_pdf_report(client, demo):
     client.force_login(get_user_model().objects.get(username="lead"))
     inspections = list(Inspection.objects.order_by("pk"))
     assert len(inspections) == len(DEMO_INSPECTIONS)
-    assert any(inspection.is_locked for inspection in inspections)  # locked: the report is read from a snapshot
+    assert any(
+        inspection.is_locked for inspection in inspections
+    )  # locked: the report is read from a snapshot
     for inspection in inspections:
         response = client.get(reverse("inspection_report_pdf", args=[inspection.pk]))
         assert response.status_code == 200, inspection

@@ -1,13 +1,20 @@
+"""The demo: it lives in reports, the top layer, so that it can load every app's demo data."""
+
 from django.core.management.base import BaseCommand
 
 from cases.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from reports.evidence.demo import evidence_demo_create
+from reports.services import inspection_lock
 
 
 class Command(BaseCommand):
-    help = "Load regions, PDUs, published ratings, the framework, demo users and three demo inspections."
+    help = (
+        "Load regions, PDUs, published ratings, the frameworks, demo users, three open demo inspections and six "
+        "locked ones, the survey of people on probation and the open demo inspections' staffing."
+    )
 
     def handle(self, *args, **options):
-        created, pdu_count = seed_demo()
+        created, pdu_count = seed_demo(lock=inspection_lock)
         self.stdout.write(
             f"Loaded {pdu_count} PDUs with their published composites and the shipped frameworks."
         )
@@ -15,6 +22,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Created demo inspection: {inspection} with {inspection.cases.count()} cases.")
         if not created:
             self.stdout.write("Demo inspections already present: left as they are.")
+        survey_rows, staffed = evidence_demo_create()
+        if survey_rows:
+            self.stdout.write(f"Imported {survey_rows} survey results (1,353 people on probation).")
+        if staffed:
+            self.stdout.write(f"Recorded the staffing of {staffed} demo inspections.")
         self.stdout.write(
             self.style.SUCCESS("\nDemo sign-ins (demo only), all with the password " + DEMO_PASSWORD)
         )
