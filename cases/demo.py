@@ -51,12 +51,12 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("lead", "Lena", "Okafor", "Lead inspector of all three inspections"),
-    DemoUser("inspector", "Ivan", "Patel", "Inspector on all three inspections"),
-    DemoUser("amira", "Amira", "Hussain", "Assistant inspector (Gateshead and Derby)"),
-    DemoUser("ben", "Ben", "Clarke", "Assistant inspector (Gateshead and Sheffield)"),
-    DemoUser("chloe", "Chloe", "Evans", "Assistant inspector (Derby and Sheffield)"),
-    DemoUser("quality", "Quinn", "Adeyemi", "Quality assurer of all three inspections"),
+    DemoUser("lead", "Lena", "Okafor", "Lead inspector of every demo inspection"),
+    DemoUser("inspector", "Ivan", "Patel", "Inspector on every demo inspection"),
+    DemoUser("amira", "Amira", "Hussain", "Assistant inspector (Gateshead and Derby open, six locked)"),
+    DemoUser("ben", "Ben", "Clarke", "Assistant inspector (Gateshead and Sheffield open, six locked)"),
+    DemoUser("chloe", "Chloe", "Evans", "Assistant inspector (Derby and Sheffield open, six locked)"),
+    DemoUser("quality", "Quinn", "Adeyemi", "Quality assurer of every demo inspection"),
     DemoUser("national", "Nadia", "Rahman", "National viewer: every aggregate, no case evidence", True),
     DemoUser("admin", "Ada", "Admin", "Administrator (Django admin)", is_superuser=True),
 ]
