@@ -1,6 +1,7 @@
-"""Locking and unlocking an inspection: locking freezes its computed results in a snapshot that never changes,
-unlocking reopens it with a recorded reason and keeps every earlier snapshot. Why an inspection cannot be locked
-yet is reports.selectors.overview.lock_problems.
+"""Locking and unlocking an inspection: locking freezes its computed results in a snapshot that never changes, with
+the counts of its cases the national figures read (FrozenCount); unlocking reopens it with a recorded reason and
+keeps every earlier snapshot and its counts. Why an inspection cannot be locked yet is
+reports.selectors.overview.lock_problems.
 
 Every function is one transaction; the caller has already checked the user may do it (inspections.permissions).
 """
@@ -15,9 +16,10 @@ from django.db import transaction
 from inspections.models import Inspection
 from inspections.services import InspectionError, ensure_not_locked
 
-from .models import InspectionSnapshot, InspectionUnlock
+from .models import FrozenCount, InspectionSnapshot, InspectionUnlock
+from .selectors.counts import frozen_rows
 from .selectors.overview import lock_problems
-from .selectors.results import inspection_result_data, inspection_results
+from .selectors.results import breakdown_attributes, inspection_result_data, inspection_results
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,12 +51,25 @@ def inspection_lock(*, inspection: Inspection, user: User) -> InspectionSnapshot
     inspection._history_user = user
     inspection.save(update_fields=["status", "updated_at"])
     result = inspection_results([inspection])[inspection.pk]
-    return InspectionSnapshot.objects.create(
+    snapshot = InspectionSnapshot.objects.create(
         inspection=inspection,
         data=inspection_result_data(result),
         framework_version=inspection.framework.version,
         created_by=user,
     )
+    frozen_counts_create(snapshot=snapshot)
+    return snapshot
+
+
+def frozen_counts_create(*, snapshot: InspectionSnapshot) -> list[FrozenCount]:
+    """Freeze the counts of the snapshot's inspection's counted cases with it (one query, one bulk insert): what
+    the national figures read instead of its cases while it stays locked. The inspection must be locked."""
+    inspection = snapshot.inspection
+    attributes = breakdown_attributes([inspection.framework.definition])
+    rows = frozen_rows(inspection.pk, attributes)
+    for row in rows:
+        row.snapshot = snapshot
+    return FrozenCount.objects.bulk_create(rows)
 
 
 @transaction.atomic

@@ -18,9 +18,10 @@ from inspections.permissions import dashboard_membership, inspections_with_visib
 from pdus.models import PDU, PublishedRating, Region
 
 from .. import rating as rules
-from ..models import InspectionSnapshot
+from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
-from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, key_question_rates
+from .counts import Counts, counts_query, frozen_counts, live_counts, read_counts
+from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, case_facts_of, key_question_rates
 from .results import (
     InspectionResult,
     breakdown_attributes,
@@ -321,6 +322,8 @@ def sort_pdu_results(rows: list[PDUResult], sort: str) -> list[PDUResult]:
 class LatestResults(TypedDict):
     snapshot_data: Any  # the latest snapshot's data (JSON), None where there is none
     snapshot_taken_at: datetime.datetime | None
+    snapshot_id: int | None
+    counts_frozen: bool  # the latest snapshot has its counts (snapshots taken before FrozenCount have none)
     is_member: bool  # the user's team role shows the inspection's live results
 
 
@@ -334,6 +337,8 @@ def _inspections_with_results(
         .annotate(
             snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
             snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
+            snapshot_id=Subquery(latest.values("pk")[:1]),
+            counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))),
             is_member=Exists(dashboard_membership(user)) if user.is_authenticated else Value(False),
         )
         .filter(pdu__isnull=False)
@@ -378,10 +383,9 @@ def national_dashboard(
             continue
         chosen.setdefault(pdu.pk, candidate)
 
-    ids = [inspection.pk for inspection in chosen.values()]
     definitions = _definitions(chosen.values())
     attributes = breakdown_attributes(definitions)
-    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    counts = _national_counts(chosen.values(), attributes)
     data: dict[int, dict[str, Any]] = {
         i.pk: results_shape(i.snapshot_data) for i in chosen.values() if _is_frozen(i)
     }
@@ -389,7 +393,7 @@ def national_dashboard(
     if live:
         live_ids = {i.pk for i in live}
         results = inspection_results(
-            live, breakdown=[r for r in breakdown if r["case__inspection_id"] in live_ids]
+            live, breakdown=[r for r in counts.judgements if r["case__inspection_id"] in live_ids]
         )
         data.update({pk: inspection_result_data(result) for pk, result in results.items()})
 
@@ -440,8 +444,8 @@ def national_dashboard(
     for row in rows:
         if row.overall_rating:
             distribution[row.overall_rating] += 1
-    key_questions, breakdowns = key_question_rates(breakdown, definitions, attributes)
-    facts = case_facts(ids, definitions)
+    key_questions, breakdowns = key_question_rates(counts.judgements, definitions, attributes)
+    facts = case_facts_of(counts, definitions)
     key_questions, breakdowns, facts = _of_kinds_shown(data.values(), key_questions, breakdowns, facts)
     bands: list[rules.FrameworkBands] = []
     for inspection in chosen.values():
@@ -485,6 +489,23 @@ def _definitions(inspections: Iterable[Inspection]) -> list[Definition]:
     frameworks = {inspection.framework_id: inspection.framework for inspection in inspections}
     ordered = sorted(frameworks.values(), key=lambda f: (f.effective_from, f.version), reverse=True)
     return [framework.definition for framework in ordered]
+
+
+def _national_counts(
+    inspections: Iterable[WithAnnotations[Inspection, LatestResults]], attributes: list[str]
+) -> Counts:
+    """The counts the national figures sum, in one query: frozen with the latest snapshot of each locked inspection
+    that has them, live from the cases of every other (open, or locked before counts were frozen)."""
+    frozen, live = [], []
+    for inspection in inspections:
+        if _is_frozen(inspection) and inspection.counts_frozen:
+            frozen.append(inspection.snapshot_id)
+        else:
+            live.append(inspection.pk)
+    parts = live_counts(live, attributes) if live else []
+    if frozen:
+        parts.append(frozen_counts(frozen, attributes))
+    return read_counts(counts_query(parts), attributes)
 
 
 def _is_frozen(inspection: WithAnnotations[Inspection, LatestResults]) -> bool:
