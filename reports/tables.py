@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from api.spreadsheets import csv_safe
 from inspections import statistics
@@ -320,19 +321,24 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
 
 
 def tables_xlsx(tables: Iterable[Table]) -> bytes:
-    """A workbook with one sheet per table; numbers stay numbers."""
+    """A workbook with one sheet per table; numbers stay numbers. Written in openpyxl's write-only mode, which
+    streams each row to the file instead of keeping a cell object per value."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(title=table.slug[:31])
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(table.export_columns())
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+
+        def heading(value: Any, sheet: Any = sheet) -> WriteOnlyCell:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            return cell
+
+        sheet.append([heading(table.title)])
+        sheet.append([heading(column) for column in table.export_columns()])
         for row in table.export_rows():
             # openpyxl writes str as text and int/float as numbers; text formulas are neutralised as in CSV.
             sheet.append([csv_safe(value) if isinstance(value, str) else value for value in row])

@@ -254,6 +254,7 @@ def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, insp
     assert first["Sufficiency: n"].data_type == "n"
     assert first["Sufficiency: rate %"].value == pytest.approx(66.67)
     assert workbook["judgements"]["D3"].value == '\'=HYPERLINK("x")'
+    assert [sheet["A1"].font.bold, sheet["A2"].font.bold, sheet["A3"].font.bold] == [True, True, False]
 
 
 def test_the_national_xlsx_export_has_every_national_table(client, framework, national_viewer):
