@@ -57,11 +57,11 @@ def _no_attributes(attributes: Sequence[str]) -> dict[str, Any]:
 
 def live_counts(
     inspection_ids: Iterable[int], attributes: Sequence[str], measures: Collection[str] = EVERY_MEASURE
-) -> list[QuerySet]:
+) -> list[QuerySet[Any]]:
     """The counts of these inspections' counted cases, one grouped query per measure, each row per inspection."""
     ids = list(inspection_ids)
     counted = {"case__inspection_id__in": ids, "case__status__in": InspectedCase.COUNTED_STATUSES}
-    parts: list[QuerySet] = []
+    parts: list[QuerySet[Any]] = []
     if Measure.JUDGEMENTS in measures:
         by_attribute = {
             attribute_column(i): KeyTextTransform(key, "case__attributes") for i, key in enumerate(attributes)
@@ -117,7 +117,7 @@ def live_counts(
 
 def frozen_counts(
     snapshot_ids: Iterable[int], attributes: Sequence[str], measures: Collection[str] = EVERY_MEASURE
-) -> QuerySet:
+) -> QuerySet[Any]:
     """The counts frozen with these snapshots, summed over them (the rows name no inspection)."""
     by_attribute = {
         attribute_column(i): KeyTextTransform(key, "attributes") for i, key in enumerate(attributes)
@@ -138,7 +138,7 @@ def frozen_counts(
     )
 
 
-def counts_query(parts: list[QuerySet]) -> QuerySet | None:
+def counts_query(parts: list[QuerySet[Any]]) -> QuerySet[Any] | None:
     """The parts as one statement (UNION ALL); None where there are none."""
     if not parts:
         return None

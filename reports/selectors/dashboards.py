@@ -74,16 +74,20 @@ class Period:
 PublishedOverall = Callable[[str, int, int, datetime.date], "rules.Rating | None"]
 
 
-def published_overall_rule() -> PublishedOverall:
+def published_overall_rule(every_framework: Iterable[Framework] | None = None) -> PublishedOverall:
     """The overall rating of a published composite: as published, or banded by the framework version it was
     published under (the latest PDU framework in effect by the start of its period that bands its maximum). One
-    query."""
-    frameworks = [
-        (framework.effective_from, framework_bands(framework))
-        for framework in Framework.objects.filter(unit="pdu")
-        .only("effective_from", "document")
-        .order_by("-effective_from", "-version")
-    ]
+    query, none where the caller has read every framework version already."""
+    if every_framework is None:
+        every_framework = Framework.objects.filter(unit="pdu").only(
+            "unit", "effective_from", "version", "document"
+        )
+    pdu_frameworks = sorted(
+        (framework for framework in every_framework if framework.unit == "pdu"),
+        key=lambda framework: (framework.effective_from, framework.version),
+        reverse=True,
+    )
+    frameworks = [(framework.effective_from, framework_bands(framework)) for framework in pdu_frameworks]
 
     def overall(
         published: str, score: int, max_score: int, period_start: datetime.date
@@ -333,8 +337,7 @@ def _inspections_with_results(
     """Every inspection with its latest snapshot's results and whether the user's team role shows its live results."""
     latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
-        Inspection.objects.select_related("framework")
-        .annotate(
+        Inspection.objects.annotate(
             snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
             snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
             snapshot_id=Subquery(latest.values("pk")[:1]),
@@ -362,11 +365,13 @@ def national_dashboard(
     chosen_period = Period.from_slug(period) if period else None
 
     everything = sees_every_result(user)
-    visible = [
-        inspection
-        for inspection in _inspections_with_results(user)
-        if _is_frozen(inspection) or everything or inspection.is_member
-    ]
+    # Every framework version once (they are few), so that each is parsed once, not once per inspection.
+    frameworks = {framework.pk: framework for framework in Framework.objects.all()}
+    visible = []
+    for found in _inspections_with_results(user):
+        if _is_frozen(found) or everything or found.is_member:
+            found.framework = frameworks[found.framework_id]
+            visible.append(found)
     # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
     periods = sorted(
         {Period.of(i.fieldwork_start) for i in visible} | ({chosen_period} if chosen_period else set()),
@@ -397,7 +402,7 @@ def national_dashboard(
         )
         data.update({pk: inspection_result_data(result) for pk, result in results.items()})
 
-    overall_of = published_overall_rule()
+    overall_of = published_overall_rule(frameworks.values())
     judged_codes: list[str] = []
     rows = []
     for pdu in pdus:
@@ -496,9 +501,10 @@ def _national_counts(
 ) -> Counts:
     """The counts the national figures sum, in one query: frozen with the latest snapshot of each locked inspection
     that has them, live from the cases of every other (open, or locked before counts were frozen)."""
-    frozen, live = [], []
+    frozen: list[int] = []
+    live: list[int] = []
     for inspection in inspections:
-        if _is_frozen(inspection) and inspection.counts_frozen:
+        if _is_frozen(inspection) and inspection.counts_frozen and inspection.snapshot_id is not None:
             frozen.append(inspection.snapshot_id)
         else:
             live.append(inspection.pk)
