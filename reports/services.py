@@ -8,6 +8,7 @@ Every function is one transaction; the caller has already checked the user may d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -57,19 +58,27 @@ def inspection_lock(*, inspection: Inspection, user: User) -> InspectionSnapshot
         framework_version=inspection.framework.version,
         created_by=user,
     )
-    frozen_counts_create(snapshot=snapshot)
+    frozen_counts_create(snapshots=[snapshot])
     return snapshot
 
 
-def frozen_counts_create(*, snapshot: InspectionSnapshot) -> list[FrozenCount]:
-    """Freeze the counts of the snapshot's inspection's counted cases with it (one query, one bulk insert): what
-    the national figures read instead of its cases while it stays locked. The inspection must be locked."""
-    inspection = snapshot.inspection
-    attributes = breakdown_attributes([inspection.framework.definition])
-    rows = frozen_rows(inspection.pk, attributes)
-    for row in rows:
-        row.snapshot = snapshot
-    return FrozenCount.objects.bulk_create(rows)
+def frozen_counts_create(*, snapshots: Iterable[InspectionSnapshot]) -> list[FrozenCount]:
+    """Freeze the counts of the counted cases of each snapshot's inspection with the snapshot: what the national
+    figures read instead of its cases while it stays locked. One query per framework version (each inspection's
+    cases broken down by the attributes its own framework breaks down by) and one bulk insert. The inspections must
+    be locked."""
+    by_framework: dict[int, list[InspectionSnapshot]] = {}
+    for snapshot in snapshots:
+        by_framework.setdefault(snapshot.inspection.framework_id, []).append(snapshot)
+    frozen = []
+    for group in by_framework.values():
+        attributes = breakdown_attributes([group[0].inspection.framework.definition])
+        rows = frozen_rows([snapshot.inspection_id for snapshot in group], attributes)
+        for snapshot in group:
+            for row in rows.get(snapshot.inspection_id, []):
+                row.snapshot = snapshot
+                frozen.append(row)
+    return FrozenCount.objects.bulk_create(frozen)
 
 
 @transaction.atomic

@@ -193,16 +193,17 @@ def read_counts(rows: Iterable[dict[str, Any]] | None, attributes: Sequence[str]
     return counts
 
 
-def frozen_rows(inspection_id: int, attributes: Sequence[str]) -> list[FrozenCount]:
-    """The counts to freeze for one inspection (unsaved), as live_counts computes them (one query)."""
-    query = counts_query(live_counts([inspection_id], attributes))
+def frozen_rows(inspection_ids: Iterable[int], attributes: Sequence[str]) -> dict[int, list[FrozenCount]]:
+    """The counts to freeze for each of these inspections (unsaved, without their snapshot), as live_counts computes
+    them (one query)."""
+    query = counts_query(live_counts(inspection_ids, attributes))
     assert query is not None
-    rows = []
+    rows: dict[int, list[FrozenCount]] = {}
     for row in query:
         frozen_attributes = {}
         if row[MEASURE] == Measure.JUDGEMENTS:
             frozen_attributes = {key: row[attribute_column(i)] for i, key in enumerate(attributes)}
-        rows.append(
+        rows.setdefault(row[INSPECTION], []).append(
             FrozenCount(
                 measure=row[MEASURE],
                 case_kind=row[KIND],

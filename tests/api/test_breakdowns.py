@@ -256,7 +256,7 @@ def test_national_figures_with_locked_and_open_inspections_take_at_most_ten_quer
                 framework_version=1,
                 created_by=national_viewer,
             )
-            services.frozen_counts_create(snapshot=snapshot)
+            services.frozen_counts_create(snapshots=[snapshot])
     with CaptureQueriesContext(connection) as queries:
         assert national.get(f"/api/v1/national/{endpoint}/").status_code == 200
     assert len(queries) <= 10

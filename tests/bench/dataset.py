@@ -379,5 +379,4 @@ def _snapshots(inspections, user) -> None:
         )
         for result in results.values()
     )
-    for snapshot in snapshots:
-        frozen_counts_create(snapshot=snapshot)
+    frozen_counts_create(snapshots=snapshots)

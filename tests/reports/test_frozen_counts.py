@@ -41,7 +41,7 @@ def _lock(inspection, user):
         framework_version=inspection.framework.version,
         created_by=user,
     )
-    services.frozen_counts_create(snapshot=snapshot)
+    services.frozen_counts_create(snapshots=[snapshot])
     return snapshot
 
 
@@ -107,7 +107,7 @@ def test_locking_writes_the_counts_in_one_query_and_one_insert(
     )
     snapshot = InspectionSnapshot.objects.select_related("inspection__framework").get(pk=snapshot.pk)
     with django_assert_num_queries(2):
-        services.frozen_counts_create(snapshot=snapshot)
+        services.frozen_counts_create(snapshots=[snapshot])
 
 
 def test_the_lock_service_freezes_counts_and_relocking_freezes_new_ones_beside_the_old(
