@@ -24,7 +24,7 @@ SERIES = [  # (key, label, colour): GOV.UK palette
     ("sql_national", "SQL lower bound, national", "#505a5f"),
     ("national_page", "national dashboard page", "#1d70b8"),
     ("national_export", "national export (XLSX)", "#00703c"),
-    ("inspection_page", "inspection dashboard page (one open inspection)", "#d4351c"),
+    ("inspection_page", "inspection page (one open inspection)", "#d4351c"),
     ("sql_inspection", "SQL lower bound, one inspection", "#f47738"),
 ]
 
@@ -84,7 +84,7 @@ def table(points: list[dict]) -> str:
 
 def chart(points: list[dict]) -> str:
     """A log-log line chart of each series' time against the number of cases, as SVG."""
-    width, height, left, right, top, bottom = 720, 420, 70, 250, 40, 50
+    width, height, left, right, top, bottom = 780, 420, 70, 290, 40, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = [point["cases"] for point in points]
     ys = [point[key] for point in points for key, _, _ in SERIES]
