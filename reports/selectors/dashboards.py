@@ -226,14 +226,23 @@ def latest_snapshot(inspection: Inspection) -> InspectionSnapshot | None:
 def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
 
-    Case facts and breakdowns come from the cases, which cannot change once the inspection is locked; a snapshot
-    keeps the shape it was locked in (snapshots.results_shape reads it). Queries: judgements (1), the snapshot (1,
-    locked) or the set-up (2, live), case facts (3).
+    Case facts and breakdowns come from the counts frozen with the snapshot once it is locked, from the cases while
+    it is open (or where the snapshot has no counts: locked before they were frozen); a snapshot keeps the shape it
+    was locked in (snapshots.results_shape reads it). Queries: locked, the snapshot and its counts (2); open, the
+    judgements (1), the set-up (2) and the case facts (1).
     """
     definition = inspection.framework.definition
     attributes = breakdown_attributes([definition])
-    breakdown = judgement_breakdown([inspection.pk], attributes)
     snapshot = latest_snapshot(inspection) if inspection.is_locked else None
+    frozen = (
+        read_counts(frozen_counts([snapshot.pk], attributes), attributes) if snapshot is not None else None
+    )
+    if frozen is not None and frozen.cases:
+        breakdown = frozen.judgements
+        facts = case_facts_of(frozen, [definition])
+    else:
+        breakdown = judgement_breakdown([inspection.pk], attributes)
+        facts = case_facts([inspection.pk], [definition])
     if snapshot is not None:
         results = results_shape(snapshot.data)
     else:
@@ -241,7 +250,6 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
         results = inspection_result_data(live[inspection.pk])
     bands = framework_bands(inspection.framework)
     key_questions, breakdowns = key_question_rates(breakdown, [definition], attributes)
-    facts = case_facts([inspection.pk], [definition])
     key_questions, breakdowns, facts = _of_kinds_shown([results], key_questions, breakdowns, facts)
     return InspectionDashboard(
         inspection=inspection,

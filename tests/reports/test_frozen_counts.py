@@ -156,6 +156,34 @@ def test_the_national_figures_read_a_locked_inspections_frozen_counts_and_count_
     assert rate.by_attribute["rosh_level"]["high"].sufficient == 1
 
 
+def test_a_locked_inspections_dashboard_reads_its_frozen_counts_in_one_query(
+    inspection, framework, lead, django_assert_num_queries
+):
+    _case(inspection, framework, {"2.2.1": Answer.YES}, rosh_level="high")
+    CaseNeedFactory(case=_case(inspection, framework, {"2.2.1": Answer.NO}))
+    _lock(inspection, lead)
+    before = dashboards.inspection_dashboard(dashboards.dashboard_inspection(lead, inspection.pk))
+    Judgement.objects.update(answer=Answer.YES)  # behind the services' back: the counts were frozen at lock
+    CaseNeed.objects.update(linked_to_offending=False, sufficiently_addressed=None)
+
+    shown = dashboards.dashboard_inspection(lead, inspection.pk)
+    with django_assert_num_queries(2):  # the snapshot and its counts
+        after = dashboards.inspection_dashboard(shown)
+
+    assert _figures_of(after) == _figures_of(before)
+    rate = next(kq for kq in after.key_questions if kq.code == "2.2.1").rates
+    assert (rate.overall.sufficient, rate.overall.total) == (1, 2)
+    assert rate.by_attribute["rosh_level"]["high"].sufficient == 1
+
+
+def _figures_of(dashboard):
+    return (
+        [dataclasses.asdict(kq) for kq in dashboard.key_questions],
+        [dataclasses.asdict(part) for part in dashboard.breakdowns],
+        dataclasses.asdict(dashboard.case_facts),
+    )
+
+
 def test_a_snapshot_locked_before_counts_were_frozen_is_counted_live(framework, national_viewer):
     inspection = InspectionFactory(framework=framework)
     _case(inspection, framework, {"2.2.1": Answer.YES})
@@ -330,7 +358,14 @@ def test_every_national_figure_from_frozen_counts_equals_the_live_count_of_the_s
         assert frozen.breakdowns == [part for part in breakdowns if part.case_kind in shown]
         assert _case_facts_by_hand(ids, framework.definition, shown) == _case_facts_shown(frozen.case_facts)
 
-        # And the whole dashboard, with the frozen counts removed so that every inspection is counted live.
+        # And the whole dashboard, and each locked inspection's, with the frozen counts removed so that every
+        # inspection is counted live.
+        locked_pages = {
+            i.pk: _figures_of(dashboards.inspection_dashboard(i)) for i in inspections if i.is_locked
+        }
         FrozenCount.objects.all().delete()
         assert _figures(dashboards.national_dashboard(national_viewer)) == _figures(frozen)
+        for inspection in inspections:
+            if inspection.is_locked:
+                assert _figures_of(dashboards.inspection_dashboard(inspection)) == locked_pages[inspection.pk]
         transaction.set_rollback(True)
