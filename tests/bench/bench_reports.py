@@ -152,7 +152,7 @@ def _pandas(inspection_ids: list[int], attributes: list[str]) -> None:
 # buy: no JIT compilation (it costs seconds here, more than it saves), 64 MB to sort and hash in (the default 4 MB
 # sends the open inspections' grouping to disk) and random_page_cost 1.1 for SSD storage (the default 4 is for
 # spinning disks and makes PostgreSQL scan whole tables for the open inspections' rows).
-TUNED_VARIANT = "national dashboard page, server tuned (jit off, work_mem 64 MB, random_page_cost 1.1)"
+TUNED_VARIANT = "national dashboard page, server tuned (below)"
 TUNED_SETTINGS = ("SET jit = off", "SET work_mem = '64MB'", "SET random_page_cost = 1.1")
 
 

@@ -31,6 +31,9 @@ SERIES = [  # (key, label, colour): GOV.UK palette
 
 
 def sizes() -> list[int]:
+    """10,000 and 100,000 cases, and a million with BENCH_SCALE_1M=1; BENCH_SCALE_SIZES="2000,5000" for others."""
+    if os.environ.get("BENCH_SCALE_SIZES"):
+        return [int(size) for size in os.environ["BENCH_SCALE_SIZES"].split(",")]
     chosen = [10_000, 100_000]
     if os.environ.get("BENCH_SCALE_1M"):
         chosen.append(1_000_000)
