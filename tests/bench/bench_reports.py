@@ -291,6 +291,9 @@ def run() -> None:
         for name, seconds in group.items():
             print(f"{name:48} {seconds * 1000:10.1f} {seconds / lower:7.2f} {queries.get(name, ''):>8}")
 
+    print(
+        f"\n{TUNED_VARIANT.split(' (')[0]}: {'; '.join(TUNED_SETTINGS)} (for that request only; not a target)"
+    )
     national_lower = national["SQL lower bound, national (3 statements)"]
     inspection_floor = (
         inspection["SQL lower bound, one inspection (3 statements)"]
