@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
+from cases.services import workflow
 from inspections.models import Inspection, KeyQuestion
 from pdus.loading import published_ratings_load
 from reports import services
@@ -23,6 +24,7 @@ from tests.factories import (
     InspectedCaseFactory,
     InspectionFactory,
     JudgementFactory,
+    OrganisationalRatingFactory,
     PDUFactory,
     UserFactory,
 )
@@ -58,14 +60,18 @@ def _case(inspection, framework, answers, status=SUBMITTED, **attributes):
     return case
 
 
-def _figures(dashboard):
-    """Everything the national dashboard shows that is summed from counts."""
+def _figures_of(dashboard):
+    """Every figure a dashboard sums from counts: key question rates, breakdowns, case facts and needs."""
     return (
         [dataclasses.asdict(kq) for kq in dashboard.key_questions],
         [dataclasses.asdict(part) for part in dashboard.breakdowns],
         dataclasses.asdict(dashboard.case_facts),
-        [dataclasses.asdict(row) for row in dashboard.rows],
     )
+
+
+def _figures(dashboard):
+    """Everything the national dashboard shows: its figures and its PDU rows."""
+    return (*_figures_of(dashboard), [dataclasses.asdict(row) for row in dashboard.rows])
 
 
 def test_locking_freezes_the_counts_of_the_counted_cases_with_the_snapshot(inspection, framework, lead):
@@ -113,9 +119,6 @@ def test_locking_writes_the_counts_in_one_query_and_one_insert(
 def test_the_lock_service_freezes_counts_and_relocking_freezes_new_ones_beside_the_old(
     inspection, framework, lead, quality_assurer, submit_case, case
 ):
-    from cases.services import workflow
-    from tests.factories import OrganisationalRatingFactory
-
     workflow.case_approve(case=submit_case(case), user=quality_assurer)
     for code in ("1.1", "1.2", "1.3", "1.4"):
         OrganisationalRatingFactory(
@@ -174,14 +177,6 @@ def test_a_locked_inspections_dashboard_reads_its_frozen_counts_in_one_query(
     rate = next(kq for kq in after.key_questions if kq.code == "2.2.1").rates
     assert (rate.overall.sufficient, rate.overall.total) == (1, 2)
     assert rate.by_attribute["rosh_level"]["high"].sufficient == 1
-
-
-def _figures_of(dashboard):
-    return (
-        [dataclasses.asdict(kq) for kq in dashboard.key_questions],
-        [dataclasses.asdict(part) for part in dashboard.breakdowns],
-        dataclasses.asdict(dashboard.case_facts),
-    )
 
 
 def test_a_snapshot_locked_before_counts_were_frozen_is_counted_live(framework, national_viewer):
