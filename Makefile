@@ -69,7 +69,8 @@ format: install-dev
 load: install-dev
 	LOAD_DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/load} $(BIN)/python -m tests.load
 
-## bench: performance benchmarks on PostgreSQL (DATABASE_URL defaults to the local server's "bench" database)
+## bench: performance benchmarks on PostgreSQL (DATABASE_URL defaults to the local server's "bench" database); each
+## ratio against its target with PASS or FAIL, and the scaling curve (BENCH_SCALE_1M=1 adds the million cases)
 bench: install-dev
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench} $(BIN)/python -m tests.bench
 

@@ -1,12 +1,14 @@
-"""Locking and unlocking an inspection: locking freezes its computed results in a snapshot that never changes,
-unlocking reopens it with a recorded reason and keeps every earlier snapshot. Why an inspection cannot be locked
-yet is reports.selectors.overview.lock_problems.
+"""Locking and unlocking an inspection: locking freezes its computed results in a snapshot that never changes, with
+the counts of its cases the national figures read (FrozenCount); unlocking reopens it with a recorded reason and
+keeps every earlier snapshot and its counts. Why an inspection cannot be locked yet is
+reports.selectors.overview.lock_problems.
 
 Every function is one transaction; the caller has already checked the user may do it (inspections.permissions).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -15,9 +17,10 @@ from django.db import transaction
 from inspections.models import Inspection
 from inspections.services import InspectionError, ensure_not_locked
 
-from .models import InspectionSnapshot, InspectionUnlock
+from .models import FrozenCount, InspectionSnapshot, InspectionUnlock
+from .selectors.counts import frozen_rows
 from .selectors.overview import lock_problems
-from .selectors.results import inspection_result_data, inspection_results
+from .selectors.results import breakdown_attributes, inspection_result_data, inspection_results
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,12 +52,33 @@ def inspection_lock(*, inspection: Inspection, user: User) -> InspectionSnapshot
     inspection._history_user = user
     inspection.save(update_fields=["status", "updated_at"])
     result = inspection_results([inspection])[inspection.pk]
-    return InspectionSnapshot.objects.create(
+    snapshot = InspectionSnapshot.objects.create(
         inspection=inspection,
         data=inspection_result_data(result),
         framework_version=inspection.framework.version,
         created_by=user,
     )
+    frozen_counts_create(snapshots=[snapshot])
+    return snapshot
+
+
+def frozen_counts_create(*, snapshots: Iterable[InspectionSnapshot]) -> list[FrozenCount]:
+    """Freeze the counts of the counted cases of each snapshot's inspection with the snapshot: what the national
+    figures read instead of its cases while it stays locked. One query per framework version (each inspection's
+    cases broken down by the attributes its own framework breaks down by) and one bulk insert. The inspections must
+    be locked."""
+    by_framework: dict[int, list[InspectionSnapshot]] = {}
+    for snapshot in snapshots:
+        by_framework.setdefault(snapshot.inspection.framework_id, []).append(snapshot)
+    frozen = []
+    for group in by_framework.values():
+        attributes = breakdown_attributes([group[0].inspection.framework.definition])
+        rows = frozen_rows([snapshot.inspection_id for snapshot in group], attributes)
+        for snapshot in group:
+            for row in rows.get(snapshot.inspection_id, []):
+                row.snapshot = snapshot
+                frozen.append(row)
+    return FrozenCount.objects.bulk_create(frozen)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ import datetime
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -507,24 +508,31 @@ def table_csv(table: Table, about: About) -> str:
 
 
 def tables_xlsx(tables: Iterable[Table], about: About) -> bytes:
-    """A workbook with an "about" sheet (what the download is of), then one sheet per table; numbers stay numbers."""
+    """A workbook with an "about" sheet (what the download is of), then one sheet per table; numbers stay numbers.
+    Written in openpyxl's write-only mode, which streams each row to the file instead of keeping a cell object per
+    value."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "about"
-    sheet.append(["About this download"])
-    sheet["A1"].font = Font(bold=True)
+    bold = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="about")
+    title = WriteOnlyCell(sheet, value="About this download")
+    title.font = bold
+    sheet.append([title])
     for name, value in about:
         sheet.append([name, csv_safe(value)])
     for table in tables:
         sheet = workbook.create_sheet(title=table.slug[:31])
-        sheet.append([table.title])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(table.export_columns())
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+
+        def heading(value: Any, sheet: Any = sheet) -> WriteOnlyCell:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            return cell
+
+        sheet.append([heading(table.title)])
+        sheet.append([heading(column) for column in table.export_columns()])
         for row in table.export_rows():
             # openpyxl writes str as text and int/float as numbers; text formulas are neutralised as in CSV.
             sheet.append([csv_safe(value) if isinstance(value, str) else value for value in row])

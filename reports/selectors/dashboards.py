@@ -18,9 +18,10 @@ from inspections.permissions import dashboard_membership, inspections_with_visib
 from pdus.models import PDU, PublishedRating, Region
 
 from .. import rating as rules
-from ..models import InspectionSnapshot
+from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
-from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, key_question_rates
+from .counts import Counts, counts_query, frozen_counts, live_counts, read_counts
+from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, case_facts_of, key_question_rates
 from .results import (
     InspectionResult,
     breakdown_attributes,
@@ -73,16 +74,20 @@ class Period:
 PublishedOverall = Callable[[str, int, int, datetime.date], "rules.Rating | None"]
 
 
-def published_overall_rule() -> PublishedOverall:
+def published_overall_rule(every_framework: Iterable[Framework] | None = None) -> PublishedOverall:
     """The overall rating of a published composite: as published, or banded by the framework version it was
     published under (the latest PDU framework in effect by the start of its period that bands its maximum). One
-    query."""
-    frameworks = [
-        (framework.effective_from, framework_bands(framework))
-        for framework in Framework.objects.filter(unit="pdu")
-        .only("effective_from", "document")
-        .order_by("-effective_from", "-version")
-    ]
+    query, none where the caller has read every framework version already."""
+    if every_framework is None:
+        every_framework = Framework.objects.filter(unit="pdu").only(
+            "unit", "effective_from", "version", "document"
+        )
+    pdu_frameworks = sorted(
+        (framework for framework in every_framework if framework.unit == "pdu"),
+        key=lambda framework: (framework.effective_from, framework.version),
+        reverse=True,
+    )
+    frameworks = [(framework.effective_from, framework_bands(framework)) for framework in pdu_frameworks]
 
     def overall(
         published: str, score: int, max_score: int, period_start: datetime.date
@@ -221,14 +226,23 @@ def latest_snapshot(inspection: Inspection) -> InspectionSnapshot | None:
 def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     """Everything the inspection dashboard shows; a locked inspection shows its latest snapshot's results.
 
-    Case facts and breakdowns come from the cases, which cannot change once the inspection is locked; a snapshot
-    keeps the shape it was locked in (snapshots.results_shape reads it). Queries: judgements (1), the snapshot (1,
-    locked) or the set-up (2, live), case facts (3).
+    Case facts and breakdowns come from the counts frozen with the snapshot once it is locked, from the cases while
+    it is open (or where the snapshot has no counts: locked before they were frozen); a snapshot keeps the shape it
+    was locked in (snapshots.results_shape reads it). Queries: locked, the snapshot and its counts (2); open, the
+    judgements (1), the set-up (2) and the case facts (1).
     """
     definition = inspection.framework.definition
     attributes = breakdown_attributes([definition])
-    breakdown = judgement_breakdown([inspection.pk], attributes)
     snapshot = latest_snapshot(inspection) if inspection.is_locked else None
+    frozen = (
+        read_counts(frozen_counts([snapshot.pk], attributes), attributes) if snapshot is not None else None
+    )
+    if frozen is not None and frozen.cases:
+        breakdown = frozen.judgements
+        facts = case_facts_of(frozen, [definition])
+    else:
+        breakdown = judgement_breakdown([inspection.pk], attributes)
+        facts = case_facts([inspection.pk], [definition])
     if snapshot is not None:
         results = results_shape(snapshot.data)
     else:
@@ -236,7 +250,6 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
         results = inspection_result_data(live[inspection.pk])
     bands = framework_bands(inspection.framework)
     key_questions, breakdowns = key_question_rates(breakdown, [definition], attributes)
-    facts = case_facts([inspection.pk], [definition])
     key_questions, breakdowns, facts = _of_kinds_shown([results], key_questions, breakdowns, facts)
     return InspectionDashboard(
         inspection=inspection,
@@ -324,6 +337,8 @@ def sort_pdu_results(rows: list[PDUResult], sort: str) -> list[PDUResult]:
 class LatestResults(TypedDict):
     snapshot_data: Any  # the latest snapshot's data (JSON), None where there is none
     snapshot_taken_at: datetime.datetime | None
+    snapshot_id: int | None
+    counts_frozen: bool  # the latest snapshot has its counts (snapshots taken before FrozenCount have none)
     is_member: bool  # the user's team role shows the inspection's live results
 
 
@@ -333,10 +348,11 @@ def _inspections_with_results(
     """Every inspection with its latest snapshot's results and whether the user's team role shows its live results."""
     latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
-        Inspection.objects.select_related("framework")
-        .annotate(
+        Inspection.objects.annotate(
             snapshot_data=Subquery(latest.values("data")[:1], output_field=JSONField()),
             snapshot_taken_at=Subquery(latest.values("created_at")[:1]),
+            snapshot_id=Subquery(latest.values("pk")[:1]),
+            counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))),
             is_member=Exists(dashboard_membership(user)) if user.is_authenticated else Value(False),
         )
         .filter(pdu__isnull=False)
@@ -366,11 +382,13 @@ def national_dashboard(
     chosen_period = Period.from_slug(period) if period else None
 
     everything = sees_every_result(user)
-    visible = [
-        inspection
-        for inspection in _inspections_with_results(user)
-        if _is_frozen(inspection) or (include_provisional and (everything or inspection.is_member))
-    ]
+    # Every framework version once (they are few), so that each is parsed once, not once per inspection.
+    frameworks = {framework.pk: framework for framework in Framework.objects.all()}
+    visible = []
+    for found in _inspections_with_results(user):
+        if _is_frozen(found) or (include_provisional and (everything or found.is_member)):
+            found.framework = frameworks[found.framework_id]
+            visible.append(found)
     # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
     periods = sorted(
         {Period.of(i.fieldwork_start) for i in visible} | ({chosen_period} if chosen_period else set()),
@@ -387,10 +405,9 @@ def national_dashboard(
             continue
         chosen.setdefault(pdu.pk, candidate)
 
-    ids = [inspection.pk for inspection in chosen.values()]
     definitions = _definitions(chosen.values())
     attributes = breakdown_attributes(definitions)
-    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    counts = _national_counts(chosen.values(), attributes)
     data: dict[int, dict[str, Any]] = {
         i.pk: results_shape(i.snapshot_data) for i in chosen.values() if _is_frozen(i)
     }
@@ -398,11 +415,11 @@ def national_dashboard(
     if live:
         live_ids = {i.pk for i in live}
         results = inspection_results(
-            live, breakdown=[r for r in breakdown if r["case__inspection_id"] in live_ids]
+            live, breakdown=[r for r in counts.judgements if r["case__inspection_id"] in live_ids]
         )
         data.update({pk: inspection_result_data(result) for pk, result in results.items()})
 
-    overall_of = published_overall_rule()
+    overall_of = published_overall_rule(frameworks.values())
     judged_codes: list[str] = []
     case_codes: list[str] = []
     rows = []
@@ -455,8 +472,8 @@ def national_dashboard(
     for row in rows:
         if row.overall_rating:
             distribution[row.overall_rating] += 1
-    key_questions, breakdowns = key_question_rates(breakdown, definitions, attributes)
-    facts = case_facts(ids, definitions)
+    key_questions, breakdowns = key_question_rates(counts.judgements, definitions, attributes)
+    facts = case_facts_of(counts, definitions)
     key_questions, breakdowns, facts = _of_kinds_shown(data.values(), key_questions, breakdowns, facts)
     bands: list[rules.FrameworkBands] = []
     for inspection in chosen.values():
@@ -507,6 +524,24 @@ def _definitions(inspections: Iterable[Inspection]) -> list[Definition]:
     frameworks = {inspection.framework_id: inspection.framework for inspection in inspections}
     ordered = sorted(frameworks.values(), key=lambda f: (f.effective_from, f.version), reverse=True)
     return [framework.definition for framework in ordered]
+
+
+def _national_counts(
+    inspections: Iterable[WithAnnotations[Inspection, LatestResults]], attributes: list[str]
+) -> Counts:
+    """The counts the national figures sum, in one query: frozen with the latest snapshot of each locked inspection
+    that has them, live from the cases of every other (open, or locked before counts were frozen)."""
+    frozen: list[int] = []
+    live: list[int] = []
+    for inspection in inspections:
+        if _is_frozen(inspection) and inspection.counts_frozen and inspection.snapshot_id is not None:
+            frozen.append(inspection.snapshot_id)
+        else:
+            live.append(inspection.pk)
+    parts = live_counts(live, attributes) if live else []
+    if frozen:
+        parts.append(frozen_counts(frozen, attributes))
+    return read_counts(counts_query(parts), attributes)
 
 
 def _is_frozen(inspection: WithAnnotations[Inspection, LatestResults]) -> bool:

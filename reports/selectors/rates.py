@@ -9,12 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
-
-from cases.models import CaseFact, CaseNeed, InspectedCase
 from inspections import statistics
 from inspections.definitions import Attribute, CaseKind, Definition, Standard
 
+from .counts import FACT_MEASURES, Counts, counts_query, live_counts, read_counts
 from .results import attribute_column
 
 
@@ -184,31 +182,15 @@ def case_facts(
     inspection_ids: Iterable[int], definitions: Iterable[Definition], where: tuple[str, str] | None = None
 ) -> CaseFacts:
     """Case facts and needs of the counted cases of these inspections by case kind, pooled over cases, as the
-    frameworks define them (three queries: cases by kind, fact answers, needs); only the cases whose attribute has
-    the value where `where` (attribute key, value) is given."""
-    ids = list(inspection_ids)
-    counted = InspectedCase.objects.counted().filter(inspection_id__in=ids)
-    if where is not None:
-        counted = counted.filter(**{f"attributes__{where[0]}": where[1]})
-    cases = dict(counted.values_list("kind").annotate(n=Count("pk")).order_by())
-    answers: dict[tuple[str, str, str], int] = {
-        (kind, key, value): n
-        for kind, key, value, n in CaseFact.objects.filter(case__in=counted)
-        .values_list("case__kind", "key", "value")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    needs = {
-        (row["case__kind"], row["need"]): row
-        for row in CaseNeed.objects.filter(case__in=counted)
-        .values("case__kind", "need")
-        .annotate(
-            linked=Count("pk", filter=Q(linked_to_offending=True)),
-            met=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed=True)),
-            answered=Count("pk", filter=Q(linked_to_offending=True, sufficiently_addressed__isnull=False)),
-        )
-        .order_by()
-    }
+    frameworks define them (one query: cases by kind, fact answers and needs, counts.live_counts); only the cases
+    whose attribute has the value where `where` (attribute key, value) is given."""
+    query = counts_query(live_counts(inspection_ids, [], FACT_MEASURES, where=where))
+    return case_facts_of(read_counts(query, []), definitions)
+
+
+def case_facts_of(counts: Counts, definitions: Iterable[Definition]) -> CaseFacts:
+    """Case facts and needs by case kind from counts (live, frozen, or both), as the frameworks define them."""
+    cases, answers, needs = counts.cases, counts.facts, counts.needs
     no_need = {"linked": 0, "met": 0, "answered": 0}
     kinds = []
     for kind in case_kinds(definitions):

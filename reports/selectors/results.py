@@ -21,6 +21,10 @@ from .. import rating as rules
 from ..disclosure import SuppressedRate
 from ..snapshots import RESULTS_SHAPE
 
+# The answers that make a judgement sufficient, and those a rate counts (not applicable and unanswered left out).
+SUFFICIENT = (Answer.YES,)
+ANSWERED = (Answer.YES, Answer.NO)
+
 
 def framework_bands(framework: Framework) -> rules.FrameworkBands:
     """The bands of one framework version, as the rating rules take them."""
@@ -93,8 +97,8 @@ def judgement_breakdown(
         .annotate(**columns)
         .values("case__inspection_id", "key_question__code", *columns)
         .annotate(
-            sufficient=Count("pk", filter=Q(answer=Answer.YES)),
-            total=Count("pk", filter=Q(answer__in=[Answer.YES, Answer.NO])),
+            sufficient=Count("pk", filter=Q(answer__in=SUFFICIENT)),
+            total=Count("pk", filter=Q(answer__in=ANSWERED)),
         )
         .order_by()
     )
@@ -162,8 +166,8 @@ def pooled_counts(inspections: Iterable[Inspection]) -> dict[tuple[int, str, str
             "case__inspection__pdu__region_id", "case__inspection__framework__slug", "key_question__code"
         )
         .annotate(
-            sufficient=Count("pk", filter=Q(answer=Answer.YES)),
-            total=Count("pk", filter=Q(answer__in=[Answer.YES, Answer.NO])),
+            sufficient=Count("pk", filter=Q(answer__in=SUFFICIENT)),
+            total=Count("pk", filter=Q(answer__in=ANSWERED)),
         )
         .order_by()
     )

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cases.models import InspectedCase
-from inspections.models import Role
-from reports.selectors import rates
+from inspections.models import Inspection, Role
+from reports import services
+from reports.models import InspectionSnapshot
+from reports.selectors import rates, results
 from tests.factories import (
     CaseFactFactory,
     CaseNeedFactory,
@@ -237,3 +239,27 @@ def test_national_figures_take_the_same_queries_however_many_inspections(framewo
         for _ in range(4):
             add_case(inspection)
     assert measure() == few
+
+
+@pytest.mark.parametrize("endpoint", ["pdus", "distribution", "key-questions", "case-facts"])
+def test_national_figures_with_locked_and_open_inspections_take_at_most_ten_queries(
+    framework, national, national_viewer, endpoint
+):
+    for number in range(6):
+        inspection = InspectionFactory(framework=framework)
+        add_case(inspection, answer="yes")
+        add_case(inspection, answer="no")
+        if number % 3:  # locked as the lock service leaves it: a snapshot with its frozen counts
+            Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+            inspection.refresh_from_db()
+            result = results.inspection_results([inspection])[inspection.pk]
+            snapshot = InspectionSnapshot.objects.create(
+                inspection=inspection,
+                data=results.inspection_result_data(result),
+                framework_version=1,
+                created_by=national_viewer,
+            )
+            services.frozen_counts_create(snapshots=[snapshot])
+    with CaptureQueriesContext(connection) as queries:
+        assert national.get(f"/api/v1/national/{endpoint}/").status_code == 200
+    assert len(queries) <= 10

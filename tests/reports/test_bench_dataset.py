@@ -2,16 +2,18 @@
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from cases.models import CaseFact, CaseNeed, InspectedCase, Judgement
 from inspections.models import Inspection, KeyQuestion
-from reports.models import InspectionSnapshot
+from reports.models import FrozenCount, InspectionSnapshot
+from tests.bench import dataset
 from tests.bench.dataset import build_dataset, dataset_present, ensure_dataset
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the bench dataset is written with COPY")
-def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_db):
+def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_db, monkeypatch):
+    monkeypatch.setattr(dataset, "CHUNK", 250)  # copied in three chunks, numbered on from one to the next
     built = build_dataset(cases=720, pdus=36)
     assert (built.inspections, built.cases) == (36, 720)
     assert InspectedCase.objects.count() == 720
@@ -35,7 +37,11 @@ def test_the_bench_dataset_builds_cases_judgements_and_snapshots(transactional_d
     assert KeyQuestion.objects.filter(judgements__isnull=False).distinct().count() == len(
         definition.key_questions()
     )
-    assert InspectionSnapshot.objects.count() == Inspection.objects.filter(status="locked").count() == 12
+    assert InspectionSnapshot.objects.count() == Inspection.objects.filter(status="locked").count() == 32
+    # The locked ones with their counts frozen, as locking leaves them.
+    assert FrozenCount.objects.filter(measure="cases").aggregate(n=Sum("count"))["n"] == (
+        InspectedCase.objects.counted().filter(inspection__status="locked").count()
+    )
     assert dataset_present(720)
     assert ensure_dataset(720) is None  # reused, not rebuilt
     # The sequences follow the copied ids, so the app can go on creating rows.

@@ -149,11 +149,11 @@ def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
         _lock(inspection)
     client.force_login(lead)
     # Session, user, the inspection (3); judgements by key question and breakdown attribute (1); the set-up (2, live)
-    # or the snapshot (1, locked); cases, fact answers and needs by case kind (3); cases by status (1); the regional
+    # or the snapshot (1, locked); cases, fact answers and needs by case kind (1); cases by status (1); the regional
     # and national rates (1); the user's roles (1) and, for the lead, the rates by assistant inspector (1); moderation
     # agreement (2); whether the user may open the inspection, for the link back to it (1); the user's roles for the
     # small-numbers rule (1); staffing evidence and its vacancies (2) and the lead's roles for its change link (1).
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
@@ -170,8 +170,10 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
     for _ in range(inspections):
         MembershipFactory(inspection=_inspection_with_cases(framework, 2), user=lead, role=Role.LEAD)
     client.force_login(lead)
-    # 12, the lead's roles for the small-numbers rule (1), the survey (3 at most) and staffing by region (2).
-    with django_assert_max_num_queries(18):
+    # Session, user, PDUs, inspections, published frameworks, the counts (1), the open inspections' set-up (2), and
+    # the viewer's permission (1); the lead's roles for the small-numbers rule (1), the survey (3 at most) and
+    # staffing by region (2).
+    with django_assert_max_num_queries(15):
         response = client.get(
             reverse("national_dashboard"), {"sort": "composite", "inspections": "include-provisional"}
         )
@@ -325,6 +327,7 @@ def test_the_xlsx_export_has_one_sheet_per_table_with_numeric_cells(client, insp
     assert first["Sufficiency: n"].data_type == "n"
     assert first["Sufficiency: rate %"].value == pytest.approx(66.67)
     assert workbook["judgements"]["D3"].value == '\'=HYPERLINK("x")'
+    assert [sheet["A1"].font.bold, sheet["A2"].font.bold, sheet["A3"].font.bold] == [True, True, False]
 
 
 def test_the_national_xlsx_export_has_every_national_table(client, framework, national_viewer):
