@@ -40,6 +40,7 @@ class Statement:
     rows: list[list[Cell]] = field(default_factory=list)
     comparison: dict[str, str] = field(default_factory=dict)  # the comparison page's query, where it has one
     n_of: str = "cases"  # what n counts
+    basis: str = "a count, not a rate from a sample, so no interval"  # why a statement has no headline rate
 
 
 def percent(value: float | None) -> str:

@@ -3,18 +3,24 @@
 from django.core.management.base import BaseCommand
 
 from cases.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
-from reports.evidence.demo import evidence_demo_create
+from reports.evidence.demo import evidence_demo_create, staffing_demo_record
 from reports.services import inspection_lock
+
+
+def _lock_with_staffing(*, inspection, user):
+    """A finished demo inspection's staffing is recorded before it is locked, as a lead would have."""
+    staffing_demo_record(inspection)
+    return inspection_lock(inspection=inspection, user=user)
 
 
 class Command(BaseCommand):
     help = (
         "Load regions, PDUs, published ratings, the frameworks, demo users, three open demo inspections and six "
-        "locked ones, the survey of people on probation and the open demo inspections' staffing."
+        "locked ones, the survey of people on probation and the demo inspections' staffing."
     )
 
     def handle(self, *args, **options):
-        created, pdu_count = seed_demo(lock=inspection_lock)
+        created, pdu_count = seed_demo(lock=_lock_with_staffing)
         self.stdout.write(
             f"Loaded {pdu_count} PDUs with their published composites and the shipped frameworks."
         )
