@@ -163,7 +163,7 @@ def _scope_statements(
                 [
                     i.pdu,
                     i.region,
-                    f"{i.fieldwork_start:%d %B %Y}",
+                    f"{i.fieldwork_start.day} {i.fieldwork_start:%B %Y}",
                     sample_sizes.get(i.pk, 0),
                     _composite(results.get(i.pk)),
                     overall[i.pk],
@@ -176,11 +176,12 @@ def _scope_statements(
     if counts:
         rated = sum(counts.values())
         parts = [f"{counts[r]} {r.label}" for r in rules.Rating if counts[r]]
+        ratings = listed(parts) if len(parts) > 1 else f"all {parts[0]}" if rated > 1 else parts[0]
         statements.append(
             Statement(
                 "ratings",
                 "The inspections",
-                f"Of the {count_of(rated, 'PDU', 'PDUs')} rated, {listed(parts)}.",
+                f"Of the {count_of(rated, 'PDU', 'PDUs')} rated, {ratings}.",
                 rated,
                 None,
                 ["Overall rating", "PDUs"],
@@ -291,7 +292,8 @@ def _change(
     text = (
         f"Comparing “{first.label}” with “{second.label}”, over every locked inspection of each: of the "
         f"{len(both)} key questions answered in both, "
-        f"{len(lower)} {'was' if len(lower) == 1 else 'were'} sufficient less often and {len(higher)} more often"
+        f"{len(lower) or 'none'} {'was' if len(lower) == 1 else 'were'} sufficient less often and "
+        f"{len(higher) or 'none'} more often"
     )
     text += (
         f"; the 95% interval of the difference excludes zero for {listed(clear)}."

@@ -60,9 +60,12 @@ def listed(parts: list[str]) -> str:
 
 
 def lower_first(text: str) -> str:
-    """A label inside a sentence: "Case type" becomes "case type", but "RoSH level" keeps its capitals."""
-    first = text.split(" ", 1)[0]
-    return text[:1].lower() + text[1:] if first[1:].islower() else text
+    """A label inside a sentence: "Case type" becomes "case type", but "RoSH level" and "Crown Court" (a name)
+    keep their capitals."""
+    first, *rest = text.split(" ")
+    if not first[1:].islower() or any(word[:1].isupper() for word in rest):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _kq_name(kq: KeyQuestionRate) -> str:
@@ -184,11 +187,16 @@ def _pdus_above_half(
     if len(worst) == 1:
         kq, above, rated = counts[0]
         named = f"the worst key question, {_kq_name(kq)} ({percent(head.rate)} sufficient, {interval(head)})"
-        how_many = "none" if not above else f"only {above}" if 2 * above < rated else str(above)
-        text = (
-            f"In {how_many} of the {count_of(rated, 'PDU', 'PDUs')} were more than half the "
-            f"{lower_first(plural)} sufficient on {named}."
-        )
+        if rated == 1:
+            text = (
+                f"In the one PDU, {'more' if above else 'no more'} than half the {lower_first(plural)} were "
+                f"sufficient on {named}."
+            )
+        elif above == rated:
+            text = f"In each of the {rated} PDUs, more than half the {lower_first(plural)} were sufficient on {named}."
+        else:
+            how_many = "none" if not above else f"only {above}" if 2 * above < rated else str(above)
+            text = f"In {how_many} of the {rated} PDUs were more than half the {lower_first(plural)} sufficient on {named}."
     else:
         names = listed([_kq_name(kq) for kq in worst])
         each = listed([f"{above} of {rated} PDUs on {kq.code}" for kq, above, rated in counts])
@@ -286,15 +294,18 @@ def subgroup_statements(
                 ]
                 rated_present = [(kq, rate) for kq, rate in rated if rate is not None and rate.total]
                 text = (
-                    f"{n:,} of the {total.cases:,} {lower_first(kind.plural)} were of "
-                    f"{lower_first(attribute.label)} {lower_first(option.label)}"
+                    f"{n:,} of the {total.cases:,} {lower_first(kind.plural)} had {lower_first(attribute.label)} "
+                    f"“{option.label}”"
                 )
                 head = None
                 if rated_present:
                     kq, head = max(rated_present, key=lambda item: item[1].rate or 0.0)
+                    figures = f"{head.sufficient:,} of {head.total:,}, {interval(head)}"
                     text += (
-                        f"; on their own, no element was sufficient in more than {percent(head.rate)} of them "
-                        f"(the highest, {_kq_name(kq)}: {head.sufficient:,} of {head.total:,}, {interval(head)})"
+                        f"; on their own, every one was sufficient on {_kq_name(kq)} ({figures})"
+                        if head.sufficient == head.total
+                        else f"; on their own, no element was sufficient in more than {percent(head.rate)} of them "
+                        f"(the highest, {_kq_name(kq)}: {figures})"
                     )
                 statements.append(
                     Statement(

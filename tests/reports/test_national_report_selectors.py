@@ -11,6 +11,7 @@ from reports import rating as rules
 from reports.models import InspectionSnapshot
 from reports.selectors import national_report as selectors
 from reports.selectors.results import inspection_result_data, inspection_results
+from reports.selectors.statements import lower_first
 from tests.factories import (
     CaseFactFactory,
     CaseNeedFactory,
@@ -151,7 +152,7 @@ def test_a_criterion_shared_by_standards_is_reported_at_its_worst_with_the_group
 def test_a_group_of_cases_on_its_own(three_pdus):
     statement = _statement(selectors.national_report(period="2026-27"), "supervision-case-type-licence")
     assert statement.n == 1
-    assert statement.text.startswith("1 of the 8 supervision cases were of case type licence; on their own")
+    assert statement.text.startswith("1 of the 8 supervision cases had case type “Licence”; on their own")
 
 
 def test_tied_worst_key_questions_are_each_named_with_their_pdus(framework):
@@ -186,7 +187,7 @@ def test_a_period_with_one_pdu(framework):
     )
     assert _statement(report, "cases").text == "2 cases were inspected, in one sample of 2."
     assert _statement(report, "supervision-worst-pdus").text.startswith(
-        "In 1 of the 1 PDU were more than half the supervision cases sufficient"
+        "In the one PDU, more than half the supervision cases were sufficient"
     )
 
 
@@ -268,7 +269,7 @@ def test_the_year_before_and_unification_are_compared_where_both_sides_have_insp
     # 30% - 90% = -60 points; Newcombe's interval -78 to -24 leaves out zero.
     assert unification.text == (
         "Comparing “From 26 June 2021” with “Before 26 June 2021”, over every locked inspection of each: of the 1 "
-        "key questions answered in both, 1 was sufficient less often and 0 more often; the 95% interval of the difference excludes zero for 2.2.1 -60 points."
+        "key questions answered in both, 1 was sufficient less often and none more often; the 95% interval of the difference excludes zero for 2.2.1 -60 points."
     )
     assert unification.comparison == {"compare": "date", "day_0": "26", "day_1": "6", "day_2": "2021"}
     previous = _statement(report, "previous-year")
@@ -285,3 +286,24 @@ def test_no_change_statements_without_a_year_before(three_pdus):
     slugs = [s.slug for s in selectors.national_report(period="2026-27").statements]
     assert "previous-year" not in slugs
     assert "unification" not in slugs
+
+
+def test_one_rating_for_every_pdu_reads_as_all(three_pdus):
+    for snapshot in InspectionSnapshot.objects.all():
+        snapshot.data = {**snapshot.data, "overall_rating": "requires_improvement"}
+        snapshot.save()
+    statement = _statement(selectors.national_report(period="2026-27"), "ratings")
+    assert statement.text == "Of the 3 PDUs rated, all 3 Requires improvement."
+
+
+@pytest.mark.parametrize(
+    ("label", "in_a_sentence"),
+    [
+        ("Case type", "case type"),
+        ("RoSH level", "RoSH level"),
+        ("Crown Court", "Crown Court"),
+        ("Licence", "licence"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_the_capitals_of_a_name(label, in_a_sentence):
+    assert lower_first(label) == in_a_sentence
