@@ -5,6 +5,7 @@ region. The figures are reports.evidence.selectors'; this only words them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from inspections import statistics
@@ -88,8 +89,8 @@ def _vacancy_rate(staffing: Staffing) -> float | None:
     return float(100 * sum(vacancy.vacant for vacancy in staffing.vacancies) / posts) if posts else None
 
 
-def _by_region(regions: list[Staffing], value, words: str) -> str:
-    """ ", by region from 9% in the North to 12% in the South" where more than one region has a figure."""
+def _by_region(regions: list[Staffing], value: Callable[[Staffing], float | None], words: str) -> str:
+    """"; by region, from 9% in North to 12% in South" where more than one region has a figure."""
     known = sorted((value(region), region.label) for region in regions if value(region) is not None)
     if len(known) < 2:
         return ""
