@@ -90,7 +90,7 @@ def _vacancy_rate(staffing: Staffing) -> float | None:
 
 
 def _by_region(regions: list[Staffing], value: Callable[[Staffing], float | None], words: str) -> str:
-    """"; by region, from 9% in North to 12% in South" where more than one region has a figure."""
+    """ "; by region, from 9% in North to 12% in South" where more than one region has a figure."""
     known = sorted((value(region), region.label) for region in regions if value(region) is not None)
     if len(known) < 2:
         return ""
