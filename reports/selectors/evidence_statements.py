@@ -79,6 +79,7 @@ def survey_statements(survey: SurveyResults, scope: str) -> list[Statement]:
                 rows,
                 n_of="people who answered",
                 basis="every response hidden",
+                counted="people",
             )
         )
     return statements
@@ -152,6 +153,7 @@ def staffing_statements(regions: list[Staffing], scope: str) -> list[Statement]:
                 ["Region", "Inspections", "Said their workload was not manageable"],
                 [[staffing.label, staffing.inspections, _not(staffing)] for staffing in every],
                 n_of="staff asked",
+                counted="staff",
             )
         )
     if total.sickness_days_per_person is not None:

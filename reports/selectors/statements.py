@@ -41,6 +41,7 @@ class Statement:
     comparison: dict[str, str] = field(default_factory=dict)  # the comparison page's query, where it has one
     n_of: str = "cases"  # what n counts
     basis: str = "a count, not a rate from a sample, so no interval"  # why a statement has no headline rate
+    counted: str = "sufficient"  # what its table's rates count, in an export's column name
 
 
 def percent(value: float | None) -> str:

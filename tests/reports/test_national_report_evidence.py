@@ -263,6 +263,12 @@ def test_the_page_pdf_xlsx_and_api_carry_the_survey_and_staffing(evidence, clien
         for row in sheet.iter_rows(values_only=True)
         for cell in row
     )
+    survey_sheet = next(name for name in workbook.sheetnames if name.endswith("-survey-1"))
+    assert list(workbook[survey_sheet].iter_rows(values_only=True))[1][:3] == (
+        "Response",
+        "Share of those who answered: people",
+        "Share of those who answered: n",
+    )
     assert client.get(reverse("national_report_pdf"), {"period": "2026-27"}).status_code == 200
     api = APIClient()
     api.force_authenticate(national_viewer)
