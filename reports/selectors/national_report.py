@@ -154,8 +154,8 @@ def _scope_statements(
         Statement(
             "inspections",
             "The inspections",
-            f"{count_of(pdus, 'PDU was', 'PDUs were')} inspected in {scope}{when}, in "
-            f"{count_of(regions, 'region', 'regions')}.",
+            f"{count_of(pdus, 'PDU was', 'PDUs were')} inspected in {scope}{when}"
+            f"{f', in {regions} regions' if regions > 1 else ''}.",
             pdus,
             None,
             ["PDU", "Region", "Fieldwork started", "Cases inspected", "Composite score", "Overall rating"],
@@ -176,12 +176,15 @@ def _scope_statements(
     if counts:
         rated = sum(counts.values())
         parts = [f"{counts[r]} {r.label}" for r in rules.Rating if counts[r]]
-        ratings = listed(parts) if len(parts) > 1 else f"all {parts[0]}" if rated > 1 else parts[0]
+        if rated == 1:
+            text = f"The one PDU rated was rated {parts[0].split(' ', 1)[1]}."
+        else:
+            text = f"Of the {rated} PDUs rated, {listed(parts) if len(parts) > 1 else f'all {parts[0]}'}."
         statements.append(
             Statement(
                 "ratings",
                 "The inspections",
-                f"Of the {count_of(rated, 'PDU', 'PDUs')} rated, {ratings}.",
+                text,
                 rated,
                 None,
                 ["Overall rating", "PDUs"],

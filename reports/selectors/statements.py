@@ -200,11 +200,18 @@ def _pdus_above_half(
             text = f"In {how_many} of the {rated} PDUs were more than half the {lower_first(plural)} sufficient on {named}."
     else:
         names = listed([_kq_name(kq) for kq in worst])
-        each = listed([f"{above} of {rated} PDUs on {kq.code}" for kq, above, rated in counts])
-        text = (
-            f"The worst key questions tied at {percent(head.rate)} sufficient ({names}); more than half the "
-            f"{lower_first(plural)} were sufficient in {each}."
-        )
+        tied = f"The worst key questions tied at {percent(head.rate)} sufficient ({names})"
+        if all(rated == 1 for _, _, rated in counts):
+            above_half = [kq.code for kq, above, _ in counts if above]
+            text = (
+                f"{tied}; in the one PDU, more than half the {lower_first(plural)} were sufficient on "
+                f"{listed(above_half) if above_half else 'none of them'}."
+            )
+        else:
+            each = listed(
+                [f"{above} of {count_of(rated, 'PDU', 'PDUs')} on {kq.code}" for kq, above, rated in counts]
+            )
+            text = f"{tied}; more than half the {lower_first(plural)} were sufficient in {each}."
     return Statement(
         f"{kind_slug}-worst-pdus",
         plural,

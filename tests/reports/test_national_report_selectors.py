@@ -181,9 +181,13 @@ def test_an_empty_period_says_nothing_rather_than_inventing(three_pdus):
 
 def test_a_period_with_one_pdu(framework):
     _pdu("Alpha", RegionFactory(), [({"2.2.1": Y}, {})] * 2, start=datetime.date(2025, 5, 1))
+    snapshot = InspectionSnapshot.objects.get()
+    snapshot.data = {**snapshot.data, "overall_rating": "good"}
+    snapshot.save()
     report = selectors.national_report(period="2025-26")
+    assert _statement(report, "ratings").text == "The one PDU rated was rated Good."
     assert _statement(report, "inspections").text == (
-        "1 PDU was inspected in England and Wales in April 2025 to March 2026, in 1 region."
+        "1 PDU was inspected in England and Wales in April 2025 to March 2026."
     )
     assert _statement(report, "cases").text == "2 cases were inspected, in one sample of 2."
     assert _statement(report, "supervision-worst-pdus").text.startswith(
@@ -307,3 +311,16 @@ def test_one_rating_for_every_pdu_reads_as_all(three_pdus):
 )
 def test_a_label_inside_a_sentence_keeps_the_capitals_of_a_name(label, in_a_sentence):
     assert lower_first(label) == in_a_sentence
+
+
+def test_tied_worst_key_questions_in_one_pdu_name_those_above_half(framework):
+    # 2.2.1 and 2.2.2 both 1 of 3 (33%): in the one PDU, neither is above half.
+    _pdu(
+        "Alpha",
+        RegionFactory(),
+        [({"2.2.1": Y, "2.2.2": N}, {}), ({"2.2.1": N, "2.2.2": Y}, {}), ({"2.2.1": N, "2.2.2": N}, {})],
+    )
+    statement = _statement(selectors.national_report(period="2026-27"), "supervision-worst-pdus")
+    assert statement.text.endswith(
+        "; in the one PDU, more than half the supervision cases were sufficient on none of them."
+    )

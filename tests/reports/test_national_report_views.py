@@ -79,7 +79,7 @@ def test_a_lead_anywhere_and_a_national_viewer_see_national_figures(client, two_
 def test_the_report_page_states_the_figures_with_their_tables(client, two_years, national_viewer):
     client.force_login(national_viewer)
     page = client.get(reverse("national_report"), {"period": "2026-27"}).content.decode()
-    assert "1 PDU was inspected in England and Wales in April 2026 to March 2027, in 1 region." in page
+    assert "1 PDU was inspected in England and Wales in April 2026 to March 2027." in page
     assert 'id="statement-supervision-highest"' in page
     assert 'href="#table-supervision-highest"' in page
     assert 'id="table-supervision-highest"' in page
