@@ -39,6 +39,7 @@ class Table:
     # Key-question bands: each rate whose 95% CI crosses one of their boundaries is flagged (rates with no rating
     # bands, such as case facts, have none).
     bands: rules.FrameworkBands | None = None
+    counted: str = "sufficient"  # what a rate's count is of, in an export's column name ("people", "staff")
 
     def crossed(self, value: statistics.Sufficiency) -> list[float]:
         """The band boundaries inside a rate's 95% interval (none without bands)."""
@@ -51,7 +52,7 @@ class Table:
         for index, column in enumerate(self.columns):
             if index < len(first) and isinstance(first[index], statistics.Sufficiency):
                 names += [
-                    f"{column}: sufficient",
+                    f"{column}: {self.counted}",
                     f"{column}: n",
                     f"{column}: rate %",
                     f"{column}: 95% CI lower %",

@@ -219,3 +219,26 @@ def staffing_by_region(inspection_ids: Iterable[int]) -> list[Staffing]:
         for row in totals
     ]
     return sorted(result, key=lambda staffing: staffing.label)
+
+
+def staffing_pooled(regions: list[Staffing], label: str) -> Staffing:
+    """The regions' staffing pooled into one (e.g. England and Wales): the sums staffing_by_region pools, added up."""
+    posts: dict[str, Decimal] = {}
+    vacant: dict[str, Decimal] = {}
+    for region in regions:
+        for vacancy in region.vacancies:
+            posts[vacancy.grade] = posts.get(vacancy.grade, Decimal(0)) + vacancy.posts
+            vacant[vacancy.grade] = vacant.get(vacancy.grade, Decimal(0)) + vacancy.vacant
+    return Staffing(
+        label=label,
+        inspections=sum(region.inspections for region in regions),
+        staff_in_post=sum(region.staff_in_post for region in regions),
+        sickness_days=sum((region.sickness_days for region in regions), Decimal(0)),
+        workloads=statistics.sufficiency(
+            sum(region.workloads.sufficient for region in regions),
+            sum(region.workloads.total for region in regions),
+        ),
+        vacancies=[
+            VacancyRate(grade, posts[grade], vacant[grade]) for _, grade in Grade.choices if grade in posts
+        ],
+    )

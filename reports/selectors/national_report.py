@@ -20,7 +20,8 @@ from cases.models import InspectedCase
 from pdus.models import PublishedRating, Region
 
 from .. import rating as rules
-from . import comparisons
+from ..evidence.selectors import staffing_by_region, survey_results
+from . import comparisons, evidence_statements
 from .dashboards import Period, published_overall_rule
 from .locked import LockedInspection, definitions_of, latest_results, locked_inspections
 from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
@@ -34,11 +35,6 @@ from .statements import (
     lower_first,
     subgroup_statements,
 )
-
-NOT_FROM_CASES = [
-    "The views of people on probation: there are no survey results to report from.",
-    "Staff vacancy rates, manageable workloads and sickness days: there is no staffing evidence to report from.",
-]
 
 
 @dataclass(frozen=True)
@@ -107,6 +103,14 @@ def national_report(*, period: str | None = None, region: int | None = None) -> 
         statements += subgroup_statements(ids, key_questions, definitions, attributes, facts)
         statements += fact_statements(facts)
         statements += _change_statements(every, chosen_period, chosen_region)
+    # The survey is of people on probation in every PDU, inspected or not; staffing is the inspected PDUs'.
+    survey = survey_results(
+        region_id=chosen_region.pk if chosen_region else None,
+        period=chosen_period.slug if chosen_period else None,
+    )
+    staffing = staffing_by_region(ids) if ids else []
+    statements += evidence_statements.survey_statements(survey, scope)
+    statements += evidence_statements.staffing_statements(staffing, scope)
     return NationalReport(
         period=chosen_period,
         region=chosen_region,
@@ -117,7 +121,9 @@ def national_report(*, period: str | None = None, region: int | None = None) -> 
         published=published,
         key_questions=[kq for kq in key_questions if kq.rates.overall.total],
         case_facts=facts,
-        not_computed=NOT_FROM_CASES,
+        not_computed=evidence_statements.not_computed(
+            survey, staffing, len(inspections), f" for {scope}{when}"
+        ),
     )
 
 
@@ -148,8 +154,8 @@ def _scope_statements(
         Statement(
             "inspections",
             "The inspections",
-            f"{count_of(pdus, 'PDU was', 'PDUs were')} inspected in {scope}{when}, in "
-            f"{count_of(regions, 'region', 'regions')}.",
+            f"{count_of(pdus, 'PDU was', 'PDUs were')} inspected in {scope}{when}"
+            f"{f', in {regions} regions' if regions > 1 else ''}.",
             pdus,
             None,
             ["PDU", "Region", "Fieldwork started", "Cases inspected", "Composite score", "Overall rating"],
@@ -157,7 +163,7 @@ def _scope_statements(
                 [
                     i.pdu,
                     i.region,
-                    f"{i.fieldwork_start:%d %B %Y}",
+                    f"{i.fieldwork_start.day} {i.fieldwork_start:%B %Y}",
                     sample_sizes.get(i.pk, 0),
                     _composite(results.get(i.pk)),
                     overall[i.pk],
@@ -170,11 +176,15 @@ def _scope_statements(
     if counts:
         rated = sum(counts.values())
         parts = [f"{counts[r]} {r.label}" for r in rules.Rating if counts[r]]
+        if rated == 1:
+            text = f"The one PDU rated was rated {parts[0].split(' ', 1)[1]}."
+        else:
+            text = f"Of the {rated} PDUs rated, {listed(parts) if len(parts) > 1 else f'all {parts[0]}'}."
         statements.append(
             Statement(
                 "ratings",
                 "The inspections",
-                f"Of the {count_of(rated, 'PDU', 'PDUs')} rated, {listed(parts)}.",
+                text,
                 rated,
                 None,
                 ["Overall rating", "PDUs"],
@@ -285,7 +295,8 @@ def _change(
     text = (
         f"Comparing “{first.label}” with “{second.label}”, over every locked inspection of each: of the "
         f"{len(both)} key questions answered in both, "
-        f"{len(lower)} {'was' if len(lower) == 1 else 'were'} sufficient less often and {len(higher)} more often"
+        f"{len(lower) or 'none'} {'was' if len(lower) == 1 else 'were'} sufficient less often and "
+        f"{len(higher) or 'none'} more often"
     )
     text += (
         f"; the 95% interval of the difference excludes zero for {listed(clear)}."

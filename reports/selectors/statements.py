@@ -40,6 +40,8 @@ class Statement:
     rows: list[list[Cell]] = field(default_factory=list)
     comparison: dict[str, str] = field(default_factory=dict)  # the comparison page's query, where it has one
     n_of: str = "cases"  # what n counts
+    basis: str = "a count, not a rate from a sample, so no interval"  # why a statement has no headline rate
+    counted: str = "sufficient"  # what its table's rates count, in an export's column name
 
 
 def percent(value: float | None) -> str:
@@ -59,9 +61,12 @@ def listed(parts: list[str]) -> str:
 
 
 def lower_first(text: str) -> str:
-    """A label inside a sentence: "Case type" becomes "case type", but "RoSH level" keeps its capitals."""
-    first = text.split(" ", 1)[0]
-    return text[:1].lower() + text[1:] if first[1:].islower() else text
+    """A label inside a sentence: "Case type" becomes "case type", but "RoSH level" and "Crown Court" (a name)
+    keep their capitals."""
+    first, *rest = text.split(" ")
+    if not first[1:].islower() or any(word[:1].isupper() for word in rest):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _kq_name(kq: KeyQuestionRate) -> str:
@@ -183,18 +188,30 @@ def _pdus_above_half(
     if len(worst) == 1:
         kq, above, rated = counts[0]
         named = f"the worst key question, {_kq_name(kq)} ({percent(head.rate)} sufficient, {interval(head)})"
-        how_many = "none" if not above else f"only {above}" if 2 * above < rated else str(above)
-        text = (
-            f"In {how_many} of the {count_of(rated, 'PDU', 'PDUs')} were more than half the "
-            f"{lower_first(plural)} sufficient on {named}."
-        )
+        if rated == 1:
+            text = (
+                f"In the one PDU, {'more' if above else 'no more'} than half the {lower_first(plural)} were "
+                f"sufficient on {named}."
+            )
+        elif above == rated:
+            text = f"In each of the {rated} PDUs, more than half the {lower_first(plural)} were sufficient on {named}."
+        else:
+            how_many = "none" if not above else f"only {above}" if 2 * above < rated else str(above)
+            text = f"In {how_many} of the {rated} PDUs were more than half the {lower_first(plural)} sufficient on {named}."
     else:
         names = listed([_kq_name(kq) for kq in worst])
-        each = listed([f"{above} of {rated} PDUs on {kq.code}" for kq, above, rated in counts])
-        text = (
-            f"The worst key questions tied at {percent(head.rate)} sufficient ({names}); more than half the "
-            f"{lower_first(plural)} were sufficient in {each}."
-        )
+        tied = f"The worst key questions tied at {percent(head.rate)} sufficient ({names})"
+        if all(rated == 1 for _, _, rated in counts):
+            above_half = [kq.code for kq, above, _ in counts if above]
+            text = (
+                f"{tied}; in the one PDU, more than half the {lower_first(plural)} were sufficient on "
+                f"{listed(above_half) if above_half else 'none of them'}."
+            )
+        else:
+            each = listed(
+                [f"{above} of {count_of(rated, 'PDU', 'PDUs')} on {kq.code}" for kq, above, rated in counts]
+            )
+            text = f"{tied}; more than half the {lower_first(plural)} were sufficient in {each}."
     return Statement(
         f"{kind_slug}-worst-pdus",
         plural,
@@ -285,15 +302,18 @@ def subgroup_statements(
                 ]
                 rated_present = [(kq, rate) for kq, rate in rated if rate is not None and rate.total]
                 text = (
-                    f"{n:,} of the {total.cases:,} {lower_first(kind.plural)} were of "
-                    f"{lower_first(attribute.label)} {lower_first(option.label)}"
+                    f"{n:,} of the {total.cases:,} {lower_first(kind.plural)} had {lower_first(attribute.label)} "
+                    f"“{option.label}”"
                 )
                 head = None
                 if rated_present:
                     kq, head = max(rated_present, key=lambda item: item[1].rate or 0.0)
+                    figures = f"{head.sufficient:,} of {head.total:,}, {interval(head)}"
                     text += (
-                        f"; on their own, no element was sufficient in more than {percent(head.rate)} of them "
-                        f"(the highest, {_kq_name(kq)}: {head.sufficient:,} of {head.total:,}, {interval(head)})"
+                        f"; on their own, every one was sufficient on {_kq_name(kq)} ({figures})"
+                        if head.sufficient == head.total
+                        else f"; on their own, no element was sufficient in more than {percent(head.rate)} of them "
+                        f"(the highest, {_kq_name(kq)}: {figures})"
                     )
                 statements.append(
                     Statement(

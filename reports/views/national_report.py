@@ -58,7 +58,9 @@ def statement_tables(report: selectors.NationalReport, numbered: bool = False) -
         row_headers=False,
     )
     behind = [
-        tables.Table(f"{index:02d}-{s.slug}" if numbered else s.slug, s.text, s.columns, s.rows)
+        tables.Table(
+            f"{index:02d}-{s.slug}" if numbered else s.slug, s.text, s.columns, s.rows, counted=s.counted
+        )
         for index, s in enumerate(report.statements, start=1)
     ]
     return [summary, *behind, *published_tables(report)]

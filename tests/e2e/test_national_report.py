@@ -64,6 +64,15 @@ def test_national_viewer_compares_two_years_and_downloads_the_report(
     page.get_by_text(
         "2 PDUs were inspected in England and Wales in April 2025 to March 2026, in 2 regions."
     ).first.wait_for()
+    # No survey or staffing was recorded for these inspections: the report says so rather than showing nothing.
+    cannot_say = page.get_by_role("heading", name="What this report cannot say yet").locator(
+        "xpath=following-sibling::ul[1]"
+    )
+    assert (
+        "there are no survey results for England and Wales in April 2025 to March 2026"
+        in cannot_say.inner_text()
+    )
+    assert "none of the inspections reported from recorded their PDU’s staffing" in cannot_say.inner_text()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the report (PDF)").click()

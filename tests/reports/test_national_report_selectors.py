@@ -11,6 +11,7 @@ from reports import rating as rules
 from reports.models import InspectionSnapshot
 from reports.selectors import national_report as selectors
 from reports.selectors.results import inspection_result_data, inspection_results
+from reports.selectors.statements import lower_first
 from tests.factories import (
     CaseFactFactory,
     CaseNeedFactory,
@@ -151,7 +152,7 @@ def test_a_criterion_shared_by_standards_is_reported_at_its_worst_with_the_group
 def test_a_group_of_cases_on_its_own(three_pdus):
     statement = _statement(selectors.national_report(period="2026-27"), "supervision-case-type-licence")
     assert statement.n == 1
-    assert statement.text.startswith("1 of the 8 supervision cases were of case type licence; on their own")
+    assert statement.text.startswith("1 of the 8 supervision cases had case type “Licence”; on their own")
 
 
 def test_tied_worst_key_questions_are_each_named_with_their_pdus(framework):
@@ -180,13 +181,17 @@ def test_an_empty_period_says_nothing_rather_than_inventing(three_pdus):
 
 def test_a_period_with_one_pdu(framework):
     _pdu("Alpha", RegionFactory(), [({"2.2.1": Y}, {})] * 2, start=datetime.date(2025, 5, 1))
+    snapshot = InspectionSnapshot.objects.get()
+    snapshot.data = {**snapshot.data, "overall_rating": "good"}
+    snapshot.save()
     report = selectors.national_report(period="2025-26")
+    assert _statement(report, "ratings").text == "The one PDU rated was rated Good."
     assert _statement(report, "inspections").text == (
-        "1 PDU was inspected in England and Wales in April 2025 to March 2026, in 1 region."
+        "1 PDU was inspected in England and Wales in April 2025 to March 2026."
     )
     assert _statement(report, "cases").text == "2 cases were inspected, in one sample of 2."
     assert _statement(report, "supervision-worst-pdus").text.startswith(
-        "In 1 of the 1 PDU were more than half the supervision cases sufficient"
+        "In the one PDU, more than half the supervision cases were sufficient"
     )
 
 
@@ -232,13 +237,15 @@ def test_the_report_runs_a_fixed_number_of_queries(three_pdus, django_assert_max
     # Every statement: a year before and inspections on both sides of unification.
     _pdu("Echo", three_pdus[0], [({"2.2.1": N}, {})], start=datetime.date(2025, 5, 5))
     _pdu("Foxtrot", three_pdus[0], [({"2.2.1": N}, {})], start=datetime.date(2021, 5, 3))
-    with django_assert_max_num_queries(30):
+    # +5 for the survey and staffing statements: the survey's periods, its counts, its PDUs, staffing by region and
+    # vacancies by region (reports.evidence.selectors).
+    with django_assert_max_num_queries(35):
         small = selectors.national_report(period="2026-27")
     assert {"previous-year", "unification"} <= {s.slug for s in small.statements}
     for index in range(4):
         _pdu(f"Extra {index}", three_pdus[1], [({"2.2.1": Y, "2.2.3": N}, {"case_type": "licence"})] * 3)
         _pdu(f"Earlier {index}", three_pdus[1], [({"2.2.1": Y}, {})] * 2, start=datetime.date(2025, 6, 2))
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(35):
         large = selectors.national_report(period="2026-27")
     assert len(large.inspections) == len(small.inspections) + 4
 
@@ -266,7 +273,7 @@ def test_the_year_before_and_unification_are_compared_where_both_sides_have_insp
     # 30% - 90% = -60 points; Newcombe's interval -78 to -24 leaves out zero.
     assert unification.text == (
         "Comparing “From 26 June 2021” with “Before 26 June 2021”, over every locked inspection of each: of the 1 "
-        "key questions answered in both, 1 was sufficient less often and 0 more often; the 95% interval of the difference excludes zero for 2.2.1 -60 points."
+        "key questions answered in both, 1 was sufficient less often and none more often; the 95% interval of the difference excludes zero for 2.2.1 -60 points."
     )
     assert unification.comparison == {"compare": "date", "day_0": "26", "day_1": "6", "day_2": "2021"}
     previous = _statement(report, "previous-year")
@@ -283,3 +290,37 @@ def test_no_change_statements_without_a_year_before(three_pdus):
     slugs = [s.slug for s in selectors.national_report(period="2026-27").statements]
     assert "previous-year" not in slugs
     assert "unification" not in slugs
+
+
+def test_one_rating_for_every_pdu_reads_as_all(three_pdus):
+    for snapshot in InspectionSnapshot.objects.all():
+        snapshot.data = {**snapshot.data, "overall_rating": "requires_improvement"}
+        snapshot.save()
+    statement = _statement(selectors.national_report(period="2026-27"), "ratings")
+    assert statement.text == "Of the 3 PDUs rated, all 3 Requires improvement."
+
+
+@pytest.mark.parametrize(
+    ("label", "in_a_sentence"),
+    [
+        ("Case type", "case type"),
+        ("RoSH level", "RoSH level"),
+        ("Crown Court", "Crown Court"),
+        ("Licence", "licence"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_the_capitals_of_a_name(label, in_a_sentence):
+    assert lower_first(label) == in_a_sentence
+
+
+def test_tied_worst_key_questions_in_one_pdu_name_those_above_half(framework):
+    # 2.2.1 and 2.2.2 both 1 of 3 (33%): in the one PDU, neither is above half.
+    _pdu(
+        "Alpha",
+        RegionFactory(),
+        [({"2.2.1": Y, "2.2.2": N}, {}), ({"2.2.1": N, "2.2.2": Y}, {}), ({"2.2.1": N, "2.2.2": N}, {})],
+    )
+    statement = _statement(selectors.national_report(period="2026-27"), "supervision-worst-pdus")
+    assert statement.text.endswith(
+        "; in the one PDU, more than half the supervision cases were sufficient on none of them."
+    )
