@@ -181,7 +181,7 @@ def caseload_upload(
     return design
 
 
-# The columns COPY fills: every column but the primary key.
+# The columns COPY fills: every column but the primary key; after the design's, CaseloadRow's first seven in order.
 _COPY_COLUMNS = (
     "design_id",
     "line",
