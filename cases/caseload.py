@@ -174,6 +174,8 @@ def _normalise(text: str) -> str:
 
 # For columns with few distinct values (gender, case type, RoSH level): each spelling is normalised once.
 _normalise_choice = functools.lru_cache(maxsize=1024)(_normalise)
+# Start dates fall in a window of months, so most are parsed once; the cache keeps memory bounded.
+_date = functools.lru_cache(maxsize=4096)(parse_date)
 
 
 def _option_lookup(attribute: Attribute) -> dict[str, str]:
@@ -220,6 +222,70 @@ class _Columns:
 
     def values(self, row: Sequence[str]) -> dict[str, str]:
         return {name: (row[index] if index < len(row) else "") for name, index in self.position.items()}
+
+    def quick(self) -> Callable[[Sequence[str]], _Parsed | None]:
+        """A parser for a row by position that returns None whenever the row needs `_parse`'s checks and messages
+        (a missing, too long, hidden or unknown value, a bad date), so most rows skip the dict and the checks."""
+        # A column the file lacks reads the empty cell added after the last column the file has.
+        width = max(self.position.values(), default=-1) + 1
+
+        def at(name: str) -> int:
+            return self.position.get(name, width)
+
+        reference, pnc, name, birth = at("reference"), at("pnc"), at("name"), at("date_of_birth")
+        start, gender, ethnicity = at("start_date"), at("gender"), at("ethnicity")
+        team, practitioner = at("team"), at("practitioner")
+        attributes = [
+            (a.key, at(f"attribute:{a.key}"), a.required, a.type, self.choice_lookups.get(a.key))
+            for a in self.kind.attributes
+            if a.key != self.start_attribute
+        ]
+
+        def parse(cells: Sequence[str]) -> _Parsed | None:
+            row = [*cells[:width], *[""] * (width + 1 - min(len(cells), width))]
+            parsed = _Parsed()
+            parsed.reference = value = row[reference]
+            if not value or len(value) > REFERENCE_MAX_LENGTH or not value.isprintable():
+                return None
+            parsed.pnc = "".join(row[pnc].lower().replace("_", " ").replace("-", " ").split())
+            name_text = row[name]
+            parsed.redacted = "*" in name_text or "*" in value
+            if birth_text := row[birth]:
+                if (day := _date(birth_text)) is None:
+                    return None
+                if person := _normalise(name_text):
+                    parsed.person = f"{person}|{day.isoformat()}"
+            if (day := _date(row[start])) is None:
+                return None
+            parsed.start = day
+            if (known := GENDERS.get(_normalise_choice(row[gender]))) is None:
+                return None
+            parsed.gender = known
+            parsed.ethnicity, parsed.team, parsed.practitioner = row[ethnicity], row[team], row[practitioner]
+            for value in (parsed.ethnicity, parsed.team, parsed.practitioner):
+                if len(value) > TEXT_MAX_LENGTH or not value.isprintable():
+                    return None
+            if not (parsed.team and parsed.practitioner):
+                return None
+            parsed.ethnicity = parsed.ethnicity or NOT_RECORDED
+            for key, index, required, type_, lookup in attributes:
+                value = row[index]
+                if not value:
+                    if required:
+                        return None
+                elif lookup is not None:
+                    if (option := lookup.get(_normalise_choice(value))) is None:
+                        return None
+                    parsed.attributes[key] = option
+                elif type_ == "date":
+                    if (day := _date(value)) is None:
+                        return None
+                    parsed.attributes[key] = day.isoformat()
+                else:
+                    parsed.attributes[key] = value
+            return parsed
+
+        return parse
 
 
 @dataclass
@@ -327,8 +393,8 @@ def _exclusion(parsed: _Parsed, rules: Eligibility) -> str | None:
     return None
 
 
-def _data_rows(name: str, data: bytes, kind: CaseKind) -> Iterator[tuple[int, dict[str, str]] | _Columns]:
-    """The column map first, then (line, values) for each non-blank row. Raises ValueError for an unreadable file."""
+def _data_rows(name: str, data: bytes, kind: CaseKind) -> Iterator[tuple[int, list[str]] | _Columns]:
+    """The column map first, then (line, cells) for each non-blank row. Raises ValueError for an unreadable file."""
     columns: _Columns | None = None
     for line, row in enumerate(
         table_rows(name, data, max_unpacked_bytes=MAX_CASELOAD_UNPACKED_BYTES), start=1
@@ -339,7 +405,7 @@ def _data_rows(name: str, data: bytes, kind: CaseKind) -> Iterator[tuple[int, di
             columns = _Columns(kind, row)
             yield columns
             continue
-        yield line, columns.values(row)
+        yield line, row
 
 
 def caseload_read(
@@ -364,7 +430,7 @@ def caseload_read(
         result.problems.append(ImportProblem(None, "", EMPTY_FILE))
         return result
     # Duplicates: each identity key → the first line that had it; lines joined into groups (union-find).
-    first_with: dict[str, int] = {}
+    first_with: dict[str, dict[str, int]] = {"CRN": {}, "PNC": {}, "name and date of birth": {}}
     parent: dict[int, int] = {}
     linked_by: dict[int, str] = {}
     starts: dict[int, int] = {}
@@ -376,6 +442,7 @@ def caseload_read(
         return line
 
     columns: _Columns | None = None
+    quick: Callable[[Sequence[str]], _Parsed | None] = lambda row: None  # noqa: E731
     try:
         for item in _data_rows(name, data, kind):
             if isinstance(item, _Columns):
@@ -385,10 +452,12 @@ def caseload_read(
                         ImportProblem(1, column, MISSING_COLUMN.format(column=column)) for column in missing
                     )
                     return result
+                quick = columns.quick()
                 continue
-            line, values = item
+            line, row = item
             result.rows_read += 1
-            parsed = _parse(line, values, columns, result.problems)  # type: ignore[arg-type]
+            assert columns is not None  # the heading row comes first
+            parsed = quick(row) or _parse(line, columns.values(row), columns, result.problems)
             if result.problems:
                 continue  # a refused file has no exclusions to list
             if reason := _exclusion(parsed, rules):
@@ -404,14 +473,12 @@ def caseload_read(
             ):
                 if not key:
                     continue
-                key = f"{label}:{key}"
-                if key in first_with:
-                    other, mine = root(first_with[key]), root(line)
-                    if other != mine:
-                        linked_by.setdefault(line, label)
-                        parent[mine] = other
-                else:
-                    first_with[key] = line
+                seen = first_with[label]
+                if (first := seen.get(key)) is None:
+                    seen[key] = line
+                elif (other := root(first)) != (mine := root(line)):
+                    linked_by.setdefault(line, label)
+                    parent[mine] = other
             if sink is not None:
                 sink(
                     CaseloadRow(
@@ -458,10 +525,10 @@ def caseload_read(
         for item in _data_rows(name, data, kind):
             if isinstance(item, _Columns):
                 continue
-            line, values = item
+            line, row = item
             if line not in eligible:
                 continue
-            parsed = _parse(line, values, item_columns[0], scratch)
+            parsed = quick(row) or _parse(line, item_columns[0].values(row), item_columns[0], scratch)
             assert parsed.start is not None
             yield CaseloadRow(
                 line,

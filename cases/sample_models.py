@@ -1,8 +1,9 @@
 """The sample designer's records: one design per inspection and case kind, and the caseload rows it keeps.
 
-Before the draw a design keeps its eligible caseload (no name, date of birth or PNC: those are read only to find
-duplicates); the draw keeps the selected and reserve cases and deletes the rest (data minimisation), so what
-remains is the sample, its reserve lists, the recorded replacements and what reproduces the draw.
+Before the draw a design keeps its eligible caseload as `EligibleCase` rows (no name, date of birth or PNC: those
+are read only to find duplicates); the draw copies the selected and reserve cases to `CaseloadCase` and deletes
+every `EligibleCase` of the design (data minimisation), so what remains is the sample, its reserve lists, the
+recorded replacements and what reproduces the draw.
 """
 
 from django.conf import settings
@@ -52,6 +53,11 @@ class SampleDesign(models.Model):
     method = models.CharField(max_length=20, choices=SamplingMethod.choices, default=SamplingMethod.RANDOM)
     seed = models.BigIntegerField()
 
+    # The plan as computed from the caseload by the upload and by each change of the design (size, allocation,
+    # shares, the selected and reserve keys, and the values it was computed from), so the design page and the draw
+    # need not read the caseload again. Emptied at the draw, which keeps what it drew in drawn_design.
+    plan = models.JSONField(default=dict, blank=True)
+
     algorithm = models.CharField(max_length=50, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
     drawn_by = models.ForeignKey(
@@ -96,8 +102,40 @@ class SampleDesign(models.Model):
         return self.drawn_at is not None
 
 
+class EligibleCase(models.Model):
+    """One eligible caseload row of a design not yet drawn: what the design is computed from.
+
+    A caseload has tens of thousands of these, written by COPY and all deleted at the draw, so the table has no
+    database constraint: Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, and their checks, queued for every
+    row written or deleted, cost as much as the rest of the upload and the draw together. The foreign key to the
+    design is kept in Django only, so deleting a design (or its inspection) still deletes its rows, in one
+    statement; the draw deletes them explicitly.
+    """
+
+    design = models.ForeignKey(
+        SampleDesign, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="eligible"
+    )
+    line = models.PositiveIntegerField()
+    reference = models.CharField("Case reference (CRN)", max_length=50)
+    start_date = models.DateField()
+    gender = models.CharField(max_length=20)
+    ethnicity = models.CharField(max_length=100)
+    team = models.CharField(max_length=100)
+    practitioner = models.CharField(max_length=100)
+    # The case kind's attributes as read (option values, dates as ISO text), e.g. case type and RoSH level.
+    attributes = models.JSONField(default=dict)
+
+    class Meta:
+        # The design is computed from its rows in line order (the order the seeded draw depends on).
+        ordering = ["design_id", "line"]
+        indexes = [models.Index(fields=["design", "line"], name="eligible_case_design_line")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} (line {self.line})"
+
+
 class CaseloadCase(models.Model):
-    """One eligible caseload row of a design; after the draw only the selected, reserve and replaced ones remain."""
+    """A drawn case of a design: selected, reserve or replaced (the rest of the caseload is not kept)."""
 
     design = models.ForeignKey(SampleDesign, on_delete=models.CASCADE, related_name="caseload")
     line = models.PositiveIntegerField()
@@ -119,8 +157,7 @@ class CaseloadCase(models.Model):
     case = models.OneToOneField(
         InspectedCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="caseload_row"
     )
-    # DO_NOTHING so the draw deletes the unsampled rows in one statement (a replacement is never unsampled; the
-    # database's foreign key still refuses to delete a row another row was replaced by).
+    # DO_NOTHING: the database's foreign key refuses to delete a row another row was replaced by.
     replaced_by = models.OneToOneField(
         "self", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="replaces"
     )

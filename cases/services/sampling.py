@@ -27,8 +27,15 @@ from inspections.services import ensure_not_locked
 from ..caseload import CaseloadRead, CaseloadRow, Eligibility, caseload_read, start_attribute
 from ..errors import CaseError
 from ..models import InspectedCase
-from ..sample_models import CaseloadCase, SampleDesign, SampleRole, SamplingMethod
-from ..selectors.sampling import DEFAULT_STRATA, DesignPlan, design_plan, has_default_strata, variables
+from ..sample_models import CaseloadCase, EligibleCase, SampleDesign, SampleRole, SamplingMethod
+from ..selectors.sampling import (
+    DEFAULT_STRATA,
+    DesignPlan,
+    design_plan,
+    has_default_strata,
+    plan_computed,
+    variables,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -97,8 +104,8 @@ def _locked(inspection: Inspection) -> Inspection:
     return inspection
 
 
-def _row(design: SampleDesign, row: CaseloadRow) -> CaseloadCase:
-    return CaseloadCase(
+def _row(design: SampleDesign, row: CaseloadRow) -> EligibleCase:
+    return EligibleCase(
         design=design,
         line=row.line,
         reference=row.reference,
@@ -166,14 +173,15 @@ def caseload_upload(
         read = caseload_read(name=name, data=data, kind=kind, rules=rules, sink=write)
     if read.problems:
         raise CaseloadInvalid(read)
-    design.caseload.filter(line__in=sorted(read.duplicate_lines)).delete()
+    design.eligible.filter(line__in=sorted(read.duplicate_lines)).delete()
     design.rows_read = read.rows_read
     design.exclusions = [list(item) for item in read.exclusions]
-    design.save(update_fields=["rows_read", "exclusions"])
+    design.plan = plan_computed(design, kind).as_stored(design)
+    design.save(update_fields=["rows_read", "exclusions", "plan"])
     return design
 
 
-# The columns COPY fills; the rest keep their database defaults (none: every column is listed or nullable).
+# The columns COPY fills: every column but the primary key; after the design's, CaseloadRow's first seven in order.
 _COPY_COLUMNS = (
     "design_id",
     "line",
@@ -184,9 +192,6 @@ _COPY_COLUMNS = (
     "team",
     "practitioner",
     "attributes",
-    "stratum",
-    "role",
-    "replacement_reason",
 )
 
 
@@ -195,38 +200,28 @@ def _row_writer(design: SampleDesign) -> Iterator[Callable[[CaseloadRow], None]]
     """A function that saves one eligible case, as the file streams: COPY on PostgreSQL (a 50,000-row caseload in a
     fraction of the time bulk_create takes), batched bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        batch: list[CaseloadCase] = []
+        batch: list[EligibleCase] = []
 
         def add(row: CaseloadRow) -> None:
             batch.append(_row(design, row))
             if len(batch) == BATCH:
-                CaseloadCase.objects.bulk_create(batch)
+                EligibleCase.objects.bulk_create(batch)
                 batch.clear()
 
         yield add
-        CaseloadCase.objects.bulk_create(batch)
+        EligibleCase.objects.bulk_create(batch)
         return
-    table = connection.ops.quote_name(CaseloadCase._meta.db_table)
+    table = connection.ops.quote_name(EligibleCase._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in _COPY_COLUMNS)
+    # Cases share few combinations of attributes, so each is written as JSON once.
+    as_json: dict[tuple[tuple[str, str], ...], str] = {}
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
 
         def write(row: CaseloadRow) -> None:
-            copy.write_row(
-                (
-                    design.pk,
-                    row.line,
-                    row.reference,
-                    row.start_date,
-                    row.gender,
-                    row.ethnicity,
-                    row.team,
-                    row.practitioner,
-                    json.dumps(row.attributes),
-                    "",
-                    SampleRole.UNSAMPLED.value,
-                    "",
-                )
-            )
+            key = tuple(row.attributes.items())
+            if (attributes := as_json.get(key)) is None:
+                attributes = as_json[key] = json.dumps(row.attributes)
+            copy.write_row((design.pk, *row[:7], attributes))
 
         yield write
 
@@ -271,11 +266,12 @@ def design_update(
         design.full_clean()
     except Exception as error:  # ValidationError: the API and the form report it as a bad design
         raise DesignInvalid(str(error)) from error
+    design.plan = plan_computed(design, kind).as_stored(design)
     design.save()
     return design
 
 
-def _inspected_case(design: SampleDesign, kind: CaseKind, row: CaseloadCase) -> InspectedCase:
+def _inspected_case(design: SampleDesign, kind: CaseKind, row: CaseloadCase | EligibleCase) -> InspectedCase:
     """The inspection's case for a drawn caseload row: its kind, and its attributes with the start date."""
     attributes = dict(row.attributes)
     if start := start_attribute(kind):
@@ -288,29 +284,38 @@ def _inspected_case(design: SampleDesign, kind: CaseKind, row: CaseloadCase) -> 
 @transaction.atomic
 def sample_draw(*, design: SampleDesign, kind: CaseKind, user: User) -> DesignPlan:
     """Draw the sample as designed: the selected cases become the inspection's cases, the reserve lists are kept
-    in order, and every other caseload row is deleted. Records the plan, seed and algorithm."""
+    in order (as CaseloadCase rows), and every eligible case of the design is deleted. Records the plan, seed and
+    algorithm."""
     inspection = _locked(design.inspection)
     design = SampleDesign.objects.select_for_update().get(pk=design.pk)
     if design.is_drawn:
         raise SampleError(ALREADY_DRAWN)
     plan = design_plan(design, kind)
     wanted = [key for keys in (*plan.selected.values(), *plan.reserve.values()) for key in keys]
-    rows = {row.reference: row for row in design.caseload.filter(reference__in=wanted)}
+    rows = {row.reference: row for row in design.eligible.filter(reference__in=wanted)}
     taken = {reference.casefold() for reference in inspection.cases.values_list("reference", flat=True)}
+
+    def kept(key: str, stratum: str, role: SampleRole, position: int) -> CaseloadCase:
+        row = rows[key]
+        return CaseloadCase(
+            design=design,
+            **{name: getattr(row, name) for name in _COPY_COLUMNS[1:]},
+            stratum=stratum,
+            role=role,
+            position=position,
+        )
+
     chosen: list[CaseloadCase] = []
     for stratum, keys in plan.selected.items():
         for position, key in enumerate(keys, start=1):
-            row = rows[key]
             if key.casefold() in taken:
                 raise SampleError(REFERENCE_IN_SAMPLE.format(reference=key))
-            row.stratum, row.role, row.position = stratum, SampleRole.SELECTED, position
-            chosen.append(row)
-    spare: list[CaseloadCase] = []
-    for stratum, keys in plan.reserve.items():
-        for position, key in enumerate(keys, start=1):
-            row = rows[key]
-            row.stratum, row.role, row.position = stratum, SampleRole.RESERVE, position
-            spare.append(row)
+            chosen.append(kept(key, stratum, SampleRole.SELECTED, position))
+    spare = [
+        kept(key, stratum, SampleRole.RESERVE, position)
+        for stratum, keys in plan.reserve.items()
+        for position, key in enumerate(keys, start=1)
+    ]
     cases = bulk_create_with_history(
         [_inspected_case(design, kind, row) for row in chosen],
         InspectedCase,
@@ -325,11 +330,12 @@ def sample_draw(*, design: SampleDesign, kind: CaseKind, user: User) -> DesignPl
     )
     for row in chosen:
         row.case_id = ids[row.reference]
-    CaseloadCase.objects.bulk_update(chosen + spare, ["stratum", "role", "position", "case"], batch_size=500)
-    design.caseload.filter(role=SampleRole.UNSAMPLED).delete()
+    CaseloadCase.objects.bulk_create(chosen + spare, batch_size=500)
+    # Data minimisation: nothing of the unsampled caseload is kept (one DELETE, no constraint to check).
+    design.eligible.all().delete()
     design.drawn_at, design.drawn_by, design.algorithm = timezone.now(), user, plan.algorithm
-    design.drawn_design = plan.as_record()
-    design.save(update_fields=["drawn_at", "drawn_by", "algorithm", "drawn_design"])
+    design.drawn_design, design.plan = plan.as_record(), {}
+    design.save(update_fields=["drawn_at", "drawn_by", "algorithm", "drawn_design", "plan"])
     return plan
 
 

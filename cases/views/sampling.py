@@ -80,7 +80,7 @@ def caseload_upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             except (services.SampleError, InspectionError) as error:
                 form.add_error(None, str(error))
             else:
-                count = design.caseload.count()
+                count = design.eligible.count()
                 messages.success(
                     request,
                     ngettext("%(count)d eligible case", "%(count)d eligible cases", count) % {"count": count},

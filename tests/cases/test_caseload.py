@@ -203,3 +203,62 @@ def test_the_file_hash_is_its_sha256(kind):
 
     data = caseload_csv([caseload_row(1)])
     assert read(kind, data).sha256 == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("change", "quick_reads_it"),
+    [
+        ({}, True),
+        ({1: "", 2: "", 3: ""}, True),  # no PNC, name or date of birth
+        ({4: "31/03/2026", 3: "02/01/1970", 2: "  Ann   O-Neil "}, True),
+        ({5: "LICENCE", 6: "F", 8: "Very_High", 7: ""}, True),
+        ({0: "X*1"}, True),  # redacted
+        ({1: "2020-0000001_A "}, True),
+        # A no-break space: the full check accepts it, str.isprintable does not, so the quick parser passes it on.
+        ({9: "Team\u00a0North"}, False),
+    ],
+)
+def test_the_quick_positional_parser_reads_a_clean_row_as_the_full_check_does(kind, change, quick_reads_it):
+    row = caseload_row(1)
+    for index, value in change.items():
+        row[index] = value
+    columns = caseload._Columns(kind, CASELOAD_HEADER)
+    problems = []
+    full = caseload._parse(2, columns.values(row), columns, problems)
+    assert problems == []
+    assert columns.quick()(row) == (full if quick_reads_it else None)
+
+
+def test_the_quick_parser_reads_missing_trailing_cells_as_empty(kind):
+    header = (*CASELOAD_HEADER[:7], "Team", "Practitioner", "Sentence type", "RoSH level", "Ethnicity group")
+    row = [*caseload_row(1)[:7], "Team 1", "Officer 1", "licence", "low"]  # no ethnicity cell at all
+    columns = caseload._Columns(kind, header)
+    full = caseload._parse(2, columns.values(row), columns, [])
+    assert columns.quick()(row) == full
+    assert full.ethnicity == caseload.NOT_RECORDED
+
+
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [
+        (0, ""),
+        (0, "X" * 51),
+        (0, "X\t1"),
+        (3, "1970-02-30"),
+        (4, ""),
+        (4, "soon"),
+        (6, "x"),
+        (5, "fine"),
+        (8, ""),
+        (9, "T" * 101),
+        (10, ""),
+    ],
+)
+def test_the_quick_parser_leaves_every_row_with_a_problem_to_the_full_check(kind, index, value):
+    row = caseload_row(1)
+    row[index] = value
+    columns = caseload._Columns(kind, CASELOAD_HEADER)
+    problems = []
+    caseload._parse(2, columns.values(row), columns, problems)
+    assert problems
+    assert columns.quick()(row) is None

@@ -41,7 +41,7 @@ def test_the_lead_uploads_designs_and_draws_through_the_api(inspection, lead):
     response = client.post(url["caseload"], caseload(), format="multipart")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["plan"]["population"] == SampleDesign.objects.get().caseload.count()
+    assert body["plan"]["population"] == SampleDesign.objects.get().eligible.count()
     assert body["sample"] is None
     changed = client.patch(url["design"], {"confidence": 0.9, "strata": ["gender"], "seed": 5}, format="json")
     assert changed.status_code == 200, changed.content

@@ -6,8 +6,8 @@ import pytest
 
 from cases.caseload import REDACTED
 from cases.models import InspectedCase
-from cases.sample_models import CaseloadCase, SampleDesign, SampleRole
-from cases.selectors.sampling import DEFAULT_STRATA, case_kinds, design_plan
+from cases.sample_models import EligibleCase, SampleDesign, SampleRole
+from cases.selectors.sampling import DEFAULT_STRATA, case_kinds, design_plan, plan_computed
 from cases.services import sampling
 from inspections.services import InspectionLocked
 from tests.factories import InspectedCaseFactory, caseload_csv, caseload_row
@@ -64,7 +64,7 @@ def test_upload_keeps_the_eligible_cases_and_lists_the_exclusions(inspection, ki
     assert design.strata == [DEFAULT_STRATA]
     assert design.rows_read == 300
     assert [2, REDACTED] in design.exclusions
-    assert design.caseload.count() == 300 - len(design.exclusions)
+    assert design.eligible.count() == 300 - len(design.exclusions)
     assert len(design.file_sha256) == 64
 
 
@@ -81,7 +81,7 @@ def test_upload_replaces_an_undrawn_design_of_the_kind(inspection, kind, lead):
     upload(inspection, kind, lead)
     design = upload(inspection, kind, lead, [caseload_row(i) for i in range(1, 11)])
     assert SampleDesign.objects.get() == design
-    assert CaseloadCase.objects.count() == design.caseload.count()
+    assert EligibleCase.objects.count() == design.eligible.count()
 
 
 def test_the_design_page_plan_is_what_the_draw_records(inspection, kind, lead):
@@ -105,6 +105,7 @@ def test_the_draw_makes_the_selected_cases_the_inspections_and_deletes_the_unsam
     assert sorted(inspection.cases.values_list("reference", flat=True)) == selected
     assert sorted(design.caseload.values_list("reference", flat=True)) == sorted(selected + reserve)
     assert not design.caseload.filter(role=SampleRole.UNSAMPLED).exists()
+    assert not EligibleCase.objects.filter(design=design).exists()
     case = InspectedCase.objects.get(reference=selected[0])
     assert case.caseload_row.role == SampleRole.SELECTED
     row = case.caseload_row
@@ -160,7 +161,7 @@ def test_the_same_file_seed_and_design_reproduce_the_same_sample(inspection, oth
 
 def test_the_sample_size_follows_confidence_margin_minimum_and_maximum(inspection, kind, lead):
     design = upload(inspection, kind, lead)
-    population = design.caseload.count()
+    population = design.eligible.count()
     assert (
         design_plan(update(design, kind, lead, confidence=0.9, margin=0.05), kind).size
         > design_plan(update(design, kind, lead, confidence=0.8, margin=0.1), kind).size
@@ -301,13 +302,13 @@ def test_a_locked_inspection_refuses_an_upload(inspection, kind, lead):
 
 def test_a_bad_file_leaves_the_previous_caseload_as_it_was(inspection, kind, lead):
     design = upload(inspection, kind, lead)
-    count = design.caseload.count()
+    count = design.eligible.count()
     rows = [caseload_row(i) for i in range(1, 50)]
     rows[40][6] = "?"  # a problem after rows that were already saved while reading
     with pytest.raises(sampling.CaseloadInvalid):
         upload(inspection, kind, lead, rows)
     assert SampleDesign.objects.get() == design
-    assert design.caseload.count() == count
+    assert design.eligible.count() == count
 
 
 def test_duplicates_read_after_their_keeper_are_not_kept(inspection, kind, lead):
@@ -316,5 +317,46 @@ def test_duplicates_read_after_their_keeper_are_not_kept(inspection, kind, lead)
     rows[4][4] = "2026-03-31"
     rows[0][4] = "2026-01-01"
     design = upload(inspection, kind, lead, rows)
-    assert sorted(design.caseload.values_list("line", flat=True)) == [2, 3, 4, 5]
+    assert sorted(design.eligible.values_list("line", flat=True)) == [2, 3, 4, 5]
     assert design.exclusions == [[6, "Same person as line 2 (same PNC): the earliest start is kept"]]
+
+
+def test_an_undrawn_caseload_goes_with_its_design_its_replacement_and_its_inspection(
+    inspection, other_inspection, kind, lead
+):
+    # The eligible cases have no database foreign key: Django's cascade is what removes them.
+    first = upload(inspection, kind, lead)
+    second = upload(inspection, kind, lead, [caseload_row(i) for i in range(1, 11)])
+    assert set(EligibleCase.objects.values_list("design", flat=True)) == {second.pk}
+    sampling.sample_discard(design=second, user=lead)
+    assert not EligibleCase.objects.exists()
+    upload(other_inspection, kind, lead)
+    other_inspection.delete()
+    assert not EligibleCase.objects.exists()
+    assert first.pk != second.pk
+
+
+def test_the_plan_is_stored_by_the_upload_and_each_change_so_the_page_reads_no_caseload(
+    inspection, kind, lead, django_assert_num_queries
+):
+    design = upload(inspection, kind, lead)
+    with django_assert_num_queries(0):
+        stored = design_plan(design, kind)
+    assert stored == plan_computed(design, kind)
+    changed = update(design, kind, lead, seed=43, confidence=0.9)
+    with django_assert_num_queries(0):
+        plan = design_plan(changed, kind)
+    assert plan == plan_computed(changed, kind) != stored
+    assert sampling.sample_draw(design=changed, kind=kind, user=lead) == plan
+    changed.refresh_from_db()
+    assert changed.plan == {}  # the draw keeps what it drew in drawn_design
+    assert changed.drawn_design == plan.as_record()
+
+
+def test_a_plan_stored_for_other_values_is_computed_again(inspection, kind, lead):
+    design = upload(inspection, kind, lead)
+    stored = design_plan(design, kind)
+    SampleDesign.objects.filter(pk=design.pk).update(seed=design.seed + 1)  # not through the service
+    design.refresh_from_db()
+    assert design_plan(design, kind) == plan_computed(design, kind)
+    assert design_plan(design, kind).selected != stored.selected

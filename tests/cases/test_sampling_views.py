@@ -125,7 +125,7 @@ def test_uploading_a_caseload_leads_to_its_design(client, inspection, lead):
     assert response.url == reverse("inspections:sample_design", args=[inspection.pk, KIND])
     design = SampleDesign.objects.get()
     assert design.window_start == datetime.date(2025, 10, 1)
-    assert design.caseload.count() == 200 - len(design.exclusions)
+    assert design.eligible.count() == 200 - len(design.exclusions)
 
 
 def test_a_bad_caseload_shows_every_problem_with_line_and_column_and_saves_nothing(client, inspection, lead):
@@ -240,7 +240,7 @@ def test_the_design_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8) as before:
         client.get(url)
     for i in range(300, 400):
-        design.caseload.create(
+        design.eligible.create(
             line=i,
             reference=f"Y{i}",
             start_date=datetime.date(2026, 1, 1),
