@@ -179,7 +179,12 @@ def _scope_statements(
         if rated == 1:
             text = f"The one PDU rated was rated {parts[0].split(' ', 1)[1]}."
         else:
-            text = f"Of the {rated} PDUs rated, {listed(parts) if len(parts) > 1 else f'all {parts[0]}'}."
+            only = next(r for r in rules.Rating if counts[r]).label
+            text = (
+                f"Of the {rated} PDUs rated, {listed(parts)}."
+                if len(parts) > 1
+                else f"All {rated} PDUs rated were rated {only}."
+            )
         statements.append(
             Statement(
                 "ratings",

@@ -297,7 +297,7 @@ def test_one_rating_for_every_pdu_reads_as_all(three_pdus):
         snapshot.data = {**snapshot.data, "overall_rating": "requires_improvement"}
         snapshot.save()
     statement = _statement(selectors.national_report(period="2026-27"), "ratings")
-    assert statement.text == "Of the 3 PDUs rated, all 3 Requires improvement."
+    assert statement.text == "All 3 PDUs rated were rated Requires improvement."
 
 
 @pytest.mark.parametrize(
