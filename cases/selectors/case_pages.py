@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from inspections.definitions import KeyQuestion as KeyQuestionDefinition
 from inspections.definitions import Need
+from inspections.framework_preview import applies_text
 from inspections.models import Inspection, KeyQuestion, Standard
 
 from ..errors import CaseReassigned
 from ..fields import fact_field, key_question_field, need_field
 from ..models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
-from ..questions import case_fact_questions, case_key_question_rows, case_key_questions
+from ..questions import case_fact_questions, case_key_question_rows, case_key_questions, stale_judgements
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -175,14 +176,29 @@ class FactItem:
         return len(self.choices) <= 2
 
 
+@dataclass(frozen=True)
+class StaleAnswer:
+    """An answer kept for a key question that no longer applies to the case (its attributes changed since): shown
+    so nobody relies on it, and left out of every rate."""
+
+    judgement: Judgement
+    applies: str  # when its key question applies, in words: "Only where Case type is Licence"
+
+    @property
+    def key_question(self) -> KeyQuestion:
+        return self.judgement.key_question
+
+
 @dataclass
 class CasePage:
-    """Everything the case page shows: the case, one section per standard it answers, its facts and needs."""
+    """Everything the case page shows: the case, one section per standard it answers, its facts and needs, and
+    any answers to key questions that no longer apply to it."""
 
     case: InspectedCase
     sections: list[StandardSection] = field(default_factory=list)
     needs: list[NeedItem] = field(default_factory=list)
     facts: list[FactItem] = field(default_factory=list)
+    stale: list[StaleAnswer] = field(default_factory=list)
 
     @property
     def key_question_items(self) -> list[KeyQuestionItem]:
@@ -234,7 +250,7 @@ def case_page(case: InspectedCase) -> CasePage:
     """The case page's content in a fixed number of queries, whatever the number of answers or their history."""
     applicable = {kq.code: kq for kq in case_key_questions(case)}
     key_questions = case_key_question_rows(case)
-    judgements = {j.key_question_id: j for j in case.judgements.select_related(None)}
+    judgements = {j.key_question_id: j for j in case.judgements.select_related("key_question__standard")}
     changes = dict(
         Judgement.history.filter(case_id=case.pk)
         .order_by()
@@ -257,6 +273,13 @@ def case_page(case: InspectedCase) -> CasePage:
         StandardSection(standard, items, standard_anchor(following[0].code).removeprefix("section-"))
         for (standard, items), following in pairwise(sections)
     ] + [StandardSection(standard, items) for standard, items in sections[-1:]]
+    kind = case.case_kind
+    asked = {kq.code: kq for _, kq in case.inspection.framework.definition.key_questions(case.kind)}
+    page.stale = [
+        StaleAnswer(judgement, applies_text(kind, asked[judgement.key_question.code].applies_when))
+        for judgement in stale_judgements(case, judgements.values())
+        if judgement.key_question.code in asked
+    ]
     recorded = {row.need: row for row in case.needs.all()}
     need_changes = dict(
         CaseNeed.history.filter(case_id=case.pk)

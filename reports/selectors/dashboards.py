@@ -227,7 +227,7 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
     """
     definition = inspection.framework.definition
     attributes = breakdown_attributes([definition])
-    breakdown = judgement_breakdown([inspection.pk], attributes)
+    breakdown = judgement_breakdown([inspection.pk], attributes, definitions=[definition])
     snapshot = latest_snapshot(inspection) if inspection.is_locked else None
     if snapshot is not None:
         results = results_shape(snapshot.data)
@@ -390,7 +390,7 @@ def national_dashboard(
     ids = [inspection.pk for inspection in chosen.values()]
     definitions = _definitions(chosen.values())
     attributes = breakdown_attributes(definitions)
-    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    breakdown = judgement_breakdown(ids, attributes, definitions=definitions) if ids else []
     data: dict[int, dict[str, Any]] = {
         i.pk: results_shape(i.snapshot_data) for i in chosen.values() if _is_frozen(i)
     }

@@ -172,8 +172,9 @@ def test_the_national_dashboard_shows_staffing_by_region(
 ):
     record(inspection, lead)
     client.force_login(national_viewer)
-    # The dashboard (12), the survey summary (3 at most: its periods, counts and PDUs), staffing by region (2).
-    with django_assert_max_num_queries(17):
+    # The dashboard (12), the survey summary (3 at most: its periods, counts and PDUs), staffing by region (2), the
+    # regions' locked inspections (1).
+    with django_assert_max_num_queries(18):
         page = client.get(reverse("national_dashboard")).content.decode()
     assert "Staffing by region" in page
     assert inspection.pdu.region.name in page
