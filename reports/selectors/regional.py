@@ -67,7 +67,7 @@ def regional_results(
         assert inspection.region is not None  # filtered above
         if rows and rows[-1].region_id == inspection.region_id:
             continue  # an earlier inspection of a region already shown
-        data = results_shape(inspection.snapshot_data)  # type: ignore[attr-defined]
+        data = results_shape(inspection.snapshot_data)
         ratings = {}
         for standard in data["standards"]:
             if standard["rating"] is not None or standard["rated_by"] != "not_rated":
