@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.utils import timezone
 
 from inspections.definitions import KeyQuestion as KeyQuestionDefinition
@@ -19,7 +19,13 @@ from inspections.models import Inspection, KeyQuestion, Standard
 from ..errors import CaseReassigned
 from ..fields import fact_field, key_question_field, need_field
 from ..models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
-from ..questions import case_fact_questions, case_key_question_rows, case_key_questions, stale_judgements
+from ..questions import (
+    applicable_judgements,
+    case_fact_questions,
+    case_key_question_rows,
+    case_key_questions,
+    stale_judgements,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,9 +50,9 @@ WAITING_FIRST = Case(
 def cases_assigned(
     user: User, *, status: str = "", inspection_id: int | None = None
 ) -> QuerySet[InspectedCase]:
-    """The user's assigned cases in open inspections they are a member of, waiting work first, with their `answered`
-    key question count (cases_assigned_by_inspection adds the `total` each case answers, from its framework).
-    Optionally only those of one status or one inspection."""
+    """The user's assigned cases in open inspections they are a member of, waiting work first (cases_assigned_by_inspection
+    adds the `answered` and `total` key questions of each, from its framework). Optionally only those of one status
+    or one inspection."""
     inspections = Inspection.objects.open().filter(memberships__user=user).values("pk")
     cases = InspectedCase.objects.assigned_to(user).filter(inspection__in=inspections)
     if status:
@@ -55,7 +61,7 @@ def cases_assigned(
         cases = cases.filter(inspection_id=inspection_id)
     return (
         cases.select_related("inspection__pdu", "inspection__region", "inspection__framework")
-        .annotate(answered=Count("judgements", filter=~Q(judgements__answer="")), waiting=WAITING_FIRST)
+        .annotate(waiting=WAITING_FIRST)
         .order_by("inspection__fieldwork_start", "inspection__pk", "waiting", "reference")
     )
 
@@ -74,9 +80,20 @@ def inspections_with_cases_assigned(user: User) -> QuerySet[Inspection]:
 def cases_assigned_by_inspection(
     user: User, *, status: str = "", inspection_id: int | None = None
 ) -> list[InspectionCases]:
-    """The user's assigned cases grouped by inspection, in one query; each with the `total` it answers."""
+    """The user's assigned cases grouped by inspection, in two queries; each with the key questions it has
+    `answered` (of those that still apply to it) and the `total` it answers."""
     cases = list(cases_assigned(user, status=status, inspection_id=inspection_id))
+    definitions = [case.inspection.framework.definition for case in cases]
+    answered = dict(
+        Judgement.objects.filter(applicable_judgements(definitions), case__in=cases)
+        .exclude(answer="")
+        .values("case")
+        .annotate(answered=Count("pk"))
+        .values_list("case", "answered")
+        .order_by()
+    )
     for case in cases:
+        case.answered = answered.get(case.pk, 0)  # type: ignore[attr-defined]
         case.total = len(case_key_questions(case))  # type: ignore[attr-defined]  # shown beside `answered`
     return [
         InspectionCases(inspection=inspection, cases=list(group))

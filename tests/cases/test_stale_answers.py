@@ -110,3 +110,10 @@ def test_a_case_whose_answers_all_apply_shows_no_warning(client, licence_case):
         'id="stale-answers"'
         not in client.get(reverse("case_detail", args=[licence_case.pk])).content.decode()
     )
+
+
+def test_your_cases_counts_only_the_answers_that_still_apply(client, licence_case):
+    client.force_login(licence_case.assistant_inspector)
+    assert "2 of 2 key questions answered" in client.get(reverse("case_list")).content.decode()
+    _correct_case_type(licence_case, "community")
+    assert "1 of 1 key questions answered" in client.get(reverse("case_list")).content.decode()
