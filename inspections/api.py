@@ -2,15 +2,58 @@
 
 from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 
 from api.filters import IdFilter
 
+from .definitions import KeyQuestion as KeyQuestionDefinition
 from .models import Framework, Inspection, InspectionMembership, KeyQuestion, Standard
 from .permissions import inspections_visible_to
 
+APPLIES_WHEN = inline_serializer(
+    name="AppliesWhen",
+    fields={
+        "attribute": serializers.CharField(help_text="The key of the case's attribute, e.g. case_type."),
+        "in": serializers.ListField(
+            child=serializers.CharField(), help_text="The attribute's values it applies to, e.g. [licence]."
+        ),
+    },
+    allow_null=True,
+    help_text="When it applies: only to cases whose attribute is one of the values (null: to every case of its "
+    "kind). A case whose attribute changes so that it no longer applies keeps its answer, which no longer counts.",
+)
 
-class KeyQuestionSerializer(serializers.ModelSerializer):
+
+class FromDefinition(serializers.ModelSerializer):
+    """A key question row's condition and prompt recording, read from its framework's definition (the rows keep
+    only what SQL joins on)."""
+
+    applies_when = serializers.SerializerMethodField()
+    record_prompts = serializers.SerializerMethodField(
+        help_text="Whether the assistant inspector answers each prompt (yes, no or not applicable) for each case."
+    )
+
+    def _definition(self, row: KeyQuestion) -> KeyQuestionDefinition:
+        # One parse per framework per response, however many rows (the rows' frameworks are separate objects).
+        definitions = self.context.setdefault("key_question_definitions", {})
+        framework = row.standard.framework
+        if framework.pk not in definitions:
+            definitions[framework.pk] = {
+                kq.code: kq for standard in framework.definition.standards for kq in standard.key_questions
+            }
+        return definitions[framework.pk][row.code]
+
+    @extend_schema_field(APPLIES_WHEN)
+    def get_applies_when(self, row: KeyQuestion) -> dict | None:
+        condition = self._definition(row).applies_when
+        return {"attribute": condition.attribute, "in": list(condition.values)} if condition else None
+
+    def get_record_prompts(self, row: KeyQuestion) -> bool:
+        return self._definition(row).record_prompts
+
+
+class KeyQuestionSerializer(FromDefinition):
     standard = serializers.CharField(source="standard.code", read_only=True)
     standard_title = serializers.CharField(source="standard.title", read_only=True)
     case_kind = serializers.CharField(source="standard.case_kind", read_only=True)
@@ -27,14 +70,16 @@ class KeyQuestionSerializer(serializers.ModelSerializer):
             "criterion",
             "wording",
             "prompts",
+            "record_prompts",
+            "applies_when",
             "framework_version",
         ]
 
 
-class StandardKeyQuestionSerializer(serializers.ModelSerializer):
+class StandardKeyQuestionSerializer(FromDefinition):
     class Meta:
         model = KeyQuestion
-        fields = ["id", "code", "criterion", "wording", "prompts"]
+        fields = ["id", "code", "criterion", "wording", "prompts", "record_prompts", "applies_when"]
 
 
 class StandardSerializer(serializers.ModelSerializer):

@@ -72,8 +72,9 @@ def frozen_counts_create(*, snapshots: Iterable[InspectionSnapshot]) -> list[Fro
         by_framework.setdefault(snapshot.inspection.framework_id, []).append(snapshot)
     frozen = []
     for group in by_framework.values():
-        attributes = breakdown_attributes([group[0].inspection.framework.definition])
-        rows = frozen_rows([snapshot.inspection_id for snapshot in group], attributes)
+        definition = group[0].inspection.framework.definition
+        attributes = breakdown_attributes([definition])
+        rows = frozen_rows([snapshot.inspection_id for snapshot in group], attributes, [definition])
         for snapshot in group:
             for row in rows.get(snapshot.inspection_id, []):
                 row.snapshot = snapshot

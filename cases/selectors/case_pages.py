@@ -8,17 +8,24 @@ from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.utils import timezone
 
 from inspections.definitions import KeyQuestion as KeyQuestionDefinition
 from inspections.definitions import Need
+from inspections.framework_preview import applies_text
 from inspections.models import Inspection, KeyQuestion, Standard
 
 from ..errors import CaseReassigned
 from ..fields import fact_field, key_question_field, need_field
 from ..models import CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
-from ..questions import case_fact_questions, case_key_question_rows, case_key_questions
+from ..questions import (
+    applicable_judgements,
+    case_fact_questions,
+    case_key_question_rows,
+    case_key_questions,
+    stale_judgements,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,9 +50,9 @@ WAITING_FIRST = Case(
 def cases_assigned(
     user: User, *, status: str = "", inspection_id: int | None = None
 ) -> QuerySet[InspectedCase]:
-    """The user's assigned cases in open inspections they are a member of, waiting work first, with their `answered`
-    key question count (cases_assigned_by_inspection adds the `total` each case answers, from its framework).
-    Optionally only those of one status or one inspection."""
+    """The user's assigned cases in open inspections they are a member of, waiting work first (cases_assigned_by_inspection
+    adds the `answered` and `total` key questions of each, from its framework). Optionally only those of one status
+    or one inspection."""
     inspections = Inspection.objects.open().filter(memberships__user=user).values("pk")
     cases = InspectedCase.objects.assigned_to(user).filter(inspection__in=inspections)
     if status:
@@ -54,7 +61,7 @@ def cases_assigned(
         cases = cases.filter(inspection_id=inspection_id)
     return (
         cases.select_related("inspection__pdu", "inspection__region", "inspection__framework")
-        .annotate(answered=Count("judgements", filter=~Q(judgements__answer="")), waiting=WAITING_FIRST)
+        .annotate(waiting=WAITING_FIRST)
         .order_by("inspection__fieldwork_start", "inspection__pk", "waiting", "reference")
     )
 
@@ -73,9 +80,20 @@ def inspections_with_cases_assigned(user: User) -> QuerySet[Inspection]:
 def cases_assigned_by_inspection(
     user: User, *, status: str = "", inspection_id: int | None = None
 ) -> list[InspectionCases]:
-    """The user's assigned cases grouped by inspection, in one query; each with the `total` it answers."""
+    """The user's assigned cases grouped by inspection, in two queries; each with the key questions it has
+    `answered` (of those that still apply to it) and the `total` it answers."""
     cases = list(cases_assigned(user, status=status, inspection_id=inspection_id))
+    definitions = [case.inspection.framework.definition for case in cases]
+    answered = dict(
+        Judgement.objects.filter(applicable_judgements(definitions), case__in=cases)
+        .exclude(answer="")
+        .values("case")
+        .annotate(answered=Count("pk"))
+        .values_list("case", "answered")
+        .order_by()
+    )
     for case in cases:
+        case.answered = answered.get(case.pk, 0)  # type: ignore[attr-defined]
         case.total = len(case_key_questions(case))  # type: ignore[attr-defined]  # shown beside `answered`
     return [
         InspectionCases(inspection=inspection, cases=list(group))
@@ -175,14 +193,29 @@ class FactItem:
         return len(self.choices) <= 2
 
 
+@dataclass(frozen=True)
+class StaleAnswer:
+    """An answer kept for a key question that no longer applies to the case (its attributes changed since): shown
+    so nobody relies on it, and left out of every rate."""
+
+    judgement: Judgement
+    applies: str  # when its key question applies, in words: "Only where Case type is Licence"
+
+    @property
+    def key_question(self) -> KeyQuestion:
+        return self.judgement.key_question
+
+
 @dataclass
 class CasePage:
-    """Everything the case page shows: the case, one section per standard it answers, its facts and needs."""
+    """Everything the case page shows: the case, one section per standard it answers, its facts and needs, and
+    any answers to key questions that no longer apply to it."""
 
     case: InspectedCase
     sections: list[StandardSection] = field(default_factory=list)
     needs: list[NeedItem] = field(default_factory=list)
     facts: list[FactItem] = field(default_factory=list)
+    stale: list[StaleAnswer] = field(default_factory=list)
 
     @property
     def key_question_items(self) -> list[KeyQuestionItem]:
@@ -234,7 +267,7 @@ def case_page(case: InspectedCase) -> CasePage:
     """The case page's content in a fixed number of queries, whatever the number of answers or their history."""
     applicable = {kq.code: kq for kq in case_key_questions(case)}
     key_questions = case_key_question_rows(case)
-    judgements = {j.key_question_id: j for j in case.judgements.select_related(None)}
+    judgements = {j.key_question_id: j for j in case.judgements.select_related("key_question__standard")}
     changes = dict(
         Judgement.history.filter(case_id=case.pk)
         .order_by()
@@ -257,6 +290,13 @@ def case_page(case: InspectedCase) -> CasePage:
         StandardSection(standard, items, standard_anchor(following[0].code).removeprefix("section-"))
         for (standard, items), following in pairwise(sections)
     ] + [StandardSection(standard, items) for standard, items in sections[-1:]]
+    kind = case.case_kind
+    asked = {kq.code: kq for _, kq in case.inspection.framework.definition.key_questions(case.kind)}
+    page.stale = [
+        StaleAnswer(judgement, applies_text(kind, asked[judgement.key_question.code].applies_when))
+        for judgement in stale_judgements(case, judgements.values())
+        if judgement.key_question.code in asked
+    ]
     recorded = {row.need: row for row in case.needs.all()}
     need_changes = dict(
         CaseNeed.history.filter(case_id=case.pk)

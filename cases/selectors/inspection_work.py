@@ -25,7 +25,7 @@ from ..models import (
     SecondJudgement,
     SecondMarking,
 )
-from .case_pages import CasePage, FactItem, NeedItem, case_page, case_queries
+from .case_pages import CasePage, FactItem, NeedItem, StaleAnswer, case_page, case_queries
 from .case_pages import _need_display as need_display
 
 if TYPE_CHECKING:
@@ -196,6 +196,7 @@ class CaseReview:
     # Since the latest query was raised: when, and each answer changed since (key questions, facts, needs).
     query_raised_at: datetime.datetime | None = None
     changed_since_query: list[AnswerChange] = field(default_factory=list)
+    stale: list[StaleAnswer] = field(default_factory=list)  # answers to key questions that no longer apply
 
 
 def status_history(case: InspectedCase) -> list[StatusChange]:
@@ -226,6 +227,7 @@ def case_review(case: InspectedCase) -> CaseReview:
         needs=page.needs,
         query_raised_at=since,
         changed_since_query=changes_since(page, since) if since else [],
+        stale=page.stale,
     )
 
 

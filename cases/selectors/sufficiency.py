@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from inspections.models import Inspection
 
 from ..models import Answer, CaseFact, InspectedCase, Judgement
+from ..questions import applicable_judgements
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,14 @@ class Counted:
 
 def key_question_counts(inspection: Inspection) -> dict[str, Counted]:
     """By key question code: the inspection's counted cases judged sufficient, of those answered yes or no. A key
-    question is answered only by the cases of its standard's kind it applies to, so that is whom it counts."""
+    question is answered only by the cases of its standard's kind it applies to, so that is whom it counts: an
+    answer kept after the case's attributes changed so that it no longer applies is left out."""
     counted = InspectedCase.objects.counted().filter(inspection=inspection).values("pk")
     rows = (
         Judgement.objects.filter(
-            case__in=counted, key_question__standard__framework_id=inspection.framework_id
+            applicable_judgements([inspection.framework.definition]),
+            case__in=counted,
+            key_question__standard__framework_id=inspection.framework_id,
         )
         .values("key_question__code")
         .annotate(

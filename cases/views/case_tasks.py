@@ -132,6 +132,12 @@ def _render_section(request, case, page, task: CaseTask, form: CaseForm, answer_
         "can_answer": case.status == InspectedCase.Status.RETURNED,
         "answer_errors": [f for f in answer_forms.values() if f.errors],
         "draft_key": _draft_key(request, case, task),
+        # Answers kept for this standard's key questions that no longer apply to the case.
+        "stale": [
+            item
+            for item in page.stale
+            if task.section and item.key_question.standard.code == task.section.standard.code
+        ],
     }
     return render(request, "cases/case_section.html", context, status=status)
 

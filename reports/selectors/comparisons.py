@@ -75,7 +75,7 @@ def _rates(
 ) -> tuple[list[KeyQuestionRate], CaseFacts]:
     """The group's key question rates and case facts (four queries; three without inspections)."""
     ids = [inspection.pk for inspection in inspections if group.holds(inspection)]
-    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    breakdown = judgement_breakdown(ids, attributes, definitions=definitions) if ids else []
     if group.where is not None:
         key, value = group.where
         column = attribute_column(attributes.index(key)) if key in attributes else None

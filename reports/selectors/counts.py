@@ -17,6 +17,8 @@ from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, 
 from django.db.models.fields.json import KeyTextTransform
 
 from cases.models import CaseFact, CaseNeed, InspectedCase, Judgement
+from cases.questions import applicable_judgements
+from inspections.definitions import Definition
 
 from ..models import FrozenCount
 from .results import ANSWERED, SUFFICIENT, attribute_column
@@ -60,9 +62,11 @@ def live_counts(
     attributes: Sequence[str],
     measures: Collection[str] = EVERY_MEASURE,
     where: tuple[str, str] | None = None,
+    definitions: Iterable[Definition] = (),
 ) -> list[QuerySet[Any]]:
     """The counts of these inspections' counted cases, one grouped query per measure, each row per inspection; only
-    the cases whose attribute has the value, where `where` (attribute key, value) is given."""
+    the cases whose attribute has the value, where `where` (attribute key, value) is given. Judgements count only
+    where their key question applies to the case as it is now, under these framework versions (the inspections')."""
     ids = list(inspection_ids)
     counted = {"case__inspection_id__in": ids, "case__status__in": InspectedCase.COUNTED_STATUSES}
     of_cases = {}
@@ -82,7 +86,8 @@ def live_counts(
             F("answer"),
             by_attribute,
         )
-        parts.append(Judgement.objects.filter(**counted).values(**row).annotate(n=Count("pk")).order_by())
+        applicable = Judgement.objects.filter(applicable_judgements(definitions), **counted)
+        parts.append(applicable.values(**row).annotate(n=Count("pk")).order_by())
     none = Value("", output_field=CharField())
     if Measure.CASES in measures:
         row = _shape(F("inspection_id"), Measure.CASES, F("kind"), none, none, _no_attributes(attributes))
@@ -201,10 +206,12 @@ def read_counts(rows: Iterable[dict[str, Any]] | None, attributes: Sequence[str]
     return counts
 
 
-def frozen_rows(inspection_ids: Iterable[int], attributes: Sequence[str]) -> dict[int, list[FrozenCount]]:
+def frozen_rows(
+    inspection_ids: Iterable[int], attributes: Sequence[str], definitions: Iterable[Definition]
+) -> dict[int, list[FrozenCount]]:
     """The counts to freeze for each of these inspections (unsaved, without their snapshot), as live_counts computes
     them (one query)."""
-    query = counts_query(live_counts(inspection_ids, attributes))
+    query = counts_query(live_counts(inspection_ids, attributes, definitions=definitions))
     assert query is not None
     rows: dict[int, list[FrozenCount]] = {}
     for row in query:

@@ -241,7 +241,7 @@ def inspection_dashboard(inspection: Inspection) -> InspectionDashboard:
         breakdown = frozen.judgements
         facts = case_facts_of(frozen, [definition])
     else:
-        breakdown = judgement_breakdown([inspection.pk], attributes)
+        breakdown = judgement_breakdown([inspection.pk], attributes, definitions=[definition])
         facts = case_facts([inspection.pk], [definition])
     if snapshot is not None:
         results = results_shape(snapshot.data)
@@ -304,6 +304,9 @@ class NationalDashboard:
     # The key-question bands of the frameworks of the inspections shown, where they all have the same; else None.
     bands: rules.FrameworkBands | None
     include_provisional: bool = True  # open inspections (provisional figures) are shown beside locked ones
+    # The inspections shown on whose team the user reads cases (lead, inspector, quality assurer), for the
+    # small-numbers rule (selectors.small_numbers).
+    team_inspection_ids: frozenset[int] = frozenset()
 
     @property
     def inspected(self) -> list[PDUResult]:
@@ -407,7 +410,7 @@ def national_dashboard(
 
     definitions = _definitions(chosen.values())
     attributes = breakdown_attributes(definitions)
-    counts = _national_counts(chosen.values(), attributes)
+    counts = _national_counts(chosen.values(), attributes, definitions)
     data: dict[int, dict[str, Any]] = {
         i.pk: results_shape(i.snapshot_data) for i in chosen.values() if _is_frozen(i)
     }
@@ -494,6 +497,7 @@ def national_dashboard(
         case_facts=facts,
         bands=bands[0] if len(bands) == 1 else None,
         include_provisional=include_provisional,
+        team_inspection_ids=frozenset(i.pk for i in chosen.values() if i.is_member),
     )
 
 
@@ -527,7 +531,9 @@ def _definitions(inspections: Iterable[Inspection]) -> list[Definition]:
 
 
 def _national_counts(
-    inspections: Iterable[WithAnnotations[Inspection, LatestResults]], attributes: list[str]
+    inspections: Iterable[WithAnnotations[Inspection, LatestResults]],
+    attributes: list[str],
+    definitions: list[Definition],
 ) -> Counts:
     """The counts the national figures sum, in one query: frozen with the latest snapshot of each locked inspection
     that has them, live from the cases of every other (open, or locked before counts were frozen)."""
@@ -538,7 +544,7 @@ def _national_counts(
             frozen.append(inspection.snapshot_id)
         else:
             live.append(inspection.pk)
-    parts = live_counts(live, attributes) if live else []
+    parts = live_counts(live, attributes, definitions=definitions) if live else []
     if frozen:
         parts.append(frozen_counts(frozen, attributes))
     return read_counts(counts_query(parts), attributes)

@@ -88,7 +88,7 @@ def national_report(*, period: str | None = None, region: int | None = None) -> 
     ids = [i.pk for i in inspections]
     definitions = definitions_of(inspections)
     attributes = breakdown_attributes(definitions)
-    breakdown = judgement_breakdown(ids, attributes) if ids else []
+    breakdown = judgement_breakdown(ids, attributes, definitions=definitions) if ids else []
     key_questions, _ = key_question_rates(breakdown, definitions, attributes)
     facts = case_facts(ids, definitions)
     results = latest_results(ids) if ids else {}

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from cases.models import Answer, InspectedCase, Judgement
+from cases.questions import applicable_judgements
 from inspections import statistics
 from inspections.models import Inspection
 
@@ -36,6 +37,7 @@ def key_question_comparisons(inspection: Inspection) -> dict[str, ComparisonRate
     in_region = Q(case__inspection__pdu__region_id=region_id) | Q(case__inspection__region_id=region_id)
     rows = (
         Judgement.objects.filter(
+            applicable_judgements([inspection.framework.definition]),
             case__inspection__framework_id=inspection.framework_id,
             case__inspection__status=Inspection.Status.LOCKED,
             case__status__in=InspectedCase.COUNTED_STATUSES,
@@ -76,7 +78,11 @@ def assistant_inspector_rates(inspection: Inspection) -> list[AssistantInspector
     """The inspection's key-question answers on counted cases by the assistant inspector the case is assigned to,
     pooled over each standard's key questions and over all of them, by name. One grouped query."""
     rows = (
-        Judgement.objects.filter(case__inspection=inspection, case__status__in=InspectedCase.COUNTED_STATUSES)
+        Judgement.objects.filter(
+            applicable_judgements([inspection.framework.definition]),
+            case__inspection=inspection,
+            case__status__in=InspectedCase.COUNTED_STATUSES,
+        )
         .values(
             "case__assistant_inspector",
             "case__assistant_inspector__first_name",

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.db.models.fields.json import KeyTextTransform
 
 from cases.models import Answer, InspectedCase, Judgement
+from cases.questions import applicable_judgements
 from inspections import statistics
 from inspections.definitions import Definition, Standard
 from inspections.models import Framework, Inspection, OrganisationalRating, OverallJudgement
@@ -78,21 +79,32 @@ def attribute_column(index: int) -> str:
 
 
 def judgement_breakdown(
-    inspection_ids: Iterable[int], attributes: Sequence[str] = ()
+    inspection_ids: Iterable[int],
+    attributes: Sequence[str] = (),
+    *,
+    definitions: Iterable[Definition] | None = None,
 ) -> list[dict[str, Any]]:
     """Sufficient and answered judgements of counted cases per inspection, key question code and the value of each
-    breakdown attribute (`attribute_<i>` for attributes[i], read from the case's JSON attributes in SQL).
+    breakdown attribute (`attribute_<i>` for attributes[i], read from the case's JSON attributes in SQL). Answers to
+    key questions that no longer apply to their case (its attributes changed) are left out.
 
-    One grouped SQL query; the rows are few (inspections x key questions x attribute values at most) and every
-    report sums them.
+    One grouped SQL query, and one for the inspections' framework versions unless `definitions` gives them (more
+    do no harm); the rows are few (inspections x key questions x attribute values at most) and every report sums
+    them.
     """
+    inspection_ids = list(inspection_ids)
+    if definitions is None:
+        frameworks = Framework.objects.filter(inspections__pk__in=inspection_ids).distinct()
+        definitions = [framework.definition for framework in frameworks]
     columns = {
         attribute_column(index): KeyTextTransform(key, "case__attributes")
         for index, key in enumerate(attributes)
     }
     return list(
         Judgement.objects.filter(
-            case__inspection_id__in=list(inspection_ids), case__status__in=InspectedCase.COUNTED_STATUSES
+            applicable_judgements(definitions),
+            case__inspection_id__in=inspection_ids,
+            case__status__in=InspectedCase.COUNTED_STATUSES,
         )
         .annotate(**columns)
         .values("case__inspection_id", "key_question__code", *columns)
@@ -146,7 +158,8 @@ def _overall_judgements(inspections: list[Inspection]) -> dict[int, tuple[str, s
 def pooled_counts(inspections: Iterable[Inspection]) -> dict[tuple[int, str, str], tuple[int, int]]:
     """For regional inspections with pooled standards: (sufficient, answered) judgements of the counted cases of
     every inspection of a PDU in the region pinned to the framework a standard pools from, per (region, framework
-    slug, key question code). One grouped query, only where a pooled standard is rated; none otherwise."""
+    slug, key question code), leaving out answers to key questions that no longer apply to their case. Two queries
+    (the frameworks pooled from, the grouped judgements), only where a pooled standard is rated; none otherwise."""
     regions: set[int] = set()
     slugs: set[str] = set()
     for inspection in inspections:
@@ -158,6 +171,7 @@ def pooled_counts(inspections: Iterable[Inspection]) -> dict[tuple[int, str, str
         return {}
     rows = (
         Judgement.objects.filter(
+            applicable_judgements(f.definition for f in Framework.objects.filter(slug__in=slugs)),
             case__inspection__pdu__region_id__in=regions,
             case__inspection__framework__slug__in=slugs,
             case__status__in=InspectedCase.COUNTED_STATUSES,
@@ -190,7 +204,9 @@ def inspection_results(
         return {}
     ids = [inspection.pk for inspection in inspections]
     chosen_optional, judged = _set_up(ids)
-    counts = counts_by_key_question(judgement_breakdown(ids) if breakdown is None else breakdown)
+    if breakdown is None:
+        breakdown = judgement_breakdown(ids, definitions=[i.framework.definition for i in inspections])
+    counts = counts_by_key_question(breakdown)
     pooled = pooled_counts(inspections)
     overall = _overall_judgements(inspections)
 

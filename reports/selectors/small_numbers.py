@@ -32,16 +32,20 @@ SUPPRESSED_FIELDS = ("sufficient", "total", "rate", "ci_lower", "ci_upper", "rat
 Dashboard = TypeVar("Dashboard", dashboards.NationalDashboard, dashboards.InspectionDashboard)
 
 
-def small_numbers_minimum(user: User | AnonymousUser, inspection_ids: Iterable[int]) -> int:
+def small_numbers_minimum(
+    user: User | AnonymousUser, inspection_ids: Iterable[int], readable: Iterable[int] | None = None
+) -> int:
     """The fewest cases a rate shown to this user may be over: 0 (no limit) if they may read every case of these
-    inspections, else settings.SMALL_NUMBERS_MINIMUM_CASES. One query at most."""
+    inspections, else settings.SMALL_NUMBERS_MINIMUM_CASES. `readable`: those of the inspections whose cases the user
+    reads, where the caller knows them already; else one query."""
     ids = set(inspection_ids)
     if not ids or (user.is_authenticated and user.is_superuser):
         return 0
     if user.is_authenticated:
-        readable = InspectionMembership.objects.filter(
-            user=user, inspection_id__in=ids, role__in=CASE_READER_ROLES
-        ).values_list("inspection_id", flat=True)
+        if readable is None:
+            readable = InspectionMembership.objects.filter(
+                user=user, inspection_id__in=ids, role__in=CASE_READER_ROLES
+            ).values_list("inspection_id", flat=True)
         if ids <= set(readable):
             return 0
     return settings.SMALL_NUMBERS_MINIMUM_CASES
@@ -142,7 +146,8 @@ def national_dashboard_for(
         user, region=region, period=period, sort=sort, include_provisional=include_provisional
     )
     ids = [row.inspection_id for row in dashboard.rows if row.inspection_id is not None]
-    return without_small_numbers(dashboard, small_numbers_minimum(user, ids))
+    minimum = small_numbers_minimum(user, ids, readable=dashboard.team_inspection_ids)
+    return without_small_numbers(dashboard, minimum)
 
 
 def inspection_dashboard_for(

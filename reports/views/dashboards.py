@@ -15,6 +15,7 @@ from .. import rating as rules
 from ..selectors import dashboards as selectors
 from ..selectors import peer_rates, small_numbers
 from ..selectors.rates import CaseFacts
+from ..selectors.regional import regional_results
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -350,6 +351,11 @@ def national_dashboard(request):
             "inspections_choices": INSPECTIONS_CHOICES,
             "inspections_choice": INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
             "sort_headers": _sort_headers(dashboard, sort),
+            "regional": regional_results(
+                region=dashboard.region.pk if dashboard.region else None,
+                start=dashboard.period.start if dashboard.period else None,
+                end=dashboard.period.end if dashboard.period else None,
+            ),
             "distribution_chart": charts.distribution_chart(
                 "chart-distribution", "Overall ratings of the PDUs shown", dashboard.distribution
             ),

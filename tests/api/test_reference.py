@@ -4,7 +4,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.negotiation import FORMAT_NOT_OFFERED
-from tests.factories import PDUFactory, PublishedRatingFactory, RegionFactory, UserFactory
+from inspections.frameworks import framework_load
+from tests.factories import (
+    PDUFactory,
+    PublishedRatingFactory,
+    RegionFactory,
+    UserFactory,
+    small_framework_document,
+)
 
 
 @pytest.fixture
@@ -114,6 +121,26 @@ def test_key_questions_have_wording_standard_and_criterion(client, framework):
         f"/api/v1/key-questions/?standard__framework={framework.pk}&standard__case_kind=court_report"
     ).json()
     assert [kq["code"] for kq in court["results"]] == ["2.1.1", "2.1.2"]
+
+
+def test_key_questions_say_when_they_apply_and_whether_their_prompts_are_recorded(
+    client, django_assert_max_num_queries
+):
+    document = small_framework_document()
+    engage = document["standards"][1]["key_questions"][0]
+    engage.update(prompts=["Was the person involved?"], record_prompts=True)
+    framework = framework_load(document=document)
+    with django_assert_max_num_queries(5):  # token, user, count, page
+        listed = client.get(f"/api/v1/key-questions/?standard__framework={framework.pk}").json()["results"]
+    by_code = {kq["code"]: kq for kq in listed}
+    assert by_code["2.1.1"]["applies_when"] is None
+    assert by_code["2.1.1"]["record_prompts"] is True
+    assert by_code["2.1.2"]["applies_when"] == {"attribute": "case_type", "in": ["licence"]}
+    assert by_code["2.1.2"]["record_prompts"] is False
+    standards = client.get(f"/api/v1/frameworks/{framework.pk}/").json()["standards"]
+    nested = {kq["code"]: kq for s in standards for kq in s["key_questions"]}
+    assert nested["2.1.2"]["applies_when"] == {"attribute": "case_type", "in": ["licence"]}
+    assert nested["2.1.1"]["record_prompts"] is True
 
 
 def test_an_unknown_ordering_field_is_ignored_and_a_bad_filter_is_a_problem(client):

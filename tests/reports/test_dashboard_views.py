@@ -171,8 +171,8 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
         MembershipFactory(inspection=_inspection_with_cases(framework, 2), user=lead, role=Role.LEAD)
     client.force_login(lead)
     # Session, user, PDUs, inspections, published frameworks, the counts (1), the open inspections' set-up (2), and
-    # the viewer's permission (1); the lead's roles for the small-numbers rule (1), the survey (3 at most) and
-    # staffing by region (2).
+    # the viewer's permission (1); the survey (3 at most), staffing by region (2) and the regions' locked
+    # inspections (1).
     with django_assert_max_num_queries(15):
         response = client.get(
             reverse("national_dashboard"), {"sort": "composite", "inspections": "include-provisional"}

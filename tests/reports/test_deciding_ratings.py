@@ -59,7 +59,8 @@ def test_the_comparison_is_one_query_whatever_the_inspections(framework, django_
             InspectionFactory(framework=framework, status=Inspection.Status.LOCKED), [Answer.YES, Answer.NO]
         )
     inspection = InspectionFactory(framework=framework)
-    inspection = Inspection.objects.select_related("pdu").get(pk=inspection.pk)
+    # Its framework says which answers count (a key question may apply to some cases only).
+    inspection = Inspection.objects.select_related("pdu", "framework").get(pk=inspection.pk)
     with django_assert_num_queries(1):
         assert peer_rates.key_question_comparisons(inspection)["2.2.1"].national_inspections == 3
 

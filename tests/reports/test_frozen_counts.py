@@ -210,8 +210,8 @@ def test_the_national_dashboard_page_runs_at_most_ten_queries_with_locked_and_op
     _mixed_inspections(framework, national_viewer, inspections)
     client.force_login(national_viewer)
     # Session, user, PDUs, inspections with their snapshots, published frameworks, the counts (frozen and live in
-    # one statement); the viewer's memberships for the small-numbers rule (1); the survey (1) and staffing by
-    # region (2). Locked inspections only (the page's default), so no open inspection's set-up: issue 19's bound.
+    # one statement); the survey (1), staffing by region (2) and the regions' locked inspections (1). Locked
+    # inspections only (the page's default), so no open inspection's set-up: issue 19's bound.
     with django_assert_max_num_queries(10):
         response = client.get(reverse("national_dashboard"))
     assert response.status_code == 200

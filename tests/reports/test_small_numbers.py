@@ -171,8 +171,9 @@ def test_suppression_costs_one_query_at_most(
         _inspection_with_cases(framework, 2)
     lead = team_member(InspectionFactory(), Role.LEAD)
     client.force_login(lead)
-    # The dashboard (11), the lead's roles (1), the survey summary (1 without results) and staffing by region (2).
-    with django_assert_max_num_queries(15):
+    # The dashboard (11), the lead's roles (1), the survey summary (1 without results), staffing by region (2) and
+    # the regions' locked inspections (1).
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("national_dashboard"), OPEN_TOO).status_code == 200
 
 
