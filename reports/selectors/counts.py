@@ -182,11 +182,11 @@ def counts_query(parts: list[QuerySet[Any]]) -> QuerySet[Any] | None:
 class Counts:
     """Counts read into what the rates sum."""
 
-    # judgement_breakdown's rows: per inspection (None for frozen counts, pooled over their inspections), key
+    # judgement_breakdown's rows: per inspection (None for frozen counts pooled over their inspections), key
     # question code and breakdown attribute values, the sufficient and answered judgements
     judgements: list[dict[str, Any]] = field(default_factory=list)
     cases: dict[str, int] = field(default_factory=dict)  # counted cases by case kind
-    # counted cases of every kind per inspection (None for frozen counts pooled over their inspections)
+    # counted cases of every kind per inspection (None for frozen counts pooled over their inspections, as above)
     inspection_cases: dict[int | None, int] = field(default_factory=dict)
     facts: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (kind, fact, answer)
     needs: dict[tuple[str, str], dict[str, int]] = field(
