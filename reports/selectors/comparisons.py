@@ -13,10 +13,11 @@ from inspections import statistics
 from inspections.definitions import Definition
 from pdus.models import Region
 
+from .counts import FACT_MEASURES, Measure, counts_parts, counts_query, live_counts, read_counts
 from .dashboards import Period
 from .locked import LockedInspection, definitions_of, locked_inspections
-from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
-from .results import attribute_column, breakdown_attributes, judgement_breakdown
+from .rates import CaseFacts, KeyQuestionRate, case_facts_of, key_question_rates
+from .results import attribute_column, breakdown_attributes
 
 UNIFICATION = datetime.date(2021, 6, 26)  # probation services unified: the usual date to compare around
 
@@ -73,15 +74,27 @@ class Comparison:
 def _rates(
     group: Group, inspections: list[LockedInspection], definitions: list[Definition], attributes: list[str]
 ) -> tuple[list[KeyQuestionRate], CaseFacts]:
-    """The group's key question rates and case facts (four queries; three without inspections)."""
-    ids = [inspection.pk for inspection in inspections if group.holds(inspection)]
-    breakdown = judgement_breakdown(ids, attributes, definitions=definitions) if ids else []
+    """The group's key question rates and case facts, from the counts frozen with its inspections' snapshots (counted
+    live for any snapshot without them) in one query; none without inspections."""
+    held = [inspection for inspection in inspections if group.holds(inspection)]
+    pairs = [inspection.counted for inspection in held]
+    if group.where is None:
+        parts = counts_parts(pairs, attributes, definitions=definitions)
+    else:
+        # Frozen judgement counts carry each case's breakdown attributes, so the group's judgements are read from them
+        # and kept below; frozen case, fact and need counts carry none, so those of the group's cases are counted live.
+        parts = counts_parts(pairs, attributes, [Measure.JUDGEMENTS], definitions=definitions)
+        parts += (
+            live_counts([i.pk for i in held], attributes, FACT_MEASURES, where=group.where) if held else []
+        )
+    counts = read_counts(counts_query(parts), attributes)
+    breakdown = counts.judgements
     if group.where is not None:
         key, value = group.where
         column = attribute_column(attributes.index(key)) if key in attributes else None
         breakdown = [row for row in breakdown if column is not None and row[column] == value]
     key_questions, _ = key_question_rates(breakdown, definitions, attributes)
-    return key_questions, case_facts(ids, definitions, group.where)
+    return key_questions, case_facts_of(counts, definitions)
 
 
 def compare(first: Group, second: Group) -> Comparison:

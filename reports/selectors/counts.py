@@ -129,14 +129,18 @@ def live_counts(
 
 
 def frozen_counts(
-    snapshot_ids: Iterable[int], attributes: Sequence[str], measures: Collection[str] = EVERY_MEASURE
+    snapshot_ids: Iterable[int],
+    attributes: Sequence[str],
+    measures: Collection[str] = EVERY_MEASURE,
+    by_inspection: bool = False,
 ) -> QuerySet[Any]:
-    """The counts frozen with these snapshots, summed over them (the rows name no inspection)."""
+    """The counts frozen with these snapshots, summed over them (the rows name no inspection), or per inspection
+    where `by_inspection` (one snapshot of each)."""
     by_attribute = {
         attribute_column(i): KeyTextTransform(key, "attributes") for i, key in enumerate(attributes)
     }
     row = _shape(
-        Value(None, output_field=IntegerField()),
+        F("snapshot__inspection_id") if by_inspection else Value(None, output_field=IntegerField()),
         F("measure"),
         F("case_kind"),
         F("key"),
@@ -151,6 +155,29 @@ def frozen_counts(
     )
 
 
+def counts_parts(
+    inspections: Iterable[tuple[int, int | None]],
+    attributes: Sequence[str],
+    measures: Collection[str] = EVERY_MEASURE,
+    by_inspection: bool = False,
+    definitions: Iterable[Definition] = (),
+) -> list[QuerySet[Any]]:
+    """The counts of these (inspection, snapshot with frozen counts or None) pairs: frozen with the snapshot where
+    there is one, live from the cases of every other (open, or locked before counts were frozen; their answers
+    counted where their key questions apply under these framework versions, as live_counts says)."""
+    frozen: list[int] = []
+    live: list[int] = []
+    for inspection_id, snapshot_id in inspections:
+        if snapshot_id is None:
+            live.append(inspection_id)
+        else:
+            frozen.append(snapshot_id)
+    parts = live_counts(live, attributes, measures, definitions=definitions) if live else []
+    if frozen:
+        parts.append(frozen_counts(frozen, attributes, measures, by_inspection))
+    return parts
+
+
 def counts_query(parts: list[QuerySet[Any]]) -> QuerySet[Any] | None:
     """The parts as one statement (UNION ALL); None where there are none."""
     if not parts:
@@ -162,10 +189,12 @@ def counts_query(parts: list[QuerySet[Any]]) -> QuerySet[Any] | None:
 class Counts:
     """Counts read into what the rates sum."""
 
-    # judgement_breakdown's rows: per inspection (None for frozen counts, pooled over their inspections), key
+    # judgement_breakdown's rows: per inspection (None for frozen counts pooled over their inspections), key
     # question code and breakdown attribute values, the sufficient and answered judgements
     judgements: list[dict[str, Any]] = field(default_factory=list)
     cases: dict[str, int] = field(default_factory=dict)  # counted cases by case kind
+    # counted cases of every kind per inspection (None for frozen counts pooled over their inspections, as above)
+    inspection_cases: dict[int | None, int] = field(default_factory=dict)
     facts: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (kind, fact, answer)
     needs: dict[tuple[str, str], dict[str, int]] = field(
         default_factory=dict
@@ -195,6 +224,7 @@ def read_counts(rows: Iterable[dict[str, Any]] | None, attributes: Sequence[str]
             found["total"] += n if value in ANSWERED else 0
         elif measure == Measure.CASES:
             counts.cases[kind] = counts.cases.get(kind, 0) + n
+            counts.inspection_cases[row[INSPECTION]] = counts.inspection_cases.get(row[INSPECTION], 0) + n
         elif measure == Measure.FACTS:
             counts.facts[(kind, key, value)] = counts.facts.get((kind, key, value), 0) + n
         elif measure == Measure.NEEDS:

@@ -20,7 +20,7 @@ from pdus.models import PDU, PublishedRating, Region
 from .. import rating as rules
 from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
-from .counts import Counts, counts_query, frozen_counts, live_counts, read_counts
+from .counts import Counts, counts_parts, counts_query, frozen_counts, read_counts
 from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, case_facts_of, key_question_rates
 from .results import (
     InspectionResult,
@@ -537,17 +537,8 @@ def _national_counts(
 ) -> Counts:
     """The counts the national figures sum, in one query: frozen with the latest snapshot of each locked inspection
     that has them, live from the cases of every other (open, or locked before counts were frozen)."""
-    frozen: list[int] = []
-    live: list[int] = []
-    for inspection in inspections:
-        if _is_frozen(inspection) and inspection.counts_frozen and inspection.snapshot_id is not None:
-            frozen.append(inspection.snapshot_id)
-        else:
-            live.append(inspection.pk)
-    parts = live_counts(live, attributes, definitions=definitions) if live else []
-    if frozen:
-        parts.append(frozen_counts(frozen, attributes))
-    return read_counts(counts_query(parts), attributes)
+    pairs = [(i.pk, i.snapshot_id if _is_frozen(i) and i.counts_frozen else None) for i in inspections]
+    return read_counts(counts_query(counts_parts(pairs, attributes, definitions=definitions)), attributes)
 
 
 def _is_frozen(inspection: WithAnnotations[Inspection, LatestResults]) -> bool:

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from inspections.definitions import Definition
 from inspections.models import Inspection
 
-from ..models import InspectionSnapshot
+from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
 
 
@@ -25,6 +25,14 @@ class LockedInspection:
     region: str
     fieldwork_start: datetime.date
     definition: Definition
+    # the latest snapshot, where its counts were frozen with it (None for one taken before counts were frozen: its
+    # counts are counted live from the cases, which cannot change once locked)
+    frozen_snapshot_id: int | None = None
+
+    @property
+    def counted(self) -> tuple[int, int | None]:
+        """What counts.counts_parts counts it from."""
+        return self.pk, self.frozen_snapshot_id
 
 
 def locked_inspections(
@@ -32,9 +40,14 @@ def locked_inspections(
 ) -> list[LockedInspection]:
     """Every locked PDU inspection with a snapshot whose fieldwork starts in [start, end), in the region if given,
     newest first (one query). Locked results are the national figures everyone who sees them sees alike."""
+    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
     queryset = (
         Inspection.objects.filter(status=Inspection.Status.LOCKED, pdu__isnull=False)
         .filter(Exists(InspectionSnapshot.objects.filter(inspection=OuterRef("pk"))))
+        .annotate(
+            snapshot_id=Subquery(latest.values("pk")[:1]),
+            counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))),
+        )
         .select_related("pdu__region", "framework")
         .order_by("-fieldwork_start", "-pk")
     )
@@ -55,6 +68,7 @@ def locked_inspections(
                 inspection.pdu.region.name,
                 inspection.fieldwork_start,
                 inspection.framework.definition,
+                inspection.snapshot_id if inspection.counts_frozen else None,
             )
         )
     return result

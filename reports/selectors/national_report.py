@@ -14,18 +14,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
-
-from cases.models import InspectedCase
 from pdus.models import PublishedRating, Region
 
 from .. import rating as rules
 from ..evidence.selectors import staffing_by_region, survey_results
 from . import comparisons, evidence_statements
+from .counts import counts_parts, counts_query, read_counts
 from .dashboards import Period, published_overall_rule
 from .locked import LockedInspection, definitions_of, latest_results, locked_inspections
-from .rates import CaseFacts, KeyQuestionRate, case_facts, key_question_rates
-from .results import breakdown_attributes, judgement_breakdown
+from .rates import CaseFacts, KeyQuestionRate, case_facts_of, key_question_rates
+from .results import breakdown_attributes
 from .statements import (
     Statement,
     count_of,
@@ -88,17 +86,26 @@ def national_report(*, period: str | None = None, region: int | None = None) -> 
     ids = [i.pk for i in inspections]
     definitions = definitions_of(inspections)
     attributes = breakdown_attributes(definitions)
-    breakdown = judgement_breakdown(ids, attributes, definitions=definitions) if ids else []
+    # Frozen with each inspection's snapshot, or counted live where it has none (one query); per inspection, for the
+    # PDUs above half on a key question and each sample's size.
+    counts = read_counts(
+        counts_query(
+            counts_parts(
+                [i.counted for i in inspections], attributes, by_inspection=True, definitions=definitions
+            )
+        ),
+        attributes,
+    )
+    breakdown = counts.judgements
     key_questions, _ = key_question_rates(breakdown, definitions, attributes)
-    facts = case_facts(ids, definitions)
+    facts = case_facts_of(counts, definitions)
     results = latest_results(ids) if ids else {}
     published = published_distributions(chosen_period, chosen_region)
     scope = chosen_region.name if chosen_region else "England and Wales"
     when = f" in {chosen_period.label}" if chosen_period else ""
     statements: list[Statement] = []
     if inspections:
-        sample_sizes = _sample_sizes(ids)
-        statements += _scope_statements(inspections, results, sample_sizes, facts, scope, when)
+        statements += _scope_statements(inspections, results, counts.inspection_cases, facts, scope, when)
         statements += key_question_statements(inspections, key_questions, breakdown, definitions, facts)
         statements += subgroup_statements(ids, key_questions, definitions, attributes, facts)
         statements += fact_statements(facts)
@@ -127,21 +134,10 @@ def national_report(*, period: str | None = None, region: int | None = None) -> 
     )
 
 
-def _sample_sizes(ids: list[int]) -> dict[int, int]:
-    """Counted cases of every kind per inspection (one query)."""
-    return dict(
-        InspectedCase.objects.counted()
-        .filter(inspection_id__in=ids)
-        .values_list("inspection_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-
 def _scope_statements(
     inspections: list[LockedInspection],
     results: dict[int, dict[str, Any]],
-    sample_sizes: dict[int, int],
+    sample_sizes: dict[int | None, int],
     facts: CaseFacts,
     scope: str,
     when: str,

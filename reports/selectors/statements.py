@@ -273,6 +273,8 @@ def subgroup_statements(
     columns = {
         f"attribute_{index}": KeyTextTransform(key, "attributes") for index, key in enumerate(attributes)
     }
+    # Counted live, even for locked inspections with frozen counts: frozen case counts carry no breakdown attributes
+    # (only judgement counts do), so the cases of each group are counted from the cases (one grouped query).
     sizes: Counter[tuple[str, str, str]] = Counter()
     for row in (
         InspectedCase.objects.counted()
