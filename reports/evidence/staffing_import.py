@@ -10,13 +10,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from cases.imports import EMPTY_FILE, MAX_UPLOAD_BYTES, MISSING_COLUMN, TOO_LARGE, ImportProblem, table_rows
+from cases.imports import ImportProblem
 from inspections.models import Inspection
 
 from ..selectors.dashboards import Period
 from .models import Grade
 from .services import VACANT_MORE_THAN_POSTS, staffing_record
-from .survey_import import BAD_PERIOD, MISSING_VALUE, NO_ROWS, UNKNOWN_PDU, SurveyCheck
+from .survey_import import BAD_PERIOD, MISSING_VALUE, UNKNOWN_PDU, SurveyCheck, heading_and_rows, normal
 
 PDU_COLUMN = "PDU"
 PERIOD_COLUMN = "Period"
@@ -43,10 +43,6 @@ LOCKED = "The inspection of {pdu} in {period} is locked: unlock it to change its
 MANAGEABLE_MORE = "Staff saying workload manageable must be no more than the staff asked"
 BOTH_OR_NEITHER = "Enter both the posts and the vacant posts of a grade, or neither"
 DUPLICATE = "This PDU and period are already on line {line}"
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 
 
 @dataclass
@@ -83,41 +79,24 @@ def _number(text: str, whole: bool) -> Decimal | None:
 def staffing_check(*, name: str, data: bytes) -> StaffingCheck:
     """Read and check a staffing file, saving nothing. Two queries (the inspections and their PDUs)."""
     check = StaffingCheck()
-    if len(data) > MAX_UPLOAD_BYTES:
-        check.add(ImportProblem(None, "", TOO_LARGE))
+    read = heading_and_rows(check, name=name, data=data, columns=REQUIRED)
+    if read is None:
         return check
-    try:
-        lines = [(line, row) for line, row in enumerate(table_rows(name, data), start=1) if any(row)]
-    except ValueError as error:
-        check.add(ImportProblem(None, "", str(error)))
-        return check
-    if not lines:
-        check.add(ImportProblem(None, "", EMPTY_FILE))
-        return check
-    (heading_line, heading), body = lines[0], lines[1:]
-    position = {_normal(cell): index for index, cell in reversed(list(enumerate(heading))) if cell}
-    for column in REQUIRED:
-        if _normal(column) not in position:
-            check.add(ImportProblem(heading_line, column, MISSING_COLUMN.format(column=column)))
-    if check.problem_count:
-        return check
-    if not body:
-        check.add(ImportProblem(None, "", NO_ROWS))
-        return check
+    position, body = read
     inspections: dict[tuple[str, str], Inspection] = {}
     pdu_names: set[str] = set()
     for inspection in (
         Inspection.objects.filter(pdu__isnull=False).select_related("pdu").order_by("-fieldwork_start")
     ):
-        pdu_names.add(_normal(inspection.pdu.name))
-        key = (_normal(inspection.pdu.name), Period.of(inspection.fieldwork_start).slug)
+        pdu_names.add(normal(inspection.pdu.name))
+        key = (normal(inspection.pdu.name), Period.of(inspection.fieldwork_start).slug)
         inspections.setdefault(key, inspection)
     seen: dict[tuple[str, str], int] = {}
     for line, cells in body:
         values = {
             column: (
-                cells[position[_normal(column)]]
-                if position.get(_normal(column), len(cells)) < len(cells)
+                cells[position[normal(column)]]
+                if position.get(normal(column), len(cells)) < len(cells)
                 else ""
             ).strip()
             for column in COLUMNS
@@ -173,7 +152,7 @@ def staffing_check(*, name: str, data: bytes) -> StaffingCheck:
             problem(WHOLE_COLUMNS["workloads_manageable"], MANAGEABLE_MORE)
         if check.problem_count > before or period is None:
             continue
-        key = (_normal(values[PDU_COLUMN]), period.slug)
+        key = (normal(values[PDU_COLUMN]), period.slug)
         inspection = inspections.get(key)
         if key[0] not in pdu_names and inspection is None:
             problem(PDU_COLUMN, UNKNOWN_PDU.format(value=values[PDU_COLUMN]))

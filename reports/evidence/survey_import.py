@@ -52,8 +52,45 @@ HIDDEN_CHARACTERS = "{column} must be on one line, without tabs or other hidden 
 DUPLICATE = "This PDU, period, question and response are already on line {line}"
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
+    """A heading or name as compared: lower case, spaces for underscores and hyphens, single spaces."""
     return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+Lines = list[tuple[int, list[str]]]
+
+
+def heading_and_rows(
+    check: SurveyCheck, *, name: str, data: bytes, columns: Iterable[str], max_rows: int | None = None
+) -> tuple[dict[str, int], Lines] | None:
+    """Read a file (cases.imports.table_rows) into the position of each heading (normalised) and its non-empty rows
+    with their line numbers; None, with the problem added to `check`, if it is too large, empty, unreadable, lacks
+    one of `columns` or has no rows (or more than max_rows)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        check.add(ImportProblem(None, "", TOO_LARGE))
+        return None
+    try:
+        lines = [(line, row) for line, row in enumerate(table_rows(name, data), start=1) if any(row)]
+    except ValueError as error:
+        check.add(ImportProblem(None, "", str(error)))
+        return None
+    if not lines:
+        check.add(ImportProblem(None, "", EMPTY_FILE))
+        return None
+    (heading_line, heading), body = lines[0], lines[1:]
+    position = {normal(cell): index for index, cell in reversed(list(enumerate(heading))) if cell}
+    for column in columns:
+        if normal(column) not in position:
+            check.add(ImportProblem(heading_line, column, MISSING_COLUMN.format(column=column)))
+    if check.problem_count:
+        return None
+    if not body:
+        check.add(ImportProblem(None, "", NO_ROWS))
+        return None
+    if max_rows is not None and len(body) > max_rows:
+        check.add(ImportProblem(None, "", TOO_MANY_ROWS.format(limit=max_rows)))
+        return None
+    return position, body
 
 
 @dataclass(frozen=True)
@@ -87,40 +124,15 @@ class SurveyCheck:
 def survey_check(*, name: str, data: bytes) -> SurveyCheck:
     """Read and check a survey file, saving nothing. Two queries at most (the PDUs), whatever its size."""
     check = SurveyCheck()
-    if len(data) > MAX_UPLOAD_BYTES:
-        check.add(ImportProblem(None, "", TOO_LARGE))
+    read = heading_and_rows(check, name=name, data=data, columns=COLUMNS, max_rows=MAX_ROWS)
+    if read is None:
         return check
-    if not data.strip():
-        check.add(ImportProblem(None, "", EMPTY_FILE))
-        return check
-    try:
-        lines = [(line, row) for line, row in enumerate(table_rows(name, data), start=1) if any(row)]
-    except ValueError as error:
-        check.add(ImportProblem(None, "", str(error)))
-        return check
-    if not lines:
-        check.add(ImportProblem(None, "", EMPTY_FILE))
-        return check
-    (heading_line, heading), body = lines[0], lines[1:]
-    position = {_normal(cell): index for index, cell in reversed(list(enumerate(heading))) if cell}
-    for column in COLUMNS:
-        if _normal(column) not in position:
-            check.add(ImportProblem(heading_line, column, MISSING_COLUMN.format(column=column)))
-    if check.problem_count:
-        return check
-    if not body:
-        check.add(ImportProblem(None, "", NO_ROWS))
-        return check
-    if len(body) > MAX_ROWS:
-        check.add(ImportProblem(None, "", TOO_MANY_ROWS.format(limit=MAX_ROWS)))
-        return check
-    pdus = {_normal(pdu_name): pdu_id for pdu_id, pdu_name in PDU.objects.values_list("pk", "name")}
+    position, body = read
+    pdus = {normal(pdu_name): pdu_id for pdu_id, pdu_name in PDU.objects.values_list("pk", "name")}
     seen: dict[tuple[int, str, str, str], int] = {}
     for line, cells in body:
         values = {
-            column: (
-                cells[position[_normal(column)]] if position[_normal(column)] < len(cells) else ""
-            ).strip()
+            column: (cells[position[normal(column)]] if position[normal(column)] < len(cells) else "").strip()
             for column in COLUMNS
         }
         problems_before = check.problem_count
@@ -128,7 +140,7 @@ def survey_check(*, name: str, data: bytes) -> SurveyCheck:
         def problem(column: str, message: str, line=line, values=values) -> None:
             check.add(ImportProblem(line, column, message, values[column]))
 
-        pdu_id = pdus.get(_normal(values[PDU_COLUMN]))
+        pdu_id = pdus.get(normal(values[PDU_COLUMN]))
         if not values[PDU_COLUMN]:
             problem(PDU_COLUMN, MISSING_VALUE.format(column="PDU"))
         elif pdu_id is None:
