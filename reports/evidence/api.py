@@ -162,6 +162,16 @@ class SurveyImportResultSerializer(serializers.Serializer):
     imported_at = serializers.DateTimeField()
 
 
+def _uploaded(request) -> tuple[str, bytes]:
+    """The uploaded file's name and content; 400 without one, or for one over the upload limit."""
+    upload = SurveyUploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    file = upload.validated_data["file"]
+    if file.size > survey_import.MAX_UPLOAD_BYTES:
+        raise exceptions.ValidationError({"file": [survey_import.TOO_LARGE]})
+    return file.name, file.read()
+
+
 class SurveyImports(APIView):
     """Import survey results (multipart): 201 with the import; 422 lists every problem in the file with its line and
     column, and nothing is saved. National viewers and administrators only."""
@@ -175,12 +185,8 @@ class SurveyImports(APIView):
         responses={201: OpenApiResponse(SurveyImportResultSerializer)},
     )
     def post(self, request):
-        upload = SurveyUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > survey_import.MAX_UPLOAD_BYTES:
-            raise exceptions.ValidationError({"file": [survey_import.TOO_LARGE]})
-        record = survey_import.survey_import(name=file.name, data=file.read(), user=request.user)
+        name, data = _uploaded(request)
+        record = survey_import.survey_import(name=name, data=data, user=request.user)
         return Response(SurveyImportResultSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -202,12 +208,8 @@ class StaffingImports(APIView):
         responses={201: OpenApiResponse(StaffingImportResultSerializer)},
     )
     def post(self, request):
-        upload = SurveyUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
-        if file.size > survey_import.MAX_UPLOAD_BYTES:
-            raise exceptions.ValidationError({"file": [survey_import.TOO_LARGE]})
-        count = staffing_import.staffing_import(name=file.name, data=file.read(), user=request.user)
+        name, data = _uploaded(request)
+        count = staffing_import.staffing_import(name=name, data=data, user=request.user)
         return Response({"inspections": count}, status=status.HTTP_201_CREATED)
 
 
