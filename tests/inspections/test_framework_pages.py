@@ -27,78 +27,21 @@ from inspections.frameworks import (
 )
 from inspections.models import Framework
 from inspections.workbook import document_from_workbook, workbook
-from tests.factories import InspectionFactory, UserFactory, team_member
+from tests.factories import InspectionFactory, UserFactory, small_framework_document, team_member
 
 
 def _framework(slug: str = "small", version: int = 1) -> dict:
-    """A small valid framework: a judged standard and a case standard with a key question for licence cases only."""
-    return {
-        "format": 2,
-        "slug": slug,
-        "version": version,
-        "name": "A small framework",
-        "unit": "pdu",
-        "effective_from": "2024-04-01",
-        "key_question_bands": {"outstanding": 80, "good": 65, "requires_improvement": 50},
-        "overall": {
-            "rule": "composite",
-            "bands": {"6": {"outstanding": 6, "good": 4, "requires_improvement": 2}},
-        },
-        "domains": [{"code": "1", "title": "Organisation"}, {"code": "2", "title": "Cases"}],
-        "case_kinds": [
-            {
-                "slug": "supervision",
-                "name": "Supervision case",
-                "attributes": [
-                    {
-                        "key": "case_type",
-                        "label": "Case type",
-                        "type": "choice",
-                        "required": True,
-                        "options": [
-                            {"value": "community", "label": "Community"},
-                            {"value": "licence", "label": "Licence"},
-                        ],
-                    }
-                ],
-                "facts": [
-                    {
-                        "key": "oversight",
-                        "label": "Oversight sufficient",
-                        "question": "Was management oversight sufficient?",
-                        "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
-                        "sufficient": ["yes"],
-                        "counted": ["yes", "no"],
-                    }
-                ],
-                "needs": [{"key": "housing", "label": "Accommodation"}],
-            }
-        ],
-        "standards": [
-            {"code": "1.1", "domain": "1", "title": "Leadership", "rated_by": "team_judgement"},
-            {
-                "code": "2.1",
-                "domain": "2",
-                "title": "Assessment",
-                "rated_by": "lowest_key_question",
-                "case_kind": "supervision",
-                "key_questions": [
-                    {
-                        "code": "2.1.1",
-                        "criterion": "Engagement",
-                        "wording": "Does assessment engage the person?",
-                        "prompts": ["Were they involved in the assessment?"],
-                    },
-                    {
-                        "code": "2.1.2",
-                        "criterion": "Release",
-                        "wording": "Does assessment prepare for release?",
-                        "applies_when": {"attribute": "case_type", "in": ["licence"]},
-                    },
-                ],
-            },
-        ],
+    """The smallest valid framework (tests.factories) under this slug and version, worded as these pages show it: a
+    prompt on 2.1.1, the fact's question and the need's label as a lead would write them."""
+    document = small_framework_document() | {"slug": slug, "version": version}
+    kind = document["case_kinds"][0]
+    kind["facts"][0]["question"] = "Was management oversight sufficient?"
+    kind["needs"][0]["label"] = "Accommodation"
+    document["standards"][1]["key_questions"][0] |= {
+        "wording": "Does assessment engage the person?",
+        "prompts": ["Were they involved in the assessment?"],
     }
+    return document
 
 
 def _json_file(data: dict, name: str = "small-v1.json") -> SimpleUploadedFile:
