@@ -98,11 +98,13 @@ def _team_inspection(
     if on_one:
         return
     today = timezone.localdate()
+    # Teams outnumber PDUs: a PDU's later teams have earlier fortnights, as inspections of a PDU may not overlap.
+    fieldwork_start = today - datetime.timedelta(days=15 * (team_number // len(pdus)))
     inspection = inspection_create(
         pdu=pdus[team_number % len(pdus)],
         framework=framework,
-        fieldwork_start=today - datetime.timedelta(days=team_number % 28),
-        fieldwork_end=today + datetime.timedelta(days=14),
+        fieldwork_start=fieldwork_start,
+        fieldwork_end=fieldwork_start + datetime.timedelta(days=14),
         lead=lead,
         assistant_inspectors=team,
         user=lead,

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from cases.demo import DEMO_PASSWORD, seed_demo
@@ -68,9 +69,10 @@ def test_lead_filters_the_national_dashboard_by_region_and_sorts_it(
     assert "Gateshead and South Tyneside" in rows.all_inner_texts()[0]
     assert all("North East" in text for text in rows.all_inner_texts())
     page.get_by_role("link", name=re.compile(r"^Composite")).click()
+    # The URL changes when the new page starts to arrive; wait for its table before reading it.
+    expect(page.locator('th[aria-sort="descending"]')).to_have_count(1)
     assert "sort=composite" in page.url
     assert "region=" in page.url
-    assert page.locator('th[aria-sort="descending"]').count() == 1
     assert_accessible(page)
 
 

@@ -108,3 +108,17 @@ def test_every_key_question_of_a_cases_kind_saves_as_the_scenario_cycles_through
             etag = response.headers["ETag"]
         saved_kinds.add(case["kind"])
     assert saved_kinds == {"court_report", "supervision"}
+
+
+def test_more_teams_than_pdus_get_inspections_that_do_not_overlap(db):
+    from pdus.models import PDU
+    from pdus.loading import published_ratings_load
+
+    published_ratings_load()
+    PDU.objects.exclude(pk__in=list(PDU.objects.order_by("pk").values_list("pk", flat=True)[:2])).delete()
+    prepare(assistant_inspectors=5, cases_each=1, team_size=1)  # five teams on two PDUs
+    inspections = Inspection.objects.order_by("pdu_id", "fieldwork_start")
+    assert inspections.count() == 5
+    for earlier, later in zip(inspections, inspections[1:]):
+        if earlier.pdu_id == later.pdu_id:
+            assert earlier.fieldwork_end < later.fieldwork_start
