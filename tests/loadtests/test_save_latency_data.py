@@ -2,6 +2,7 @@
 inspector what the scenario uses through the API: a working token, an inspection in fieldwork, its own cases, and
 a save with If-Match that succeeds. Small numbers, so it runs with the normal suite and cannot rot."""
 
+import itertools
 import json
 
 import pytest
@@ -10,6 +11,8 @@ from rest_framework.test import APIClient
 from cases.models import InspectedCase
 from inspections.models import Framework, Inspection
 from loadtests.save_latency.prepare import prepare, write_credentials
+from pdus.loading import published_ratings_load
+from pdus.models import PDU
 
 
 def client_with(token: str) -> APIClient:
@@ -111,14 +114,11 @@ def test_every_key_question_of_a_cases_kind_saves_as_the_scenario_cycles_through
 
 
 def test_more_teams_than_pdus_get_inspections_that_do_not_overlap(db):
-    from pdus.models import PDU
-    from pdus.loading import published_ratings_load
-
     published_ratings_load()
     PDU.objects.exclude(pk__in=list(PDU.objects.order_by("pk").values_list("pk", flat=True)[:2])).delete()
     prepare(assistant_inspectors=5, cases_each=1, team_size=1)  # five teams on two PDUs
     inspections = Inspection.objects.order_by("pdu_id", "fieldwork_start")
     assert inspections.count() == 5
-    for earlier, later in zip(inspections, inspections[1:]):
+    for earlier, later in itertools.pairwise(inspections):
         if earlier.pdu_id == later.pdu_id:
             assert earlier.fieldwork_end < later.fieldwork_start
