@@ -25,6 +25,12 @@ def need_field(need: str, part: str) -> str:
     return f"need_{need}_{part}"
 
 
+def query_answer_field(query_id: int, part: str = "answer") -> str:
+    """Form field name on a task's page for the answer typed to one of its queries (query-12-answer), or for the
+    draft answer the page was loaded with (query-12-loaded)."""
+    return f"query-{query_id}-{part}"
+
+
 def api_field(name: str) -> str:
     """The API's name for a form field (kq_2_1_3_answer → judgements.2.1.3.answer); other names unchanged."""
     if match := re.fullmatch(r"kq_(\w+?)_(answer|rationale)", name):

@@ -233,6 +233,10 @@ class CaseQuery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Typed and kept with "Save draft", not sent: only the assistant inspector sees it until they send an answer.
+    draft_answer = models.TextField(
+        blank=True, help_text="The assistant inspector's answer as saved with the case's draft, not yet sent."
+    )
 
     history = HistoricalRecords()
     _history_user: "User"  # set by the service that saves it (django-simple-history)
@@ -251,6 +255,11 @@ class CaseQuery(models.Model):
                 condition=(models.Q(answer="") & models.Q(answered_at__isnull=True))
                 | (~models.Q(answer="") & models.Q(answered_at__isnull=False)),
                 name="case_query_answered_consistently",
+            ),
+            # Sending the answer replaces the draft: an answered query has no draft left to show.
+            models.CheckConstraint(
+                condition=models.Q(answer="") | models.Q(draft_answer=""),
+                name="case_query_draft_only_while_open",
             ),
         ]
 

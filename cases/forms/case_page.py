@@ -192,11 +192,19 @@ class QueryAnswerForm(forms.Form):
     """
 
     answer = forms.CharField(label="Your answer", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # On a task's page: the draft answer the page showed, so a save keeps the answer as a draft only if the user
+    # changed it there (an untouched box in an older tab never overwrites a newer draft).
+    loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, query, **kwargs):
         kwargs.setdefault("auto_id", f"query-%s-{query.pk}")
+        kwargs.setdefault("initial", {"answer": query.draft_answer, "loaded": query.draft_answer})
         super().__init__(*args, **kwargs)
         self.query = query
+
+    def changed_from_loaded(self) -> bool:
+        """Whether the typed answer differs from the draft the page was loaded with."""
+        return self.cleaned_data["answer"] != self.cleaned_data["loaded"].strip()
 
 
 class CaseListFilterForm(forms.Form):

@@ -21,8 +21,8 @@ from inspections.models import KeyQuestion
 from inspections.services import TEXT_MAX_LENGTH
 
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable, Problem
-from ..fields import fact_field, key_question_field, need_field
-from ..models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
+from ..fields import fact_field, key_question_field, need_field, query_answer_field
+from ..models import Answer, CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
 from ..questions import case_fact_questions, case_key_questions, recorded_attributes
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ EVIDENCE_HIDDEN_CHARACTERS = (
     "{found}). Delete them, or paste the text again as plain text"
 )
 OPEN_QUERIES = "Answer every open query before resubmitting the case."
+QUERY_ANSWER_TOO_LONG = "Your answer to the query must be {limit:,} characters or less"
+QUERY_ALREADY_ANSWERED = "This query has already been answered."
 
 
 def hidden_characters(text: str) -> list[str]:
@@ -102,6 +104,7 @@ def case_save(
     judgements: Mapping[str, Mapping[str, Any]] | None = None,
     facts: Mapping[str, Any] | None = None,
     needs: Mapping[str, Mapping[str, bool | None]] | None = None,
+    query_drafts: Mapping[int, str] | None = None,
 ) -> InspectedCase:
     """Save any subset of a case's answers as a draft.
 
@@ -110,6 +113,8 @@ def case_save(
     facts: {fact or recorded attribute key: option value, "" to clear}; needs: {need key: {"linked_to_offending":
     bool | None, "sufficiently_addressed": bool | None}}. Which there are is the case kind's, in the inspection's
     framework. Keys left out are left as they are.
+    query_drafts: {query id: the answer typed to one of the case's open queries}, kept as its draft answer and not
+    sent ("" clears it): sending an answer cannot be undone, so only workflow.case_query_answer does it.
     Raises CaseNotEditable, CaseConflict, or ValidationError (with field errors) for values that are not allowed,
     evidence longer than EVIDENCE_MAX_LENGTH included.
     """
@@ -196,7 +201,29 @@ def case_save(
             row.linked_to_offending, row.sufficiently_addressed = linked, addressed
             _validated(row, user)
             row.save()
+    if query_drafts:
+        _save_query_drafts(current, user, query_drafts)
     return current
+
+
+def _save_query_drafts(case: InspectedCase, user: User, drafts: Mapping[int, str]) -> None:
+    # Locked, as case_query_answer locks the query it answers: a draft is never saved beside a sent answer.
+    queries = {
+        query.pk: query for query in CaseQuery.objects.select_for_update().filter(case=case, pk__in=drafts)
+    }
+    errors = {}
+    for query_id, draft in drafts.items():
+        query, text = queries.get(query_id), draft.strip()
+        if query is None or not query.is_open:
+            errors[query_answer_field(query_id)] = QUERY_ALREADY_ANSWERED
+        elif len(text) > EVIDENCE_MAX_LENGTH:
+            errors[query_answer_field(query_id)] = QUERY_ANSWER_TOO_LONG.format(limit=EVIDENCE_MAX_LENGTH)
+        elif text != query.draft_answer:
+            query.draft_answer = text
+            query._history_user = user
+            query.save(update_fields=["draft_answer"])
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_keys(

@@ -24,7 +24,7 @@ from inspections.services import InspectionError, ensure_not_locked
 from ..errors import CaseConflict, CaseError
 from ..models import CaseQuery, InspectedCase
 from ..questions import case_fact_questions, case_key_questions
-from .answers import EVIDENCE_MAX_LENGTH
+from .answers import EVIDENCE_MAX_LENGTH, QUERY_ALREADY_ANSWERED, QUERY_ANSWER_TOO_LONG
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,8 +44,6 @@ NO_CASES_TO_SHARE = (
     "Select the cases to share, or leave them all unselected to share the cases not yet assigned"
 )
 QUERY_ANSWER_MISSING = "Enter your answer to the query"
-QUERY_ANSWER_TOO_LONG = "Your answer to the query must be {limit:,} characters or less"
-QUERY_ALREADY_ANSWERED = "This query has already been answered."
 QUERY_NOT_YOURS = "Only the case's assistant inspector answers its queries."
 NO_CASES = "Import the case sample before starting fieldwork."
 CANNOT_ADVANCE = "This inspection cannot move on from {status}."
@@ -300,7 +298,8 @@ def case_return(
 
 @transaction.atomic
 def case_query_answer(*, query: CaseQuery, user: User, answer: str) -> CaseQuery:
-    """The case's assistant inspector answers a query; the case can then be resubmitted with case_submit."""
+    """The case's assistant inspector answers a query (sends their answer, which cannot be changed after); the case
+    can then be resubmitted with case_submit. The query's draft answer, if any, is replaced by the answer."""
     query = CaseQuery.objects.select_for_update().select_related("case__inspection").get(pk=query.pk)
     ensure_not_locked(query.case.inspection)
     if query.case.assistant_inspector_id != user.pk:
@@ -312,6 +311,7 @@ def case_query_answer(*, query: CaseQuery, user: User, answer: str) -> CaseQuery
     if len(answer.strip()) > EVIDENCE_MAX_LENGTH:
         raise ValidationError({"answer": QUERY_ANSWER_TOO_LONG.format(limit=EVIDENCE_MAX_LENGTH)})
     query.answer, query.answered_by, query.answered_at = answer.strip(), user, timezone.now()
+    query.draft_answer = ""
     query._history_user = user
     query.save()
     return query

@@ -20,6 +20,7 @@ from inspections.services import InspectionLocked
 
 from .. import permissions
 from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable, Problem
+from ..fields import query_answer_field
 from ..forms.case_page import CaseForm, QueryAnswerForm
 from ..models import CaseQuery, InspectedCase
 from ..selectors import case_pages as selectors
@@ -28,13 +29,16 @@ from ..services import answers, workflow
 from .case_pages import get_case_for_user, raise_if_reassigned, shows_reassignment
 
 SAVED = "Your answers for {case} have been saved."
+DRAFT_ANSWER_KEPT = (
+    "Your answer to the query is saved as a draft and has not been sent: press “Send answer” to send it."
+)
 SUBMITTED = "{case} has been submitted for quality assurance."
-QUERY_ANSWERED = "Answer saved. Resubmit the case when you have answered every query."
+QUERY_ANSWERED = "Answer sent. Resubmit the case when you have answered every query."
 CHANGED_SINCE_CHECKED = (
     "Case {case} was saved after you checked its answers, so it has not been submitted. Check them again."
 )
 SUBMIT = "submit"
-ANSWER = "answer:"  # "Save answer" on a section page: "answer:<query id>"
+ANSWER = "answer:"  # "Send answer" on a section page: "answer:<query id>"
 
 
 def _tasks(case: InspectedCase) -> tuple[selectors.CasePage, list[CaseTask]]:
@@ -118,11 +122,12 @@ def case_section(request, pk: int, slug: str):
 
 
 def _render_section(request, case, page, task: CaseTask, form: CaseForm, answer_forms=None, status=200):
-    """A task's page. `answer_forms`: {query id: QueryAnswerForm} as posted, to show again with their errors."""
+    """A task's page. `answer_forms`: {query id: QueryAnswerForm} as posted, to show again with their errors; the
+    other open queries show their saved draft answer."""
     answer_forms = answer_forms or {}
     queries = [query for query in selectors.case_queries(case) if task_of_query([task], query) == task]
     for query in queries:
-        query.answer_form = answer_forms.get(query.pk)  # type: ignore[attr-defined]
+        query.answer_form = answer_forms.get(query.pk) or QueryAnswerForm(query=query)  # type: ignore[attr-defined]
     context = {
         "case": case,
         "page": page,
@@ -142,35 +147,68 @@ def _render_section(request, case, page, task: CaseTask, form: CaseForm, answer_
     return render(request, "cases/case_section.html", context, status=status)
 
 
+def _answer_pressed(action: str) -> int | None:
+    """The query whose "Send answer" was pressed, if one was."""
+    query_id = action.removeprefix(ANSWER) if action.startswith(ANSWER) else ""
+    return int(query_id) if query_id.isdigit() else None
+
+
 def _typed_query_answers(request, case: InspectedCase, task: CaseTask | None) -> dict[int, QueryAnswerForm]:
-    """The answers typed on a task's page to its open queries, and the one "Save answer" was pressed for (even
-    empty, so it is refused with a message)."""
+    """The answers typed on a task's page to its open queries: those changed since the page was loaded (kept as
+    drafts), and the one "Send answer" was pressed for (even empty, so it is refused with a message)."""
     if task is None or case.status != InspectedCase.Status.RETURNED:
         return {}
-    action = request.POST.get("action", "")
-    pressed_id = action.removeprefix(ANSWER) if action.startswith(ANSWER) else ""
-    pressed = int(pressed_id) if pressed_id.isdigit() else None
-    return {
-        query.pk: QueryAnswerForm({"answer": request.POST.get(f"query-{query.pk}-answer", "")}, query=query)
-        for query in selectors.case_queries(case)
-        if query.is_open
-        and task_of_query([task], query) == task
-        and (query.pk == pressed or request.POST.get(f"query-{query.pk}-answer", "").strip())
-    }
+    pressed = _answer_pressed(request.POST.get("action", ""))
+    typed = {}
+    for query in selectors.case_queries(case):
+        name = query_answer_field(query.pk)
+        if not query.is_open or task_of_query([task], query) != task:
+            continue
+        if name not in request.POST and query.pk != pressed:
+            continue  # a page without the box (an older one): its draft stays as it is
+        data = {
+            "answer": request.POST.get(name, ""),
+            "loaded": request.POST.get(query_answer_field(query.pk, "loaded"), query.draft_answer),
+        }
+        form = QueryAnswerForm(data, query=query)
+        if query.pk == pressed or (form.is_valid() and form.changed_from_loaded()):
+            typed[query.pk] = form
+    return typed
+
+
+def _show_refusal(form: CaseForm, answer_forms: dict[int, QueryAnswerForm], refused: ValidationError) -> None:
+    """A refused save's errors against their fields, those about a query's answer against its answer box."""
+    by_name = {query_answer_field(query_id): answer_form for query_id, answer_form in answer_forms.items()}
+    for name, errors in refused.message_dict.items():
+        if name in by_name:
+            by_name[name].add_error("answer", errors)
+        else:
+            show_refusal(form, ValidationError({name: errors}))
 
 
 def _save(request, case: InspectedCase, form: CaseForm, task: CaseTask | None):
-    """Save what the user changed (and, on a task's page, the query answers they typed): everything typed is saved
-    or shown again. Then the action: save (stay), continue (the next task), answer (stay) or submit (case_detail)."""
+    """Save what the user changed, with the query answers they typed on a task's page as drafts: everything typed
+    is saved or shown again. Only "Send answer" sends one query's answer, after the save, since a sent answer
+    cannot be taken back. Then the action: save (stay), continue (the next task), answer (stay) or submit."""
     action = request.POST.get("action", "save")
     answer_forms = _typed_query_answers(request, case, task)
     if not form.is_valid():
         return _rerender(request, case, form, task, answer_forms)
+    pressed = _answer_pressed(action)
+    drafts = {
+        query_id: answer_form.cleaned_data["answer"]
+        for query_id, answer_form in answer_forms.items()
+        if query_id != pressed and answer_form.is_valid()
+    }
     saved = case
-    if form.changed_names() or action == SUBMIT:
+    if form.changed_names() or drafts or action == SUBMIT:
         try:
             saved = answers.case_save(
-                case=case, user=request.user, expected_version=form.cleaned_data["version"], **form.changes()
+                case=case,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                query_drafts=drafts,
+                **form.changes(),
             )
         except CaseConflict as conflict:
             return _conflict(request, form, conflict.current, action, task)
@@ -178,27 +216,36 @@ def _save(request, case: InspectedCase, form: CaseForm, task: CaseTask | None):
             messages.error(request, str(refused))
             return redirect("case_detail", pk=case.pk)
         except ValidationError as invalid:
-            show_refusal(form, invalid)
+            _show_refusal(form, answer_forms, invalid)
             return _rerender(request, case, form, task, answer_forms)
-    for query_form in answer_forms.values():
-        query_form.is_valid()
-        try:
-            workflow.case_query_answer(
-                query=query_form.query, user=request.user, answer=query_form.cleaned_data["answer"]
-            )
-        except ValidationError as refused:
-            show_refusal(query_form, refused)
-        except (CaseError, InspectionLocked) as refused:
-            messages.error(request, str(refused))
-    if any(query_form.errors for query_form in answer_forms.values()):
-        # The answers are saved: show the page again as saved, with the refused query answers as typed.
+    sent = answer_forms.get(pressed) if pressed is not None else None
+    if sent is not None and not _send_answer(request, sent):
+        # The rest is saved: show the page again as saved, with the answer that was not sent as typed.
         page = selectors.case_page(saved)
         fresh = CaseForm(page=page, only=task.fields if task else None)
-        return _render_section(request, saved, page, task, fresh, answer_forms)  # type: ignore[arg-type]
+        return _render_section(request, saved, page, task, fresh, {sent.query.pk: sent})  # type: ignore[arg-type]
     if action == SUBMIT:
         return _submit(request, saved, saved.version)
-    messages.success(request, QUERY_ANSWERED if answer_forms else SAVED.format(case=saved.reference))
+    if sent is not None:
+        messages.success(request, QUERY_ANSWERED)
+    else:
+        kept = f" {DRAFT_ANSWER_KEPT}" if drafts and any(drafts.values()) else ""
+        messages.success(request, SAVED.format(case=saved.reference) + kept)
     return redirect(_next_url(saved, action, task))
+
+
+def _send_answer(request, answer_form: QueryAnswerForm) -> bool:
+    """Send the answer typed to a query; False, with the reason on the form, if it was refused."""
+    answer_form.is_valid()
+    try:
+        workflow.case_query_answer(
+            query=answer_form.query, user=request.user, answer=answer_form.cleaned_data["answer"]
+        )
+    except ValidationError as refused:
+        show_refusal(answer_form, refused)
+    except (CaseError, InspectionLocked) as refused:
+        answer_form.add_error(None, str(refused))
+    return not answer_form.errors
 
 
 def _next_url(case: InspectedCase, action: str, task: CaseTask | None) -> str:

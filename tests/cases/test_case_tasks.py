@@ -13,7 +13,7 @@ from cases.models import InspectedCase, Judgement
 from cases.selectors.case_pages import case_page
 from cases.selectors.case_tasks import case_tasks
 from cases.services import answers, workflow
-from cases.views.case_tasks import CHANGED_SINCE_CHECKED, QUERY_ANSWERED
+from cases.views.case_tasks import CHANGED_SINCE_CHECKED, DRAFT_ANSWER_KEPT, QUERY_ANSWERED
 from cases.views.sample import WORK_IN_PROGRESS_MOVED
 from tests.factories import InspectedCaseFactory, InspectionFactory, MembershipFactory
 
@@ -164,7 +164,7 @@ def test_saving_a_query_answer_also_saves_the_evidence_changed_on_the_page(clien
     assert response.status_code == 302
     assert response.url == section_url(case, "2-2")
     query.refresh_from_db()
-    assert query.answer == "The police had no callouts."
+    assert (query.answer, query.draft_answer) == ("The police had no callouts.", "")
     judgement = Judgement.objects.get(case=case, key_question__code="2.2.1")
     assert judgement.rationale == "New evidence typed before answering."
     html = client.get(response.url).text
@@ -172,14 +172,51 @@ def test_saving_a_query_answer_also_saves_the_evidence_changed_on_the_page(clien
     assert QUERY_ANSWERED in html
 
 
-def test_save_draft_also_saves_a_query_answer_typed_on_the_page(client, case, assistant, query):
+@pytest.mark.parametrize("action", ["save", "continue:2-3"])
+def test_save_draft_keeps_a_typed_query_answer_as_a_draft_without_sending_it(
+    client, case, assistant, lead, query, action
+):
     client.force_login(assistant)
-    data = section_data(case, "2-2", kq_2_2_1_rationale="Changed.", action="save")
-    data[f"query-{query.pk}-answer"] = "Answered while saving a draft."
+    data = section_data(case, "2-2", kq_2_2_1_rationale="Changed.", action=action)
+    data[f"query-{query.pk}-answer"] = "Half written: checking with the police."
+    response = client.post(section_url(case, "2-2"), data)
+    assert response.status_code == 302
+    query.refresh_from_db()
+    assert query.is_open  # answering is a deliberate act: only "Send answer" sends it
+    assert query.draft_answer == "Half written: checking with the police."
+    assert Judgement.objects.get(case=case, key_question__code="2.2.1").rationale == "Changed."
+    assert DRAFT_ANSWER_KEPT in client.get(response.url).text
+    html = client.get(section_url(case, "2-2")).text
+    assert ">Half written: checking with the police.</textarea>" in html
+    assert f'name="query-{query.pk}-loaded" value="Half written: checking with the police."' in html
+    assert "Your draft answer, not sent" in client.get(reverse("case_detail", args=[case.pk])).text
+    client.force_login(lead)  # a draft is the assistant inspector's own until they send it
+    assert "Half written" not in client.get(reverse("case_detail", args=[case.pk])).text
+
+
+def test_send_answer_sends_the_saved_draft_as_typed_and_clears_it(client, case, assistant, query):
+    client.force_login(assistant)
+    data = section_data(case, "2-2", action="save")
+    data[f"query-{query.pk}-answer"] = "Draft."
+    client.post(section_url(case, "2-2"), data)
+    data = section_data(case, "2-2", action=f"answer:{query.pk}")
+    data.update({f"query-{query.pk}-answer": "Draft, finished.", f"query-{query.pk}-loaded": "Draft."})
     assert client.post(section_url(case, "2-2"), data).status_code == 302
     query.refresh_from_db()
-    assert query.answer == "Answered while saving a draft."
-    assert Judgement.objects.get(case=case, key_question__code="2.2.1").rationale == "Changed."
+    assert (query.answer, query.draft_answer) == ("Draft, finished.", "")
+
+
+def test_an_untouched_draft_answer_saves_nothing(client, case, assistant, query):
+    case.refresh_from_db()
+    answers.case_save(
+        case=case, user=assistant, expected_version=case.version, query_drafts={query.pk: "Kept as it is."}
+    )
+    client.force_login(assistant)
+    data = section_data(case, "2-2", action="save")
+    data.update({f"query-{query.pk}-answer": "Kept as it is.", f"query-{query.pk}-loaded": "Kept as it is."})
+    version = InspectedCase.objects.get(pk=case.pk).version
+    assert client.post(section_url(case, "2-2"), data).status_code == 302
+    assert InspectedCase.objects.get(pk=case.pk).version == version
 
 
 def test_an_empty_query_answer_is_refused_keeping_the_pages_evidence(client, case, assistant, query):

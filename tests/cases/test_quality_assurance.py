@@ -163,6 +163,65 @@ def test_only_the_cases_assistant_inspector_answers_once_not_blank_and_not_too_l
         workflow.case_query_answer(query=query, user=assistant, answer="Again")
 
 
+def test_a_draft_answer_is_saved_with_the_case_without_answering_the_query(
+    submitted, quality_assurer, assistant
+):
+    query = workflow.case_return(
+        case=submitted, user=quality_assurer, text="Home visits?", fact="home_visits"
+    )
+    returned = InspectedCase.objects.get(pk=submitted.pk)
+
+    saved = answers.case_save(
+        case=returned,
+        user=assistant,
+        expected_version=returned.version,
+        judgements={"2.2.1": {"rationale": "Evidence typed beside the draft."}},
+        query_drafts={query.pk: "  Not sure yet: checking the contact log.  "},
+    )
+
+    query.refresh_from_db()
+    assert query.is_open  # a draft is not sent: the quality assurer sees no answer
+    assert (query.draft_answer, query.answered_at) == ("Not sure yet: checking the contact log.", None)
+    assert query.history.first().history_user == assistant
+    assert saved.version == returned.version + 1  # a draft is a save of the case, conflict-checked like any
+    with pytest.raises(errors.CaseError, match=answers.OPEN_QUERIES):
+        answers.case_submit(case=saved, user=assistant, expected_version=saved.version)
+
+    workflow.case_query_answer(query=query, user=assistant, answer="Two visits, in the contact log.")
+    query.refresh_from_db()
+    assert (query.answer, query.draft_answer) == ("Two visits, in the contact log.", "")
+
+
+def test_a_draft_answer_is_refused_when_too_long_or_once_the_query_is_answered(
+    submitted, quality_assurer, assistant
+):
+    query = workflow.case_return(
+        case=submitted, user=quality_assurer, text="Home visits?", fact="home_visits"
+    )
+    returned = InspectedCase.objects.get(pk=submitted.pk)
+    with pytest.raises(ValidationError) as too_long:
+        answers.case_save(
+            case=returned,
+            user=assistant,
+            expected_version=returned.version,
+            judgements={"2.2.1": {"rationale": "Not kept: the save is refused as a whole."}},
+            query_drafts={query.pk: "x" * (answers.EVIDENCE_MAX_LENGTH + 1)},
+        )
+    assert too_long.value.message_dict == {
+        f"query-{query.pk}-answer": ["Your answer to the query must be 5,000 characters or less"]
+    }
+    assert not Judgement.objects.filter(case=returned, rationale__startswith="Not kept").exists()
+
+    workflow.case_query_answer(query=query, user=assistant, answer="Done")
+    with pytest.raises(ValidationError) as answered:
+        answers.case_save(
+            case=returned, user=assistant, expected_version=returned.version, query_drafts={query.pk: "Later"}
+        )
+    assert answered.value.message_dict == {f"query-{query.pk}-answer": [workflow.QUERY_ALREADY_ANSWERED]}
+    query.refresh_from_db()
+    assert (query.answer, query.draft_answer) == ("Done", "")
+
+
 def test_second_marker_must_be_another_assistant_inspector_on_the_team(
     submitted, assistant, second_assistant, lead
 ):

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
 
 from cases.demo import DEMO_PASSWORD, seed_demo
 from cases.models import InspectedCase, Judgement
 from cases.questions import case_fact_questions, case_key_questions
 from cases.services import answers
 from cases.services.workflow import case_return
+from cases.views.case_tasks import DRAFT_ANSWER_KEPT
 from inspections.models import Inspection, Role
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -318,7 +320,7 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, 
     page.get_by_role("link", name="Answer this query in Case facts").click()
     page.get_by_role("heading", name="Case facts", level=1).wait_for()
 
-    page.get_by_role("button", name="Save answer").click()
+    page.get_by_role("button", name="Send answer").click()
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     assert page.title().startswith("Error:")
@@ -327,17 +329,58 @@ def test_an_empty_query_answer_is_shown_against_the_answer_box(page, demo_case, 
     summary.get_by_role("link", name="Enter your answer to the query").click()
     assert page.evaluate("document.activeElement.id") == f"query-answer-{query.pk}"
 
-    # Issue 16, defect 1: the answer changed on the page before "Save answer" is saved with the query's answer.
+    # Issue 16, defect 1: the answer changed on the page before "Send answer" is saved with the query's answer.
     made = page.locator("#fact_home_visits")
     changed_to = "#fact_home_visits-2" if made.is_checked() else "#fact_home_visits"
     page.check(changed_to)
     page.fill(f"#query-answer-{query.pk}", "Yes, twice: see the contact log.")
-    page.get_by_role("button", name="Save answer").click()
-    page.get_by_text("Answer saved").wait_for()
+    page.get_by_role("button", name="Send answer").click()
+    page.get_by_text("Answer sent").wait_for()
     assert page.url.endswith(f"/cases/{submitted.pk}/sections/case-facts/")
     assert page.is_checked(changed_to)
     expected = page.locator(changed_to).get_attribute("value")
     assert submitted.facts.get(key="home_visits").value == expected
+
+
+def returned_with_a_query(text):
+    """One of amira's submitted demo cases in an open inspection, returned by its quality assurer with a query on
+    its home visits (answered on its Case facts page); returns the query."""
+    submitted = (
+        InspectedCase.objects.filter(assistant_inspector__username="amira", status="submitted")
+        .exclude(inspection__status=Inspection.Status.LOCKED)
+        .first()
+    )
+    quality_assurer = submitted.inspection.memberships.filter(role=Role.QUALITY_ASSURER).first().user
+    return case_return(case=submitted, user=quality_assurer, text=text, fact="home_visits")
+
+
+def test_save_draft_keeps_a_query_answer_unsent_until_send_answer(
+    page, demo_case, sign_in, assert_accessible
+):
+    query = returned_with_a_query("Were home visits made?")
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(f"/cases/{query.case_id}/")
+    page.get_by_role("link", name="Answer this query in Case facts").click()
+    box = page.get_by_label("Your answer")
+    box.fill("Half written: one visit so far, checking the contact log.")
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.get_by_text(DRAFT_ANSWER_KEPT)).to_be_visible()
+    expect(box).to_have_value("Half written: one visit so far, checking the contact log.")
+    assert_accessible(page)
+    query.refresh_from_db()
+    assert query.is_open
+    assert query.draft_answer == "Half written: one visit so far, checking the contact log."
+
+    page.get_by_role("link", name=f"Back to case {query.case.reference}").click()
+    expect(page.get_by_text("Your draft answer, not sent")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Answer this query in Case facts").click()
+    box.fill("Two visits, both in the contact log.")
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.get_by_text("Answer sent")).to_be_visible()
+    query.refresh_from_db()
+    assert (query.answer, query.draft_answer) == ("Two visits, both in the contact log.", "")
 
 
 def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, assert_accessible):

@@ -145,8 +145,8 @@ def test_lead_runs_an_inspection_from_creation_to_lock(
         "link", name="Answer this query in 2.2 Assessment"
     ).click()  # with that task's answers
     assistant.get_by_label("Your answer").fill("Added the police call-out history.")
-    assistant.get_by_role("button", name="Save answer").click()
-    expect(assistant.get_by_text("Answer saved.")).to_be_visible()
+    assistant.get_by_role("button", name="Send answer").click()
+    expect(assistant.get_by_text("Answer sent.")).to_be_visible()
     assistant.get_by_role("link", name="Back to case E2E1").click()
     assistant.get_by_role("link", name="Check your answers").click()
     assistant.get_by_role("button", name="Submit case").click()
