@@ -211,7 +211,7 @@ def _save(request, case: InspectedCase, form: CaseForm, task: CaseTask | None):
                 **form.changes(),
             )
         except CaseConflict as conflict:
-            return _conflict(request, form, conflict.current, action, task)
+            return _conflict(request, form, conflict.current, action, task, answer_forms)
         except CaseNotEditable as refused:
             messages.error(request, str(refused))
             return redirect("case_detail", pk=case.pk)
@@ -277,13 +277,22 @@ def _rerender(request, case, form: CaseForm, task: CaseTask | None, answer_forms
     return _render_section(request, case, selectors.case_page(case), task, form, answer_forms, status)
 
 
-def _conflict(request, form: CaseForm, current: InspectedCase, action: str, task: CaseTask | None):
+def _conflict(
+    request,
+    form: CaseForm,
+    current: InspectedCase,
+    action: str,
+    task: CaseTask | None,
+    answer_forms: dict[int, QueryAnswerForm],
+):
     """The case was saved (by someone else or in another tab) since the form was loaded: show both versions and
-    let the user choose. HTTP 409. Keeping their version goes on with what they asked for (save, continue or
-    submit), so a submit is not quietly turned into a save."""
+    let the user choose. HTTP 409. Keeping their version goes on with what they asked for (save, continue, submit
+    or send a query's answer), so a submit is not quietly turned into a save. The query answers they typed are
+    shown, to copy, and carried: keeping their version keeps them as drafts (or sends the one they were sending)."""
     comparison = form.conflict(selectors.case_page(current))
     changed_by = current.history.select_related("history_user").first()
-    known = action == SUBMIT or action.startswith("continue:")
+    pressed = _answer_pressed(action)
+    known = action == SUBMIT or action.startswith("continue:") or pressed in answer_forms
     post_url = (
         reverse("case_section", args=[current.pk, task.slug])
         if task
@@ -296,6 +305,17 @@ def _conflict(request, form: CaseForm, current: InspectedCase, action: str, task
         "changed_by": changed_by,
         "changed_by_me": changed_by is not None and changed_by.history_user_id == request.user.pk,
         "action": action if known else "save",
+        "sends_answer": pressed in answer_forms,
+        "typed_answers": [
+            {
+                "query": answer_form.query,
+                "name": query_answer_field(answer_form.query.pk),
+                "loaded_name": query_answer_field(answer_form.query.pk, "loaded"),
+                "answer": answer_form.data.get("answer", ""),
+                "sending": answer_form.query.pk == pressed,
+            }
+            for answer_form in answer_forms.values()
+        ],
         "post_url": post_url,
         "draft_key": _draft_key(request, current, task),
     }

@@ -255,6 +255,45 @@ def test_a_task_page_answering_a_query_runs_a_fixed_number_of_queries(
         assert client.get(section_url(case, "2-2")).status_code == 200
 
 
+def hidden_fields(html):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+@pytest.mark.parametrize("action", ["save", "answer"])
+def test_a_conflict_shows_the_typed_query_answer_and_keeping_my_version_keeps_it(
+    client, case, assistant, query, action
+):
+    client.force_login(assistant)
+    action = f"answer:{query.pk}" if action == "answer" else action
+    loaded = section_data(case, "2-2", kq_2_2_1_rationale="Mine.", action=action)
+    loaded[f"query-{query.pk}-answer"] = "Typed on the tablet, not to be lost."
+    case.refresh_from_db()
+    answers.case_save(
+        case=case,
+        user=assistant,
+        expected_version=case.version,
+        judgements={"2.2.1": {"rationale": "Theirs."}},
+    )
+
+    response = client.post(section_url(case, "2-2"), loaded)
+    assert response.status_code == 409
+    html = response.text
+    assert re.search(r"<dd[^>]*>Typed on the tablet, not to be lost\.", html)  # shown, to copy
+    fields = hidden_fields(html)
+    assert fields[f"query-{query.pk}-answer"] == "Typed on the tablet, not to be lost."
+    assert fields["action"] == action
+    query.refresh_from_db()
+    assert (query.answer, query.draft_answer) == ("", "")  # nothing saved until the user chooses
+
+    assert client.post(section_url(case, "2-2"), fields).status_code == 302  # "Keep my version"
+    query.refresh_from_db()
+    if action == "save":
+        assert (query.answer, query.draft_answer) == ("", "Typed on the tablet, not to be lost.")
+    else:
+        assert (query.answer, query.draft_answer) == ("Typed on the tablet, not to be lost.", "")
+    assert Judgement.objects.get(case=case, key_question__code="2.2.1").rationale == "Mine."
+
+
 # Check your answers
 
 

@@ -383,6 +383,36 @@ def test_save_draft_keeps_a_query_answer_unsent_until_send_answer(
     assert (query.answer, query.draft_answer) == ("Two visits, both in the contact log.", "")
 
 
+def test_a_conflict_shows_the_typed_query_answer_and_keeping_my_version_keeps_it(
+    page, new_page, demo_case, sign_in, assert_accessible
+):
+    query = returned_with_a_query("Were home visits made?")
+    section = f"/cases/{query.case_id}/sections/case-facts/"
+    sign_in(page, "amira", DEMO_PASSWORD)
+    page.goto(section)
+    other = new_page()  # the same inspector on another device
+    sign_in(other, "amira", DEMO_PASSWORD)
+    other.goto(section)
+    made = other.locator("#fact_home_visits")
+    other.check("#fact_home_visits-2" if made.is_checked() else "#fact_home_visits")
+    other.get_by_role("button", name="Save draft").click()
+    expect(other.get_by_text("have been saved")).to_be_visible()
+
+    page.get_by_label("Your answer").fill("Typed on the tablet: two visits.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name="This case was saved after you opened it")).to_be_visible()
+    expect(page.locator(f'[data-query="{query.pk}"]')).to_contain_text("Typed on the tablet: two visits.")
+    assert_accessible(page)
+    query.refresh_from_db()
+    assert query.draft_answer == ""
+
+    page.get_by_role("button", name="Keep my version").click()
+    expect(page.get_by_text(DRAFT_ANSWER_KEPT)).to_be_visible()
+    expect(page.get_by_label("Your answer")).to_have_value("Typed on the tablet: two visits.")
+    query.refresh_from_db()
+    assert (query.answer, query.draft_answer) == ("", "Typed on the tablet: two visits.")
+
+
 def test_typed_answers_survive_an_expired_session(page, demo_case, sign_in, assert_accessible):
     sign_in(page, "amira", DEMO_PASSWORD)
     page.goto(f"/cases/{demo_case.pk}/sections/2-3/")
