@@ -207,10 +207,10 @@ def case_save(
 
 
 def _save_query_drafts(case: InspectedCase, user: User, drafts: Mapping[int, str]) -> None:
-    # Locked, as case_query_answer locks the query it answers: a draft is never saved beside a sent answer.
-    queries = {
-        query.pk: query for query in CaseQuery.objects.select_for_update().filter(case=case, pk__in=drafts)
-    }
+    # Locked, as case_query_answer locks the query it answers: a draft is never saved beside a sent answer. Ordered
+    # by pk alone: the default order joins the case's PDU, which may be null, and PostgreSQL cannot lock that join.
+    locked = CaseQuery.objects.select_for_update().filter(case=case, pk__in=drafts).order_by("pk")
+    queries = {query.pk: query for query in locked}
     errors = {}
     for query_id, draft in drafts.items():
         query, text = queries.get(query_id), draft.strip()
