@@ -278,7 +278,7 @@ def test_a_conflict_shows_the_typed_query_answer_and_keeping_my_version_keeps_it
     response = client.post(section_url(case, "2-2"), loaded)
     assert response.status_code == 409
     html = response.text
-    assert re.search(r"<dd[^>]*>Typed on the tablet, not to be lost\.", html)  # shown, to copy
+    assert re.search(r"<td[^>]*>Typed on the tablet, not to be lost\.</td>", html)  # shown, to copy
     fields = hidden_fields(html)
     assert fields[f"query-{query.pk}-answer"] == "Typed on the tablet, not to be lost."
     assert fields["action"] == action
