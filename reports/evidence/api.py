@@ -19,6 +19,7 @@ from ..api import (
     NO_NATIONAL,
     NO_RESULTS,
     NO_SUCH_REGION,
+    NationalDashboardFilterSerializer,
     NationalFilterSerializer,
     RateSerializer,
     ScopeSerializer,
@@ -256,14 +257,16 @@ class NationalStaffingSerializer(ScopeSerializer):
 
 
 class NationalStaffing(APIView):
-    """Staffing pooled by region over the inspections the national dashboard shows with the same filters."""
+    """Staffing pooled by region over the inspections the national dashboard shows with the same filters (locked
+    ones only unless ?inspections=include-provisional)."""
 
     renderer_classes = AGGREGATE_RENDERERS
     permission_classes = allowed_by(can_view_survey, NO_NATIONAL, of_object=False)
     error_responses = {"GET": [400]}
 
     @extend_schema(
-        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalStaffingSerializer)}
+        parameters=[NationalDashboardFilterSerializer],
+        responses={200: OpenApiResponse(NationalStaffingSerializer)},
     )
     def get(self, request):
         dashboard = national_for_request(request)

@@ -259,14 +259,13 @@ def _national_for_user(request) -> selectors.NationalDashboard:
         period=request.GET.get("period") or None,
         sort=request.GET.get("sort", "pdu"),
         # National figures are final by default: open inspections' provisional figures only when chosen.
-        include_provisional=request.GET.get("inspections") == INCLUDE_PROVISIONAL,
+        include_provisional=request.GET.get("inspections") == selectors.INCLUDE_PROVISIONAL,
     )
 
 
-INCLUDE_PROVISIONAL = "include-provisional"
 INSPECTIONS_CHOICES = [
     ("", "Locked inspections only (final figures)"),
-    (INCLUDE_PROVISIONAL, "Locked and open inspections (open ones are provisional)"),
+    (selectors.INCLUDE_PROVISIONAL, "Locked and open inspections (open ones are provisional)"),
 ]
 
 
@@ -303,7 +302,7 @@ def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dic
     if dashboard.period:
         filters["period"] = dashboard.period.slug
     if dashboard.include_provisional:
-        filters["inspections"] = INCLUDE_PROVISIONAL
+        filters["inspections"] = selectors.INCLUDE_PROVISIONAL
     headers = []
     for key, label, numeric in SORT_COLUMNS:
         aria_sort = None
@@ -349,7 +348,7 @@ def national_dashboard(request):
             "sort": sort,
             "sort_choices": SORT_CHOICES,
             "inspections_choices": INSPECTIONS_CHOICES,
-            "inspections_choice": INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
+            "inspections_choice": selectors.INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
             "sort_headers": _sort_headers(dashboard, sort),
             "regional": regional_results(
                 region=dashboard.region.pk if dashboard.region else None,
