@@ -102,7 +102,7 @@ def test_the_national_dashboards_endpoints_document_the_choice_of_open_inspectio
         parameters = {p["name"]: p for p in schema["paths"][f"/api/v1/national/{name}/"]["get"]["parameters"]}
         assert "include-provisional" in parameters["inspections"]["schema"]["enum"], name
         assert "locked inspections only" in parameters["inspections"]["description"], name
-    # The report and the comparison are of locked inspections only: no such choice.
-    for name in ["report", "comparison", "survey"]:
+    # The report, the comparison and the regions are of locked inspections only: no such choice.
+    for name in ["report", "comparison", "regions", "survey"]:
         names = {p["name"] for p in schema["paths"][f"/api/v1/national/{name}/"]["get"]["parameters"]}
         assert "inspections" not in names, name
