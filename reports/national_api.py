@@ -55,6 +55,11 @@ class StatementSerializer(serializers.Serializer):
     figure = RateSerializer(
         allow_null=True, help_text="The headline rate with its 95% interval; null for a count."
     )
+    figure_of = serializers.CharField(
+        allow_blank=True,
+        help_text="What the headline rate counts where the sentence gives several figures, as words after "
+        '"60 of 90", e.g. \'said “Yes” to “Were you involved in planning your sentence?”\'; else "".',
+    )
     columns = serializers.ListField(
         child=serializers.CharField(), help_text="The table behind the statement."
     )

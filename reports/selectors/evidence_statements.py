@@ -52,12 +52,20 @@ def survey_statements(survey: SurveyResults, scope: str) -> list[Statement]:
     ]
     for index, question in enumerate(survey.questions, start=1):
         parts = [
-            f"“{response.response}”: not shown (fewer than {survey.minimum} people, or it would give one away)"
-            if response.share is None
-            else f"“{response.response}” {percent(response.share.rate)} ({interval(response.share)})"
+            f"{percent(response.share.rate)} said “{response.response}” ({interval(response.share)})"
             for response in question.responses
+            if response.share is not None
         ]
-        shown = [response.share for response in question.responses if response.share is not None]
+        not_shown = [f"“{response.response}”" for response in question.responses if response.share is None]
+        if not_shown:
+            several = len(not_shown) > 1
+            parts.append(
+                f"the share{'s' if several else ''} saying {listed(not_shown)} {'are' if several else 'is'} not "
+                f"shown (fewer than {survey.minimum} people, or {'they' if several else 'it'} would give one away)"
+            )
+        shown = [response for response in question.responses if response.share is not None]
+        # The headline figure is the most given response shown; the line under the sentence names it.
+        headline = max(shown, key=lambda response: response.count or 0) if shown else None
         rows: list[list[Cell]] = [
             [
                 response.response,
@@ -74,12 +82,13 @@ def survey_statements(survey: SurveyResults, scope: str) -> list[Statement]:
                 f"Of the {count_of(question.n, 'person', 'people')} who answered “{question.question}”, "
                 f"{'; '.join(parts)}.",
                 question.n,
-                max(shown, key=lambda share: share.sufficient) if shown else None,
+                headline.share if headline else None,
                 ["Response", "Share of those who answered"],
                 rows,
                 n_of="people who answered",
                 basis="every response hidden",
                 counted="people",
+                figure_of=f"said “{headline.response}” to “{question.question}”" if headline else "",
             )
         )
     return statements
@@ -154,6 +163,7 @@ def staffing_statements(regions: list[Staffing], scope: str) -> list[Statement]:
                 [[staffing.label, staffing.inspections, _not(staffing)] for staffing in every],
                 n_of="staff asked",
                 counted="staff",
+                figure_of="said their workload was not manageable",
             )
         )
     if total.sickness_days_per_person is not None:
