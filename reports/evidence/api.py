@@ -229,7 +229,8 @@ class StaffingSerializer(serializers.Serializer):
     workloads_manageable = RateSerializer(
         source="workloads",
         help_text="Staff saying their workload is manageable (sufficient) of those asked (total), with the rate and "
-        "its 95% interval.",
+        "its 95% interval; null figures, with `suppressed` saying why, where fewer than SURVEY_MINIMUM_COUNT (5) "
+        "staff gave one of the answers.",
     )
     vacancies = VacancySerializer(many=True)
 
@@ -290,6 +291,7 @@ class NationalStaffing(APIView):
                 "workloads_asked": workloads["total"],
                 "workloads_manageable": workloads["sufficient"],
                 "workloads_manageable_rate": workloads["rate"],
+                "workloads_suppressed": workloads.get("suppressed", ""),
             }
             rows += [{**common, **vacancy} for vacancy in region["vacancies"]] or [common]
         return rows

@@ -179,6 +179,26 @@ def test_staffing_workloads_not_manageable_with_their_interval(evidence):
     ]
 
 
+def test_a_workload_share_of_too_few_staff_is_not_stated(framework):
+    east = RegionFactory(name="East")
+    figures = {
+        "staff_in_post": 10,
+        "sickness_days": Decimal("50"),
+        "staff_surveyed": 4,
+        "workloads_manageable": 1,
+        "vacancies": {"po": (Decimal("5"), Decimal("1"))},
+    }
+    _locked("Delta", east, figures)
+    statement = _statement(selectors.national_report(period="2026-27"), "staffing-workloads")
+    assert statement.text == (
+        "Of the 4 members of staff asked in the 1 inspected PDU that recorded its staffing, the share saying their "
+        "workload was not manageable is not shown: fewer than 5 of them gave one of the answers."
+    )
+    assert (statement.n, statement.figure) == (4, None)
+    assert isinstance(statement.rows[0][2], SuppressedRate)
+    assert statement.rows[0][2].note == "fewer than 5 staff gave one of the answers: not shown"
+
+
 def test_staffing_sickness_days_per_person(evidence):
     statement = _statement(selectors.national_report(period="2026-27"), "staffing-sickness")
     # 720 days over 80 staff (9.0) and 480 over 40 (12.0): 1,200 over 120, 10.0 each.
