@@ -37,6 +37,7 @@ v1 = [
         "national/key-questions/", reports_api.NationalKeyQuestions.as_view(), name="national-key-questions"
     ),
     path("national/case-facts/", reports_api.NationalCaseFacts.as_view(), name="national-case-facts"),
+    path("national/regions/", national_api.NationalRegions.as_view(), name="national-regions"),
     path("national/report/", national_api.NationalReport.as_view(), name="national-report"),
     path("national/comparison/", national_api.Comparison.as_view(), name="national-comparison"),
     # The survey of people on probation and staffing evidence (reports.evidence).

@@ -427,14 +427,29 @@ class NationalFilterSerializer(serializers.Serializer):
         return value
 
 
-class NationalPDUFilterSerializer(NationalFilterSerializer):
+class NationalDashboardFilterSerializer(NationalFilterSerializer):
+    inspections = serializers.ChoiceField(
+        choices=[selectors.INCLUDE_PROVISIONAL],
+        required=False,
+        allow_blank=True,
+        help_text="Left out (or empty): locked inspections only, whose figures are final, as the national dashboard "
+        "shows by default. include-provisional: open inspections' live, provisional figures too (each open "
+        "inspection only to its own team, and to those who see every result), as the dashboard's "
+        "?inspections=include-provisional.",
+    )
+
+
+class NationalPDUFilterSerializer(NationalDashboardFilterSerializer):
     ordering = serializers.ChoiceField(
         choices=SORTS, required=False, help_text="As the dashboard sorts; a leading - reverses."
     )
 
 
-def national_for_request(request, filters_class=NationalFilterSerializer) -> selectors.NationalDashboard:
-    """The national (or, with ?region=, regional) dashboard's figures, with the dashboard's filters."""
+def national_for_request(
+    request, filters_class=NationalDashboardFilterSerializer
+) -> selectors.NationalDashboard:
+    """The national (or, with ?region=, regional) dashboard's figures, with the dashboard's filters: locked
+    inspections only unless ?inspections=include-provisional, as the page."""
     filters = filters_class(data=request.query_params)
     filters.is_valid(raise_exception=True)
     chosen = filters.validated_data
@@ -443,6 +458,7 @@ def national_for_request(request, filters_class=NationalFilterSerializer) -> sel
         region=chosen.get("region"),
         period=chosen.get("period"),
         sort=chosen.get("ordering", "pdu"),
+        include_provisional=chosen.get("inspections") == selectors.INCLUDE_PROVISIONAL,
     )
     if chosen.get("region") and dashboard.region is None:
         raise ValidationError({"region": [NO_SUCH_REGION.format(region=chosen["region"])]})
@@ -491,8 +507,9 @@ class NationalPDUSerializer(serializers.Serializer):
 
 
 class NationalPDUs(generics.GenericAPIView):
-    """Every PDU's latest inspection results (live and provisional only to its team) and latest published
-    composite, nationally or in a region, in a period. `?format=csv` for a spreadsheet."""
+    """Every PDU's latest inspection results and latest published composite, nationally or in a region, in a period:
+    locked inspections only unless ?inspections=include-provisional (open ones, provisional, only to their team).
+    `?format=csv` for a spreadsheet."""
 
     renderer_classes = AGGREGATE_RENDERERS
     permission_classes = allowed_by(can_view_national_dashboard, NO_NATIONAL, of_object=False)
@@ -534,7 +551,8 @@ class NationalDistribution(NationalAggregate):
     """How many of the PDUs shown have each overall rating."""
 
     @extend_schema(
-        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(DistributionSerializer)}
+        parameters=[NationalDashboardFilterSerializer],
+        responses={200: OpenApiResponse(DistributionSerializer)},
     )
     def get(self, request):
         dashboard = national_for_request(request)
@@ -559,7 +577,7 @@ class NationalKeyQuestions(NationalAggregate):
     attribute of its case kind."""
 
     @extend_schema(
-        parameters=[NationalFilterSerializer],
+        parameters=[NationalDashboardFilterSerializer],
         responses={200: OpenApiResponse(NationalKeyQuestionsSerializer)},
     )
     def get(self, request):
@@ -588,7 +606,8 @@ class NationalCaseFacts(NationalAggregate):
     """Case facts and needs pooled over the cases of the inspections shown, for each case kind."""
 
     @extend_schema(
-        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalCaseFactsSerializer)}
+        parameters=[NationalDashboardFilterSerializer],
+        responses={200: OpenApiResponse(NationalCaseFactsSerializer)},
     )
     def get(self, request):
         dashboard = national_for_request(request)

@@ -1,5 +1,6 @@
-"""The national report, comparisons and a PDU's ratings over time in the API, with the pages' filters: the same selectors
-(reports.selectors.national_report and comparisons) as JSON. Bad filters answer 400 problems."""
+"""The national report, comparisons, the regions' inspections and a PDU's ratings over time in the API, with the pages'
+filters: the same selectors (reports.selectors.national_report, comparisons and regional) as JSON. Bad filters answer
+400 problems."""
 
 from __future__ import annotations
 
@@ -14,13 +15,23 @@ from rest_framework.views import APIView
 from api.permissions import allowed_by
 from inspections import statistics
 from inspections.permissions import can_view_national_dashboard
+from pdus.models import Region
 
 from . import comparison_form as messages
 from . import rating as rules
-from .api import NO_NATIONAL, NO_SUCH_REGION, NationalFilterSerializer, RateSerializer
+from .api import (
+    NO_NATIONAL,
+    NO_SUCH_REGION,
+    RATINGS,
+    NationalAggregate,
+    NationalFilterSerializer,
+    RateSerializer,
+    ScopeSerializer,
+)
 from .selectors import comparisons, pdu_history
 from .selectors import national_report as selectors
 from .selectors.dashboards import Period
+from .selectors.regional import RegionalResult, regional_results
 from .selectors.results import sufficiency_data
 
 PERIOD_CHOICE = 'An inspection year such as "2022-23", April to March.'
@@ -43,6 +54,11 @@ class StatementSerializer(serializers.Serializer):
     n = serializers.IntegerField(allow_null=True, help_text="Cases (or PDUs) the headline figure is of.")
     figure = RateSerializer(
         allow_null=True, help_text="The headline rate with its 95% interval; null for a count."
+    )
+    figure_of = serializers.CharField(
+        allow_blank=True,
+        help_text="What the headline rate counts where the sentence gives several figures, as words after "
+        '"60 of 90", e.g. \'said “Yes” to “Were you involved in planning your sentence?”\'; else "".',
     )
     columns = serializers.ListField(
         child=serializers.CharField(), help_text="The table behind the statement."
@@ -287,3 +303,102 @@ class PDUHistory(APIView):
                 {"pdu": history.pdu.name, "region": history.pdu.region.name, "ratings": history.ratings}
             ).data
         )
+
+
+class RegionalResultSerializer(serializers.Serializer):
+    inspection_id = serializers.IntegerField()
+    region_id = serializers.IntegerField()
+    region = serializers.CharField()
+    fieldwork_start = serializers.DateField()
+    period = serializers.CharField(help_text="The inspection year its fieldwork started in.")
+    framework = serializers.CharField(help_text="The framework version it was inspected under.")
+    overall_rule = serializers.ChoiceField(
+        choices=["composite", "team_judgement"],
+        help_text="composite: the overall rating is the composite banded; team_judgement: it is the team's "
+        "judgement, and indicative_rating is the composite banded.",
+    )
+    composite_score = serializers.IntegerField(allow_null=True)
+    max_score = serializers.IntegerField(allow_null=True)
+    overall_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    indicative_rating = serializers.ChoiceField(choices=RATINGS, allow_null=True)
+    ratings = serializers.DictField(
+        child=serializers.ChoiceField(choices=RATINGS, allow_null=True),
+        help_text="Each standard's rating, by code (see `standards`); null where it is not rated.",
+    )
+
+    def to_representation(self, row: RegionalResult) -> dict:
+        return {
+            "inspection_id": row.inspection_id,
+            "region_id": row.region_id,
+            "region": row.region,
+            "fieldwork_start": row.fieldwork_start.isoformat(),
+            "period": Period.of(row.fieldwork_start).slug,
+            "framework": row.framework,
+            "overall_rule": "team_judgement" if row.team_judges_overall else "composite",
+            "composite_score": row.composite_score,
+            "max_score": row.max_score,
+            "overall_rating": _cell(row.overall_rating),
+            "indicative_rating": _cell(row.indicative_rating),
+            "ratings": {code: _cell(rating) for code, rating in row.ratings.items()},
+        }
+
+
+class StandardTitleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+    def to_representation(self, instance: tuple[str, str]) -> dict:
+        return {"code": instance[0], "title": instance[1]}
+
+
+class NationalRegionsSerializer(ScopeSerializer):
+    standards = StandardTitleSerializer(
+        many=True, help_text="Every standard rated in any region shown, in the frameworks' order."
+    )
+    regions = RegionalResultSerializer(many=True, help_text="By region name.")
+
+
+class NationalRegions(NationalAggregate):
+    """Each region's latest locked regional inspection (an inspection of a region, under a framework whose unit is
+    the region) in the region and period chosen, as the national dashboard's Regions table: its composite, overall
+    rating and each standard's rating, frozen when it was locked. Locked inspections only, so ?inspections= does not
+    apply; ratings are findings, not rates over cases, so none is suppressed as a small number. `?format=csv`: one
+    row per region, a `standard_<code>` column for each standard."""
+
+    @extend_schema(
+        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalRegionsSerializer)}
+    )
+    def get(self, request):
+        filters = NationalFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        chosen = filters.validated_data
+        region = None
+        if "region" in chosen:
+            region = Region.objects.filter(pk=chosen["region"]).first()
+            if region is None:
+                raise ValidationError({"region": [NO_SUCH_REGION.format(region=chosen["region"])]})
+        period = Period.from_slug(chosen["period"]) if "period" in chosen else None
+        regional = regional_results(
+            region=region.pk if region else None,
+            start=period.start if period else None,
+            end=period.end if period else None,
+        )
+        self.csv_filename = "national-regions"
+        return Response(
+            NationalRegionsSerializer(
+                {
+                    "region": region.name if region else None,
+                    "period": period.slug if period else None,
+                    "standards": regional.standards,
+                    "regions": regional.rows,
+                }
+            ).data
+        )
+
+    def csv_rows(self, data: dict) -> list[dict]:
+        codes = [standard["code"] for standard in data["standards"]]
+        rows = []
+        for row in data["regions"]:
+            ratings = row.pop("ratings")
+            rows.append({**row, **{f"standard_{code}": ratings.get(code) for code in codes}})
+        return rows

@@ -21,10 +21,11 @@ from inspections import statistics
 
 from . import rating as rules
 from .disclosure import SuppressedRate
-from .selectors.dashboards import InspectionDashboard, NationalDashboard
+from .selectors.dashboards import InspectionDashboard, NationalDashboard, Period
 from .selectors.national_report import NationalReport
 from .selectors.peer_rates import AssistantInspectorRates, ComparisonRate
 from .selectors.rates import Breakdown, CaseFacts, KeyQuestionRate
+from .selectors.regional import RegionalResults
 
 Cell = str | int | float | None | rules.Rating | statistics.Sufficiency
 
@@ -377,8 +378,50 @@ def sufficiency_of(kq: dict | None) -> statistics.Sufficiency | None:
     return statistics.Sufficiency(kq["sufficient"], kq["total"], kq["rate"], kq["ci_lower"], kq["ci_upper"])
 
 
-def national_tables(dashboard: NationalDashboard) -> list[Table]:
-    """Every table of the national and regional dashboard, in page order."""
+REGIONS = "regions"
+
+
+def regions_table(regional: RegionalResults) -> Table:
+    """Each region's latest locked regional inspection, as the dashboard's Regions table: its composite, overall
+    rating (and, where that is the team's judgement, the composite banded beside it) and each standard's rating.
+    Ratings are findings, not rates over cases, so the small-numbers rule leaves them shown, as it leaves the PDUs'
+    standards' ratings (reports.selectors.small_numbers)."""
+    return Table(
+        REGIONS,
+        "Latest locked inspection of each region",
+        [
+            "Region",
+            "Inspection period",
+            "Fieldwork started",
+            "Framework",
+            "Composite score",
+            "Maximum",
+            "Overall rating",
+            "Overall rating decided by",
+            "Indicative rating (composite banded)",
+            *(f"Standard {code} {title}" for code, title in regional.standards),
+        ],
+        [
+            [
+                row.region,
+                Period.of(row.fieldwork_start).slug,
+                row.fieldwork_start.isoformat(),
+                row.framework,
+                row.composite_score,
+                row.max_score,
+                row.overall_rating,
+                "The team’s judgement" if row.team_judges_overall else "The composite score",
+                row.indicative_rating,
+                *(row.ratings.get(code) for code, _ in regional.standards),
+            ]
+            for row in regional.rows
+        ],
+    )
+
+
+def national_tables(dashboard: NationalDashboard, regional: RegionalResults | None = None) -> list[Table]:
+    """Every table of the national and regional dashboard, in page order; the regions' table only where `regional`
+    (the regions' latest locked inspections, a query of their own) is given."""
     codes = dashboard.judged_codes
     pdus = Table(
         "pdus",
@@ -426,6 +469,7 @@ def national_tables(dashboard: NationalDashboard) -> list[Table]:
     scope = dashboard.region.name if dashboard.region else "National"
     return [
         pdus,
+        *([regions_table(regional)] if regional is not None else []),
         distribution,
         key_question_table(
             dashboard.key_questions, title=f"{scope} sufficiency of each key question", bands=dashboard.bands

@@ -19,6 +19,7 @@ from ..api import (
     NO_NATIONAL,
     NO_RESULTS,
     NO_SUCH_REGION,
+    NationalDashboardFilterSerializer,
     NationalFilterSerializer,
     RateSerializer,
     ScopeSerializer,
@@ -228,7 +229,8 @@ class StaffingSerializer(serializers.Serializer):
     workloads_manageable = RateSerializer(
         source="workloads",
         help_text="Staff saying their workload is manageable (sufficient) of those asked (total), with the rate and "
-        "its 95% interval.",
+        "its 95% interval; null figures, with `suppressed` saying why, where fewer than SURVEY_MINIMUM_COUNT (5) "
+        "staff gave one of the answers.",
     )
     vacancies = VacancySerializer(many=True)
 
@@ -256,14 +258,16 @@ class NationalStaffingSerializer(ScopeSerializer):
 
 
 class NationalStaffing(APIView):
-    """Staffing pooled by region over the inspections the national dashboard shows with the same filters."""
+    """Staffing pooled by region over the inspections the national dashboard shows with the same filters (locked
+    ones only unless ?inspections=include-provisional)."""
 
     renderer_classes = AGGREGATE_RENDERERS
     permission_classes = allowed_by(can_view_survey, NO_NATIONAL, of_object=False)
     error_responses = {"GET": [400]}
 
     @extend_schema(
-        parameters=[NationalFilterSerializer], responses={200: OpenApiResponse(NationalStaffingSerializer)}
+        parameters=[NationalDashboardFilterSerializer],
+        responses={200: OpenApiResponse(NationalStaffingSerializer)},
     )
     def get(self, request):
         dashboard = national_for_request(request)
@@ -287,6 +291,7 @@ class NationalStaffing(APIView):
                 "workloads_asked": workloads["total"],
                 "workloads_manageable": workloads["sufficient"],
                 "workloads_manageable_rate": workloads["rate"],
+                "workloads_suppressed": workloads.get("suppressed", ""),
             }
             rows += [{**common, **vacancy} for vacancy in region["vacancies"]] or [common]
         return rows

@@ -1,7 +1,8 @@
 """Reads of the survey of people on probation and of staffing evidence, each in a fixed number of SQL aggregates.
 
 Survey counts below settings.SURVEY_MINIMUM_COUNT are never returned (reports.disclosure.suppressed_counts), so no
-page, export or API answer built on these can show them.
+page, export or API answer built on these can show them. The staff's answers about their workloads are a survey too:
+their share (Staffing.workloads) is held back by the same rule and minimum.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import Count, Min, Sum
 from inspections import statistics
 from inspections.models import Inspection
 
-from ..disclosure import not_shown, suppressed_counts
+from ..disclosure import SuppressedRate, not_shown, suppressed_counts
 from .models import Grade, StaffingEvidence, StaffingVacancy, SurveyCount
 
 
@@ -137,6 +138,21 @@ class VacancyRate:
         return float(100 * self.vacant / self.posts) if self.posts else None
 
 
+WORKLOADS_NOT_SHOWN = "fewer than {minimum} staff gave one of the answers: not shown"
+
+
+def workload_share(manageable: int, asked: int) -> statistics.Sufficiency:
+    """Staff saying their workload is manageable, of those asked, with its 95% interval; a SuppressedRate (no
+    figures, a note why) where fewer than the survey's minimum gave either answer, as a survey question's counts are
+    hidden (with two answers, hiding one hides both, or the other gives it away)."""
+    minimum = survey_minimum()
+    if asked and any(suppressed_counts([manageable, asked - manageable], minimum)):
+        return SuppressedRate(
+            0, 0, None, None, None, minimum, note=WORKLOADS_NOT_SHOWN.format(minimum=minimum)
+        )
+    return statistics.sufficiency(manageable, asked)
+
+
 @dataclass(frozen=True)
 class Staffing:
     """Staffing evidence of one inspected PDU, or pooled over the inspected PDUs of a region."""
@@ -145,10 +161,23 @@ class Staffing:
     inspections: int
     staff_in_post: int
     sickness_days: Decimal
-    workloads: statistics.Sufficiency  # staff saying their workload is manageable, of those asked
+    # The workload answers, for pooling only: pages, exports and the API show `workloads`, which hides small counts.
+    staff_asked: int
+    staff_manageable: int
     vacancies: list[VacancyRate]  # by grade, in the grades' order
     updated_at: datetime.datetime | None = None
     updated_by: str = ""
+
+    @property
+    def workloads(self) -> statistics.Sufficiency:
+        """Staff saying their workload is manageable, of those asked (workload_share: small counts not shown)."""
+        return workload_share(self.staff_manageable, self.staff_asked)
+
+    @property
+    def workloads_not_shown(self) -> str:
+        """Why the workload share is not shown, where it is not; else ""."""
+        workloads = self.workloads
+        return workloads.note if isinstance(workloads, SuppressedRate) else ""
 
     @property
     def sickness_days_per_person(self) -> float | None:
@@ -174,7 +203,8 @@ def inspection_staffing(inspection: Inspection) -> Staffing | None:
         inspections=1,
         staff_in_post=evidence.staff_in_post,
         sickness_days=evidence.sickness_days,
-        workloads=statistics.sufficiency(evidence.workloads_manageable, evidence.staff_surveyed),
+        staff_asked=evidence.staff_surveyed,
+        staff_manageable=evidence.workloads_manageable,
         vacancies=_vacancies(evidence.vacancies.values("grade", "posts", "vacant")),
         updated_at=evidence.updated_at,
         updated_by=str(evidence.updated_by),
@@ -213,7 +243,8 @@ def staffing_by_region(inspection_ids: Iterable[int]) -> list[Staffing]:
             inspections=row["inspections"],
             staff_in_post=row["staff"],
             sickness_days=row["sickness"],
-            workloads=statistics.sufficiency(row["manageable"], row["surveyed"]),
+            staff_asked=row["surveyed"],
+            staff_manageable=row["manageable"],
             vacancies=_vacancies(vacancies.get(row["inspection__pdu__region__name"], [])),
         )
         for row in totals
@@ -234,10 +265,8 @@ def staffing_pooled(regions: list[Staffing], label: str) -> Staffing:
         inspections=sum(region.inspections for region in regions),
         staff_in_post=sum(region.staff_in_post for region in regions),
         sickness_days=sum((region.sickness_days for region in regions), Decimal(0)),
-        workloads=statistics.sufficiency(
-            sum(region.workloads.sufficient for region in regions),
-            sum(region.workloads.total for region in regions),
-        ),
+        staff_asked=sum(region.staff_asked for region in regions),
+        staff_manageable=sum(region.staff_manageable for region in regions),
         vacancies=[
             VacancyRate(grade, posts[grade], vacant[grade]) for _, grade in Grade.choices if grade in posts
         ],

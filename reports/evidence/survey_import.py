@@ -219,10 +219,18 @@ def _orders(rows: Iterable[SurveyRow]) -> tuple[dict[str, int], dict[tuple[str, 
 @transaction.atomic
 def survey_import(*, name: str, data: bytes, user) -> SurveyImport:
     """Save a clean survey file: its counts replace every earlier count of the PDUs and periods it holds. Raises
-    SurveyInvalid, with every problem, if it is not clean. The caller has checked the user may import surveys."""
+    SurveyInvalid, with every problem, if it is not clean. The caller has checked the user may import surveys.
+
+    Imports of the same PDUs run one after the other: each locks its PDUs' rows first, so a second import waits for
+    the first to commit, then replaces its counts, rather than both deleting the old counts and the second failing
+    on the unique constraint as it inserts the same PDU, period, question and response."""
     check = survey_check(name=name, data=data)
     if not check.is_clean:
         raise SurveyInvalid(check)
+    pdu_ids = sorted({row.pdu_id for row in check.rows})
+    # FOR NO KEY UPDATE, in id order: it queues imports of the same PDUs (always locking in the same order, so two
+    # imports cannot deadlock) without blocking anyone adding rows that refer to a PDU, which FOR UPDATE would.
+    list(PDU.objects.select_for_update(no_key=True).filter(pk__in=pdu_ids).order_by("pk").values_list("pk"))
     record = SurveyImport(file_name=name[:255], rows=len(check.rows), imported_by=user)
     record.full_clean()
     record.save()

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PERIOD_SLUG = re.compile(r"(?P<first>[0-9]{4})-(?P<second>[0-9]{2})")
+# National figures are final by default: the dashboard page (?inspections=) and the API add open inspections'
+# provisional figures only when given this.
+INCLUDE_PROVISIONAL = "include-provisional"
 
 
 @dataclass(frozen=True)

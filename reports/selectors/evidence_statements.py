@@ -1,6 +1,7 @@
 """The national report's statements from evidence beside the cases: the survey of people on probation (its counts
 below the minimum hidden, as reports.evidence.selectors returns them) and the staffing of the inspected PDUs, by
-region. The figures are reports.evidence.selectors'; this only words them.
+region (the share of staff saying their workload is manageable hidden by the same minimum). The figures are
+reports.evidence.selectors'; this only words them.
 """
 
 from __future__ import annotations
@@ -52,12 +53,20 @@ def survey_statements(survey: SurveyResults, scope: str) -> list[Statement]:
     ]
     for index, question in enumerate(survey.questions, start=1):
         parts = [
-            f"“{response.response}”: not shown (fewer than {survey.minimum} people, or it would give one away)"
-            if response.share is None
-            else f"“{response.response}” {percent(response.share.rate)} ({interval(response.share)})"
+            f"{percent(response.share.rate)} said “{response.response}” ({interval(response.share)})"
             for response in question.responses
+            if response.share is not None
         ]
-        shown = [response.share for response in question.responses if response.share is not None]
+        not_shown = [f"“{response.response}”" for response in question.responses if response.share is None]
+        if not_shown:
+            several = len(not_shown) > 1
+            parts.append(
+                f"the share{'s' if several else ''} saying {listed(not_shown)} {'are' if several else 'is'} not "
+                f"shown (fewer than {survey.minimum} people, or {'they' if several else 'it'} would give one away)"
+            )
+        shown = [response for response in question.responses if response.share is not None]
+        # The headline figure is the most given response shown; the line under the sentence names it.
+        headline = max(shown, key=lambda response: response.count or 0) if shown else None
         rows: list[list[Cell]] = [
             [
                 response.response,
@@ -74,12 +83,13 @@ def survey_statements(survey: SurveyResults, scope: str) -> list[Statement]:
                 f"Of the {count_of(question.n, 'person', 'people')} who answered “{question.question}”, "
                 f"{'; '.join(parts)}.",
                 question.n,
-                max(shown, key=lambda share: share.sufficient) if shown else None,
+                headline.share if headline else None,
                 ["Response", "Share of those who answered"],
                 rows,
                 n_of="people who answered",
                 basis="every response hidden",
                 counted="people",
+                figure_of=f"said “{headline.response}” to “{question.question}”" if headline else "",
             )
         )
     return statements
@@ -135,25 +145,37 @@ def staffing_statements(regions: list[Staffing], scope: str) -> list[Statement]:
                 basis="vacant posts of all posts recorded, not a sample, so no interval",
             )
         )
-    if total.workloads.total:
+    if total.staff_asked:
 
         def not_manageable(staffing: Staffing) -> float | None:
             rate = staffing.workloads.rate
             return None if rate is None else 100 - rate
 
+        asked = f"Of the {count_of(total.staff_asked, 'member', 'members')} of staff asked in the {recorded} staffing"
+        by_region = _by_region(regions, not_manageable, "{:.0f}%")
+        workloads = total.workloads
+        hidden = ""
+        if isinstance(workloads, SuppressedRate):
+            hidden = f"fewer than {workloads.minimum} of them gave one of the answers"
+            text = f"{asked}, the share saying their workload was not manageable is not shown: {hidden}{by_region}."
+        else:
+            text = (
+                f"{asked}, {percent(not_manageable(total))} said their workload was not manageable "
+                f"({interval(_not(total))}){by_region}."
+            )
         statements.append(
             Statement(
                 "staffing-workloads",
                 STAFFING,
-                f"Of the {count_of(total.workloads.total, 'member', 'members')} of staff asked in the {recorded} "
-                f"staffing, {percent(not_manageable(total))} said their workload was not manageable "
-                f"({interval(_not(total))}){_by_region(regions, not_manageable, '{:.0f}%')}.",
-                total.workloads.total,
-                _not(total),
+                text,
+                total.staff_asked,
+                None if hidden else _not(total),
                 ["Region", "Inspections", "Said their workload was not manageable"],
                 [[staffing.label, staffing.inspections, _not(staffing)] for staffing in every],
                 n_of="staff asked",
+                basis=f"the share is not shown, as {hidden}",
                 counted="staff",
+                figure_of="said their workload was not manageable",
             )
         )
     if total.sickness_days_per_person is not None:
@@ -186,8 +208,11 @@ def staffing_statements(regions: list[Staffing], scope: str) -> list[Statement]:
 
 
 def _not(staffing: Staffing) -> statistics.Sufficiency:
-    """Staff saying their workload is not manageable, of those asked, with its 95% interval."""
+    """Staff saying their workload is not manageable, of those asked, with its 95% interval; not shown where the
+    share of those saying it is manageable is not."""
     workloads = staffing.workloads
+    if isinstance(workloads, SuppressedRate):
+        return workloads
     return statistics.sufficiency(workloads.total - workloads.sufficient, workloads.total)
 
 

@@ -3,7 +3,8 @@
 A user who could read every case behind a rate (a superuser; the lead, inspectors and quality assurers of every
 inspection pooled) sees every rate. Anyone else, national viewers above all, sees no rate over fewer than
 settings.SMALL_NUMBERS_MINIMUM_CASES cases: the dashboard pages, their CSV, XLSX and PDF exports and the API all take
-their rates from `national_dashboard_for` and `inspection_dashboard_for`, so none of them can show one.
+their rates from `national_dashboard_for` and `inspection_dashboard_for`, so none of them can show one. Ratings are
+findings, not rates, and stay: a standard's, the PDUs' and the regions' (selectors.regional, which has no rates).
 """
 
 from __future__ import annotations

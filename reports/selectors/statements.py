@@ -42,6 +42,9 @@ class Statement:
     n_of: str = "cases"  # what n counts
     basis: str = "a count, not a rate from a sample, so no interval"  # why a statement has no headline rate
     counted: str = "sufficient"  # what its table's rates count, in an export's column name
+    # What the headline figure counts, where the sentence gives several: words after "60 of 90" (e.g. 'said “Yes” to
+    # “Were you involved in planning your sentence?”'); "" where the sentence names only the one.
+    figure_of: str = ""
 
 
 def percent(value: float | None) -> str:

@@ -15,7 +15,7 @@ from .. import rating as rules
 from ..selectors import dashboards as selectors
 from ..selectors import peer_rates, small_numbers
 from ..selectors.rates import CaseFacts
-from ..selectors.regional import regional_results
+from ..selectors.regional import RegionalResults, regional_results
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -259,14 +259,13 @@ def _national_for_user(request) -> selectors.NationalDashboard:
         period=request.GET.get("period") or None,
         sort=request.GET.get("sort", "pdu"),
         # National figures are final by default: open inspections' provisional figures only when chosen.
-        include_provisional=request.GET.get("inspections") == INCLUDE_PROVISIONAL,
+        include_provisional=request.GET.get("inspections") == selectors.INCLUDE_PROVISIONAL,
     )
 
 
-INCLUDE_PROVISIONAL = "include-provisional"
 INSPECTIONS_CHOICES = [
     ("", "Locked inspections only (final figures)"),
-    (INCLUDE_PROVISIONAL, "Locked and open inspections (open ones are provisional)"),
+    (selectors.INCLUDE_PROVISIONAL, "Locked and open inspections (open ones are provisional)"),
 ]
 
 
@@ -303,7 +302,7 @@ def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dic
     if dashboard.period:
         filters["period"] = dashboard.period.slug
     if dashboard.include_provisional:
-        filters["inspections"] = INCLUDE_PROVISIONAL
+        filters["inspections"] = selectors.INCLUDE_PROVISIONAL
     headers = []
     for key, label, numeric in SORT_COLUMNS:
         aria_sort = None
@@ -322,12 +321,22 @@ def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dic
     return headers
 
 
+def _regional(dashboard: selectors.NationalDashboard) -> RegionalResults:
+    """The regions' latest locked inspections in the dashboard's region and period (one query)."""
+    return regional_results(
+        region=dashboard.region.pk if dashboard.region else None,
+        start=dashboard.period.start if dashboard.period else None,
+        end=dashboard.period.end if dashboard.period else None,
+    )
+
+
 @login_required
 def national_dashboard(request):
     """Every PDU's latest ratings and national (or regional) rates pooled over cases, filtered by region and period."""
     dashboard = _national_for_user(request)
     sort = request.GET.get("sort", "pdu")
-    table_list = tables.national_tables(dashboard)
+    regional = _regional(dashboard)
+    table_list = tables.national_tables(dashboard, regional)
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
     scope = dashboard.region.name if dashboard.region else "National"
@@ -349,13 +358,9 @@ def national_dashboard(request):
             "sort": sort,
             "sort_choices": SORT_CHOICES,
             "inspections_choices": INSPECTIONS_CHOICES,
-            "inspections_choice": INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
+            "inspections_choice": selectors.INCLUDE_PROVISIONAL if dashboard.include_provisional else "",
             "sort_headers": _sort_headers(dashboard, sort),
-            "regional": regional_results(
-                region=dashboard.region.pk if dashboard.region else None,
-                start=dashboard.period.start if dashboard.period else None,
-                end=dashboard.period.end if dashboard.period else None,
-            ),
+            "regional": regional,
             "distribution_chart": charts.distribution_chart(
                 "chart-distribution", "Overall ratings of the PDUs shown", dashboard.distribution
             ),
@@ -380,7 +385,9 @@ def _national_filename(dashboard: selectors.NationalDashboard, *parts: str) -> s
 @login_required
 def national_dashboard_csv(request, table: str):
     dashboard = _national_for_user(request)
-    chosen = _table(tables.national_tables(dashboard), table)
+    # The regions' table takes a query of its own: run it for that table's CSV only.
+    regional = _regional(dashboard) if table == tables.REGIONS else None
+    chosen = _table(tables.national_tables(dashboard, regional), table)
     return _csv_response(
         chosen, tables.national_about(dashboard, timezone.now()), _national_filename(dashboard, table)
     )
@@ -390,7 +397,7 @@ def national_dashboard_csv(request, table: str):
 def national_dashboard_xlsx(request):
     dashboard = _national_for_user(request)
     return _xlsx_response(
-        tables.national_tables(dashboard),
+        tables.national_tables(dashboard, _regional(dashboard)),
         tables.national_about(dashboard, timezone.now()),
         _national_filename(dashboard, "dashboard"),
     )

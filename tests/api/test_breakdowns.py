@@ -44,6 +44,10 @@ def _breakdown_values(framework) -> int:
     return 1 + sum(len(a.options) for a in kind.attributes if a.breakdown)
 
 
+# Open inspections' provisional figures, which the national endpoints leave out unless asked for them.
+OPEN_TOO = {"inspections": "include-provisional"}
+
+
 def rows(response):
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
@@ -151,10 +155,12 @@ def test_national_key_questions_pool_every_inspection_and_regional_ones_their_re
     two_regions, national, settings
 ):
     settings.SMALL_NUMBERS_MINIMUM_CASES = 1  # two cases: pooled, not suppressed
-    everywhere = national.get("/api/v1/national/key-questions/").json()
+    everywhere = national.get("/api/v1/national/key-questions/", OPEN_TOO).json()
     assert everywhere["region"] is None
     assert everywhere["key_questions"][0]["overall"]["total"] == 2
-    north = national.get(f"/api/v1/national/key-questions/?region={two_regions['north'].pk}").json()
+    north = national.get(
+        "/api/v1/national/key-questions/", {"region": two_regions["north"].pk, **OPEN_TOO}
+    ).json()
     assert north["region"] == "North East"
     assert (
         north["key_questions"][0]["overall"]["sufficient"],
@@ -168,7 +174,7 @@ def test_national_key_questions_pool_every_inspection_and_regional_ones_their_re
 def test_national_pdus_list_every_pdu_filtered_and_sorted(two_regions, national):
     body = national.get("/api/v1/national/pdus/?ordering=-pdu").json()
     assert [row["pdu"] for row in body["results"]] == ["Gateshead", "Bristol"]
-    south = national.get(f"/api/v1/national/pdus/?region={two_regions['south'].pk}").json()
+    south = national.get("/api/v1/national/pdus/", {"region": two_regions["south"].pk, **OPEN_TOO}).json()
     assert [row["pdu"] for row in south["results"]] == ["Bristol"]
     assert south["results"][0]["inspection_id"] == two_regions["bristol"].pk
     assert south["results"][0]["provisional"] is True
@@ -220,7 +226,7 @@ def test_national_figures_are_refused_to_assistant_inspectors_and_people_on_no_t
 
 def test_an_open_inspection_is_shown_nationally_only_to_its_team(two_regions, token_client):
     lead = team_member(two_regions["gateshead"], Role.LEAD)
-    body = token_client(lead).get("/api/v1/national/pdus/").json()
+    body = token_client(lead).get("/api/v1/national/pdus/", OPEN_TOO).json()
     by_pdu = {row["pdu"]: row["inspection_id"] for row in body["results"]}
     assert by_pdu == {"Gateshead": two_regions["gateshead"].pk, "Bristol": None}
 
@@ -229,7 +235,8 @@ def test_an_open_inspection_is_shown_nationally_only_to_its_team(two_regions, to
 def test_national_figures_take_the_same_queries_however_many_inspections(framework, national, endpoint):
     def measure():
         with CaptureQueriesContext(connection) as queries:
-            assert national.get(f"/api/v1/national/{endpoint}/?format=csv").status_code == 200
+            response = national.get(f"/api/v1/national/{endpoint}/", {"format": "csv", **OPEN_TOO})
+            assert response.status_code == 200
         return len(queries)
 
     add_case(InspectionFactory(framework=framework))
@@ -261,5 +268,48 @@ def test_national_figures_with_locked_and_open_inspections_take_at_most_ten_quer
             )
             services.frozen_counts_create(snapshots=[snapshot])
     with CaptureQueriesContext(connection) as queries:
-        assert national.get(f"/api/v1/national/{endpoint}/").status_code == 200
+        assert national.get(f"/api/v1/national/{endpoint}/", OPEN_TOO).status_code == 200
     assert len(queries) <= 10
+
+
+def _lock(inspection, user):
+    """Locked as the lock service leaves it: a snapshot with its frozen counts."""
+    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+    inspection.refresh_from_db()
+    result = results.inspection_results([inspection])[inspection.pk]
+    snapshot = InspectionSnapshot.objects.create(
+        inspection=inspection,
+        data=results.inspection_result_data(result),
+        framework_version=1,
+        created_by=user,
+    )
+    services.frozen_counts_create(snapshots=[snapshot])
+
+
+def test_national_figures_are_final_unless_open_inspections_are_asked_for_as_on_the_page(
+    two_regions, national, national_viewer, settings
+):
+    settings.SMALL_NUMBERS_MINIMUM_CASES = 1
+    _lock(two_regions["gateshead"], national_viewer)  # Bristol stays open
+    final = national.get("/api/v1/national/pdus/").json()["results"]
+    assert {row["pdu"]: row["inspection_id"] for row in final} == {
+        "Bristol": None,
+        "Gateshead": two_regions["gateshead"].pk,
+    }
+    assert national.get("/api/v1/national/key-questions/").json()["key_questions"][0]["overall"]["total"] == 1
+    assert national.get("/api/v1/national/case-facts/").json()["case_facts"]["cases"] == 1
+    both = national.get("/api/v1/national/pdus/", OPEN_TOO).json()["results"]
+    assert {row["pdu"]: (row["inspection_id"], row["provisional"]) for row in both} == {
+        "Bristol": (two_regions["bristol"].pk, True),
+        "Gateshead": (two_regions["gateshead"].pk, False),
+    }
+    assert national.get("/api/v1/national/case-facts/", OPEN_TOO).json()["case_facts"]["cases"] == 2
+    assert (
+        national.get("/api/v1/national/pdus/?inspections=").json()["results"] == final
+    )  # the page's "locked only"
+
+
+def test_an_inspections_choice_the_page_does_not_offer_is_a_problem(two_regions, national):
+    response = national.get("/api/v1/national/key-questions/?inspections=all")
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["inspections"]

@@ -94,3 +94,15 @@ def test_every_problem_type_is_explained_on_the_docs_page(client, db):
 def test_a_problems_type_links_to_its_explanation(db):
     response = APIClient().get("/api/v1/regions/")
     assert response.json()["type"] == "/api/docs/#problem-not-authenticated"
+
+
+def test_the_national_dashboards_endpoints_document_the_choice_of_open_inspections(schema):
+    dashboard = ["pdus", "distribution", "key-questions", "case-facts", "staffing"]
+    for name in dashboard:
+        parameters = {p["name"]: p for p in schema["paths"][f"/api/v1/national/{name}/"]["get"]["parameters"]}
+        assert "include-provisional" in parameters["inspections"]["schema"]["enum"], name
+        assert "locked inspections only" in parameters["inspections"]["description"], name
+    # The report, the comparison and the regions are of locked inspections only: no such choice.
+    for name in ["report", "comparison", "regions", "survey"]:
+        names = {p["name"] for p in schema["paths"][f"/api/v1/national/{name}/"]["get"]["parameters"]}
+        assert "inspections" not in names, name

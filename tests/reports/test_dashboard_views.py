@@ -339,6 +339,7 @@ def test_the_national_xlsx_export_has_every_national_table(client, framework, na
     assert workbook.sheetnames == [
         "about",
         "pdus",
+        "regions",  # empty: no region has a locked regional inspection
         "distribution",
         "key-questions",
         "by-case-type",

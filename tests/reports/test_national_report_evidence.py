@@ -121,20 +121,21 @@ def test_each_survey_question_gives_its_shares_with_intervals_and_hides_small_co
     # Yes 60, No 26, Don't know 4 of 90. Don't know is below 5, so hidden; No, the smallest shown, is hidden too, or
     # 90 - 60 - 26 would give it away. Yes: 60 of 90, 66.7%, Wilson 56.4% to 75.5%.
     assert planning.text == (
-        f"Of the 90 people who answered “{PLANNING}”, “Yes” 67% (95% CI 56% to 76%); “No”: not shown (fewer than 5 "
-        "people, or it would give one away); “Don't know”: not shown (fewer than 5 people, or it would give one "
-        "away)."
+        f"Of the 90 people who answered “{PLANNING}”, 67% said “Yes” (95% CI 56% to 76%); the shares saying “No” "
+        "and “Don't know” are not shown (fewer than 5 people, or they would give one away)."
     )
     assert (planning.figure.sufficient, planning.figure.total) == (60, 90)
+    assert planning.figure_of == f"said “Yes” to “{PLANNING}”"
     assert [row[0] for row in planning.rows] == ["Yes", "No", "Don't know"]
     assert [type(row[1]) is SuppressedRate for row in planning.rows] == [False, True, True]
     assert "26" not in planning.text
     safe = _statement(report, "survey-2")
     # Yes 79 of 90: 87.8% (79.4% to 93.0%); No 11 of 90: 12.2% (7.0% to 20.6%). The headline is the larger.
     assert safe.text == (
-        f"Of the 90 people who answered “{SAFE}”, “Yes” 88% (95% CI 79% to 93%); “No” 12% (95% CI 7% to 21%)."
+        f"Of the 90 people who answered “{SAFE}”, 88% said “Yes” (95% CI 79% to 93%); 12% said “No” (95% CI 7% to "
+        "21%)."
     )
-    assert safe.figure.sufficient == 79
+    assert (safe.figure.sufficient, safe.figure_of) == (79, f"said “Yes” to “{SAFE}”")
 
 
 def test_a_region_has_its_own_pdus_survey(evidence):
@@ -146,7 +147,7 @@ def test_a_region_has_its_own_pdus_survey(evidence):
         "away."
     )
     # Charlie's No 5 to the first question is not below the minimum: shown (its No 1 to the second is not).
-    assert _statement(report, "survey-1").text.endswith("“No” 33% (95% CI 15% to 58%).")
+    assert _statement(report, "survey-1").text.endswith("33% said “No” (95% CI 15% to 58%).")
 
 
 def test_staffing_vacancy_rates_by_grade_pooled_and_by_region(evidence):
@@ -176,6 +177,26 @@ def test_staffing_workloads_not_manageable_with_their_interval(evidence):
         ("South", 24, 30),
         ("England and Wales", 54, 80),
     ]
+
+
+def test_a_workload_share_of_too_few_staff_is_not_stated(framework):
+    east = RegionFactory(name="East")
+    figures = {
+        "staff_in_post": 10,
+        "sickness_days": Decimal("50"),
+        "staff_surveyed": 4,
+        "workloads_manageable": 1,
+        "vacancies": {"po": (Decimal("5"), Decimal("1"))},
+    }
+    _locked("Delta", east, figures)
+    statement = _statement(selectors.national_report(period="2026-27"), "staffing-workloads")
+    assert statement.text == (
+        "Of the 4 members of staff asked in the 1 inspected PDU that recorded its staffing, the share saying their "
+        "workload was not manageable is not shown: fewer than 5 of them gave one of the answers."
+    )
+    assert (statement.n, statement.figure) == (4, None)
+    assert isinstance(statement.rows[0][2], SuppressedRate)
+    assert statement.rows[0][2].note == "fewer than 5 staff gave one of the answers: not shown"
 
 
 def test_staffing_sickness_days_per_person(evidence):
@@ -251,6 +272,9 @@ def test_the_page_pdf_xlsx_and_api_carry_the_survey_and_staffing(evidence, clien
     assert "Of the 80 members of staff asked" in page
     assert "by region, from 60% in North to 80% in South" in page
     assert "Fewer than 5 responses: not shown" in page
+    # The line under each survey statement says which response its headline figure counts.
+    assert f"60 of 90 said “Yes” to “{PLANNING}”: 66.7% (95% interval 56.4% to 75.5%)." in page
+    assert "54 of 80 said their workload was not manageable: 67.5%" in page
     assert "What this report cannot say yet" not in page
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("national_report_xlsx"), {"period": "2026-27"}).content)
@@ -276,5 +300,6 @@ def test_the_page_pdf_xlsx_and_api_carry_the_survey_and_staffing(evidence, clien
     slugs = [s["slug"] for s in data["statements"]]
     assert {"survey", "survey-1", "survey-2", "staffing-vacancies", "staffing-workloads"} <= set(slugs)
     assert data["not_computed"] == []
-    hidden = next(s for s in data["statements"] if s["slug"] == "survey-1")["rows"][1][1]
-    assert hidden["suppressed"] == "fewer than 5 responses: not shown"
+    planning = next(s for s in data["statements"] if s["slug"] == "survey-1")
+    assert planning["rows"][1][1]["suppressed"] == "fewer than 5 responses: not shown"
+    assert planning["figure_of"] == f"said “Yes” to “{PLANNING}”"

@@ -139,7 +139,7 @@ def test_the_national_workbook_has_the_note_in_place_of_the_figures(client, two_
 
 def test_the_api_gives_null_figures_and_says_why(client, two_cases, national_viewer):
     client.force_login(national_viewer)
-    data = client.get("/api/v1/national/key-questions/").json()
+    data = client.get("/api/v1/national/key-questions/", OPEN_TOO).json()
     overall = data["key_questions"][0]["overall"]
     assert overall == {
         "sufficient": None,
@@ -149,7 +149,7 @@ def test_the_api_gives_null_figures_and_says_why(client, two_cases, national_vie
         "ci_upper": None,
         "suppressed": NOTE,
     }
-    facts = client.get("/api/v1/national/key-questions/?format=csv").content.decode()
+    facts = client.get("/api/v1/national/key-questions/", {"format": "csv", **OPEN_TOO}).content.decode()
     assert NOTE in facts
 
 

@@ -1,7 +1,10 @@
 """Staffing evidence for domain one: the lead records the PDU's vacancies by grade, workloads and sickness absence;
 the inspection dashboard shows them beside the organisational ratings and the national dashboard rolls them up by
-region."""
+region. The share of staff saying their workload is manageable is hidden where few staff gave an answer, as the
+survey's small counts are."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -9,6 +12,7 @@ from django.urls import reverse
 
 from inspections.models import Inspection, Role
 from inspections.services import InspectionLocked
+from reports.disclosure import SuppressedRate
 from reports.evidence.models import StaffingEvidence
 from reports.evidence.selectors import inspection_staffing, staffing_by_region
 from reports.evidence.services import (
@@ -194,3 +198,72 @@ def test_the_sections_show_nothing_where_a_template_has_no_user(inspection, lead
     )
     assert "views of people on probation" not in html
     assert "Change the staffing evidence" not in html
+
+
+HIDDEN = "fewer than 5 staff gave one of the answers: not shown"
+
+
+@pytest.mark.parametrize(
+    ("asked", "manageable", "shown"),
+    [
+        (4, 3, False),  # fewer than 5 asked
+        (50, 2, False),  # 2 said manageable: a few people's answer
+        (50, 48, False),  # 2 said not manageable
+        (10, 5, True),
+        (0, 0, True),  # nobody asked: nothing to hide, no rate
+    ],
+)
+def test_the_workload_share_hides_answers_of_fewer_than_the_survey_minimum_staff(
+    inspection, lead, asked, manageable, shown
+):
+    record(inspection, lead, staff_surveyed=asked, workloads_manageable=manageable)
+    staffing = inspection_staffing(inspection)
+    if shown:
+        assert (staffing.workloads.sufficient, staffing.workloads.total) == (manageable, asked)
+        assert staffing.workloads_not_shown == ""
+    else:
+        assert isinstance(staffing.workloads, SuppressedRate)
+        assert (staffing.workloads.sufficient, staffing.workloads.total, staffing.workloads.rate) == (
+            0,
+            0,
+            None,
+        )
+        assert staffing.workloads_not_shown == HIDDEN
+
+
+def test_the_workload_minimum_is_the_surveys_setting(inspection, lead, settings):
+    record(inspection, lead, staff_surveyed=4, workloads_manageable=3)
+    settings.SURVEY_MINIMUM_COUNT = 1
+    assert inspection_staffing(inspection).workloads.rate == 75.0
+
+
+def test_a_region_pools_the_answers_before_hiding_small_ones(framework, lead):
+    north = PDUFactory().region
+    few = InspectionFactory(pdu=PDUFactory(region=north))
+    more = InspectionFactory(pdu=PDUFactory(region=north))
+    record(few, lead, staff_surveyed=3, workloads_manageable=2)
+    record(more, lead, staff_surveyed=9, workloads_manageable=4)
+    assert inspection_staffing(few).workloads_not_shown == HIDDEN
+    [region] = staffing_by_region([few.pk, more.pk])
+    assert (region.workloads.sufficient, region.workloads.total) == (6, 12)  # 6 and 6: both shown
+
+
+def test_the_pages_and_api_show_why_a_workload_share_is_hidden(client, inspection, lead, national_viewer):
+    record(inspection, lead, staff_surveyed=4, workloads_manageable=3)
+    client.force_login(lead)
+    page = client.get(reverse("inspection_dashboard", args=[inspection.pk])).content.decode()
+    assert "Fewer than 5 staff gave one of the answers: not shown (4 asked)" in page
+    assert "3 of 4" not in page
+    api = client.get(f"/api/v1/inspections/{inspection.pk}/staffing/").json()["workloads_manageable"]
+    assert (api["sufficient"], api["total"], api["rate"], api["suppressed"]) == (None, None, None, HIDDEN)
+    client.force_login(national_viewer)
+    open_too = {"inspections": "include-provisional"}
+    national = client.get(reverse("national_dashboard"), open_too).content.decode()
+    staffing_table = national.split('id="staffing-regions-caption"')[1].split("</table>")[0]
+    assert "Fewer than 5 staff gave one of the answers: not shown" in staffing_table
+    assert "3 of 4" not in staffing_table
+    response = client.get("/api/v1/national/staffing/", {"format": "csv", **open_too})
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert {
+        (row["workloads_asked"], row["workloads_manageable"], row["workloads_suppressed"]) for row in rows
+    } == {("", "", HIDDEN)}
