@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.db.models.fields.json import KeyTextTransform
 
+from cases.counts import attribute_column
 from cases.models import Answer, InspectedCase, Judgement
 from cases.questions import applicable_judgements
 from inspections import statistics
@@ -60,22 +61,6 @@ class InspectionResult:
     @property
     def unrated_standards(self) -> list[Standard]:
         return [result.standard for result in self.rating.standards if result.rating is None]
-
-
-def breakdown_attributes(definitions: Iterable[Definition]) -> list[str]:
-    """The attribute keys the reports break rates down by (breakdown=True in any case kind), in first-seen order."""
-    keys: list[str] = []
-    for definition in definitions:
-        for kind in definition.case_kinds:
-            for attribute in kind.attributes:
-                if attribute.breakdown and attribute.key not in keys:
-                    keys.append(attribute.key)
-    return keys
-
-
-def attribute_column(index: int) -> str:
-    """The name a breakdown attribute's value has in judgement_breakdown's rows."""
-    return f"attribute_{index}"
 
 
 def judgement_breakdown(

@@ -46,8 +46,8 @@ def run() -> None:
     from rest_framework.settings import api_settings
 
     from accounts.services import api_token_create
+    from cases.counts import breakdown_attributes
     from inspections.models import Inspection
-    from reports.selectors.results import breakdown_attributes
 
     from .dataset import ensure_dataset
 

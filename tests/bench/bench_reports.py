@@ -199,9 +199,9 @@ def run() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from cases.counts import breakdown_attributes
     from inspections.models import Inspection
     from reports.selectors import dashboards as selectors
-    from reports.selectors.results import breakdown_attributes
 
     from .dataset import ensure_dataset
 

@@ -175,8 +175,8 @@ def child() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from cases.counts import breakdown_attributes
     from inspections.models import Inspection
-    from reports.selectors.results import breakdown_attributes
 
     from .bench_reports import _round_robin, _sql_lower_bound, _tuned
     from .dataset import ensure_dataset
