@@ -33,7 +33,7 @@ from pdus.models import PDU
 
 from .models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from .questions import case_key_questions
-from .services import answers, moderation, workflow
+from .services import answers, counts, moderation, workflow
 
 DEMO_FRAMEWORK = "pdu-2021"
 
@@ -427,6 +427,9 @@ def seed_demo(lock: Callable[..., object] | None = None) -> tuple[list[Inspectio
         inspection = demo_inspection_create(demo, framework, users)
         if inspection is None:
             continue
+        counts.kept_counts_recount(
+            inspection=inspection
+        )  # its cases were written in bulk, not by the services
         demo_workflow_create(inspection, users)
         if demo.locked and lock is not None:
             lock(inspection=inspection, user=users["lead"])

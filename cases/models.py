@@ -359,4 +359,8 @@ class SamplePreview(models.Model):
         return f"Sample preview for {self.inspection} ({len(self.rows) - 1} cases)"
 
 
+from .count_models import (  # noqa: E402, F401  (counts kept current for the national figures)
+    KeptCount,
+    KeptCounts,
+)
 from .sample_models import CaseloadCase, SampleDesign  # noqa: E402, F401  (the sample designer's models)

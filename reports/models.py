@@ -7,6 +7,7 @@ moved no data.
 from django.conf import settings
 from django.db import models
 
+from cases.count_models import CountRow
 from inspections.models import Inspection
 
 from . import rating
@@ -64,32 +65,16 @@ class InspectionUnlock(models.Model):
         return f"{self.inspection} unlocked at {self.unlocked_at:%Y-%m-%d %H:%M}"
 
 
-class FrozenCount(models.Model):
+class FrozenCount(CountRow):
     """One count over a locked inspection's counted cases, frozen with its snapshot when it is locked.
 
     A locked inspection's cases cannot change, so the national figures read these few hundred counts per inspection
-    instead of its judgements, facts and needs. reports.selectors.counts computes them (the same rows live and
-    frozen) and reads them back; relocking freezes a new set with the new snapshot and keeps the old one's.
+    instead of its judgements, facts and needs. cases.counts computes them (the same rows live, frozen and kept) and
+    reports.selectors.counts reads them back; relocking freezes a new set with the new snapshot and keeps the old
+    one's.
     """
 
-    class Measure(models.TextChoices):
-        JUDGEMENTS = "judgements", "Judgements: key question, answer and breakdown attributes"
-        CASES = "cases", "Counted cases"
-        FACTS = "facts", "Case facts: fact and answer"
-        NEEDS = "needs", "Needs: need and its answers"
-
     snapshot = models.ForeignKey(InspectionSnapshot, on_delete=models.CASCADE, related_name="counts")
-    measure = models.CharField(max_length=20, choices=Measure.choices)
-    case_kind = models.SlugField(max_length=50)
-    key = models.CharField(max_length=50, blank=True, help_text="The key question code, fact key or need.")
-    value = models.CharField(max_length=50, blank=True, help_text="The answer.")
-    attributes = models.JSONField(
-        default=dict, blank=True, help_text="Judgements: the case's value of each breakdown attribute."
-    )
-    count = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.measure} {self.case_kind} {self.key} {self.value}: {self.count}"
 
 
 # The survey of people on probation and staffing evidence live in their own module (reports.evidence).

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cases.counts import counted_rows
 from inspections.models import Inspection
 from inspections.services import InspectionError, ensure_not_locked
 
 from .models import FrozenCount, InspectionSnapshot, InspectionUnlock
-from .selectors.counts import frozen_rows
 from .selectors.overview import lock_problems
-from .selectors.results import breakdown_attributes, inspection_result_data, inspection_results
+from .selectors.results import inspection_result_data, inspection_results
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -73,12 +73,9 @@ def frozen_counts_create(*, snapshots: Iterable[InspectionSnapshot]) -> list[Fro
     frozen = []
     for group in by_framework.values():
         definition = group[0].inspection.framework.definition
-        attributes = breakdown_attributes([definition])
-        rows = frozen_rows([snapshot.inspection_id for snapshot in group], attributes, [definition])
+        rows = counted_rows([snapshot.inspection_id for snapshot in group], definition)
         for snapshot in group:
-            for row in rows.get(snapshot.inspection_id, []):
-                row.snapshot = snapshot
-                frozen.append(row)
+            frozen += [FrozenCount(snapshot=snapshot, **row) for row in rows.get(snapshot.inspection_id, [])]
     return FrozenCount.objects.bulk_create(frozen)
 
 

@@ -24,6 +24,7 @@ from ..errors import CaseConflict, CaseError, CaseIncomplete, CaseNotEditable, P
 from ..fields import fact_field, key_question_field, need_field, query_answer_field
 from ..models import Answer, CaseFact, CaseNeed, CaseQuery, InspectedCase, Judgement
 from ..questions import case_fact_questions, case_key_questions, recorded_attributes
+from .counts import counts_kept
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -338,9 +339,10 @@ def case_submit(*, case: InspectedCase, user: User, expected_version: int) -> In
         raise CaseIncomplete(problems)
     if case.queries.filter(answer="").exists():
         raise CaseError(OPEN_QUERIES)
-    current = _claim_version(case, expected_version, status=InspectedCase.Status.SUBMITTED)
-    current._history_user = user
-    current.save(update_fields=["updated_at"])  # records the submission in the case's history
+    with counts_kept(case):
+        current = _claim_version(case, expected_version, status=InspectedCase.Status.SUBMITTED)
+        current._history_user = user
+        current.save(update_fields=["updated_at"])  # records the submission in the case's history
     return current
 
 

@@ -23,6 +23,7 @@ from ..fields import key_question_field
 from ..models import Answer, InspectedCase, Judgement, SecondJudgement, SecondMarking
 from ..questions import case_key_question_rows
 from .answers import ANSWER_MISSING
+from .counts import counts_kept
 from .workflow import NOT_AN_ASSISTANT_INSPECTOR, assistant_inspector_ids
 
 if TYPE_CHECKING:
@@ -120,17 +121,21 @@ def moderation_agree(*, second_judgement: SecondJudgement, answer: str, reason: 
         errors["reason"] = AGREEMENT_REASON_MISSING
     if errors:
         raise ValidationError(errors)
-    judgement, _ = Judgement.objects.get_or_create(
-        case=second_judgement.marking.case, key_question=second_judgement.key_question
-    )
-    second_judgement.first_answer, second_judgement.first_rationale = judgement.answer, judgement.rationale
-    second_judgement.agreed_answer, second_judgement.agreed_by = answer, user
-    second_judgement.agreed_reason, second_judgement.agreed_at = reason.strip(), timezone.now()
-    second_judgement._history_user = user
-    second_judgement.save()
-    judgement.answer, judgement.updated_by = answer, user
-    judgement._history_user = user
-    judgement.save(update_fields=["answer", "updated_by", "updated_at"])
+    with counts_kept(second_judgement.marking.case):
+        judgement, _ = Judgement.objects.get_or_create(
+            case=second_judgement.marking.case, key_question=second_judgement.key_question
+        )
+        second_judgement.first_answer, second_judgement.first_rationale = (
+            judgement.answer,
+            judgement.rationale,
+        )
+        second_judgement.agreed_answer, second_judgement.agreed_by = answer, user
+        second_judgement.agreed_reason, second_judgement.agreed_at = reason.strip(), timezone.now()
+        second_judgement._history_user = user
+        second_judgement.save()
+        judgement.answer, judgement.updated_by = answer, user
+        judgement._history_user = user
+        judgement.save(update_fields=["answer", "updated_by", "updated_at"])
     return judgement
 
 

@@ -25,6 +25,7 @@ from ..errors import CaseConflict, CaseError
 from ..models import CaseQuery, InspectedCase
 from ..questions import case_fact_questions, case_key_questions
 from .answers import EVIDENCE_MAX_LENGTH, QUERY_ALREADY_ANSWERED, QUERY_ANSWER_TOO_LONG
+from .counts import counts_kept
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -292,7 +293,8 @@ def case_return(
     query._history_user = user
     query.save()
     reason = RETURNED_AFTER_APPROVAL.format(text=query.text) if was_approved else ""
-    _decide(current, InspectedCase.Status.RETURNED, user, reason)
+    with counts_kept(current):
+        _decide(current, InspectedCase.Status.RETURNED, user, reason)
     return query
 
 

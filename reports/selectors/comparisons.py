@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from cases.count_models import Measure
+from cases.counts import FACT_MEASURES, attribute_column, breakdown_attributes, counts_query, live_counts
 from inspections import statistics
 from inspections.definitions import Definition
 from pdus.models import Region
 
-from .counts import FACT_MEASURES, Measure, counts_parts, counts_query, live_counts, read_counts
+from .counts import counts_parts, read_counts
 from .dashboards import Period
 from .locked import LockedInspection, definitions_of, locked_inspections
 from .rates import CaseFacts, KeyQuestionRate, case_facts_of, key_question_rates
-from .results import attribute_column, breakdown_attributes
 
 UNIFICATION = datetime.date(2021, 6, 26)  # probation services unified: the usual date to compare around
 

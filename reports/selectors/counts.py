@@ -1,10 +1,10 @@
-"""Counts over the counted cases of inspections, in one shape whether computed live or frozen at lock.
+"""Reading counts over the counted cases of inspections (cases.counts), in one shape whether computed live, frozen
+at lock or kept current.
 
-Every pooled figure (key question rates and their breakdowns, case facts, needs) is a sum of these counts: judgements
-by key question, answer and breakdown attribute; counted cases by kind; case facts by answer; needs by answer, each
-per case kind. `live_counts` computes them from the cases; locking stores the same rows (reports.models.FrozenCount,
-written by reports.services) and `frozen_counts` reads them back, so a locked inspection is read as a few hundred
-counts instead of every judgement. `read_counts` turns either, or both in one UNION ALL, into what the rates need.
+A locked inspection is read from the counts frozen with its snapshot (reports.models.FrozenCount, written by
+reports.services), an open one from the counts the services keep current (cases.count_models.KeptCount), and an
+inspection with neither from its cases (`live_counts`). `read_counts` turns any of them, or all in one UNION ALL,
+into what the rates need.
 """
 
 from __future__ import annotations
@@ -13,119 +13,38 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import F, IntegerField, QuerySet, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
 
-from cases.models import CaseFact, CaseNeed, InspectedCase, Judgement
-from cases.questions import applicable_judgements
+from cases.count_models import KeptCount, Measure
+from cases.counts import (
+    EVERY_MEASURE,
+    INSPECTION,
+    KEY,
+    KIND,
+    MEASURE,
+    NEED_ANSWERED,
+    NEED_LINKED,
+    NEED_MET,
+    VALUE,
+    attribute_column,
+    live_counts,
+    shape,
+)
 from inspections.definitions import Definition
 
 from ..models import FrozenCount
-from .results import ANSWERED, SUFFICIENT, attribute_column
-
-Measure = FrozenCount.Measure
-EVERY_MEASURE = tuple(Measure)
-FACT_MEASURES = (Measure.CASES, Measure.FACTS, Measure.NEEDS)
-
-# A need's answers as one value: linked to offending or not, and if linked whether sufficiently addressed.
-NEED_MET = "linked_met"
-NEED_NOT_MET = "linked_not_met"
-NEED_NOT_ANSWERED = "linked_not_answered"
-NEED_NOT_LINKED = "not_linked"  # answered no, or not answered
-NEED_LINKED = (NEED_MET, NEED_NOT_MET, NEED_NOT_ANSWERED)
-NEED_ANSWERED = (NEED_MET, NEED_NOT_MET)
-
-# The columns of a row of counts, live or frozen (named apart from every model's fields, which annotations may not
-# shadow), then attribute_<i> for each breakdown attribute, then "n".
-INSPECTION, MEASURE, KIND, KEY, VALUE = "row_inspection", "row_measure", "row_kind", "row_key", "row_value"
+from .results import ANSWERED, SUFFICIENT
 
 
-def _shape(
-    inspection: Any, measure: Any, kind: Any, key: Any, value: Any, attributes: dict[str, Any]
-) -> dict[str, Any]:
-    return {
-        INSPECTION: inspection,
-        MEASURE: Value(measure, output_field=CharField()) if isinstance(measure, str) else measure,
-        KIND: kind,
-        KEY: key,
-        VALUE: value,
-        **attributes,
+def _stored_counts(
+    rows: QuerySet[Any], inspection: Any, attributes: Sequence[str], measures: Collection[str]
+) -> QuerySet[Any]:
+    by_attribute = {
+        attribute_column(i): KeyTextTransform(key, "attributes") for i, key in enumerate(attributes)
     }
-
-
-def _no_attributes(attributes: Sequence[str]) -> dict[str, Any]:
-    return {attribute_column(i): Value(None, output_field=CharField()) for i in range(len(attributes))}
-
-
-def live_counts(
-    inspection_ids: Iterable[int],
-    attributes: Sequence[str],
-    measures: Collection[str] = EVERY_MEASURE,
-    where: tuple[str, str] | None = None,
-    definitions: Iterable[Definition] = (),
-) -> list[QuerySet[Any]]:
-    """The counts of these inspections' counted cases, one grouped query per measure, each row per inspection; only
-    the cases whose attribute has the value, where `where` (attribute key, value) is given. Judgements count only
-    where their key question applies to the case as it is now, under these framework versions (the inspections')."""
-    ids = list(inspection_ids)
-    counted = {"case__inspection_id__in": ids, "case__status__in": InspectedCase.COUNTED_STATUSES}
-    of_cases = {}
-    if where is not None:
-        counted[f"case__attributes__{where[0]}"] = where[1]
-        of_cases[f"attributes__{where[0]}"] = where[1]
-    parts: list[QuerySet[Any]] = []
-    if Measure.JUDGEMENTS in measures:
-        by_attribute = {
-            attribute_column(i): KeyTextTransform(key, "case__attributes") for i, key in enumerate(attributes)
-        }
-        row = _shape(
-            F("case__inspection_id"),
-            Measure.JUDGEMENTS,
-            F("case__kind"),
-            F("key_question__code"),
-            F("answer"),
-            by_attribute,
-        )
-        applicable = Judgement.objects.filter(applicable_judgements(definitions), **counted)
-        parts.append(applicable.values(**row).annotate(n=Count("pk")).order_by())
-    none = Value("", output_field=CharField())
-    if Measure.CASES in measures:
-        row = _shape(F("inspection_id"), Measure.CASES, F("kind"), none, none, _no_attributes(attributes))
-        parts.append(
-            InspectedCase.objects.counted()
-            .filter(inspection_id__in=ids, **of_cases)
-            .values(**row)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    if Measure.FACTS in measures:
-        row = _shape(
-            F("case__inspection_id"),
-            Measure.FACTS,
-            F("case__kind"),
-            F("key"),
-            F("value"),
-            _no_attributes(attributes),
-        )
-        parts.append(CaseFact.objects.filter(**counted).values(**row).annotate(n=Count("pk")).order_by())
-    if Measure.NEEDS in measures:
-        answer = Case(
-            When(linked_to_offending=True, sufficiently_addressed=True, then=Value(NEED_MET)),
-            When(linked_to_offending=True, sufficiently_addressed=False, then=Value(NEED_NOT_MET)),
-            When(linked_to_offending=True, then=Value(NEED_NOT_ANSWERED)),
-            default=Value(NEED_NOT_LINKED),
-            output_field=CharField(),
-        )
-        row = _shape(
-            F("case__inspection_id"),
-            Measure.NEEDS,
-            F("case__kind"),
-            F("need"),
-            answer,
-            _no_attributes(attributes),
-        )
-        parts.append(CaseNeed.objects.filter(**counted).values(**row).annotate(n=Count("pk")).order_by())
-    return parts
+    row = shape(inspection, F("measure"), F("case_kind"), F("key"), F("value"), by_attribute)
+    return rows.filter(measure__in=list(measures)).values(**row).annotate(n=Sum("count")).order_by()
 
 
 def frozen_counts(
@@ -136,23 +55,18 @@ def frozen_counts(
 ) -> QuerySet[Any]:
     """The counts frozen with these snapshots, summed over them (the rows name no inspection), or per inspection
     where `by_inspection` (one snapshot of each)."""
-    by_attribute = {
-        attribute_column(i): KeyTextTransform(key, "attributes") for i, key in enumerate(attributes)
-    }
-    row = _shape(
-        F("snapshot__inspection_id") if by_inspection else Value(None, output_field=IntegerField()),
-        F("measure"),
-        F("case_kind"),
-        F("key"),
-        F("value"),
-        by_attribute,
+    inspection = F("snapshot__inspection_id") if by_inspection else Value(None, output_field=IntegerField())
+    return _stored_counts(
+        FrozenCount.objects.filter(snapshot_id__in=list(snapshot_ids)), inspection, attributes, measures
     )
-    return (
-        FrozenCount.objects.filter(snapshot_id__in=list(snapshot_ids), measure__in=list(measures))
-        .values(**row)
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
+
+
+def kept_counts(
+    inspection_ids: Iterable[int], attributes: Sequence[str], measures: Collection[str]
+) -> QuerySet[Any]:
+    """The counts kept current for these inspections, per inspection (none for those whose counts are not kept)."""
+    rows = KeptCount.objects.filter(counts_id__in=list(inspection_ids))
+    return _stored_counts(rows, F("counts_id"), attributes, measures)
 
 
 def counts_parts(
@@ -163,8 +77,9 @@ def counts_parts(
     definitions: Iterable[Definition] = (),
 ) -> list[QuerySet[Any]]:
     """The counts of these (inspection, snapshot with frozen counts or None) pairs: frozen with the snapshot where
-    there is one, live from the cases of every other (open, or locked before counts were frozen; their answers
-    counted where their key questions apply under these framework versions, as live_counts says)."""
+    there is one; for every other (open, or locked before counts were frozen), kept where its counts are kept and
+    live from its cases where not (their answers counted where their key questions apply under these framework
+    versions, as live_counts says)."""
     frozen: list[int] = []
     live: list[int] = []
     for inspection_id, snapshot_id in inspections:
@@ -172,17 +87,13 @@ def counts_parts(
             live.append(inspection_id)
         else:
             frozen.append(snapshot_id)
-    parts = live_counts(live, attributes, measures, definitions=definitions) if live else []
+    parts = []
+    if live:
+        parts += live_counts(live, attributes, measures, definitions=definitions, unkept_only=True)
+        parts.append(kept_counts(live, attributes, measures))
     if frozen:
         parts.append(frozen_counts(frozen, attributes, measures, by_inspection))
     return parts
-
-
-def counts_query(parts: list[QuerySet[Any]]) -> QuerySet[Any] | None:
-    """The parts as one statement (UNION ALL); None where there are none."""
-    if not parts:
-        return None
-    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 @dataclass
@@ -234,28 +145,3 @@ def read_counts(rows: Iterable[dict[str, Any]] | None, attributes: Sequence[str]
             need["answered"] += n if value in NEED_ANSWERED else 0
     counts.judgements = list(judgements.values())
     return counts
-
-
-def frozen_rows(
-    inspection_ids: Iterable[int], attributes: Sequence[str], definitions: Iterable[Definition]
-) -> dict[int, list[FrozenCount]]:
-    """The counts to freeze for each of these inspections (unsaved, without their snapshot), as live_counts computes
-    them (one query)."""
-    query = counts_query(live_counts(inspection_ids, attributes, definitions=definitions))
-    assert query is not None
-    rows: dict[int, list[FrozenCount]] = {}
-    for row in query:
-        frozen_attributes = {}
-        if row[MEASURE] == Measure.JUDGEMENTS:
-            frozen_attributes = {key: row[attribute_column(i)] for i, key in enumerate(attributes)}
-        rows.setdefault(row[INSPECTION], []).append(
-            FrozenCount(
-                measure=row[MEASURE],
-                case_kind=row[KIND],
-                key=row[KEY],
-                value=row[VALUE],
-                attributes=frozen_attributes,
-                count=row["n"],
-            )
-        )
-    return rows

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery, Value
 
+from cases.counts import breakdown_attributes, counts_query
 from inspections.definitions import Definition
 from inspections.models import Framework, Inspection
 from inspections.permissions import dashboard_membership, inspections_with_visible_results, sees_every_result
@@ -20,11 +21,10 @@ from pdus.models import PDU, PublishedRating, Region
 from .. import rating as rules
 from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
-from .counts import Counts, counts_parts, counts_query, frozen_counts, read_counts
+from .counts import Counts, counts_parts, frozen_counts, read_counts
 from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, case_facts_of, key_question_rates
 from .results import (
     InspectionResult,
-    breakdown_attributes,
     framework_bands,
     inspection_result_data,
     inspection_results,

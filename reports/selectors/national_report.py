@@ -14,16 +14,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from cases.counts import breakdown_attributes, counts_query
 from pdus.models import PublishedRating, Region
 
 from .. import rating as rules
 from ..evidence.selectors import staffing_by_region, survey_results
 from . import comparisons, evidence_statements
-from .counts import counts_parts, counts_query, read_counts
+from .counts import counts_parts, read_counts
 from .dashboards import Period, published_overall_rule
 from .locked import LockedInspection, definitions_of, latest_results, locked_inspections
 from .rates import CaseFacts, KeyQuestionRate, case_facts_of, key_question_rates
-from .results import breakdown_attributes
 from .statements import (
     Statement,
     count_of,

@@ -1,22 +1,25 @@
 """What the lead needs beside an inspection's own rates to decide and defend its ratings (its peers' rates): the same key questions'
-rates over locked inspections nationally and in its region, and its rates by assistant inspector (marker
-consistency). Each is one grouped SQL query.
+rates over locked inspections nationally and in its region (read from their frozen counts), and its rates by
+assistant inspector (marker consistency, one grouped SQL query).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from cases.models import Answer, InspectedCase, Judgement
+from cases.count_models import Measure
+from cases.counts import INSPECTION, KEY, VALUE, counts_query
+from cases.models import InspectedCase, Judgement
 from cases.questions import applicable_judgements
 from inspections import statistics
 from inspections.models import Inspection
 
-SUFFICIENT = Q(answer=Answer.YES)
-ANSWERED = Q(answer__in=[Answer.YES, Answer.NO])
+from ..models import FrozenCount, InspectionSnapshot
+from .counts import counts_parts
+from .results import ANSWERED, SUFFICIENT
 
 
 @dataclass(frozen=True)
@@ -32,36 +35,61 @@ class ComparisonRate:
 def key_question_comparisons(inspection: Inspection) -> dict[str, ComparisonRate]:
     """Each key question's national and regional rate (by code) over the locked inspections pinned to this
     inspection's framework version, with the number of those inspections; the region is the PDU's (or the regional
-    inspection's own). One grouped query: a row per key question."""
+    inspection's own). Two queries: the locked inspections, then their counts (frozen with their latest snapshot,
+    or counted from their cases where it has none), a row per inspection, key question and answer."""
     region_id = inspection.pdu.region_id if inspection.pdu is not None else inspection.region_id
-    in_region = Q(case__inspection__pdu__region_id=region_id) | Q(case__inspection__region_id=region_id)
-    rows = (
-        Judgement.objects.filter(
-            applicable_judgements([inspection.framework.definition]),
-            case__inspection__framework_id=inspection.framework_id,
-            case__inspection__status=Inspection.Status.LOCKED,
-            case__status__in=InspectedCase.COUNTED_STATUSES,
-        )
-        .values("key_question__code")
-        .annotate(
-            sufficient=Count("pk", filter=SUFFICIENT),
-            total=Count("pk", filter=ANSWERED),
-            inspections=Count("case__inspection", distinct=True, filter=ANSWERED),
-            regional_sufficient=Count("pk", filter=SUFFICIENT & in_region),
-            regional_total=Count("pk", filter=ANSWERED & in_region),
-            regional_inspections=Count("case__inspection", distinct=True, filter=ANSWERED & in_region),
-        )
-        .order_by()
+    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
+    locked = (
+        Inspection.objects.filter(framework_id=inspection.framework_id, status=Inspection.Status.LOCKED)
+        .annotate(snapshot_id=Subquery(latest.values("pk")[:1]))
+        .annotate(counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))))
+        .values_list("pk", "snapshot_id", "counts_frozen", "pdu__region_id", "region_id")
     )
-    return {
-        row["key_question__code"]: ComparisonRate(
-            statistics.sufficiency(row["sufficient"], row["total"]),
-            row["inspections"],
-            statistics.sufficiency(row["regional_sufficient"], row["regional_total"]),
-            row["regional_inspections"],
+    in_region, pairs = set(), []
+    for pk, snapshot_id, counts_frozen, pdu_region_id, own_region_id in locked:
+        pairs.append((pk, snapshot_id if counts_frozen else None))
+        if region_id is not None and region_id in (pdu_region_id, own_region_id):
+            in_region.add(pk)
+    query = counts_query(
+        counts_parts(
+            pairs, [], [Measure.JUDGEMENTS], by_inspection=True, definitions=[inspection.framework.definition]
         )
-        for row in rows
+    )
+    national: dict[str, _Pooled] = {}
+    regional: dict[str, _Pooled] = {}
+    for row in query if query is not None else ():
+        code, answer, n, of = row[KEY], row[VALUE], row["n"], row[INSPECTION]
+        for pooled in (national, regional) if of in in_region else (national,):
+            pooled.setdefault(code, _Pooled()).add(of, answer, n)
+    return {
+        code: ComparisonRate(
+            rate.sufficiency, len(rate.inspections), *regional.get(code, _Pooled()).rate_and_inspections
+        )
+        for code, rate in national.items()
     }
+
+
+@dataclass
+class _Pooled:
+    """One key question's answers pooled over inspections: sufficient and answered, and the inspections with one."""
+
+    sufficient: int = 0
+    total: int = 0
+    inspections: set[int] = field(default_factory=set)
+
+    def add(self, inspection_id: int, answer: str, n: int) -> None:
+        if answer in ANSWERED:
+            self.total += n
+            self.sufficient += n if answer in SUFFICIENT else 0
+            self.inspections.add(inspection_id)
+
+    @property
+    def sufficiency(self) -> statistics.Sufficiency:
+        return statistics.sufficiency(self.sufficient, self.total)
+
+    @property
+    def rate_and_inspections(self) -> tuple[statistics.Sufficiency, int]:
+        return self.sufficiency, len(self.inspections)
 
 
 @dataclass(frozen=True)
@@ -92,8 +120,8 @@ def assistant_inspector_rates(inspection: Inspection) -> list[AssistantInspector
             "key_question__standard__code",
         )
         .annotate(
-            sufficient=Count("pk", filter=SUFFICIENT),
-            total=Count("pk", filter=ANSWERED),
+            sufficient=Count("pk", filter=Q(answer__in=SUFFICIENT)),
+            total=Count("pk", filter=Q(answer__in=ANSWERED)),
             cases=Count("case", distinct=True),
         )
         .order_by()

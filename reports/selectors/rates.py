@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cases.counts import FACT_MEASURES, attribute_column, counts_query, live_counts
 from inspections import statistics
 from inspections.definitions import Attribute, CaseKind, Definition, Standard
 
-from .counts import FACT_MEASURES, Counts, counts_query, live_counts, read_counts
-from .results import attribute_column
+from .counts import Counts, read_counts
 
 
 @dataclass(frozen=True)

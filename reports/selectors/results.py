@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 
+from cases.counts import attribute_column
 from cases.models import Answer, InspectedCase, Judgement
 from cases.questions import applicable_judgements
 from inspections import statistics
@@ -60,22 +61,6 @@ class InspectionResult:
     @property
     def unrated_standards(self) -> list[Standard]:
         return [result.standard for result in self.rating.standards if result.rating is None]
-
-
-def breakdown_attributes(definitions: Iterable[Definition]) -> list[str]:
-    """The attribute keys the reports break rates down by (breakdown=True in any case kind), in first-seen order."""
-    keys: list[str] = []
-    for definition in definitions:
-        for kind in definition.case_kinds:
-            for attribute in kind.attributes:
-                if attribute.breakdown and attribute.key not in keys:
-                    keys.append(attribute.key)
-    return keys
-
-
-def attribute_column(index: int) -> str:
-    """The name a breakdown attribute's value has in judgement_breakdown's rows."""
-    return f"attribute_{index}"
 
 
 def judgement_breakdown(
@@ -128,17 +113,31 @@ def counts_by_key_question(breakdown: list[dict[str, Any]]) -> dict[tuple[int, s
 
 def _set_up(ids: list[int]) -> tuple[dict[int, set[str]], dict[tuple[int, str], tuple[str, str]]]:
     """The optional standards each inspection rates (codes), and the team's judgements: (rating, rationale) by
-    (inspection, standard code). Two queries."""
+    (inspection, standard code). One query: the two sets of rows in one UNION ALL, told apart by their first column."""
+    optional = (
+        Inspection.optional_standards.through.objects.filter(inspection_id__in=ids)
+        .annotate(
+            row_optional=Value(True),
+            row_rating=Value("", output_field=CharField()),
+            row_rationale=Value("", output_field=TextField()),
+        )
+        # The stubs do not see annotations on an auto-created many-to-many table.
+        .values_list("row_optional", "inspection_id", "standard__code", "row_rating", "row_rationale")  # type: ignore[misc]
+        .order_by()
+    )
+    judged_rows = (
+        OrganisationalRating.objects.filter(inspection_id__in=ids)
+        .annotate(row_optional=Value(False))
+        .values_list("row_optional", "inspection_id", "standard__code", "rating", "rationale")
+        .order_by()
+    )
     chosen_optional: dict[int, set[str]] = {}
-    optional = Inspection.optional_standards.through.objects.filter(inspection_id__in=ids)
-    for inspection_id, code in optional.values_list("inspection_id", "standard__code"):
-        chosen_optional.setdefault(inspection_id, set()).add(code)
-    judged = {
-        (inspection_id, code): (rating, rationale)
-        for inspection_id, code, rating, rationale in OrganisationalRating.objects.filter(
-            inspection_id__in=ids
-        ).values_list("inspection_id", "standard__code", "rating", "rationale")
-    }
+    judged: dict[tuple[int, str], tuple[str, str]] = {}
+    for is_optional, inspection_id, code, rating, rationale in optional.union(judged_rows, all=True):
+        if is_optional:
+            chosen_optional.setdefault(inspection_id, set()).add(code)
+        else:
+            judged[(inspection_id, code)] = (rating, rationale)
     return chosen_optional, judged
 
 

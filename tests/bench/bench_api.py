@@ -46,8 +46,8 @@ def run() -> None:
     from rest_framework.settings import api_settings
 
     from accounts.services import api_token_create
+    from cases.counts import breakdown_attributes
     from inspections.models import Inspection
-    from reports.selectors.results import breakdown_attributes
 
     from .dataset import ensure_dataset
 
@@ -73,12 +73,18 @@ def run() -> None:
     frameworks = {i.framework_id: i.framework for i in Inspection.objects.select_related("framework")}
     attributes = breakdown_attributes(framework.definition for framework in frameworks.values())
     national_endpoints = [
-        ("national key questions (JSON)", "/api/v1/national/key-questions/"),
-        ("national key questions (CSV)", "/api/v1/national/key-questions/?format=csv"),
-        ("national case facts (JSON)", "/api/v1/national/case-facts/"),
-        ("national PDUs (JSON, first page)", "/api/v1/national/pdus/"),
-        ("national PDUs (CSV, first page)", "/api/v1/national/pdus/?format=csv"),
-        ("national distribution (JSON)", "/api/v1/national/distribution/"),
+        ("national key questions (JSON)", "/api/v1/national/key-questions/?inspections=include-provisional"),
+        (
+            "national key questions (CSV)",
+            "/api/v1/national/key-questions/?format=csv&inspections=include-provisional",
+        ),
+        ("national case facts (JSON)", "/api/v1/national/case-facts/?inspections=include-provisional"),
+        ("national PDUs (JSON, first page)", "/api/v1/national/pdus/?inspections=include-provisional"),
+        (
+            "national PDUs (CSV, first page)",
+            "/api/v1/national/pdus/?format=csv&inspections=include-provisional",
+        ),
+        ("national distribution (JSON)", "/api/v1/national/distribution/?inspections=include-provisional"),
     ]
     inspection_endpoints = [
         ("inspection results (JSON)", f"/api/v1/inspections/{largest}/results/"),

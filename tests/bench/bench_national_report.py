@@ -18,11 +18,11 @@ def run() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
+    from cases.counts import breakdown_attributes
     from reports.selectors import comparisons
     from reports.selectors import national_report as selectors
     from reports.selectors.dashboards import Period
     from reports.selectors.locked import locked_inspections
-    from reports.selectors.results import breakdown_attributes
 
     from .dataset import ensure_dataset
 

@@ -24,7 +24,9 @@ import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from cases.count_models import KeptCounts
 from cases.models import InspectedCase
+from cases.services.counts import kept_counts_recount
 from inspections.definitions import Definition
 from inspections.frameworks import frameworks_load_all
 from inspections.models import (
@@ -67,8 +69,8 @@ class Dataset:
 
 
 def dataset_present(cases: int = CASES) -> bool:
-    """Whether the database holds a bench dataset of this size (by its users, its case count, and its locked
-    inspections with their frozen counts)."""
+    """Whether the database holds a bench dataset of this size (by its users, its case count, its locked
+    inspections with their frozen counts, and its open ones with their kept counts)."""
     User = get_user_model()
     inspections = Inspection.objects.count()
     locked = Inspection.objects.filter(status=Inspection.Status.LOCKED)
@@ -77,6 +79,7 @@ def dataset_present(cases: int = CASES) -> bool:
         and InspectedCase.objects.count() == cases
         and locked.count() == int(inspections * LOCKED_SHARE)
         and FrozenCount.objects.filter(snapshot__inspection__in=locked).exists()
+        and KeptCounts.objects.count() == inspections - locked.count()
     )
 
 
@@ -112,7 +115,7 @@ def _clear() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE cases_casefact, cases_caseneed, cases_judgement, cases_inspectedcase, "
-            "reports_frozencount, inspections_inspectionsnapshot, "
+            "reports_frozencount, cases_keptcount, cases_keptcounts, inspections_inspectionsnapshot, "
             "inspections_organisationalrating, inspections_inspectionmembership, "
             "inspections_inspection_optional_standards, inspections_inspection RESTART IDENTITY CASCADE"
         )
@@ -169,10 +172,13 @@ def build_dataset(*, cases: int = CASES, pdus: int = PDUS, seed: int = 2026) -> 
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
                 )
         _snapshots(inspections, users["lead"])
+        for inspection in inspections:
+            if inspection.status != Inspection.Status.LOCKED:
+                kept_counts_recount(inspection=inspection)  # as the first submission to it would have
     with connection.cursor() as cursor:
         cursor.execute(
             "ANALYZE cases_inspectedcase, cases_judgement, cases_casefact, cases_caseneed, inspections_inspection, "
-            "reports_frozencount"
+            "reports_frozencount, cases_keptcount"
         )
     return Dataset(
         len(inspections),

@@ -10,6 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.count_models import Measure
+from cases.counts import breakdown_attributes
 from cases.models import Answer, CaseFact, CaseNeed, InspectedCase, Judgement
 from cases.services import workflow
 from inspections.models import Inspection, KeyQuestion
@@ -17,7 +19,6 @@ from pdus.loading import published_ratings_load
 from reports import services
 from reports.models import FrozenCount, InspectionSnapshot
 from reports.selectors import dashboards, rates, results
-from reports.selectors.counts import Measure
 from tests.factories import (
     CaseFactFactory,
     CaseNeedFactory,
@@ -344,7 +345,7 @@ def test_every_national_figure_from_frozen_counts_equals_the_live_count_of_the_s
         frozen = dashboards.national_dashboard(national_viewer)
         ids = [inspection.pk for inspection in inspections]
         definitions = [framework.definition]
-        attributes = results.breakdown_attributes(definitions)
+        attributes = breakdown_attributes(definitions)
         # The live count, independently: judgement_breakdown's grouped query for the rates, and case facts by hand.
         breakdown = results.judgement_breakdown(ids, attributes)
         key_questions, breakdowns = rates.key_question_rates(breakdown, definitions, attributes)
