@@ -4,8 +4,9 @@ Predicates of (user, inspection) written with the rules package and combined wit
 templates (`{% load rules %}{% test_rule "inspections.manage" user inspection as can_manage %}`) use them alike.
 Where a page needs the same rule as a filter on many rows, the queryset beside the predicate says it in SQL.
 
-A user's roles in an inspection are read once per inspection object and remembered on it, so a page that asks
-several questions about one inspection asks the database once.
+A user's roles in an inspection are read once and remembered on the user object, which lives as long as its request
+(MembershipBackend and the API's token authentication load it afresh for each): a page that asks several questions
+about one inspection, through however many copies of it, asks the database once.
 """
 
 from __future__ import annotations
@@ -30,17 +31,21 @@ LEAD_INSPECTORS_GROUP = "Lead inspectors"
 
 
 def roles_in(user: User | AnonymousUser, inspection: Inspection) -> frozenset[str]:
-    """The user's roles in the inspection (one query, remembered on the inspection object)."""
+    """The user's roles in the inspection (one query, remembered on the user object for its request)."""
     if not user.is_authenticated:
         return frozenset()
-    known: dict[int, frozenset[str]] = inspection.__dict__.setdefault("_member_roles", {})
-    if user.pk not in known:
-        known[user.pk] = frozenset(
+    # An attribute, not __dict__: request.user is a lazy proxy that passes attributes on to the user it wraps.
+    known: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_inspection", None)
+    if known is None:
+        known = {}
+        user._roles_by_inspection = known  # type: ignore[attr-defined]
+    if inspection.pk not in known:
+        known[inspection.pk] = frozenset(
             InspectionMembership.objects.filter(inspection=inspection, user=user).values_list(
                 "role", flat=True
             )
         )
-    return known[user.pk]
+    return known[inspection.pk]
 
 
 def _has_role(*roles: str) -> rules.Predicate:

@@ -134,23 +134,18 @@ def sufficiency_chart(
             band = rules.key_question_rating(value.rate, bands)
             texts.append((RATING_COLOURS[band], f"{range_text}, {band.label}"))
     label_width, value_width = _text_widths([label for label, _ in rows], [t for _, t in texts], LABEL_WIDTH)
-
-    def _x(percentage: float) -> float:
-        return _plot_x(percentage, label_width)
-
     bars = []
     for index, ((label, value), (colour, text)) in enumerate(zip(rows, texts, strict=True)):
         y = TOP + index * ROW_HEIGHT
         if value.rate is None:
             bars.append(Bar(label, y, 0, colour, text))
-        else:
-            bars.append(
-                Bar(label, y, PLOT_WIDTH * value.rate / 100, colour, text, _x(value.lower), _x(value.upper))
-            )
-    gridlines = [Gridline(_x(0), "0%"), Gridline(_x(100), "100%")]
+            continue
+        interval = (_plot_x(value.lower, label_width), _plot_x(value.upper, label_width))
+        bars.append(Bar(label, y, PLOT_WIDTH * value.rate / 100, colour, text, *interval))
+    gridlines = [Gridline(_plot_x(0, label_width), "0%"), Gridline(_plot_x(100, label_width), "100%")]
     if bands is not None:
         gridlines += [
-            Gridline(_x(threshold), f"{threshold:g}%")
+            Gridline(_plot_x(threshold, label_width), f"{threshold:g}%")
             for threshold in sorted(bands.key_question.thresholds.values())
         ]
     rated = [(label, value) for label, value in rows if value.rate is not None]

@@ -27,6 +27,22 @@ from .selectors import SurveyResults, survey_results
 from .services import StaffingInvalid, staffing_record
 
 
+def _imported(request, form, import_file, invalid: type[Exception]):
+    """An upload form's file imported by `import_file` once the form is valid and the file within the size limit:
+    (what the import returns, None), or (None, the check listing the file's problems) where the file has any.
+    (None, None) while the form has errors (an oversized file is one) or nothing was posted."""
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    upload = form.cleaned_data["file"]
+    if upload.size > survey_import.MAX_UPLOAD_BYTES:
+        form.add_error("file", survey_import.TOO_LARGE)
+        return None, None
+    try:
+        return import_file(name=upload.name, data=upload.read(), user=request.user), None
+    except invalid as error:
+        return None, error.check
+
+
 @login_required
 def survey_upload(request):
     """National viewers and administrators upload survey results; every problem is listed, nothing saved until the
@@ -34,19 +50,10 @@ def survey_upload(request):
     if not can_import_survey(request.user):
         raise Http404
     form = SurveyUploadForm(posted(request), request.FILES if request.method == "POST" else None)
-    check = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > survey_import.MAX_UPLOAD_BYTES:
-            form.add_error("file", survey_import.TOO_LARGE)
-        else:
-            try:
-                record = survey_import.survey_import(name=upload.name, data=upload.read(), user=request.user)
-            except survey_import.SurveyInvalid as invalid:
-                check = invalid.check
-            else:
-                messages.success(request, f"{record.rows:,} survey results imported from {record.file_name}")
-                return redirect("survey_import")
+    record, check = _imported(request, form, survey_import.survey_import, survey_import.SurveyInvalid)
+    if record is not None:
+        messages.success(request, f"{record.rows:,} survey results imported from {record.file_name}")
+        return redirect("survey_import")
     return render(
         request,
         "reports/survey_import.html",
@@ -75,23 +82,12 @@ def staffing_upload(request):
     if not can_import_survey(request.user):
         raise Http404
     form = StaffingUploadForm(posted(request), request.FILES if request.method == "POST" else None)
-    check = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > survey_import.MAX_UPLOAD_BYTES:
-            form.add_error("file", survey_import.TOO_LARGE)
-        else:
-            try:
-                count = staffing_import.staffing_import(
-                    name=upload.name, data=upload.read(), user=request.user
-                )
-            except staffing_import.StaffingImportInvalid as invalid:
-                check = invalid.check
-            else:
-                messages.success(
-                    request, f"Staffing recorded for {count} inspection{'s' if count != 1 else ''}"
-                )
-                return redirect("staffing_import")
+    count, check = _imported(
+        request, form, staffing_import.staffing_import, staffing_import.StaffingImportInvalid
+    )
+    if count is not None:
+        messages.success(request, f"Staffing recorded for {count} inspection{'s' if count != 1 else ''}")
+        return redirect("staffing_import")
     return render(
         request,
         "reports/staffing_import.html",

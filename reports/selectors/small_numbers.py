@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.conf import settings
 
 from inspections.models import Inspection, InspectionMembership
-from inspections.permissions import CASE_READER_ROLES
+from inspections.permissions import CASE_READER_ROLES, has_case_reader_role
 
 from ..disclosure import is_small, not_shown, suppress_rate
 from . import dashboards, peer_rates
@@ -156,7 +156,9 @@ def inspection_dashboard_for(
 ) -> dashboards.InspectionDashboard:
     """dashboards.inspection_dashboard, with the small-numbers rule applied for this user."""
     dashboard = dashboards.inspection_dashboard(inspection)
-    return without_small_numbers(dashboard, small_numbers_minimum(user, [inspection.pk]))
+    # The user's roles as the page's permission checks read them: no query of its own.
+    readable = [inspection.pk] if has_case_reader_role(user, inspection) else []
+    return without_small_numbers(dashboard, small_numbers_minimum(user, [inspection.pk], readable=readable))
 
 
 def peer_rates_for(

@@ -32,6 +32,26 @@ def test_key_question_bars_take_their_rating_colour_and_say_the_rating():
     assert "Lowest: 2.2.2 at 25%; highest: 2.2.1 at 80%." in chart.description
 
 
+def test_intervals_and_gridlines_sit_at_their_percentage_right_of_a_widened_label_column():
+    label = "A key question with a label far wider than the usual label column"
+    rate = statistics.sufficiency(26, 40)
+    chart = charts.sufficiency_chart("c", "Key questions", [(label, rate)], BANDS)
+    assert chart.label_width > charts.LABEL_WIDTH
+
+    def x(percentage: float) -> float:
+        return chart.label_width + charts.PLOT_WIDTH * percentage / 100
+
+    (bar,) = chart.bars
+    assert (bar.ci_from, bar.ci_to) == (x(rate.lower), x(rate.upper))
+    assert [(line.x, line.label) for line in chart.gridlines] == [
+        (x(0), "0%"),
+        (x(100), "100%"),
+        (x(50), "50%"),
+        (x(65), "65%"),
+        (x(80), "80%"),
+    ]
+
+
 def test_rates_without_bands_are_one_colour_with_no_rating_words():
     chart = charts.sufficiency_chart("c", "Needs", [("Drugs", statistics.sufficiency(29, 100))], None)
     (bar,) = chart.bars

@@ -148,12 +148,15 @@ def test_the_inspection_dashboard_runs_a_fixed_number_of_queries(
     if locked:
         _lock(inspection)
     client.force_login(lead)
-    # Session, user, the inspection (3); judgements by key question and breakdown attribute (1); the set-up (2, live)
-    # or the snapshot (1, locked); cases, fact answers and needs by case kind (1); cases by status (1); the regional
-    # and national rates (1); the user's roles (1) and, for the lead, the rates by assistant inspector (1); moderation
-    # agreement (2); whether the user may open the inspection, for the link back to it (1); the user's roles for the
-    # small-numbers rule (1); staffing evidence and its vacancies (2) and the lead's roles for its change link (1).
-    with django_assert_max_num_queries(18):
+    # 1 session; 2 user; 3 the inspection, if the user may see its dashboard; locked: 4 the snapshot, 5 its frozen
+    # counts (this snapshot has none, so the cases are counted as when live); 4|6 judgements by key question and
+    # breakdown attribute; 5|7 cases, fact answers and needs by case kind; live: 6 optional standards, 7
+    # organisational ratings; 8 the user's roles in the inspection, read once for every question asked of them (may
+    # they manage it, open it from the breadcrumbs, read its cases for the small-numbers rule, record staffing); 9
+    # cases by status; 10 the regional and national rates; 11 the rates by assistant inspector (the lead only); 12-13
+    # moderation agreement (second judgements, key questions); 14 staffing evidence (its vacancies are not read when
+    # there is none).
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("inspection_dashboard", args=[inspection.pk]))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from inspections.models import Inspection
 from reports.evidence import staffing_import as staffing
-from reports.evidence.models import StaffingEvidence
+from reports.evidence import survey_import
+from reports.evidence.models import StaffingEvidence, SurveyCount
 from reports.evidence.selectors import inspection_staffing
 from tests.factories import InspectionFactory, PDUFactory
 
@@ -94,3 +95,18 @@ def test_the_import_page_is_for_national_viewers_and_administrators(client, derb
     response = client.post(url, upload(staffing_file("Derby City,2026-27,96,61,22,1104.5,,")), follow=True)
     assert "Staffing recorded for 1 inspection" in response.content.decode()
     assert StaffingEvidence.objects.get().updated_by == national_viewer
+
+
+@pytest.mark.parametrize("page", ["staffing_import", "survey_import"])
+def test_a_file_over_the_size_limit_is_a_form_error_and_nothing_is_imported(
+    client, derby, national_viewer, monkeypatch, page
+):
+    monkeypatch.setattr(survey_import, "MAX_UPLOAD_BYTES", 10)
+    client.force_login(national_viewer)
+    response = client.post(reverse(page), upload(staffing_file("Derby City,2026-27,96,61,22,1104.5,,")))
+    assert response.status_code == 200
+    page_text = response.content.decode()
+    assert f'<a href="#id_file">{survey_import.TOO_LARGE}</a>' in page_text
+    assert "The file has" not in page_text
+    assert not StaffingEvidence.objects.exists()
+    assert not SurveyCount.objects.exists()

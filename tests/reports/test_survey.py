@@ -3,6 +3,7 @@ column, and its results beside the case data with n, intervals and small counts 
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -195,6 +196,23 @@ def test_the_import_page_lists_every_problem_and_keeps_nothing(client, pdus, nat
     assert "The file has one problem" in page
     assert "Line 2, PDU: There is no PDU called “Gatesid”" in page
     assert not SurveyCount.objects.exists()
+
+
+def test_the_import_page_tables_the_first_hundred_problems_each_linked_from_the_summary(
+    client, pdus, national_viewer
+):
+    client.force_login(national_viewer)
+    rows = [f"Gatesid,2026-27,Q,Yes,{count}" for count in range(130)]
+    page = client.post(reverse("survey_import"), upload(survey_file(*rows))).content.decode()
+    assert "The file has 130 problems" in page
+    links = re.findall(r'<li><a href="(#[^"]+)">', page)
+    assert links == [f"#problem-{n}" for n in range(1, 11)] + ["#problems"]
+    assert '<h2 class="govuk-heading-m" id="problems">Problems in the file</h2>' in page
+    assert "130 problems: the first 100 are listed</caption>" in page
+    assert page.count('<th scope="col" class="govuk-table__header">') == 4
+    assert page.count('<tr class="govuk-table__row" id="problem-') == 100
+    assert re.search(r'id="problem-1">\s*<td class="govuk-table__cell">2</td>', page)
+    assert "<code>Gatesid</code>" in page
 
 
 def test_the_import_page_saves_a_clean_file_and_says_so(client, pdus, national_viewer):

@@ -3,9 +3,10 @@
 WeasyPrint tags a table through its wrapper box; when a page broke between a table's caption and its rows, the
 wrapper on the first page held the caption alone and tagging failed ("Table wrapper without a table")."""
 
-import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import get_template
 from django.urls import reverse
@@ -36,9 +37,22 @@ def test_every_demo_inspection_has_a_tagged_pdf_report(client, demo):
 
 
 def _report_styles() -> str:
-    """The report's own stylesheet, taken from its template."""
-    source = get_template("reports/inspection_report_pdf.html").template.source
-    return re.search(r"<style>(.*?)</style>", source, re.DOTALL).group(1)
+    """The stylesheet every PDF report is laid out with."""
+    return get_template("reports/includes/report_pdf.css").template.source
+
+
+def test_every_pdf_report_is_laid_out_with_the_shared_stylesheet():
+    folder = Path(settings.BASE_DIR) / "templates" / "reports"
+    reports = sorted(path.name for path in folder.glob("*_pdf.html"))
+    assert reports == ["inspection_report_pdf.html", "national_report_pdf.html"]
+    for name in reports:
+        source = get_template(f"reports/{name}").template.source
+        assert source.startswith('{% extends "reports/pdf_layout.html" %}'), name
+        assert "<style>" not in source, name
+    assert (
+        '{% include "reports/includes/report_pdf.css" %}'
+        in get_template("reports/pdf_layout.html").template.source
+    )
 
 
 def test_a_captioned_table_is_tagged_wherever_the_page_breaks(db):
