@@ -34,22 +34,30 @@ CASES = int(os.environ.get("BENCH_CASES", "100000"))
 NATIONAL_TARGET = 0.25
 INSPECTION_TARGET = 1.5
 MAX_QUERIES = 10
+# A page about one inspection has its own fixed bound, the one tests/reports/test_dashboard_views.py asserts for an
+# open inspection: beside its rates, what the lead needs to decide them (peer rates, rates by assistant inspector,
+# moderation, staffing).
+INSPECTION_MAX_QUERIES = 14
 
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def print_targets(checks: list[tuple[str, float, float]], queries: dict[str, int]) -> bool:
-    """Each ratio against its target and each query count against MAX_QUERIES, PASS or FAIL; whether all passed."""
+def print_targets(
+    checks: list[tuple[str, float, float]], queries: dict[str, int], bounds: dict[str, int] | None = None
+) -> bool:
+    """Each ratio against its target and each query count against its bound (MAX_QUERIES unless `bounds` names
+    one), PASS or FAIL; whether all passed."""
     passed = True
     print("\ntargets")
     for name, ratio, target in checks:
         passed &= ratio <= target
         print(f"  {name:66} {ratio:6.2f}× ≤ {target:4.2f}×  {verdict(ratio <= target)}")
     for name, count in queries.items():
-        passed &= count <= MAX_QUERIES
-        print(f"  {name + ': queries':66} {count:6d}  ≤ {MAX_QUERIES:4d}   {verdict(count <= MAX_QUERIES)}")
+        bound = (bounds or {}).get(name, MAX_QUERIES)
+        passed &= count <= bound
+        print(f"  {name + ': queries':66} {count:6d}  ≤ {bound:4d}   {verdict(count <= bound)}")
     return passed
 
 
@@ -299,7 +307,11 @@ def run() -> None:
         )
     )
     pages = (NATIONAL_PAGE, NATIONAL_EXPORT, "inspection dashboard page")
-    passed = print_targets(checks, {name: queries[name] for name in pages})
+    passed = print_targets(
+        checks,
+        {name: queries[name] for name in pages},
+        {"inspection dashboard page": INSPECTION_MAX_QUERIES},
+    )
 
     print(
         "\npeak memory of one request (a fresh process each: RSS before the request → its peak; Python's own"
