@@ -52,7 +52,7 @@ def lockout_parameters(request: HttpRequest, credentials: dict[str, Any] | None)
 
 def client_ip_address(request: HttpRequest) -> str | None:
     """AXES_CLIENT_IP_CALLABLE: the client's address. Behind NUM_PROXIES trusted proxies (a load balancer), the
-    address the nearest of them saw, from X-Forwarded-For; never an address the client could write itself."""
+    address the outermost of them saw, from X-Forwarded-For; never an address the client could write itself."""
     remote = request.META.get("REMOTE_ADDR")
     proxies = settings.NUM_PROXIES
     if not proxies:

@@ -1,8 +1,10 @@
-"""The API's only parser: JSON, refused before it is read when it is larger than API_MAX_BODY_BYTES (413), and
-refused as a 400 problem when it is not JSON or nested deeper than MAX_DEPTH.
+"""The API's parsers: JSON, refused before it is read when it is larger than API_MAX_BODY_BYTES (413), and refused
+as a 400 problem when it is not JSON or nested deeper than MAX_DEPTH; and, for the few file uploads, multipart,
+refused before it is read when it is larger than the view's `max_upload_bytes` (413).
 
 DRF's own JSONParser reads the request stream directly, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE, so a body of any
-size was parsed; and Python's json raises RecursionError (a 500) on a few hundred nested brackets.
+size was parsed; and Python's json raises RecursionError (a 500) on a few hundred nested brackets. Django's multipart
+reader writes a file of any length to disk before the view can look at its size.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from rest_framework import exceptions, parsers
 # The deepest body the API takes is three levels ({"judgements": {"2.1.1": {"answer": ...}}}); 32 leaves room.
 MAX_DEPTH = 32
 TOO_LARGE = "The request body is larger than {limit:,} bytes. Send a smaller change."
+UPLOAD_TOO_LARGE = "The request body is larger than {limit:,} bytes. Upload a smaller file."
+# Room in a multipart body for the form's other fields and the part boundaries, beside the file itself.
+MULTIPART_ALLOWANCE = 64 * 1024
 TOO_DEEP = f"The JSON is nested more than {MAX_DEPTH} levels deep."
 MALFORMED = "The body is not valid JSON: {error}."
 
@@ -72,3 +77,15 @@ class JSONParser(parsers.JSONParser):
         if _depth_exceeds(data, MAX_DEPTH):
             raise exceptions.ParseError(TOO_DEEP)
         return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """A file upload: refused unread (413) when its declared length is over the view's `max_upload_bytes` (its
+    largest file) plus MULTIPART_ALLOWANCE. A body without a length is read as empty by Django's multipart reader."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        parser_context = parser_context or {}
+        limit: int = getattr(parser_context.get("view"), "max_upload_bytes", settings.API_MAX_BODY_BYTES)
+        if _content_length(parser_context.get("request")) > limit + MULTIPART_ALLOWANCE:
+            raise RequestTooLarge(UPLOAD_TOO_LARGE.format(limit=limit + MULTIPART_ALLOWANCE))
+        return super().parse(stream, media_type, parser_context)

@@ -59,6 +59,11 @@ HTTP_PROBLEMS = {
     404: ("not-found", "Not found", "No such thing, or not yours to see."),
     405: ("method-not-allowed", "Method not allowed", "This address does not take that method."),
     406: ("not-acceptable", "Not acceptable", "Ask for application/json (or text/csv on aggregates)."),
+    411: (
+        "length-required",
+        "Content-Length required",
+        "A body sent without Content-Length (Transfer-Encoding: chunked): it would be read as empty, so it is refused.",
+    ),
     413: (
         "too-large",
         "Request body too large",
@@ -218,14 +223,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return problem(request, 500, SERVER_ERROR_WRITE if writing else SERVER_ERROR)
 
 
+def _problem_response(request: Any, status_code: int, detail: str) -> JsonResponse:
+    """A problem document answered outside DRF (no view, or before one runs)."""
+    data = {
+        "type": TYPE_BASE + TYPES[status_code],
+        "title": TITLES[status_code],
+        "status": status_code,
+        "detail": detail,
+        "instance": request.path,
+    }
+    return JsonResponse(data, status=status_code, content_type=PROBLEM_MEDIA_TYPE)
+
+
 @csrf_exempt  # a problem document for any method; nothing is changed, so there is nothing to forge
 def not_found(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:
     """Paths under /api/ that match no endpoint."""
-    data = {
-        "type": TYPE_BASE + TYPES[404],
-        "title": TITLES[404],
-        "status": 404,
-        "detail": "There is no API endpoint at this address. See /api/docs/.",
-        "instance": request.path,
-    }
-    return JsonResponse(data, status=404, content_type=PROBLEM_MEDIA_TYPE)
+    return _problem_response(request, 404, "There is no API endpoint at this address. See /api/docs/.")
+
+
+LENGTH_REQUIRED = "Send the body with a Content-Length header: a body sent in chunks without one is not read."
+
+
+def length_required(request: Any) -> JsonResponse:
+    """A body sent without Content-Length: Django reads it as empty, so it is refused rather than taken as none."""
+    return _problem_response(request, 411, LENGTH_REQUIRED)

@@ -20,10 +20,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import MultiPartParser
 from api.permissions import allowed_by
 from inspections.definitions import CaseKind
 from inspections.models import Inspection
@@ -530,6 +530,7 @@ class CaseloadUpload(APIView):
 
     permission_classes = allowed_by(can_manage_inspection, NOT_THE_LEAD)
     parser_classes = [MultiPartParser]
+    max_upload_bytes = MAX_CASELOAD_BYTES
     error_responses = {"POST": [sampling.SampleError, sampling.CaseloadInvalid, sampling.DesignInvalid]}
 
     @extend_schema(

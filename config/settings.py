@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # After WhiteNoise, so static files keep their long cache lifetime; every page and API answer is no-store.
     "config.middleware.PrivateResponsesMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body: a chunked body without Content-Length is refused (411), never read as empty.
+    "config.middleware.LengthRequiredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -417,7 +417,7 @@ class NationalFilterSerializer(serializers.Serializer):
         required=False,
         max_length=7,
         # The pattern is in the schema, so a client can tell a period's form before sending it.
-        validators=[RegexValidator(r"^[0-9]{4}-[0-9]{2}$", PERIOD_FORMAT)],
+        validators=[RegexValidator(selectors.PERIOD_PATTERN, PERIOD_FORMAT)],
         help_text='Inspection year, April to March, e.g. "2026-27" (the second year follows the first).',
     )
 

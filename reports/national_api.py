@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
@@ -30,11 +31,13 @@ from .api import (
 )
 from .selectors import comparisons, pdu_history
 from .selectors import national_report as selectors
-from .selectors.dashboards import Period
+from .selectors.dashboards import PERIOD_PATTERN, Period
 from .selectors.regional import RegionalResult, regional_results
 from .selectors.results import sufficiency_data
 
 PERIOD_CHOICE = 'An inspection year such as "2022-23", April to March.'
+# In the schema as the years' pattern, so a year that looks right by it is one the comparison takes.
+PERIOD_VALIDATOR = RegexValidator(PERIOD_PATTERN, PERIOD_CHOICE)
 
 
 def _cell(value: Any) -> Any:
@@ -148,8 +151,10 @@ class ComparisonFilterSerializer(serializers.Serializer):
         help_text="years: first_year against second_year; date: from `date` on against before it; region: `region` "
         "against the rest of England and Wales; cases: first_group against second_group.",
     )
-    first_year = serializers.CharField(required=False, help_text=PERIOD_CHOICE)
-    second_year = serializers.CharField(required=False, help_text=PERIOD_CHOICE)
+    first_year = serializers.CharField(required=False, help_text=PERIOD_CHOICE, validators=[PERIOD_VALIDATOR])
+    second_year = serializers.CharField(
+        required=False, help_text=PERIOD_CHOICE, validators=[PERIOD_VALIDATOR]
+    )
     date = serializers.DateField(required=False, help_text="For compare=date, e.g. 2021-06-26 (unification).")
     region = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     first_group = serializers.CharField(
@@ -157,7 +162,9 @@ class ComparisonFilterSerializer(serializers.Serializer):
     )
     second_group = serializers.CharField(required=False)
     within = serializers.CharField(
-        required=False, help_text="For region and cases: only this year. " + PERIOD_CHOICE
+        required=False,
+        help_text="For region and cases: only this year. " + PERIOD_CHOICE,
+        validators=[PERIOD_VALIDATOR],
     )
 
     def validate_first_year(self, value: str) -> str:

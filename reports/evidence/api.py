@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import MultiPartParser
 from api.permissions import allowed_by
 from inspections.permissions import can_view_dashboard, inspections_visible_to
 from pdus.models import PDU, Region
@@ -179,6 +179,7 @@ class SurveyImports(APIView):
 
     permission_classes = allowed_by(can_import_survey, NOT_AN_IMPORTER, of_object=False)
     parser_classes = [MultiPartParser]
+    max_upload_bytes = survey_import.MAX_UPLOAD_BYTES
     error_responses = {"POST": [survey_import.SurveyInvalid]}
 
     @extend_schema(
@@ -202,6 +203,7 @@ class StaffingImports(APIView):
 
     permission_classes = allowed_by(can_import_survey, NOT_AN_IMPORTER, of_object=False)
     parser_classes = [MultiPartParser]
+    max_upload_bytes = survey_import.MAX_UPLOAD_BYTES
     error_responses = {"POST": [staffing_import.StaffingImportInvalid]}
 
     @extend_schema(

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PERIOD_SLUG = re.compile(r"(?P<first>[0-9]{4})-(?P<second>[0-9]{2})")
+# The same as a pattern for the API's schema, which says exactly which periods are taken: years 1000 to 2999, the
+# second year the one after the first ("2026-27", "2099-00"), so a client never sends one that looks right but is not.
+PERIOD_PATTERN = "^[12][0-9](?:" + "|".join(f"{n:02d}-{(n + 1) % 100:02d}" for n in range(100)) + ")$"
 # National figures are final by default: the dashboard page (?inspections=) and the API add open inspections'
 # provisional figures only when given this.
 INCLUDE_PROVISIONAL = "include-provisional"

@@ -96,11 +96,13 @@ def child(path: str, inspection_pk: int) -> None:
 def run() -> None:
     from django.contrib.auth import get_user_model
 
-    from inspections.frameworks import frameworks_load_all
-    from inspections.models import Framework, Inspection, Role
+    from inspections.models import Inspection, Role
     from pdus.models import PDU, Region
+    from tests.factories import current_framework
 
-    framework = Framework.objects.filter(slug="pdu").order_by("-version").first() or frameworks_load_all()[-1]
+    # The framework the tests use, whose sample columns the files have: under another (a region framework) every file
+    # was refused for a missing column before a row was read, and nothing was measured.
+    framework = current_framework()
     region, _ = Region.objects.get_or_create(name="Bench region")
     pdu, _ = PDU.objects.get_or_create(name="Bench PDU", defaults={"region": region})
     inspection = Inspection.objects.create(
@@ -133,7 +135,9 @@ def run() -> None:
                     env=os.environ.copy(),
                 ).stdout
                 result = json.loads(output.strip().splitlines()[-1])
-                verdict = "PASS" if result["peak"] < LIMIT_MB else "FAIL"
+                # The clean files must be read up to the row limit, or their memory says nothing.
+                read_nothing = name != "csv-1m-one-character-rows.csv" and not result["rows"]
+                verdict = "PASS" if result["peak"] < LIMIT_MB and not read_nothing else "FAIL"
                 failed |= verdict == "FAIL"
                 print(
                     f"{name:34} {size / 1024 / 1024:4.1f} MB  RSS {result['before']:5.0f} → {result['peak']:5.0f} MB"

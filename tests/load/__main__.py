@@ -12,6 +12,7 @@ LOAD_KILL_EVERY change the run. The result is printed and recorded in docs/secur
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -31,10 +32,11 @@ FALSE_CLAIMS = ("nothing has been saved", "nothing was saved", "nothing was chan
 
 
 def seed() -> list[dict]:
-    """An inspection with USERS assistant inspectors, one case and one token each."""
+    """An inspection with USERS assistant inspectors, one case and one token each, and the key question to write."""
     from django.core.management import call_command
     from knox.models import AuthToken
 
+    from cases.questions import case_key_questions
     from inspections.models import Role
     from tests.factories import InspectedCaseFactory, InspectionFactory, current_framework, team_member
 
@@ -45,7 +47,11 @@ def seed() -> list[dict]:
     for number in range(USERS):
         user = team_member(inspection, Role.ASSISTANT_INSPECTOR, username=f"load{number}")
         case = InspectedCaseFactory(inspection=inspection, assistant_inspector=user)
-        assignments.append({"token": AuthToken.objects.create(user=user)[1], "case": case.pk})
+        # The first key question the case answers, read from its framework: a code the case does not have is a 400
+        # for every write, and the run would check nothing.
+        key_question = case_key_questions(case)[0].code
+        token = AuthToken.objects.create(user=user)[1]
+        assignments.append({"token": token, "case": case.pk, "key_question": key_question})
     return assignments
 
 
@@ -121,8 +127,16 @@ def check(log: Path) -> dict:
     }
 
 
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on the port: otherwise locust would load whatever server does, not this run's."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def main() -> None:
     database_url = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/load")
+    if not port_is_free(PORT):
+        sys.exit(f"Something already listens on port {PORT}: set LOAD_PORT to a free one.")
     if not database_url.startswith("postgres"):
         sys.exit("The load test runs on PostgreSQL: set LOAD_DATABASE_URL=postgres://...")
     os.environ["DATABASE_URL"] = database_url
@@ -165,6 +179,8 @@ def main() -> None:
     )
     try:
         for _ in range(100):
+            if gunicorn.poll() is not None:
+                sys.exit(f"gunicorn stopped (exit {gunicorn.returncode}): see {workdir / 'gunicorn.log'}")
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/", timeout=1)
                 break
@@ -226,6 +242,11 @@ def main() -> None:
         and not result["false_claims_nothing_saved"]
     )
     ok = ok and not result["cases_ending_on_an_older_text"] and result["connections_killed"] > 0
+    # A write refused as invalid tests no save: the run checks nothing if its writes are not valid.
+    refused = sum(
+        count for status, count in result["statuses"].items() if status.startswith("4") and status != "412"
+    )
+    ok = ok and not refused
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

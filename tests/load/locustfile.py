@@ -1,7 +1,7 @@
 """Locust clients that save case evidence through the API, one case each, and log every answer.
 
 Driven by tests/load/__main__.py (which seeds the cases, starts gunicorn, kills database connections during the
-run and checks the log); not meant to be run on its own. LOAD_ASSIGNMENTS names a JSON list of {token, case};
+run and checks the log); not meant to be run on its own. LOAD_ASSIGNMENTS names a JSON list of {token, case, key_question};
 LOAD_LOG the JSON-lines file each answer is appended to.
 
 Each client loops: PATCH its case's evidence with a new, unique text and the ETag it holds. On 200 the write is
@@ -35,6 +35,7 @@ class Assessor(HttpUser):
         assignment = ASSIGNMENTS[next(_next) % len(ASSIGNMENTS)]
         self.case = assignment["case"]
         self.headers = {"Authorization": f"Token {assignment['token']}"}
+        self.key_question = assignment["key_question"]
         self.url = f"/api/v1/cases/{self.case}/"
         self.writes = itertools.count(1)
         self.pending: str | None = None
@@ -55,7 +56,7 @@ class Assessor(HttpUser):
         if self.pending is None:
             self.pending = f"case {self.case} write {next(self.writes)}"
         text, etag = self.pending, self.etag
-        body = {"judgements": {"2.1.1": {"answer": "yes", "rationale": text}}}
+        body = {"judgements": {self.key_question: {"answer": "yes", "rationale": text}}}
         with self.client.patch(
             self.url,
             json=body,

@@ -9,6 +9,7 @@ from cases.demo import LEAD_GROUP, seed_demo
 from cases.models import InspectedCase, Judgement
 from inspections.admin import REASON_REQUIRED
 from inspections.models import InspectionMembership, KeyQuestion, Role
+from reports.models import InspectionUnlock
 from tests.factories import JudgementFactory, UserFactory
 
 NOT_ADMINISTRATORS = [
@@ -107,6 +108,23 @@ def test_no_case_data_can_be_deleted_in_the_admin(client, superuser, model):
     assert page.status_code == 200
     assert not page.context["has_add_permission"]
     assert "delete_selected" not in page.content.decode()
+
+
+def test_an_unlock_record_cannot_be_changed_or_deleted_in_the_admin(client, superuser, inspection):
+    unlock = InspectionUnlock.objects.create(
+        inspection=inspection, reason="Typo in 2.3", unlocked_by=superuser
+    )
+    client.force_login(superuser)
+    listing = client.get(reverse("admin:reports_inspectionunlock_changelist"))
+    assert listing.status_code == 200
+    assert "delete_selected" not in listing.content.decode()
+    assert client.get(reverse("admin:reports_inspectionunlock_change", args=[unlock.pk])).status_code == 200
+    delete = reverse("admin:reports_inspectionunlock_delete", args=[unlock.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    change = reverse("admin:reports_inspectionunlock_change", args=[unlock.pk])
+    assert client.post(change, {"reason": "Nothing to see"}).status_code == 403
+    unlock.refresh_from_db()
+    assert unlock.reason == "Typo in 2.3"
 
 
 def test_an_old_version_cannot_be_written_back_from_the_history_page(client, superuser, judgement):

@@ -7,7 +7,8 @@ import pytest
 from rest_framework.exceptions import ParseError
 from rest_framework.test import APIRequestFactory
 
-from api.parsers import MAX_DEPTH, TOO_DEEP, JSONParser, RequestTooLarge
+from api.parsers import MAX_DEPTH, MULTIPART_ALLOWANCE, TOO_DEEP, JSONParser, MultiPartParser, RequestTooLarge
+from reports.evidence.api import SurveyImports
 
 
 def patch_raw(client, case, body: bytes):
@@ -92,3 +93,31 @@ def test_a_form_encoded_body_is_refused_as_unsupported(case, assistant, api_clie
 def test_the_parser_refuses_deep_nesting_directly():
     with pytest.raises(ParseError):
         JSONParser().parse(io.BytesIO(b"[" * 50 + b"]" * 50), "application/json", {})
+
+
+class Unreadable(io.BytesIO):
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+
+def test_an_upload_over_the_views_limit_is_refused_before_it_is_read():
+    request = APIRequestFactory().post("/api/v1/survey-imports/")
+    request.META["CONTENT_LENGTH"] = str(SurveyImports.max_upload_bytes + MULTIPART_ALLOWANCE + 1)
+    context = {"request": request, "view": SurveyImports()}
+    with pytest.raises(RequestTooLarge):
+        MultiPartParser().parse(Unreadable(), "multipart/form-data; boundary=x", context)
+
+
+def test_an_upload_over_the_limit_is_a_413_problem_not_a_file_written_to_disk(
+    national_viewer, api_client_for, monkeypatch
+):
+    """Django's multipart reader writes a file of any size to disk before the view sees it: 200 MB once was."""
+    monkeypatch.setattr(SurveyImports, "max_upload_bytes", 1000)
+    upload = io.BytesIO(b"PDU,Period,Question,Answer,Count\n" + b"x" * (MULTIPART_ALLOWANCE + 1000))
+    upload.name = "survey.csv"
+    response = api_client_for(national_viewer).post(
+        "/api/v1/survey-imports/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("#problem-too-large")

@@ -1,10 +1,13 @@
 """Low finding: the schema says what the API takes, so a request that looks valid by it is not refused: ids are
 whole numbers from 1, a period has the form "2026-27", and bodies are limited (413)."""
 
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
 from reports.api import PERIOD_FORMAT
+from reports.selectors.dashboards import PERIOD_PATTERN, Period
 from tests.factories import PDUFactory, RegionFactory
 
 ID_FILTERS = [
@@ -57,7 +60,18 @@ def test_a_path_case_kind_is_a_slug_as_long_as_the_field(schema):
 
 
 def test_period_has_its_pattern(schema):
-    assert parameter(schema, "/api/v1/national/pdus/", "period")["schema"]["pattern"] == "^[0-9]{4}-[0-9]{2}$"
+    assert parameter(schema, "/api/v1/national/pdus/", "period")["schema"]["pattern"] == PERIOD_PATTERN
+    for name in ("first_year", "second_year", "within"):
+        assert parameter(schema, "/api/v1/national/comparison/", name)["schema"]["pattern"] == PERIOD_PATTERN
+
+
+def test_a_period_matches_the_schemas_pattern_exactly_when_it_is_a_real_period():
+    """ "0000-00" and "2026-99" matched the pattern once and were refused with 400 (schemathesis found them)."""
+    for first in range(1000, 3000):
+        for second in range(100):
+            slug = f"{first}-{second:02d}"
+            assert bool(re.fullmatch(PERIOD_PATTERN, slug)) == (Period.from_slug(slug) is not None), slug
+    assert not re.fullmatch(PERIOD_PATTERN, "0000-01")
 
 
 def test_changes_document_413(schema):

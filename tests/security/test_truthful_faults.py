@@ -6,7 +6,7 @@ from django.db import OperationalError
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from api.problems import SERVER_ERROR_WRITE, exception_handler
+from api.problems import LENGTH_REQUIRED, SERVER_ERROR_WRITE, exception_handler
 from cases import api as cases_api
 from cases.models import InspectedCase, Judgement
 from cases.services import answers
@@ -116,3 +116,26 @@ def test_a_weak_etag_in_if_match_is_refused_with_a_412_that_says_why(case, assis
     assert response.json()["detail"] == cases_api.WEAK_ETAG.format(etag=case.etag)
     assert InspectedCase.objects.get(pk=case.pk).version == 1
     assert not Judgement.objects.filter(case=case).exists()
+
+
+def test_a_change_sent_in_chunks_without_a_length_is_refused_not_answered_200_unsaved(
+    case, assistant, api_client_for
+):
+    """Django reads a body without Content-Length as empty: a chunked PATCH was answered 200 as an empty change."""
+    response = api_client_for(assistant).generic(
+        "PATCH",
+        f"/api/v1/cases/{case.pk}/",
+        HTTP_IF_MATCH=case.etag,
+        HTTP_TRANSFER_ENCODING="chunked",
+        content_type="application/json",
+    )
+    assert response.status_code == 411
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == LENGTH_REQUIRED
+    assert InspectedCase.objects.get(pk=case.pk).version == 1
+
+
+def test_a_form_sent_in_chunks_without_a_length_is_refused(client, case, assistant):
+    client.force_login(assistant)
+    response = client.generic("POST", f"/cases/{case.pk}/", HTTP_TRANSFER_ENCODING="chunked")
+    assert response.status_code == 411
