@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import io
-import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .definition_checks import DefinitionInvalid, Problem, parse
+from .definition_checks import DefinitionInvalid, Problem, parse, parse_json
 from .definitions import (
     ATTRIBUTE_TYPES,
     NOTE_STATUSES,
@@ -933,18 +932,9 @@ def document_from_file(content: bytes, name: str) -> dict[str, Any]:
             ]
         )
     try:
-        raw = json.loads(content.decode("utf-8-sig"))
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         fix = _sniff(content) or "Save it as UTF-8 text."
         raise DefinitionInvalid([Problem("The file", f"{NOT_JSON}: it is not text.", fix)]) from error
-    except json.JSONDecodeError as error:
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "The file",
-                    f"{NOT_JSON}: {error.msg.lower()} at line {error.lineno}, column {error.colno}.",
-                    "Look for a missing comma, quote or bracket there (or just before it).",
-                )
-            ]
-        ) from error
-    return document(parse(raw))
+    # As docs/frameworks.md says: a field given twice is a problem, a syntax error placed by line and column.
+    return document(parse_json(text))

@@ -260,6 +260,25 @@ def test_a_regional_framework_pooling_a_key_question_no_loaded_framework_has_is_
     assert not Framework.objects.filter(slug="region-small").exists()
 
 
+def test_a_json_file_is_read_as_the_framework_docs_say_a_field_twice_included(client, superuser):
+    """The upload reads JSON as docs/frameworks.md describes: a field given twice is a problem, not silently read
+    once, and a file that is not JSON is placed by its line and column."""
+    client.force_login(superuser)
+    text = json.dumps(_framework()).replace('"name": "A small framework"', '"name": "A", "name": "B"', 1)
+    response = _upload(client, SimpleUploadedFile("small.json", text.encode()))
+    assert [str(problem) for problem in response.context["problems"]] == [
+        'the field "name": is given twice in one object; only the last would be read. Keep one of them.'
+    ]
+    broken = json.dumps(_framework(), indent=2).replace('"slug": "small",', '"slug": "small"', 1)
+    response = _upload(client, SimpleUploadedFile("small.json", broken.encode()))
+    [problem] = response.context["problems"]
+    assert (problem.where, problem.message) == (
+        "line 4, column 3",
+        "the file is not valid JSON here (Expecting ',' delimiter).",
+    )
+    assert not Framework.objects.filter(slug="small").exists()
+
+
 def test_a_workbook_with_mistakes_names_the_sheet_row_and_column(client, superuser):
     client.force_login(superuser)
     book = openpyxl.load_workbook(io.BytesIO(workbook(parse(_framework()))))
