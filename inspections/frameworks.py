@@ -39,11 +39,16 @@ def framework_files() -> list[Path]:
     return sorted(FRAMEWORKS_DIR.glob("*.json"))
 
 
+def pool_sources() -> list[Definition]:
+    """Every loaded framework version, oldest first: what a pooled standard may pool (one query)."""
+    return [each.definition for each in Framework.objects.order_by("slug", "version")]
+
+
 def _pools_check(definition: Definition) -> None:
     """A pooled standard pools a loaded framework's key questions (DefinitionInvalid otherwise): a misspelt slug or
     code would otherwise load and pool nothing. One query, none where nothing is pooled."""
     if any(standard.rated_by == "pooled" for standard in definition.standards):
-        check_pools(definition, [each.definition for each in Framework.objects.order_by("slug", "version")])
+        check_pools(definition, pool_sources())
 
 
 def _rows_write(framework: Framework, definition: Definition) -> None:

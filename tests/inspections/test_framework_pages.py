@@ -279,6 +279,27 @@ def test_a_json_file_is_read_as_the_framework_docs_say_a_field_twice_included(cl
     assert not Framework.objects.filter(slug="small").exists()
 
 
+def test_a_workbook_pooling_a_key_question_no_loaded_framework_has_names_its_row(
+    client, superuser, framework
+):
+    client.force_login(superuser)
+    regional = Framework.objects.get(slug="region-2023").definition
+    book = openpyxl.load_workbook(io.BytesIO(workbook(regional)))
+    sheet = book["Key questions"]
+    column = [cell.value for cell in sheet[1]].index("pools") + 1
+    assert sheet.cell(2, column).value == "2.1.2"  # desistance in assessment: the PDUs' 2.1.2
+    sheet.cell(2, column, "2.1.9")
+    book["Framework"]["C2"] = 2  # a new version
+    out = io.BytesIO()
+    book.save(out)
+    response = _upload(client, SimpleUploadedFile("region-2023-v2.xlsx", out.getvalue()))
+    assert [str(problem) for problem in response.context["problems"]] == [
+        'Key questions sheet, row 2, column pools: "2.1.9" is not a key question of pdu-2023. Use its key '
+        "question codes, e.g. 2.1.1, 2.1.2, 2.1.3, 2.2.1."
+    ]
+    assert not Framework.objects.filter(slug="region-2023", version=2).exists()
+
+
 def test_a_workbook_with_mistakes_names_the_sheet_row_and_column(client, superuser):
     client.force_login(superuser)
     book = openpyxl.load_workbook(io.BytesIO(workbook(parse(_framework()))))
