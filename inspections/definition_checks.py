@@ -15,13 +15,16 @@ from typing import Any
 from .definitions import (
     ATTRIBUTE_TYPES,
     CODE,
+    CRITERION_MAX_LENGTH,
     FORMAT,
+    NAME_MAX_LENGTH,
     NOTE_STATUSES,
     OVERALL_RULES,
     RATED_BY,
     RATINGS_BANDED,
     SLUG,
     UNITS,
+    VERSION_MAX,
     Attribute,
     CaseKind,
     Condition,
@@ -93,14 +96,37 @@ class _Reader:
                 self.problem(f"{where}.{key}", "is missing.", f'Add "{key}" here.')
         return value
 
-    def text(self, data: dict[str, Any], key: str, where: str, *, default: str = "") -> str:
+    def text(
+        self, data: dict[str, Any], key: str, where: str, *, default: str = "", max_length: int | None = None
+    ) -> str:
         value = data.get(key, default)
         if value is None:
             return default
         if not isinstance(value, str):
             self.problem(f"{where}.{key}", f"must be text, not {_kind(value)}.", "Put it in quotation marks.")
             return default
-        return value.strip()
+        value = value.strip()
+        if max_length is not None and len(value) > max_length:
+            self.problem(
+                f"{where}.{key}",
+                f"is {len(value)} characters long: it can be at most {max_length}.",
+                "Shorten it (a longer explanation belongs in the description or the notes).",
+            )
+        return value
+
+    def code(self, data: dict[str, Any], key: str, where: str) -> str:
+        """A domain, standard or key question code: it is shown, stored and used in page addresses."""
+        raw = data.get(key)
+        whole_number = isinstance(raw, int) and not isinstance(raw, bool)
+        value = str(raw) if whole_number else self.text(data, key, where)
+        if value and not CODE.fullmatch(value):
+            self.problem(
+                f"{where}.{key}",
+                f'"{value}" cannot be a code.',
+                "Use letters, digits, dots and -, at most 12 characters, starting with a letter or digit, "
+                "e.g. 2.2.1.",
+            )
+        return value
 
     def flag(self, data: dict[str, Any], key: str, where: str, *, default: bool) -> bool:
         value = data.get(key, default)
@@ -372,9 +398,10 @@ def _case_kinds(reader: _Reader, values: list[Any]) -> tuple[CaseKind, ...]:
         for need_index, need in enumerate(reader.items(data, "needs", at)):
             need_at = f"{at}.needs[{need_index}]"
             need_data = reader.mapping(need, need_at, ("key", "label"), ("key", "label"))
-            needs.append(
-                Need(reader.text(need_data, "key", need_at), reader.text(need_data, "label", need_at))
-            )
+            need_key = reader.text(need_data, "key", need_at)
+            if need_key and not SLUG.fullmatch(need_key):
+                reader.problem(f"{need_at}.key", f'"{need_key}" cannot be a key.', _SLUG_FIX)
+            needs.append(Need(need_key, reader.text(need_data, "label", need_at)))
         reader.unique(
             [(f"{at}.facts[{i}].key", f.key) for i, f in enumerate(facts)]
             + [(f"{at}.needs[{i}].key", n.key) for i, n in enumerate(needs)]
@@ -405,11 +432,7 @@ def _key_questions(
     for index, value in enumerate(values):
         at = f"{where}[{index}]"
         data = reader.mapping(value, at, allowed, ("code", "criterion", "wording"))
-        code = reader.text(data, "code", at)
-        if code and not CODE.fullmatch(code):
-            reader.problem(
-                f"{at}.code", f'"{code}" cannot be a code.', "Use digits, letters and dots, e.g. 2.2.1."
-            )
+        code = reader.code(data, "code", at)
         prompts = tuple(reader.items(data, "prompts", at))
         for prompt_index, prompt in enumerate(prompts):
             if not isinstance(prompt, str) or not prompt.strip():
@@ -437,7 +460,7 @@ def _key_questions(
         questions.append(
             KeyQuestion(
                 code=code,
-                criterion=reader.text(data, "criterion", at),
+                criterion=reader.text(data, "criterion", at, max_length=CRITERION_MAX_LENGTH),
                 wording=reader.text(data, "wording", at),
                 prompts=tuple(str(prompt).strip() for prompt in prompts),
                 record_prompts=record_prompts,
@@ -542,9 +565,9 @@ def _standards(
         optional = reader.flag(data, "optional", at, default=False)
         standards.append(
             Standard(
-                code=reader.text(data, "code", at),
+                code=reader.code(data, "code", at),
                 domain=domain,
-                title=reader.text(data, "title", at),
+                title=reader.text(data, "title", at, max_length=NAME_MAX_LENGTH),
                 rated_by=rated_by,
                 description=reader.text(data, "description", at),
                 case_kind=case_kind,
@@ -672,13 +695,16 @@ def parse(document: Any) -> Definition:
             'Use lower case letters, digits and -, e.g. "pdu-2021".',
         )
     version = data.get("version")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+    if version is not None and (
+        isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= VERSION_MAX
+    ):
         reader.problem(
             "framework.version",
-            f"must be a whole number from 1, not {version!r}.",
+            f"must be a whole number from 1 to {VERSION_MAX}, not {version!r}.",
             "Number a framework's versions 1, 2, 3, ... without quotes.",
         )
         version = None
+    name = reader.text(data, "name", "framework", max_length=NAME_MAX_LENGTH)
     unit = reader.choice(data, "unit", "framework", UNITS)
     effective_from = None
     try:
@@ -700,7 +726,7 @@ def parse(document: Any) -> Definition:
     for index, value in enumerate(reader.items(data, "domains", "framework")):
         at = f"domains[{index}]"
         domain = reader.mapping(value, at, ("code", "title"), ("code", "title"))
-        domains.append(Domain(str(domain.get("code", "")).strip(), reader.text(domain, "title", at)))
+        domains.append(Domain(reader.code(domain, "code", at), reader.text(domain, "title", at)))
     reader.unique(((f"domains[{i}].code", d.code) for i, d in enumerate(domains)), "The domain code")
     kinds = _case_kinds(reader, reader.items(data, "case_kinds", "framework"))
     standards = _standards(reader, reader.items(data, "standards", "framework"), domains, kinds)
@@ -726,7 +752,7 @@ def parse(document: Any) -> Definition:
     return Definition(
         slug=slug,
         version=version,
-        name=reader.text(data, "name", "framework"),
+        name=name,
         unit=unit,
         effective_from=effective_from,
         key_question_bands=key_question_bands,
@@ -779,13 +805,17 @@ def _overall(reader: _Reader, value: Any, standards: Sequence[Standard]) -> Over
 
 def check_pools(definition: Definition, sources: Iterable[Definition]) -> None:
     """A pooled standard's `pool_from` names a framework among `sources` (those loaded) and each of its key
-    questions pools key questions that framework has: DefinitionInvalid lists every one that does not."""
-    by_slug = {source.slug: source for source in sources}
+    questions pools key questions that framework has (in any of its versions given, since a standard pools the
+    cases of every version): DefinitionInvalid lists every one that does not."""
+    by_slug: dict[str, list[Definition]] = {}
+    for each in sources:
+        by_slug.setdefault(each.slug, []).append(each)
     problems = []
     for index, standard in enumerate(definition.standards):
         if standard.rated_by != "pooled":
             continue
-        source = by_slug.get(standard.pool_from)
+        versions = by_slug.get(standard.pool_from, [])
+        source = versions[-1] if versions else None
         if source is None:
             problems.append(
                 Problem(
@@ -804,7 +834,7 @@ def check_pools(definition: Definition, sources: Iterable[Definition]) -> None:
                     "Name the framework of the units inside this one, e.g. the PDUs of a region.",
                 )
             )
-        known = {key_question.code for _, key_question in source.key_questions()}
+        known = {key_question.code for version in versions for _, key_question in version.key_questions()}
         for kq_index, key_question in enumerate(standard.key_questions):
             for code in key_question.pools:
                 if code not in known:

@@ -29,6 +29,10 @@ NOTE_STATUSES = ("confirmed", "inferred", "unconfirmed")
 PROMPT_ANSWERS = ("yes", "no", "not_applicable")
 SLUG = re.compile(r"[a-z][a-z0-9_-]{0,49}")
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,11}")
+# What the rows a framework is loaded into can hold (inspections.models uses the same limits).
+NAME_MAX_LENGTH = 200  # a framework's name, a standard's title
+CRITERION_MAX_LENGTH = 100
+VERSION_MAX = 32767
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from .services import (
 
 PDU_MISSING = "Select the PDU"
 REGION_MISSING = "Select the region"
-OPTIONAL_OF_ANOTHER_FRAMEWORK = "{standard} is not a standard of the framework version you chose"
 
 
 def within_limit(name: str) -> list[MaxLengthValidator]:
@@ -185,12 +184,14 @@ class InspectionCreateForm(forms.Form):
                 data["pdu"] = None
                 if not data.get("region"):
                     self.add_error("region", REGION_MISSING)
-            for standard in data.get("optional_standards") or []:
-                if standard.framework_id != framework.pk:
-                    self.add_error(
-                        "optional_standards",
-                        OPTIONAL_OF_ANOTHER_FRAMEWORK.format(standard=f"{standard.code} {standard.title}"),
-                    )
+            # Every published framework's optional standards are offered, those rated by default ticked: only the
+            # chosen framework's count, as the field's hint says (pdu-2021's court work stays ticked when a lead
+            # chooses pdu-2023, which has none).
+            data["optional_standards"] = [
+                standard
+                for standard in data.get("optional_standards") or []
+                if standard.framework_id == framework.pk
+            ]
         return data
 
 

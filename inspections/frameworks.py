@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from .definition_checks import parse
+from .definition_checks import check_pools, parse
 from .definitions import Definition
 from .definitions import document as normalised
 from .models import Framework, Inspection, KeyQuestion, Standard
@@ -37,6 +37,18 @@ class FrameworkInUse(Exception):
 
 def framework_files() -> list[Path]:
     return sorted(FRAMEWORKS_DIR.glob("*.json"))
+
+
+def pool_sources() -> list[Definition]:
+    """Every loaded framework version, oldest first: what a pooled standard may pool (one query)."""
+    return [each.definition for each in Framework.objects.order_by("slug", "version")]
+
+
+def _pools_check(definition: Definition) -> None:
+    """A pooled standard pools a loaded framework's key questions (DefinitionInvalid otherwise): a misspelt slug or
+    code would otherwise load and pool nothing. One query, none where nothing is pooled."""
+    if any(standard.rated_by == "pooled" for standard in definition.standards):
+        check_pools(definition, pool_sources())
 
 
 def _rows_write(framework: Framework, definition: Definition) -> None:
@@ -71,12 +83,14 @@ def _rows_write(framework: Framework, definition: Definition) -> None:
 
 @transaction.atomic
 def framework_load(*, document: dict[str, Any], user: User | None = None, publish: bool = True) -> Framework:
-    """Create or update one framework version from its document; DefinitionInvalid lists every mistake in it.
+    """Create or update one framework version from its document; DefinitionInvalid lists every mistake in it, and
+    every pooled key question that a loaded framework does not have.
 
     Loading the same document again changes nothing. A version an inspection uses is never changed (FrameworkInUse):
     its results must stay as they were judged. `publish` makes a draft available to new inspections.
     """
     definition = parse(document)
+    _pools_check(definition)
     stored = normalised(definition)
     framework = (
         Framework.objects.select_for_update().filter(slug=definition.slug, version=definition.version).first()

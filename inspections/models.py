@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from pdus.models import PDU, Region
 
 from .definition_checks import parse
-from .definitions import RATED_BY, Definition
+from .definitions import CRITERION_MAX_LENGTH, NAME_MAX_LENGTH, RATED_BY, Definition
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -50,7 +50,7 @@ class Framework(models.Model):
     """
 
     slug = models.SlugField(max_length=50, help_text='Family of frameworks, e.g. "pdu-2021".')
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     version = models.PositiveSmallIntegerField()
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PDU)
     effective_from = models.DateField()
@@ -97,7 +97,7 @@ class Standard(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
     code = models.CharField(max_length=12, help_text='As published, e.g. "2.2".')
     domain = models.CharField(max_length=12, help_text="The code of its domain in the framework.")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=NAME_MAX_LENGTH)
     description = models.TextField(blank=True)
     rated_by = models.CharField(
         max_length=30, choices=[(value, value.replace("_", " ")) for value in RATED_BY]
@@ -130,7 +130,9 @@ class KeyQuestionQuerySet(models.QuerySet):
 class KeyQuestion(models.Model):
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="key_questions")
     code = models.CharField(max_length=12, help_text='e.g. "2.2.3".')
-    criterion = models.CharField(max_length=100, help_text='As the framework labels it, e.g. "Desistance".')
+    criterion = models.CharField(
+        max_length=CRITERION_MAX_LENGTH, help_text='As the framework labels it, e.g. "Desistance".'
+    )
     wording = models.TextField()
     prompts = models.JSONField(
         default=list, blank=True, help_text="The prompts inspectors consider, in order."

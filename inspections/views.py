@@ -152,7 +152,7 @@ def framework_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            document = document_from_file(upload.read(), upload.name)
+            document = document_from_file(upload.read(), upload.name, pool_sources=frameworks.pool_sources())
             framework, changed = frameworks.framework_upload(document=document, user=request.user)
         except DefinitionInvalid as invalid:
             problems = invalid.problems

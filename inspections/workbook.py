@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import io
-import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .definition_checks import DefinitionInvalid, Problem, parse
+from .definition_checks import DefinitionInvalid, Problem, check_pools, parse, parse_json
 from .definitions import (
     ATTRIBUTE_TYPES,
     NOTE_STATUSES,
@@ -607,9 +606,12 @@ def _read(content: bytes) -> tuple[dict[str, list[_Row]], dict[str, tuple[str, .
     return sheets, headings, problems
 
 
-def document_from_workbook(content: bytes) -> dict[str, Any]:
+def document_from_workbook(
+    content: bytes, *, pool_sources: Iterable[Definition] | None = None
+) -> dict[str, Any]:
     """The normalised framework document a workbook defines; DefinitionInvalid with every problem, each placed on
-    its sheet, row and column, if it has any."""
+    its sheet, row and column, if it has any. With `pool_sources` (the loaded frameworks), what a pooled standard
+    pools is checked against them here too, so those problems are placed on the sheet as well."""
     sheets, headings, problems = _read(content)
     if not sheets:
         raise DefinitionInvalid(
@@ -639,7 +641,9 @@ def document_from_workbook(content: bytes) -> dict[str, Any]:
     }
     raw = _document(book)
     try:
-        parse(raw)
+        definition = parse(raw)
+        if pool_sources is not None:
+            check_pools(definition, pool_sources)
     except DefinitionInvalid as invalid:
         unfilled: set[tuple[str, str]] = set()
         for problem in invalid.problems:
@@ -916,12 +920,15 @@ def _bands(book: _Book, data: dict[str, Any]) -> None:
         data.setdefault("overall", {})["bands"] = overall
 
 
-def document_from_file(content: bytes, name: str) -> dict[str, Any]:
+def document_from_file(
+    content: bytes, name: str, *, pool_sources: Iterable[Definition] | None = None
+) -> dict[str, Any]:
     """The normalised framework document a file holds, JSON (.json) or a workbook (.xlsx); DefinitionInvalid with
-    every problem if it has any, a file of neither kind being one problem."""
+    every problem if it has any, a file of neither kind being one problem. `pool_sources`: as for a workbook (a JSON
+    file's pools are checked when it is loaded, where they are placed the same way)."""
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix == "xlsx":
-        return document_from_workbook(content)
+        return document_from_workbook(content, pool_sources=pool_sources)
     if suffix != "json":
         raise DefinitionInvalid(
             [
@@ -933,18 +940,9 @@ def document_from_file(content: bytes, name: str) -> dict[str, Any]:
             ]
         )
     try:
-        raw = json.loads(content.decode("utf-8-sig"))
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         fix = _sniff(content) or "Save it as UTF-8 text."
         raise DefinitionInvalid([Problem("The file", f"{NOT_JSON}: it is not text.", fix)]) from error
-    except json.JSONDecodeError as error:
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "The file",
-                    f"{NOT_JSON}: {error.msg.lower()} at line {error.lineno}, column {error.colno}.",
-                    "Look for a missing comma, quote or bracket there (or just before it).",
-                )
-            ]
-        ) from error
-    return document(parse(raw))
+    # As docs/frameworks.md says: a field given twice is a problem, a syntax error placed by line and column.
+    return document(parse_json(text))

@@ -4,9 +4,9 @@ from django.test import RequestFactory
 
 from cases.demo import DEMO_INSPECTIONS, DEMO_PASSWORD, DEMO_USERS
 from cases.models import Answer, CaseFact, InspectedCase, Judgement
-from cases.selectors.sufficiency import key_question_counts
-from inspections.models import Inspection, OrganisationalRating, Role
+from inspections.models import Inspection, Role
 from reports import rating
+from reports.selectors.results import inspection_results
 
 
 def test_seed_demo_is_idempotent_and_prints_the_sign_ins(db, capsys):
@@ -52,23 +52,10 @@ def test_demo_inspections_are_realistic(db):
 
 
 def _composite(inspection: Inspection) -> tuple[int | None, int, rating.Rating | None]:
-    """The composite, its maximum and the overall rating, from the counted judgements and the team's ratings."""
-    definition = inspection.framework.definition
-    bands = rating.FrameworkBands.from_data(definition.key_question_bands, definition.overall.bands)
-    counts = key_question_counts(inspection)
-    judged = dict(
-        OrganisationalRating.objects.filter(inspection=inspection).values_list("standard__code", "rating")
-    )
-    ratings = []
-    for standard in inspection.rated_standards():
-        if standard.rated_by == "team_judgement":
-            ratings.append(rating.rating_of(judged.get(standard.code)))
-        else:
-            questions = definition.standard(standard.code).key_questions
-            ratings.append(rating.standard_rating([counts[kq.code].percentage for kq in questions], bands))
-    maximum = rating.max_composite_score(len(ratings))
-    score = rating.composite_score(ratings)
-    return score, maximum, rating.overall_rating_if_banded(score, maximum, bands)
+    """The composite, its maximum and the overall rating, as the dashboards, exports and API compute them."""
+    result = inspection_results([Inspection.objects.select_related("framework").get(pk=inspection.pk)])
+    value = result[inspection.pk]
+    return value.composite_score, value.max_score, value.overall_rating
 
 
 def test_the_gateshead_demo_rates_court_work_and_scores_15_out_of_27_good_as_published(db):

@@ -18,6 +18,7 @@ from cases.services import answers
 from inspections.frameworks import framework_load
 from inspections.models import Inspection, OrganisationalRating
 from reports import rating
+from reports.selectors.results import inspection_results
 from tests.factories import InspectedCaseFactory, InspectionFactory, JudgementFactory, team_member
 
 # Sufficient cases of 10 for each standard's key questions: the lowest decides the standard (methodology 3.2).
@@ -65,20 +66,10 @@ def _inspection_with_results(framework, *, court_work: bool) -> Inspection:
 
 
 def _composite(inspection: Inspection) -> tuple[int | None, int, rating.Rating | None]:
-    definition = inspection.framework.definition
-    bands = rating.FrameworkBands.from_data(definition.key_question_bands, definition.overall.bands)
-    counts = key_question_counts(inspection)
-    judged = dict(inspection.organisational_ratings.values_list("standard__code", "rating"))
-    ratings = []
-    for standard in inspection.rated_standards():
-        if standard.rated_by == "team_judgement":
-            ratings.append(rating.rating_of(judged.get(standard.code)))
-        else:
-            questions = definition.standard(standard.code).key_questions
-            ratings.append(rating.standard_rating([counts[kq.code].percentage for kq in questions], bands))
-    maximum = rating.max_composite_score(len(ratings))
-    score = rating.composite_score(ratings)
-    return score, maximum, rating.overall_rating_if_banded(score, maximum, bands)
+    """The composite, its maximum and the overall rating, as the dashboards, exports and API compute them."""
+    result = inspection_results([Inspection.objects.select_related("framework").get(pk=inspection.pk)])
+    value = result[inspection.pk]
+    return value.composite_score, value.max_score, value.overall_rating
 
 
 def test_a_27_point_inspection_rates_court_work_from_court_report_cases(framework):

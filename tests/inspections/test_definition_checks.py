@@ -75,7 +75,7 @@ MISTAKES = [
     (
         "a version that is not a whole number",
         _set(["version"], "two"),
-        "framework.version: must be a whole number from 1, not 'two'.",
+        "framework.version: must be a whole number from 1 to 32767, not 'two'.",
     ),
     (
         "an unknown unit",
@@ -246,6 +246,42 @@ MISTAKES = [
         "a standard that is not an object",
         _set(["standards", 0], "1.1 Leadership"),
         "standards[0]: must be an object ({...}), not text.",
+    ),
+    (
+        "a standard code with spaces, which pages could not link to",
+        _set(["standards", 0, "code"], "Leadership one"),
+        'standards[0].code: "Leadership one" cannot be a code. Use letters, digits, dots and -, at most 12 '
+        "characters",
+    ),
+    (
+        "a domain code longer than a code can be",
+        _set(["domains", 0, "code"], "Organisational"),
+        'domains[0].code: "Organisational" cannot be a code.',
+    ),
+    (
+        "a framework name longer than can be stored",
+        _set(["name"], "A" * 201),
+        "framework.name: is 201 characters long: it can be at most 200. Shorten it",
+    ),
+    (
+        "a standard title longer than can be stored",
+        _set(["standards", 0, "title"], "T" * 201),
+        "standards[0].title: is 201 characters long: it can be at most 200.",
+    ),
+    (
+        "a criterion longer than can be stored",
+        _set([*KQ, "criterion"], "C" * 101),
+        "key_questions[0].criterion: is 101 characters long: it can be at most 100.",
+    ),
+    (
+        "a need key that cannot be stored with a case",
+        _set(["case_kinds", 0, "needs", 0, "key"], "Housing & money"),
+        'case_kinds[0].needs[0].key: "Housing & money" cannot be a key. Use lower case letters',
+    ),
+    (
+        "a version number too large to store",
+        _set(["version"], 100_000),
+        "framework.version: must be a whole number from 1 to 32767, not 100000.",
     ),
     (
         "a document that is not an object",

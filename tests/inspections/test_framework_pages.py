@@ -227,6 +227,79 @@ def test_a_file_with_mistakes_lists_every_one_and_loads_nothing(client, superuse
     assert "Use one of: lowest_key_question, team_judgement, pooled, not_rated." in page
 
 
+def test_what_the_database_could_not_hold_is_a_problem_listed_not_a_server_error(client, superuser):
+    client.force_login(superuser)
+    data = _framework()
+    data["name"] = "A framework named at great length " * 8
+    data["standards"][0]["code"] = "Leadership one"
+    data["standards"][1]["title"] = "T" * 250
+    response = _upload(client, _json_file(data))
+    assert response.status_code == 200
+    assert [problem.where for problem in response.context["problems"]] == [
+        "framework.name",
+        "standards[0].code",
+        "standards[1].title",
+    ]
+    assert not Framework.objects.filter(slug="small").exists()
+
+
+def test_a_regional_framework_pooling_a_key_question_no_loaded_framework_has_is_refused(client, superuser):
+    client.force_login(superuser)
+    framework_load(document=_framework("pdu-small"))
+    data = small_framework_document() | {"slug": "region-small", "unit": "region"}
+    data["standards"][1] |= {"rated_by": "pooled", "pool_from": "pdu-small"}
+    del data["standards"][1]["case_kind"]
+    for key_question, pooled in zip(data["standards"][1]["key_questions"], ["2.1.1", "2.1.9"], strict=True):
+        key_question.pop("applies_when", None)
+        key_question["pools"] = [pooled]
+    response = _upload(client, _json_file(data))
+    assert [str(problem) for problem in response.context["problems"]] == [
+        'standards[1].key_questions[1].pools: "2.1.9" is not a key question of pdu-small. Use its key question '
+        "codes, e.g. 2.1.1, 2.1.2."
+    ]
+    assert not Framework.objects.filter(slug="region-small").exists()
+
+
+def test_a_json_file_is_read_as_the_framework_docs_say_a_field_twice_included(client, superuser):
+    """The upload reads JSON as docs/frameworks.md describes: a field given twice is a problem, not silently read
+    once, and a file that is not JSON is placed by its line and column."""
+    client.force_login(superuser)
+    text = json.dumps(_framework()).replace('"name": "A small framework"', '"name": "A", "name": "B"', 1)
+    response = _upload(client, SimpleUploadedFile("small.json", text.encode()))
+    assert [str(problem) for problem in response.context["problems"]] == [
+        'the field "name": is given twice in one object; only the last would be read. Keep one of them.'
+    ]
+    broken = json.dumps(_framework(), indent=2).replace('"slug": "small",', '"slug": "small"', 1)
+    response = _upload(client, SimpleUploadedFile("small.json", broken.encode()))
+    [problem] = response.context["problems"]
+    assert (problem.where, problem.message) == (
+        "line 4, column 3",
+        "the file is not valid JSON here (Expecting ',' delimiter).",
+    )
+    assert not Framework.objects.filter(slug="small").exists()
+
+
+def test_a_workbook_pooling_a_key_question_no_loaded_framework_has_names_its_row(
+    client, superuser, framework
+):
+    client.force_login(superuser)
+    regional = Framework.objects.get(slug="region-2023").definition
+    book = openpyxl.load_workbook(io.BytesIO(workbook(regional)))
+    sheet = book["Key questions"]
+    column = [cell.value for cell in sheet[1]].index("pools") + 1
+    assert sheet.cell(2, column).value == "2.1.2"  # desistance in assessment: the PDUs' 2.1.2
+    sheet.cell(2, column, "2.1.9")
+    book["Framework"]["C2"] = 2  # a new version
+    out = io.BytesIO()
+    book.save(out)
+    response = _upload(client, SimpleUploadedFile("region-2023-v2.xlsx", out.getvalue()))
+    assert [str(problem) for problem in response.context["problems"]] == [
+        'Key questions sheet, row 2, column pools: "2.1.9" is not a key question of pdu-2023. Use its key '
+        "question codes, e.g. 2.1.1, 2.1.2, 2.1.3, 2.2.1."
+    ]
+    assert not Framework.objects.filter(slug="region-2023", version=2).exists()
+
+
 def test_a_workbook_with_mistakes_names_the_sheet_row_and_column(client, superuser):
     client.force_login(superuser)
     book = openpyxl.load_workbook(io.BytesIO(workbook(parse(_framework()))))

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError
 
 from inspections.definition_checks import DefinitionInvalid
+from inspections.definitions import CRITERION_MAX_LENGTH, NAME_MAX_LENGTH, VERSION_MAX
 from inspections.frameworks import (
     IN_USE,
     FrameworkInUse,
@@ -17,7 +18,7 @@ from inspections.frameworks import (
 )
 from inspections.models import Framework, KeyQuestion, Standard
 from reports import rating
-from tests.factories import InspectionFactory, UserFactory
+from tests.factories import InspectionFactory, UserFactory, small_framework_document
 
 
 def _shipped(slug: str) -> dict:
@@ -151,6 +152,47 @@ def test_a_document_with_mistakes_loads_nothing(db):
     with pytest.raises(DefinitionInvalid):
         framework_load(document=document)
     assert not Framework.objects.exists()
+
+
+def test_a_document_at_every_limit_the_checks_allow_is_stored_whole(db):
+    """The checks and the rows a framework is loaded into agree on what fits, so a file the checks accept never
+    fails to load (a server error on the upload page)."""
+    document = small_framework_document() | {"name": "N" * NAME_MAX_LENGTH, "version": VERSION_MAX}
+    document["domains"][0]["code"] = document["standards"][0]["domain"] = "D" * 12
+    document["standards"][0] |= {"code": "1.1-leaders1", "title": "T" * NAME_MAX_LENGTH}
+    document["standards"][1]["key_questions"][0]["criterion"] = "C" * CRITERION_MAX_LENGTH
+    framework = framework_load(document=document)
+    framework.full_clean()
+    for standard in framework.standards.all():
+        standard.full_clean()
+        for key_question in standard.key_questions.all():
+            key_question.full_clean()
+    assert framework.standards.get(domain="D" * 12).title == "T" * NAME_MAX_LENGTH
+
+
+def _region_pooling(codes: list[str], pool_from: str = "pdu-2023") -> dict:
+    """The shipped regional framework as version 2, its desistance standard pooling these key questions."""
+    document = _shipped("region-2023") | {"version": 2}
+    desistance = next(s for s in document["standards"] if s["title"] == "Desistance")
+    desistance["pool_from"] = pool_from
+    desistance["key_questions"][0]["pools"] = codes
+    return document
+
+
+def test_a_pooled_key_question_is_checked_against_the_loaded_framework_it_pools(db):
+    frameworks_load_all()
+    with pytest.raises(DefinitionInvalid) as invalid:
+        framework_load(document=_region_pooling(["2.1.9"]))
+    assert [str(p) for p in invalid.value.problems] == [
+        'standards[2].key_questions[0].pools: "2.1.9" is not a key question of pdu-2023. Use its key question '
+        "codes, e.g. 2.1.1, 2.1.2, 2.1.3, 2.2.1."
+    ]
+    with pytest.raises(DefinitionInvalid) as invalid:
+        framework_load(document=_region_pooling(["2.1.2"], pool_from="pdu-2099"))
+    assert invalid.value.problems[0].where == "standards[2].pool_from"
+    assert invalid.value.problems[0].message == '"pdu-2099" is not a framework that is loaded.'
+    assert not Framework.objects.filter(slug="region-2023", version=2).exists()
+    assert framework_load(document=_region_pooling(["2.1.2", "2.2.2"])).version == 2
 
 
 def test_a_definition_is_parsed_once_for_every_copy_of_a_framework(framework, django_assert_num_queries):

@@ -138,7 +138,9 @@ def test_the_dashboard_and_report_show_the_teams_overall_rating_and_its_reasons(
     response = client.get(reverse("inspection_dashboard", args=[judged.pk]))
     assert response.context["dashboard"].overall_rating.label == "Good"
     page = response.content.decode()
-    assert "The team’s judgement. The composite alone would be" in page
+    # No standard is rated yet, so there is no composite to band.
+    assert "The team’s judgement. The composite is not yet complete." in page
     assert "Strong leadership." in page
     html = inspection_report_html(response.context["dashboard"])
+    assert "(the team’s judgement; the composite is not yet complete)" in html
     assert "The team’s reasons for the overall rating: Strong leadership." in html

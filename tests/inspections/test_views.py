@@ -10,7 +10,7 @@ from django.urls import reverse
 from cases.models import CaseQuery, InspectedCase, SecondJudgement, SecondMarking
 from cases.services import answers, moderation, workflow
 from inspections import forms
-from inspections.models import Inspection, OrganisationalRating, Role
+from inspections.models import Framework, Inspection, OrganisationalRating, Role
 from inspections.permissions import LEAD_INSPECTORS_GROUP
 from reports.models import InspectionSnapshot
 from tests.factories import (
@@ -185,6 +185,36 @@ def test_the_create_form_ticks_court_work_and_rates_only_what_the_lead_ticks(cli
     client.post(url, {**base, "pdu": without.pk})
     assert Inspection.objects.get(pdu=with_court_work).rated_standards().count() == 9  # out of 27
     assert Inspection.objects.get(pdu=without).rated_standards().count() == 8  # out of 24
+
+
+def test_choosing_a_framework_without_court_work_ignores_court_work_ticked_by_default(client, framework):
+    """The form ticks every published framework's optional standards rated by default (pdu-2021's court work); a
+    lead who chooses another framework rates only its standards, as the field's hint says, not a refusal."""
+    lead = UserFactory()
+    lead.groups.add(Group.objects.get_or_create(name=LEAD_INSPECTORS_GROUP)[0])
+    second_programme = Framework.objects.get(slug="pdu-2023")
+    client.force_login(lead)
+    form = client.get(reverse("inspections:create")).context["form"]
+    ticked = list(form.fields["optional_standards"].initial)
+    assert ticked == [framework.standards.get(code="2.1").pk]
+    response = client.post(
+        reverse("inspections:create"),
+        {
+            "framework": second_programme.pk,
+            "pdu": PDUFactory(name="Sunderland").pk,
+            "optional_standards": ticked,
+            "fieldwork_start_0": "4",
+            "fieldwork_start_1": "1",
+            "fieldwork_start_2": "2027",
+            "fieldwork_end_0": "15",
+            "fieldwork_end_1": "1",
+            "fieldwork_end_2": "2027",
+        },
+    )
+    inspection = Inspection.objects.get(pdu__name="Sunderland")
+    assert response.url == reverse("inspections:detail", kwargs={"pk": inspection.pk})
+    assert inspection.framework == second_programme
+    assert not inspection.optional_standards.exists()
 
 
 def test_the_create_form_asks_for_the_unit_its_framework_inspects(client, framework):

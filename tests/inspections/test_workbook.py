@@ -418,23 +418,24 @@ def test_a_framework_file_is_read_as_json_or_as_a_workbook_by_its_name():
 
 
 @pytest.mark.parametrize(
-    ("content", "name", "message"),
+    ("content", "name", "where", "message"),
     [
         (
             b'{"format": 2,, }',
             "f.json",
-            f"{NOT_JSON}: expecting property name enclosed in double quotes at line 1",
+            "line 1, column 14",
+            f"the file {NOT_JSON} here (Expecting property name enclosed in double quotes).",
         ),
-        (b"\xff\xfe\x00bad", "f.json", f"{NOT_JSON}: it is not text."),
-        (b"code,title", "f.csv", NOT_A_FRAMEWORK_FILE),
-        (b"%PDF-1.7", "f.xlsx", NOT_A_WORKBOOK),
+        (b"\xff\xfe\x00bad", "f.json", "The file", f"{NOT_JSON}: it is not text."),
+        (b"code,title", "f.csv", "The file", NOT_A_FRAMEWORK_FILE),
+        (b"%PDF-1.7", "f.xlsx", "The file", NOT_A_WORKBOOK),
     ],
 )
-def test_a_file_that_cannot_be_read_is_one_problem_saying_why(content, name, message):
+def test_a_file_that_cannot_be_read_is_one_problem_saying_why(content, name, where, message):
     with pytest.raises(DefinitionInvalid) as invalid:
         document_from_file(content, name)
     [problem] = invalid.value.problems
-    assert problem.where == "The file"
+    assert problem.where == where
     assert problem.message.startswith(message)
 
 

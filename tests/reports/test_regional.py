@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cases.models import Answer, InspectedCase
 from inspections.frameworks import framework_load
-from inspections.models import Inspection, KeyQuestion
+from inspections.models import Framework, Inspection, KeyQuestion
 from reports import tables
 from reports.selectors import dashboards
 from tests.factories import (
@@ -114,3 +114,49 @@ def test_the_regional_inspections_dashboard_and_report_name_the_region(
     pdf = client.get(reverse("inspection_report_pdf", args=[regional.pk]))
     assert pdf.status_code == 200
     assert 'filename="north-' in pdf["Content-Disposition"]
+
+
+def test_the_shipped_regional_framework_pools_its_pdus_second_programme_cases(framework):
+    """region-2023 rates desistance, public protection, resettlement and court work from the cases of its PDUs'
+    pdu-2023 inspections: each regional key question pools the PDU key question it names, resettlement only the
+    licence cases its PDU questions apply to, court work the court-report cases."""
+    pdu_framework = Framework.objects.get(slug="pdu-2023")
+    regional_framework = Framework.objects.get(slug="region-2023")
+    north = RegionFactory(name="North")
+    rows = {kq.code: kq for kq in KeyQuestion.objects.filter(standard__framework=pdu_framework)}
+    for pdu, answers in ((PDUFactory(region=north), "yyn"), (PDUFactory(region=north), "n")):
+        inspection = InspectionFactory(framework=pdu_framework, pdu=pdu)
+        for number, answer in enumerate(answers):
+            yes_or_no = Answer.YES if answer == "y" else Answer.NO
+            case = InspectedCaseFactory(
+                inspection=inspection,
+                status=InspectedCase.Status.SUBMITTED,
+                attributes={
+                    "case_type": "licence" if number == 0 else "community_order",
+                    "rosh_level": "low",
+                },
+            )
+            for code in ("2.1.2", "2.4.2", "2.1.3", "R.2.1"):
+                JudgementFactory(case=case, key_question=rows[code], answer=yes_or_no)
+            court = InspectedCaseFactory(
+                inspection=inspection,
+                kind="court_report",
+                status=InspectedCase.Status.SUBMITTED,
+                attributes={"report_type": "oral"},
+            )
+            JudgementFactory(case=court, key_question=rows["R.1.1"], answer=yes_or_no)
+    regional = InspectionFactory(framework=regional_framework, pdu=None, region=north)
+    results = dashboards.inspection_dashboard(
+        Inspection.objects.select_related("framework").get(pk=regional.pk)
+    ).results
+    pooled = {
+        kq["code"]: (kq["sufficient"], kq["total"]) for s in results["standards"] for kq in s["key_questions"]
+    }
+    assert pooled["2.1.1"] == pooled["2.1.4"] == (2, 4)  # desistance: the PDUs' 2.1.2 and 2.4.2
+    assert pooled["2.1.2"] == (0, 0)  # 2.2.2 was not answered
+    assert pooled["2.2.1"] == (2, 4)  # public protection: the PDUs' 2.1.3
+    # Resettlement's question applies to licence cases only: the answers to community orders do not count.
+    assert pooled["2.3.1"] == (1, 2)
+    assert pooled["2.5.1"] == (2, 4)  # court work: the court-report cases
+    rated_by = {s["code"]: s["rated_by"] for s in results["standards"]}
+    assert [code for code, how in rated_by.items() if how == "pooled"] == ["2.1", "2.2", "2.3", "2.5"]

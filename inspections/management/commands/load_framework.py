@@ -6,7 +6,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections.definition_checks import DefinitionInvalid
-from inspections.frameworks import FrameworkInUse, FrameworkPublished, framework_load, framework_upload
+from inspections.frameworks import (
+    FrameworkInUse,
+    FrameworkPublished,
+    framework_load,
+    framework_upload,
+    pool_sources,
+)
 from inspections.models import Framework
 from inspections.workbook import document_from_file
 
@@ -32,7 +38,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
         try:
-            document = document_from_file(content, path.name)
+            document = document_from_file(content, path.name, pool_sources=pool_sources())
         except DefinitionInvalid as invalid:
             for problem in invalid.problems:
                 self.stderr.write(f"- {problem}")
