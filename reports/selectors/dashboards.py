@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery, Value
@@ -23,6 +23,7 @@ from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
 from .counts import Counts, counts_parts, frozen_counts, read_counts
 from .rates import Breakdown, CaseFacts, KeyQuestionRate, case_facts, case_facts_of, key_question_rates
+from .regional import RegionalResults, regional_rows
 from .results import (
     InspectionResult,
     framework_bands,
@@ -313,6 +314,8 @@ class NationalDashboard:
     # The inspections shown on whose team the user reads cases (lead, inspector, quality assurer), for the
     # small-numbers rule (selectors.small_numbers).
     team_inspection_ids: frozenset[int] = frozenset()
+    # Each region's latest locked regional inspection in the region and period (the Regions table).
+    regional: RegionalResults = field(default_factory=lambda: RegionalResults([], []))
 
     @property
     def inspected(self) -> list[PDUResult]:
@@ -354,7 +357,8 @@ class LatestResults(TypedDict):
 def _inspections_with_results(
     user: User | AnonymousUser,
 ) -> QuerySet[WithAnnotations[Inspection, LatestResults]]:
-    """Every inspection with its latest snapshot's results and whether the user's team role shows its live results."""
+    """Every inspection (of a PDU, and of a region: national_dashboard's Regions table) with its latest snapshot's
+    results and whether the user's team role shows its live results."""
     latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
         Inspection.objects.annotate(
@@ -364,7 +368,7 @@ def _inspections_with_results(
             counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))),
             is_member=Exists(dashboard_membership(user)) if user.is_authenticated else Value(False),
         )
-        .filter(pdu__isnull=False)
+        .select_related("region")
         .order_by("pdu_id", "-fieldwork_start", "-pk")
     )
 
@@ -394,8 +398,12 @@ def national_dashboard(
     # Every framework version once (they are few), so that each is parsed once, not once per inspection.
     frameworks = {framework.pk: framework for framework in Framework.objects.all()}
     visible = []
+    regional = []
     for found in _inspections_with_results(user):
-        if _is_frozen(found) or (include_provisional and (everything or found.is_member)):
+        if found.pdu_id is None:
+            if found.region_id is not None and _is_frozen(found):
+                regional.append(found)  # the Regions table: each region's latest locked inspection
+        elif _is_frozen(found) or (include_provisional and (everything or found.is_member)):
             found.framework = frameworks[found.framework_id]
             visible.append(found)
     # The chosen year stays a choice even where nothing was inspected in it, so the filter shows what is applied.
@@ -504,7 +512,26 @@ def national_dashboard(
         bands=bands[0] if len(bands) == 1 else None,
         include_provisional=include_provisional,
         team_inspection_ids=frozenset(i.pk for i in chosen.values() if i.is_member),
+        regional=_regional_results(regional, chosen_region, chosen_period),
     )
+
+
+def _regional_results(
+    inspections: list[WithAnnotations[Inspection, LatestResults]],
+    region: Region | None,
+    period: Period | None,
+) -> RegionalResults:
+    """regional.regional_results from the inspections national_dashboard has read: in the region and period."""
+    shown = [
+        i
+        for i in inspections
+        if (region is None or i.region_id == region.pk)
+        and (period is None or period.start <= i.fieldwork_start < period.end)
+    ]
+    shown.sort(
+        key=lambda i: (i.region.name if i.region else "", i.region_id, -i.fieldwork_start.toordinal(), -i.pk)
+    )
+    return regional_rows(shown)
 
 
 def _code_order(code: str) -> list[tuple[bool, int, str]]:

@@ -4,6 +4,7 @@ national dashboard: each region's latest, with the results frozen when it was lo
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, JSONField, OuterRef, Subquery
@@ -61,13 +62,19 @@ def regional_results(
         inspections = inspections.filter(fieldwork_start__gte=start)
     if end:
         inspections = inspections.filter(fieldwork_start__lt=end)
+    return regional_rows(inspections)
+
+
+def regional_rows(inspections: Iterable[Inspection]) -> RegionalResults:
+    """The rows of locked regional inspections with their latest snapshot's data (`snapshot_data`) and region, in
+    region-name order, newest first within a region: each region's first is its row."""
     rows: list[RegionalResult] = []
     standards: dict[str, str] = {}
     for inspection in inspections:
-        assert inspection.region is not None  # filtered above
-        if rows and rows[-1].region_id == inspection.region_id:
+        assert inspection.region is not None  # a regional inspection
+        if rows and rows[-1].region_id == inspection.region.pk:
             continue  # an earlier inspection of a region already shown
-        data = results_shape(inspection.snapshot_data)
+        data = results_shape(inspection.snapshot_data)  # type: ignore[attr-defined]  # annotated by the callers' queries
         ratings = {}
         for standard in data["standards"]:
             if standard["rating"] is not None or standard["rated_by"] != "not_rated":
@@ -76,7 +83,7 @@ def regional_results(
         rows.append(
             RegionalResult(
                 inspection_id=inspection.pk,
-                region_id=inspection.region_id,
+                region_id=inspection.region.pk,
                 region=inspection.region.name,
                 fieldwork_start=inspection.fieldwork_start,
                 framework=data["framework"]["name"],

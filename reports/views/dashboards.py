@@ -15,7 +15,6 @@ from .. import rating as rules
 from ..selectors import dashboards as selectors
 from ..selectors import peer_rates, small_numbers
 from ..selectors.rates import CaseFacts
-from ..selectors.regional import RegionalResults, regional_results
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -321,21 +320,12 @@ def _sort_headers(dashboard: selectors.NationalDashboard, sort: str) -> list[dic
     return headers
 
 
-def _regional(dashboard: selectors.NationalDashboard) -> RegionalResults:
-    """The regions' latest locked inspections in the dashboard's region and period (one query)."""
-    return regional_results(
-        region=dashboard.region.pk if dashboard.region else None,
-        start=dashboard.period.start if dashboard.period else None,
-        end=dashboard.period.end if dashboard.period else None,
-    )
-
-
 @login_required
 def national_dashboard(request):
     """Every PDU's latest ratings and national (or regional) rates pooled over cases, filtered by region and period."""
     dashboard = _national_for_user(request)
     sort = request.GET.get("sort", "pdu")
-    regional = _regional(dashboard)
+    regional = dashboard.regional
     table_list = tables.national_tables(dashboard, regional)
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
@@ -386,7 +376,7 @@ def _national_filename(dashboard: selectors.NationalDashboard, *parts: str) -> s
 def national_dashboard_csv(request, table: str):
     dashboard = _national_for_user(request)
     # The regions' table takes a query of its own: run it for that table's CSV only.
-    regional = _regional(dashboard) if table == tables.REGIONS else None
+    regional = dashboard.regional if table == tables.REGIONS else None
     chosen = _table(tables.national_tables(dashboard, regional), table)
     return _csv_response(
         chosen, tables.national_about(dashboard, timezone.now()), _national_filename(dashboard, table)
@@ -397,7 +387,7 @@ def national_dashboard_csv(request, table: str):
 def national_dashboard_xlsx(request):
     dashboard = _national_for_user(request)
     return _xlsx_response(
-        tables.national_tables(dashboard, _regional(dashboard)),
+        tables.national_tables(dashboard, dashboard.regional),
         tables.national_about(dashboard, timezone.now()),
         _national_filename(dashboard, "dashboard"),
     )

@@ -174,10 +174,9 @@ def test_the_national_dashboard_runs_a_fixed_number_of_queries(
     for _ in range(inspections):
         MembershipFactory(inspection=_inspection_with_cases(framework, 2), user=lead, role=Role.LEAD)
     client.force_login(lead)
-    # Session, user, PDUs, inspections, published frameworks, the counts (1), the open inspections' set-up (2), and
-    # the viewer's permission (1); the survey (3 at most), staffing by region (2) and the regions' locked
-    # inspections (1).
-    with django_assert_max_num_queries(15):
+    # Session, user, PDUs, inspections (of PDUs and regions), framework versions, the counts (1), the open
+    # inspections' set-up (1), and the viewer's permission (1); the survey (3 at most) and staffing by region (2).
+    with django_assert_max_num_queries(13):
         response = client.get(
             reverse("national_dashboard"), {"sort": "composite", "inspections": "include-provisional"}
         )

@@ -210,12 +210,16 @@ def test_the_national_dashboard_page_runs_at_most_ten_queries_with_locked_and_op
 ):
     _mixed_inspections(framework, national_viewer, inspections)
     client.force_login(national_viewer)
-    # Session, user, PDUs, inspections with their snapshots, published frameworks, the counts (frozen and live in
-    # one statement); the survey (1), staffing by region (2) and the regions' locked inspections (1). Locked
-    # inspections only (the page's default), so no open inspection's set-up: issue 19's bound.
-    with django_assert_max_num_queries(10):
+    # Session, user, PDUs, framework versions, inspections (of PDUs and of regions, with their snapshots), the
+    # counts (frozen, kept and live in one statement); the survey (1) and staffing by region (2). Locked inspections
+    # only, the page's default: 9. With the open ones: 10, their optional standards and team judgements (one).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("national_dashboard"))
     assert response.status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("national_dashboard"), {"inspections": "include-provisional"})
+    assert response.status_code == 200
+    assert response.context["dashboard"].include_provisional
     with django_assert_max_num_queries(10):
         assert client.get(reverse("national_dashboard_xlsx")).status_code == 200
 
