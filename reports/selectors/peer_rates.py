@@ -6,7 +6,6 @@ assistant inspector (marker consistency, one grouped SQL query).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
@@ -104,50 +103,48 @@ class AssistantInspectorRates:
 
 def assistant_inspector_rates(inspection: Inspection) -> list[AssistantInspectorRates]:
     """The inspection's key-question answers on counted cases by the assistant inspector the case is assigned to,
-    pooled over each standard's key questions and over all of them, by name. One grouped query."""
-    rows = (
+    pooled over each standard's key questions and over all of them, with their counted cases, by name. Two grouped
+    queries: the answers (grouped by ids alone, the cheapest way through the inspection's judgements) and the
+    cases, with their assistant inspectors' names."""
+    answers = (
         Judgement.objects.filter(
             applicable_judgements([inspection.framework.definition]),
             case__inspection=inspection,
             case__status__in=InspectedCase.COUNTED_STATUSES,
         )
-        .values(
-            "case__assistant_inspector",
-            "case__assistant_inspector__first_name",
-            "case__assistant_inspector__last_name",
-            "case__assistant_inspector__username",
-            "case__kind",
-            "key_question__standard__code",
-        )
+        .values_list("case__assistant_inspector_id", "key_question__standard__code")
         .annotate(
             sufficient=Count("pk", filter=Q(answer__in=SUFFICIENT)),
             total=Count("pk", filter=Q(answer__in=ANSWERED)),
-            cases=Count("case", distinct=True),
         )
         .order_by()
     )
-    by_person: dict[int | None, dict[str, Any]] = {}
-    for row in rows:
-        first = row["case__assistant_inspector__first_name"] or ""
-        last = row["case__assistant_inspector__last_name"] or ""
-        name = f"{first} {last}".strip() or row["case__assistant_inspector__username"] or "Not assigned"
-        person = by_person.setdefault(
-            row["case__assistant_inspector"], {"name": name, "cases": {}, "standards": {}}
+    cases = (
+        InspectedCase.objects.counted()
+        .filter(inspection=inspection)
+        .values_list(
+            "assistant_inspector_id",
+            "assistant_inspector__first_name",
+            "assistant_inspector__last_name",
+            "assistant_inspector__username",
         )
-        # A case answers the key questions of every standard of its kind: the kind's most answered standard has
-        # every one of its cases.
-        kind = row["case__kind"]
-        person["cases"][kind] = max(person["cases"].get(kind, 0), row["cases"])
-        person["standards"][row["key_question__standard__code"]] = (row["sufficient"], row["total"])
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    standards: dict[int | None, dict[str, tuple[int, int]]] = {}
+    for person_id, code, sufficient, total in answers:
+        standards.setdefault(person_id, {})[code] = (sufficient, total)
     result = []
-    for person in by_person.values():
-        counts = person["standards"].values()
+    for person_id, first, last, username, n in cases:
+        counts = standards.get(person_id, {})
         result.append(
             AssistantInspectorRates(
-                person["name"],
-                sum(person["cases"].values()),
-                statistics.sufficiency(sum(s for s, _ in counts), sum(t for _, t in counts)),
-                {code: statistics.sufficiency(*count) for code, count in person["standards"].items()},
+                f"{first or ''} {last or ''}".strip() or username or "Not assigned",
+                n,
+                statistics.sufficiency(
+                    sum(s for s, _ in counts.values()), sum(t for _, t in counts.values())
+                ),
+                {code: statistics.sufficiency(*count) for code, count in counts.items()},
             )
         )
     return sorted(result, key=lambda rates: rates.name)

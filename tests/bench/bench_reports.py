@@ -37,7 +37,7 @@ MAX_QUERIES = 10
 # A page about one inspection has its own fixed bound, the one tests/reports/test_dashboard_views.py asserts for an
 # open inspection: beside its rates, what the lead needs to decide them (peer rates, rates by assistant inspector,
 # moderation, staffing).
-INSPECTION_MAX_QUERIES = 14
+INSPECTION_MAX_QUERIES = 15
 
 
 def verdict(ok: bool) -> str:
