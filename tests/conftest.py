@@ -8,6 +8,7 @@ the tables are missing; change the shared one in an autouse fixture instead (see
 
 import pytest
 from axes.utils import reset as axes_reset
+from hypothesis import settings as hypothesis_settings
 
 from cases.models import Answer
 from cases.services import answers
@@ -19,6 +20,11 @@ from tests.factories import (
     current_framework,
     team_member,
 )
+
+# Property tests check properties, not speed (performance targets live in the benchmarks): no per-example deadline,
+# which a test run sharing a busy machine would miss now and then.
+hypothesis_settings.register_profile("no-deadline", deadline=None)
+hypothesis_settings.load_profile("no-deadline")
 
 
 @pytest.fixture(autouse=True)
