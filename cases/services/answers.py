@@ -52,7 +52,12 @@ EVIDENCE_HIDDEN_CHARACTERS = (
     "{found}). Delete them, or paste the text again as plain text"
 )
 OPEN_QUERIES = "Answer every open query before resubmitting the case."
+OPEN_QUERIES_WITH_DRAFT = "Answer every open query before resubmitting the case. A draft answer is not sent until you press “Send answer”."
 QUERY_ANSWER_TOO_LONG = "Your answer to the query must be {limit:,} characters or less"
+QUERY_ANSWER_HIDDEN_CHARACTERS = (
+    "Your answer to the query must not include hidden or text-direction characters (it has {found}). Delete them, "
+    "or paste the text again as plain text"
+)
 QUERY_ALREADY_ANSWERED = "This query has already been answered."
 
 
@@ -70,6 +75,17 @@ def hidden_characters(text: str) -> list[str]:
             name = unicodedata.name(character, "")
             found[f"{code_point} {name.lower()}" if name else code_point] = None
     return list(found)
+
+
+def query_answer_problem(text: str) -> str | None:
+    """Why an answer to a query (sent or kept as a draft) cannot be kept as it is, if it cannot: too long, or with
+    hidden characters, as evidence is refused."""
+    if len(text.strip()) > EVIDENCE_MAX_LENGTH:
+        return QUERY_ANSWER_TOO_LONG.format(limit=EVIDENCE_MAX_LENGTH)
+    hidden = hidden_characters(text)
+    if hidden:
+        return QUERY_ANSWER_HIDDEN_CHARACTERS.format(found=", ".join(hidden))
+    return None
 
 
 def _claim_version(case: InspectedCase, expected_version: int, **changes: Any) -> InspectedCase:
@@ -215,10 +231,11 @@ def _save_query_drafts(case: InspectedCase, user: User, drafts: Mapping[int, str
     errors = {}
     for query_id, draft in drafts.items():
         query, text = queries.get(query_id), draft.strip()
+        problem = query_answer_problem(text)
         if query is None or not query.is_open:
             errors[query_answer_field(query_id)] = QUERY_ALREADY_ANSWERED
-        elif len(text) > EVIDENCE_MAX_LENGTH:
-            errors[query_answer_field(query_id)] = QUERY_ANSWER_TOO_LONG.format(limit=EVIDENCE_MAX_LENGTH)
+        elif problem:
+            errors[query_answer_field(query_id)] = problem
         elif text != query.draft_answer:
             query.draft_answer = text
             query._history_user = user
@@ -337,8 +354,9 @@ def case_submit(*, case: InspectedCase, user: User, expected_version: int) -> In
     problems = case_problems(case)
     if problems:
         raise CaseIncomplete(problems)
-    if case.queries.filter(answer="").exists():
-        raise CaseError(OPEN_QUERIES)
+    open_drafts = list(case.queries.filter(answer="").values_list("draft_answer", flat=True))
+    if open_drafts:
+        raise CaseError(OPEN_QUERIES_WITH_DRAFT if any(open_drafts) else OPEN_QUERIES)
     with counts_kept(case):
         current = _claim_version(case, expected_version, status=InspectedCase.Status.SUBMITTED)
         current._history_user = user

@@ -24,7 +24,7 @@ from inspections.services import InspectionError, ensure_not_locked
 from ..errors import CaseConflict, CaseError
 from ..models import CaseQuery, InspectedCase
 from ..questions import case_fact_questions, case_key_questions
-from .answers import EVIDENCE_MAX_LENGTH, QUERY_ALREADY_ANSWERED, QUERY_ANSWER_TOO_LONG
+from .answers import QUERY_ALREADY_ANSWERED, query_answer_problem
 from .counts import counts_kept
 
 if TYPE_CHECKING:
@@ -310,8 +310,9 @@ def case_query_answer(*, query: CaseQuery, user: User, answer: str) -> CaseQuery
         raise CaseError(QUERY_ALREADY_ANSWERED)
     if not answer.strip():
         raise ValidationError({"answer": QUERY_ANSWER_MISSING})
-    if len(answer.strip()) > EVIDENCE_MAX_LENGTH:
-        raise ValidationError({"answer": QUERY_ANSWER_TOO_LONG.format(limit=EVIDENCE_MAX_LENGTH)})
+    problem = query_answer_problem(answer)
+    if problem:
+        raise ValidationError({"answer": problem})
     query.answer, query.answered_by, query.answered_at = answer.strip(), user, timezone.now()
     query.draft_answer = ""
     query._history_user = user

@@ -184,8 +184,9 @@ def test_a_draft_answer_is_saved_with_the_case_without_answering_the_query(
     assert (query.draft_answer, query.answered_at) == ("Not sure yet: checking the contact log.", None)
     assert query.history.first().history_user == assistant
     assert saved.version == returned.version + 1  # a draft is a save of the case, conflict-checked like any
-    with pytest.raises(errors.CaseError, match=answers.OPEN_QUERIES):
+    with pytest.raises(errors.CaseError) as refused:
         answers.case_submit(case=saved, user=assistant, expected_version=saved.version)
+    assert str(refused.value) == answers.OPEN_QUERIES_WITH_DRAFT  # says the draft was not sent
 
     workflow.case_query_answer(query=query, user=assistant, answer="Two visits, in the contact log.")
     query.refresh_from_db()
@@ -305,3 +306,27 @@ def test_choosing_a_share_needs_two_assistant_inspectors_and_a_sensible_percenta
         moderation.second_marking_choose_share(inspection=inspection, percentage=10, user=lead)
     with pytest.raises(ValidationError):
         moderation.second_marking_choose_share(inspection=inspection, percentage=0, user=lead)
+
+
+def test_a_query_answer_with_hidden_characters_is_refused_sent_or_kept_as_a_draft(
+    submitted, quality_assurer, assistant
+):
+    query = workflow.case_return(
+        case=submitted, user=quality_assurer, text="Home visits?", fact="home_visits"
+    )
+    returned = InspectedCase.objects.get(pk=submitted.pk)
+    reordered = "Two visits \u202ein the contact log"  # a right-to-left override hides what a reader sees
+    message = answers.QUERY_ANSWER_HIDDEN_CHARACTERS.format(found="U+202E right-to-left override")
+    with pytest.raises(ValidationError) as as_draft:
+        answers.case_save(
+            case=returned,
+            user=assistant,
+            expected_version=returned.version,
+            query_drafts={query.pk: reordered},
+        )
+    assert as_draft.value.message_dict == {f"query-{query.pk}-answer": [message]}
+    with pytest.raises(ValidationError) as sent:
+        workflow.case_query_answer(query=query, user=assistant, answer=reordered)
+    assert sent.value.message_dict == {"answer": [message]}
+    query.refresh_from_db()
+    assert (query.answer, query.draft_answer) == ("", "")

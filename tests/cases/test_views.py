@@ -504,7 +504,7 @@ def test_a_refused_query_answer_keeps_what_the_user_typed(client, assistant, que
     response = client.post(reverse("inspections:query_answer", args=[query.pk]), {"answer": typed})
     assert response.status_code == 200
     html = response.content.decode()
-    assert workflow.QUERY_ANSWER_TOO_LONG.format(limit=answers.EVIDENCE_MAX_LENGTH) in html
+    assert answers.QUERY_ANSWER_TOO_LONG.format(limit=answers.EVIDENCE_MAX_LENGTH) in html
     assert "must be 5,000 characters or less" in html
     assert f">{typed}</textarea>" in html
     query.refresh_from_db()
