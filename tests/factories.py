@@ -96,6 +96,26 @@ def team_member(inspection: Inspection, role: str = Role.ASSISTANT_INSPECTOR, us
     return MembershipFactory(inspection=inspection, role=role, user=user or UserFactory(**user_fields)).user
 
 
+def lock_with_frozen_counts(inspection: Inspection, user):
+    """Lock the inspection as the lock service leaves it (its status, a snapshot of its results and the counts
+    frozen with it), without the service's readiness checks; the snapshot."""
+    from reports.models import InspectionSnapshot
+    from reports.selectors import results
+    from reports.services import frozen_counts_create
+
+    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
+    inspection.refresh_from_db()
+    result = results.inspection_results([inspection])[inspection.pk]
+    snapshot = InspectionSnapshot.objects.create(
+        inspection=inspection,
+        data=results.inspection_result_data(result),
+        framework_version=inspection.framework.version,
+        created_by=user,
+    )
+    frozen_counts_create(snapshots=[snapshot])
+    return snapshot
+
+
 def user_with_roles(*roles: str, **user_fields):
     """A new user with each of these roles, each on an inspection of its own."""
     user = UserFactory(**user_fields)

@@ -9,10 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from cases.models import InspectedCase
-from inspections.models import Inspection, Role
-from reports import services
-from reports.models import InspectionSnapshot
-from reports.selectors import rates, results
+from inspections.models import Role
+from reports.selectors import rates
 from tests.factories import (
     CaseFactFactory,
     CaseNeedFactory,
@@ -22,6 +20,7 @@ from tests.factories import (
     PDUFactory,
     RegionFactory,
     UserFactory,
+    lock_with_frozen_counts,
     team_member,
 )
 
@@ -256,41 +255,18 @@ def test_national_figures_with_locked_and_open_inspections_take_at_most_ten_quer
         inspection = InspectionFactory(framework=framework)
         add_case(inspection, answer="yes")
         add_case(inspection, answer="no")
-        if number % 3:  # locked as the lock service leaves it: a snapshot with its frozen counts
-            Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
-            inspection.refresh_from_db()
-            result = results.inspection_results([inspection])[inspection.pk]
-            snapshot = InspectionSnapshot.objects.create(
-                inspection=inspection,
-                data=results.inspection_result_data(result),
-                framework_version=1,
-                created_by=national_viewer,
-            )
-            services.frozen_counts_create(snapshots=[snapshot])
+        if number % 3:
+            lock_with_frozen_counts(inspection, national_viewer)
     with CaptureQueriesContext(connection) as queries:
         assert national.get(f"/api/v1/national/{endpoint}/", OPEN_TOO).status_code == 200
     assert len(queries) <= 10
-
-
-def _lock(inspection, user):
-    """Locked as the lock service leaves it: a snapshot with its frozen counts."""
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
-    inspection.refresh_from_db()
-    result = results.inspection_results([inspection])[inspection.pk]
-    snapshot = InspectionSnapshot.objects.create(
-        inspection=inspection,
-        data=results.inspection_result_data(result),
-        framework_version=1,
-        created_by=user,
-    )
-    services.frozen_counts_create(snapshots=[snapshot])
 
 
 def test_national_figures_are_final_unless_open_inspections_are_asked_for_as_on_the_page(
     two_regions, national, national_viewer, settings
 ):
     settings.SMALL_NUMBERS_MINIMUM_CASES = 1
-    _lock(two_regions["gateshead"], national_viewer)  # Bristol stays open
+    lock_with_frozen_counts(two_regions["gateshead"], national_viewer)  # Bristol stays open
     final = national.get("/api/v1/national/pdus/").json()["results"]
     assert {row["pdu"]: row["inspection_id"] for row in final} == {
         "Bristol": None,

@@ -10,8 +10,6 @@ from django.urls import reverse
 
 from cases.models import Answer, InspectedCase, Judgement
 from inspections.models import Inspection, KeyQuestion, Role
-from reports import services
-from reports.models import InspectionSnapshot
 from reports.selectors import peer_rates
 from tests.factories import (
     InspectedCaseFactory,
@@ -21,6 +19,7 @@ from tests.factories import (
     PDUFactory,
     RegionFactory,
     UserFactory,
+    lock_with_frozen_counts,
     team_member,
 )
 
@@ -63,7 +62,7 @@ def test_the_comparison_is_two_queries_whatever_the_inspections(
         locked = InspectionFactory(framework=framework, status=Inspection.Status.LOCKED)
         _cases(locked, [Answer.YES, Answer.NO])
         if number % 2:
-            _snapshot_with_counts(locked, lead)
+            lock_with_frozen_counts(locked, lead)
     inspection = InspectionFactory(framework=framework)
     # Its framework says which answers count (a key question may apply to some cases only).
     inspection = Inspection.objects.select_related("pdu", "framework").get(pk=inspection.pk)
@@ -73,17 +72,10 @@ def test_the_comparison_is_two_queries_whatever_the_inspections(
         assert peer_rates.key_question_comparisons(inspection)["2.2.1"].national_inspections == inspections
 
 
-def _snapshot_with_counts(inspection, user):
-    snapshot = InspectionSnapshot.objects.create(
-        inspection=inspection, data={}, framework_version=inspection.framework.version, created_by=user
-    )
-    services.frozen_counts_create(snapshots=[InspectionSnapshot.objects.get(pk=snapshot.pk)])
-
-
 def test_the_comparison_reads_the_counts_frozen_when_an_inspection_was_locked(framework, lead):
     locked = InspectionFactory(framework=framework, status=Inspection.Status.LOCKED)
     _cases(locked, [Answer.YES, Answer.NO])
-    _snapshot_with_counts(locked, lead)
+    lock_with_frozen_counts(locked, lead)
     Judgement.objects.update(answer=Answer.NO)  # behind the services' back: locked cases never change
     inspection = InspectionFactory(framework=framework)
 

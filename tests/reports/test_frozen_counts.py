@@ -28,24 +28,10 @@ from tests.factories import (
     OrganisationalRatingFactory,
     PDUFactory,
     UserFactory,
+    lock_with_frozen_counts,
 )
 
 SUBMITTED = InspectedCase.Status.SUBMITTED
-
-
-def _lock(inspection, user):
-    """Lock as the service does once the inspection is ready: the status, the snapshot and its counts."""
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.LOCKED)
-    inspection.refresh_from_db()
-    result = results.inspection_results([inspection])[inspection.pk]
-    snapshot = InspectionSnapshot.objects.create(
-        inspection=inspection,
-        data=results.inspection_result_data(result),
-        framework_version=inspection.framework.version,
-        created_by=user,
-    )
-    services.frozen_counts_create(snapshots=[snapshot])
-    return snapshot
 
 
 def _case(inspection, framework, answers, status=SUBMITTED, **attributes):
@@ -83,7 +69,7 @@ def test_locking_freezes_the_counts_of_the_counted_cases_with_the_snapshot(inspe
     CaseFactFactory(case=high, key="home_visits", value="made")
     CaseNeedFactory(case=high, need="accommodation", linked_to_offending=True, sufficiently_addressed=False)
 
-    snapshot = _lock(inspection, lead)
+    snapshot = lock_with_frozen_counts(inspection, lead)
 
     frozen = FrozenCount.objects.filter(snapshot=snapshot)
     yes_high = frozen.get(measure=Measure.JUDGEMENTS, key="2.2.1", value=Answer.YES)
@@ -149,7 +135,7 @@ def test_the_national_figures_read_a_locked_inspections_frozen_counts_and_count_
     locked, open_ = InspectionFactory(framework=framework), InspectionFactory(framework=framework)
     for inspection in (locked, open_):
         _case(inspection, framework, {"2.2.1": Answer.YES}, rosh_level="high")
-    _lock(locked, national_viewer)
+    lock_with_frozen_counts(locked, national_viewer)
     # Cases never change once locked; changing them behind the services' back shows where each figure comes from.
     Judgement.objects.update(answer=Answer.NO)
 
@@ -165,7 +151,7 @@ def test_a_locked_inspections_dashboard_reads_its_frozen_counts_in_one_query(
 ):
     _case(inspection, framework, {"2.2.1": Answer.YES}, rosh_level="high")
     CaseNeedFactory(case=_case(inspection, framework, {"2.2.1": Answer.NO}))
-    _lock(inspection, lead)
+    lock_with_frozen_counts(inspection, lead)
     before = dashboards.inspection_dashboard(dashboards.dashboard_inspection(lead, inspection.pk))
     Judgement.objects.update(answer=Answer.YES)  # behind the services' back: the counts were frozen at lock
     CaseNeed.objects.update(linked_to_offending=False, sufficiently_addressed=None)
@@ -183,7 +169,7 @@ def test_a_locked_inspections_dashboard_reads_its_frozen_counts_in_one_query(
 def test_a_snapshot_locked_before_counts_were_frozen_is_counted_live(framework, national_viewer):
     inspection = InspectionFactory(framework=framework)
     _case(inspection, framework, {"2.2.1": Answer.YES})
-    _lock(inspection, national_viewer).counts.all().delete()
+    lock_with_frozen_counts(inspection, national_viewer).counts.all().delete()
     Judgement.objects.update(answer=Answer.NO)
 
     rate = next(
@@ -201,7 +187,7 @@ def _mixed_inspections(framework, user, count):
             CaseFactFactory(case=case)
             CaseNeedFactory(case=case)
         if number % 3:
-            _lock(inspection, user)
+            lock_with_frozen_counts(inspection, user)
 
 
 @pytest.mark.parametrize("inspections", [1, 6])
@@ -344,7 +330,7 @@ def test_every_national_figure_from_frozen_counts_equals_the_live_count_of_the_s
         _create(framework, inspections, cases)
         for inspection, lock in zip(inspections, locked, strict=True):
             if lock:
-                _lock(inspection, national_viewer)
+                lock_with_frozen_counts(inspection, national_viewer)
 
         frozen = dashboards.national_dashboard(national_viewer)
         ids = [inspection.pk for inspection in inspections]
