@@ -17,19 +17,11 @@ from inspections.models import KeyQuestion
 from reports.selectors import dashboards
 from tests.factories import InspectedCaseFactory, InspectionFactory, PDUFactory, UserFactory
 
-
-def _kept(inspection):
-    """The inspection's kept counts, as the rows counted_rows gives."""
-    return Counter(
-        {
-            (row.measure, row.case_kind, row.key, row.value, tuple(sorted(row.attributes.items()))): row.count
-            for row in KeptCount.objects.filter(counts_id=inspection.pk)
-        }
-    )
+FIELDS = ("measure", "case_kind", "key", "value", "attributes", "count")
 
 
-def _live(inspection):
-    rows = counted_rows([inspection.pk], inspection.framework.definition).get(inspection.pk, [])
+def _counted(rows):
+    """Rows of counts ({field: value}) as {(measure, kind, key, value, attributes): count}."""
     return Counter(
         {
             (
@@ -42,6 +34,15 @@ def _live(inspection):
             for row in rows
         }
     )
+
+
+def _kept(inspection):
+    """The inspection's kept counts, as _live gives the live ones."""
+    return _counted(KeptCount.objects.filter(counts_id=inspection.pk).values(*FIELDS))
+
+
+def _live(inspection):
+    return _counted(counted_rows([inspection.pk], inspection.framework.definition).get(inspection.pk, []))
 
 
 def _rate(dashboard, code):
