@@ -12,8 +12,15 @@ from cases.models import Answer, Judgement
 from reports.models import FrozenCount
 from reports.selectors import comparisons, national_report
 from reports.selectors.dashboards import Period
-from tests.factories import CaseFactFactory, CaseNeedFactory, InspectionFactory, PDUFactory, RegionFactory
-from tests.reports.test_frozen_counts import _case, _create, _lock, case_strategy
+from tests.factories import (
+    CaseFactFactory,
+    CaseNeedFactory,
+    InspectionFactory,
+    PDUFactory,
+    RegionFactory,
+    lock_with_frozen_counts,
+)
+from tests.reports.test_frozen_counts import _case, _create, case_strategy
 
 EARLIER, LATER = Period.from_slug("2025-26"), Period.from_slug("2026-27")
 STARTS = [datetime.date(2025, 6, 2), datetime.date(2025, 9, 1), datetime.date(2026, 6, 1)]
@@ -69,7 +76,7 @@ def test_the_report_and_comparisons_from_frozen_counts_equal_counting_the_same_c
         inspections = _inspections(framework, regions)
         _create(framework, inspections, cases)
         for inspection, keep in zip(inspections, frozen, strict=True):
-            snapshot = _lock(inspection, national_viewer)
+            snapshot = lock_with_frozen_counts(inspection, national_viewer)
             if not keep:  # a snapshot taken before counts were frozen: counted live
                 FrozenCount.objects.filter(snapshot=snapshot).delete()
 
@@ -91,7 +98,7 @@ def _add_locked(framework, user, regions, count):
             case = _case(inspection, framework, {"2.2.1": answer, "2.3.1": answer}, case_type=case_type)
             CaseFactFactory(case=case)
             CaseNeedFactory(case=case)
-        _lock(inspection, user)
+        lock_with_frozen_counts(inspection, user)
 
 
 def _queries(regions):
