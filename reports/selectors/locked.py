@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from inspections.definitions import Definition
 from inspections.models import Inspection
 
 from ..models import FrozenCount, InspectionSnapshot
 from ..snapshots import results_shape
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 @dataclass(frozen=True)
@@ -35,19 +38,30 @@ class LockedInspection:
         return self.pk, self.frozen_snapshot_id
 
 
+class LatestSnapshot(TypedDict):
+    snapshot_id: int | None
+    counts_frozen: bool
+
+
+def with_latest_snapshot(
+    inspections: QuerySet[Inspection],
+) -> QuerySet[WithAnnotations[Inspection, LatestSnapshot]]:
+    """The inspections with the id of their latest snapshot (`snapshot_id`, None where there is none) and whether
+    counts were frozen with it (`counts_frozen`): what counts.counts_parts reads a locked inspection from."""
+    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
+    return inspections.annotate(snapshot_id=Subquery(latest.values("pk")[:1])).annotate(
+        counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id")))
+    )
+
+
 def locked_inspections(
     *, start: datetime.date | None = None, end: datetime.date | None = None, region: int | None = None
 ) -> list[LockedInspection]:
     """Every locked PDU inspection with a snapshot whose fieldwork starts in [start, end), in the region if given,
     newest first (one query). Locked results are the national figures everyone who sees them sees alike."""
-    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
     queryset = (
-        Inspection.objects.filter(status=Inspection.Status.LOCKED, pdu__isnull=False)
+        with_latest_snapshot(Inspection.objects.filter(status=Inspection.Status.LOCKED, pdu__isnull=False))
         .filter(Exists(InspectionSnapshot.objects.filter(inspection=OuterRef("pk"))))
-        .annotate(
-            snapshot_id=Subquery(latest.values("pk")[:1]),
-            counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))),
-        )
         .select_related("pdu__region", "framework")
         .order_by("-fieldwork_start", "-pk")
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 
 from cases.count_models import Measure
 from cases.counts import INSPECTION, KEY, VALUE, counts_query
@@ -16,8 +16,8 @@ from cases.questions import applicable_judgements
 from inspections import statistics
 from inspections.models import Inspection
 
-from ..models import FrozenCount, InspectionSnapshot
 from .counts import counts_parts
+from .locked import with_latest_snapshot
 from .results import ANSWERED, SUFFICIENT
 
 
@@ -37,13 +37,9 @@ def key_question_comparisons(inspection: Inspection) -> dict[str, ComparisonRate
     inspection's own). Two queries: the locked inspections, then their counts (frozen with their latest snapshot,
     or counted from their cases where it has none), a row per inspection, key question and answer."""
     region_id = inspection.pdu.region_id if inspection.pdu is not None else inspection.region_id
-    latest = InspectionSnapshot.objects.filter(inspection=OuterRef("pk")).order_by("-created_at", "-pk")
-    locked = (
+    locked = with_latest_snapshot(
         Inspection.objects.filter(framework_id=inspection.framework_id, status=Inspection.Status.LOCKED)
-        .annotate(snapshot_id=Subquery(latest.values("pk")[:1]))
-        .annotate(counts_frozen=Exists(FrozenCount.objects.filter(snapshot_id=OuterRef("snapshot_id"))))
-        .values_list("pk", "snapshot_id", "counts_frozen", "pdu__region_id", "region_id")
-    )
+    ).values_list("pk", "snapshot_id", "counts_frozen", "pdu__region_id", "region_id")
     in_region, pairs = set(), []
     for pk, snapshot_id, counts_frozen, pdu_region_id, own_region_id in locked:
         pairs.append((pk, snapshot_id if counts_frozen else None))
